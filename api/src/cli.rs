@@ -1,0 +1,267 @@
+//! The command line: `serve`, `import`, `export`, `validate`, `schema` (the CLI contract of the design
+//! note). Every flag can also be set by an environment variable (`PARTNERGRAPH_ADDR`, …), for
+//! deployments. This module parses arguments and wires the layers together; it holds no logic of its own.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use partnergraph_schema::dataset;
+
+use crate::gql::{Limits, build_schema, sdl};
+use crate::graph::Graph;
+use crate::http::{AppState, HttpConfig, app};
+use crate::io::{self, IoError};
+use crate::store::{EmbeddedStore, GraphStore, StoreError};
+
+/// partnergraph: South-South and triangular co-operation as a graph, served over GraphQL.
+#[derive(Debug, Parser)]
+#[command(name = "partnergraph", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the GraphQL API, GraphiQL and health endpoints (loads the seed dataset into an empty store).
+    Serve(ServeArgs),
+    /// Import dataset files (JSON Lines); each file is all-or-nothing and importing twice changes nothing.
+    Import(ImportArgs),
+    /// Export the whole graph to stdout in the dataset format, in a stable order.
+    Export(ExportArgs),
+    /// Check dataset files and report every problem with its line; exit 1 if there is any.
+    Validate(ValidateArgs),
+    /// Print the GraphQL schema (SDL).
+    Schema,
+}
+
+/// Which store to open.
+#[derive(Debug, Args)]
+struct StoreArgs {
+    /// Data directory of the embedded store.
+    #[arg(long, env = "PARTNERGRAPH_DATA", default_value = "./data")]
+    data: PathBuf,
+    /// A Bolt server instead of the embedded store (bolt://HOST:PORT or neo4j://HOST:PORT).
+    #[arg(long = "store", env = "PARTNERGRAPH_DB_URL")]
+    store: Option<String>,
+    /// User name for the Bolt server.
+    #[arg(long, env = "PARTNERGRAPH_DB_USER", requires = "store")]
+    db_user: Option<String>,
+    /// Password for the Bolt server.
+    #[arg(long, env = "PARTNERGRAPH_DB_PASSWORD", requires = "store", hide_env_values = true)]
+    db_password: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port; the chosen address is printed).
+    #[arg(long, env = "PARTNERGRAPH_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    #[command(flatten)]
+    store: StoreArgs,
+    /// Seconds a GraphQL request may run.
+    #[arg(long, env = "PARTNERGRAPH_REQUEST_TIMEOUT", default_value_t = 10)]
+    request_timeout: u64,
+}
+
+#[derive(Debug, Args)]
+struct ImportArgs {
+    #[command(flatten)]
+    store: StoreArgs,
+    /// Dataset files to import.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    /// The dataset format (JSON Lines).
+    Json,
+}
+
+#[derive(Debug, Args)]
+struct ExportArgs {
+    #[command(flatten)]
+    store: StoreArgs,
+    /// Output format.
+    #[arg(long, value_enum)]
+    format: Format,
+}
+
+#[derive(Debug, Args)]
+struct ValidateArgs {
+    /// Dataset files to check.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+}
+
+/// A failure that ends a command, with the message for stderr.
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Parses the command line and runs it.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    crate::logging::init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(execute(cli.command)) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn execute(command: Command) -> Result<ExitCode, CliError> {
+    match command {
+        Command::Serve(args) => serve(args).await,
+        Command::Import(args) => import(args).await,
+        Command::Export(args) => export(args).await,
+        Command::Validate(args) => Ok(validate(&args.files)),
+        Command::Schema => {
+            print!("{}", sdl());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn open_store(args: &StoreArgs) -> Result<Arc<dyn GraphStore>, CliError> {
+    if let Some(url) = &args.store {
+        return Err(CliError::Other(format!("the Bolt backend ({url}) is not part of this build yet; use the embedded store (--data)")));
+    }
+    Ok(Arc::new(EmbeddedStore::open(&args.data)?))
+}
+
+async fn serve(args: ServeArgs) -> Result<ExitCode, CliError> {
+    let store = open_store(&args.store)?;
+    if io::seed_if_empty(store.as_ref()).await.map_err(|err| CliError::Other(err.to_string()))? {
+        tracing::info!("loaded the seed dataset into the empty store");
+    }
+    let graph = Graph::new(store);
+    let schema = build_schema(graph.clone(), Limits::default());
+    let config = HttpConfig { request_timeout: std::time::Duration::from_secs(args.request_timeout.max(1)), ..HttpConfig::default() };
+    let router = app(AppState { schema, graph, config });
+    let listener =
+        tokio::net::TcpListener::bind(args.addr).await.map_err(|err| CliError::Other(format!("cannot listen on {}: {err}", args.addr)))?;
+    let local = listener.local_addr().map_err(|err| CliError::Other(err.to_string()))?;
+    println!("partnergraph listening on http://{local} (GraphiQL: http://{local}/graphiql)");
+    tracing::info!(%local, "listening");
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|err| CliError::Other(format!("server error: {err}")))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = interrupt => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = interrupt.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+    tracing::info!("shutting down");
+}
+
+fn read_file(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|err| format!("{}: cannot read: {err}", path.display()))
+}
+
+async fn import(args: ImportArgs) -> Result<ExitCode, CliError> {
+    let store = open_store(&args.store)?;
+    let mut failed = false;
+    for path in &args.files {
+        let text = match read_file(path) {
+            Ok(text) => text,
+            Err(message) => {
+                eprintln!("{message}");
+                failed = true;
+                continue;
+            }
+        };
+        match io::import(store.as_ref(), &text).await {
+            Ok(summary) => println!(
+                "{}: imported: {} nodes created, {} updated, {} unchanged; {} edges created, {} updated, {} unchanged",
+                path.display(),
+                summary.nodes_created,
+                summary.nodes_updated,
+                summary.nodes_unchanged,
+                summary.edges_created,
+                summary.edges_updated,
+                summary.edges_unchanged
+            ),
+            Err(IoError::Invalid(problems)) => {
+                for problem in &problems {
+                    eprintln!("{}:{}: {}", path.display(), problem.line, problem.kind);
+                }
+                eprintln!("{}: {} problem(s); nothing was imported from this file", path.display(), problems.len());
+                failed = true;
+            }
+            Err(IoError::Store(err)) => return Err(err.into()),
+            Err(err) => return Err(CliError::Other(err.to_string())),
+        }
+    }
+    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+async fn export(args: ExportArgs) -> Result<ExitCode, CliError> {
+    let Format::Json = args.format;
+    let store = open_store(&args.store)?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    io::export(store.as_ref(), &mut out).await.map_err(|err| CliError::Other(err.to_string()))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn validate(files: &[PathBuf]) -> ExitCode {
+    let mut failed = false;
+    for path in files {
+        let text = match read_file(path) {
+            Ok(text) => text,
+            Err(message) => {
+                eprintln!("{message}");
+                failed = true;
+                continue;
+            }
+        };
+        match dataset::parse_and_validate(&text) {
+            Ok(dataset) => println!("{}: ok ({} nodes, {} edges)", path.display(), dataset.nodes.len(), dataset.edges.len()),
+            Err(problems) => {
+                for problem in &problems {
+                    println!("{}:{}: {}", path.display(), problem.line, problem.kind);
+                }
+                println!("{}: {} problem(s)", path.display(), problems.len());
+                failed = true;
+            }
+        }
+    }
+    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+}

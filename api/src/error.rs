@@ -1,0 +1,156 @@
+//! The one place where errors become user-facing codes.
+//!
+//! [`AppError`] gathers the errors of every layer; [`AppError::code`] maps each to a [`Code`], which fixes
+//! both the GraphQL `extensions.code` and the HTTP status. Internal failures show the client only
+//! "internal error"; their detail goes to the log.
+
+use async_graphql::ErrorExtensions;
+use partnergraph_schema::IdError;
+
+use crate::graph::GraphError;
+use crate::store::StoreError;
+
+/// A user-facing error class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    /// The request is malformed or an argument is out of range.
+    BadUserInput,
+    /// The thing asked about does not exist.
+    NotFound,
+    /// The write conflicts with stored data.
+    Conflict,
+    /// The request took longer than the server allows.
+    Timeout,
+    /// The database is unreachable or too slow; retry later.
+    StoreUnavailable,
+    /// A bug or a corrupt store; details are in the server log.
+    Internal,
+}
+
+impl Code {
+    /// The `extensions.code` string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::BadUserInput => "BAD_USER_INPUT",
+            Code::NotFound => "NOT_FOUND",
+            Code::Conflict => "CONFLICT",
+            Code::Timeout => "TIMEOUT",
+            Code::StoreUnavailable => "STORE_UNAVAILABLE",
+            Code::Internal => "INTERNAL",
+        }
+    }
+
+    /// The HTTP status for REST endpoints.
+    pub fn http_status(self) -> axum::http::StatusCode {
+        use axum::http::StatusCode;
+        match self {
+            Code::BadUserInput => StatusCode::BAD_REQUEST,
+            Code::NotFound => StatusCode::NOT_FOUND,
+            Code::Conflict => StatusCode::CONFLICT,
+            Code::Timeout => StatusCode::GATEWAY_TIMEOUT,
+            Code::StoreUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// Any error that reaches a client.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AppError {
+    /// A graph question failed.
+    #[error(transparent)]
+    Graph(#[from] GraphError),
+    /// The store failed outside a graph question.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A malformed id.
+    #[error(transparent)]
+    Id(#[from] IdError),
+    /// Any other bad input.
+    #[error("{0}")]
+    BadInput(String),
+    /// The request ran out of time.
+    #[error("the request took longer than {0} s")]
+    Timeout(u64),
+}
+
+impl AppError {
+    /// The code of this error; the only mapping from errors to codes.
+    pub fn code(&self) -> Code {
+        match self {
+            AppError::Graph(GraphError::NotFound(_)) => Code::NotFound,
+            AppError::Graph(GraphError::InvalidArgument(_)) | AppError::Id(_) | AppError::BadInput(_) => Code::BadUserInput,
+            AppError::Graph(GraphError::Store(store)) | AppError::Store(store) => store_code(store),
+            AppError::Timeout(_) => Code::Timeout,
+        }
+    }
+
+    /// The message a client may see: the error itself, or "internal error" for internal ones.
+    pub fn public_message(&self) -> String {
+        match self.code() {
+            Code::Internal => "internal error".to_owned(),
+            _ => self.to_string(),
+        }
+    }
+}
+
+fn store_code(err: &StoreError) -> Code {
+    match err {
+        StoreError::Unavailable { .. } | StoreError::Timeout { .. } | StoreError::Locked { .. } => Code::StoreUnavailable,
+        _ => Code::Internal,
+    }
+}
+
+impl ErrorExtensions for AppError {
+    fn extend(&self) -> async_graphql::Error {
+        if self.code() == Code::Internal {
+            tracing::error!(error = %self, "internal error");
+        }
+        async_graphql::Error::new(self.public_message()).extend_with(|_, extensions| extensions.set("code", self.code().as_str()))
+    }
+}
+
+/// Turns a layer's result into a GraphQL result with `extensions.code`.
+pub trait IntoGql<T> {
+    /// Converts the error through [`AppError`].
+    fn gql(self) -> async_graphql::Result<T>;
+}
+
+impl<T, E: Into<AppError>> IntoGql<T> for Result<T, E> {
+    fn gql(self) -> async_graphql::Result<T> {
+        self.map_err(|err| err.into().extend())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use partnergraph_schema::NodeId;
+
+    #[test]
+    fn every_error_class_has_its_code_and_status() {
+        let missing = NodeId::parse("agency:nope").expect("id");
+        let cases: Vec<(AppError, &str, u16)> = vec![
+            (GraphError::NotFound(missing).into(), "NOT_FOUND", 404),
+            (GraphError::InvalidArgument("depth".into()).into(), "BAD_USER_INPUT", 400),
+            (NodeId::parse("nope").expect_err("bad id").into(), "BAD_USER_INPUT", 400),
+            (AppError::BadInput("x".into()), "BAD_USER_INPUT", 400),
+            (AppError::Timeout(10), "TIMEOUT", 504),
+            (StoreError::Unavailable { backend: "bolt", reason: "refused".into() }.into(), "STORE_UNAVAILABLE", 503),
+            (StoreError::Timeout { backend: "bolt", seconds: 5 }.into(), "STORE_UNAVAILABLE", 503),
+            (StoreError::Locked { path: "p".into() }.into(), "STORE_UNAVAILABLE", 503),
+            (GraphError::Store(StoreError::Corrupt { key: "k".into(), reason: "secret detail".into() }).into(), "INTERNAL", 500),
+            (StoreError::Backend { backend: "embedded", reason: "secret detail".into() }.into(), "INTERNAL", 500),
+        ];
+        for (err, code, status) in cases {
+            assert_eq!(err.code().as_str(), code, "{err}");
+            assert_eq!(err.code().http_status().as_u16(), status, "{err}");
+            if code == "INTERNAL" {
+                assert_eq!(err.public_message(), "internal error");
+            } else {
+                assert_eq!(err.public_message(), err.to_string());
+            }
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! The GraphQL layer: schema, types and resolvers (async-graphql), over `crate::graph` only.
+//!
+//! Resolvers are thin: they parse arguments, call one graph method and wrap the records in view types.
+//! Errors leave through `crate::error` with an `extensions.code`.
+
+mod lists;
+mod nodes;
+mod query;
+mod scalars;
+mod schema;
+mod types;
+
+pub use schema::{ApiSchema, Limits, build_schema, sdl};

@@ -1,0 +1,314 @@
+//! The `Node` interface and its six object types, as thin views over `NodeRecord`.
+//!
+//! The fields every node has are generated once by `node_object!`; each kind adds its own. Related
+//! nodes (headquarters, countries, participants) are resolved through `crate::graph`, never the store.
+
+use async_graphql::{Context, ErrorExtensions, ID, Interface, Object, Result};
+use partnergraph_schema::{EdgeType as DomainEdgeType, NodeId, NodeKind as DomainKind, NodeRecord};
+
+use crate::error::{AppError, IntoGql};
+use crate::gql::scalars::{AgencyType, AgreementType, Date, EdgeType, EventType, NetworkType, NodeKind, to_domain};
+use crate::gql::types::{Edge, GeoPoint, Participation, Source};
+use crate::graph::{Graph, triangulars::is_triangular};
+use crate::store::StoreError;
+
+/// Anything in the graph.
+#[derive(Interface)]
+#[graphql(
+    field(name = "id", ty = "ID", desc = "Stable, readable id: `<kind>:<slug>`, e.g. `agency:unossc`, `country:THA`."),
+    field(name = "kind", ty = "NodeKind", desc = "What the node is."),
+    field(name = "name", ty = "&str", desc = "Full name in English."),
+    field(name = "acronym", ty = "Option<&str>", desc = "Short form, e.g. `UNOSSC`."),
+    field(name = "aliases", ty = "&[String]", desc = "Other names used in the sources."),
+    field(name = "description", ty = "Option<&str>", desc = "One sentence of what it is."),
+    field(name = "sources", ty = "Vec<Source>", desc = "Where the documents name it."),
+    field(
+        name = "location",
+        ty = "Option<GeoPoint>",
+        desc = "Coordinates: countries their centroid, cities their GeoNames point, agencies and events their city's (or country's)."
+    ),
+    field(name = "degree", ty = "Result<i32>", desc = "Number of edges touching the node."),
+    field(
+        name = "edges",
+        ty = "Result<Vec<Edge>>",
+        desc = "The edges touching the node, in id order.",
+        arg(name = "types", ty = "Option<Vec<EdgeType>>", desc = "Only these types."),
+        arg(name = "as_of", ty = "Option<Date>", desc = "Only edges valid at some time during this date.")
+    )
+)]
+pub enum Node {
+    /// An organisation.
+    Agency(Agency),
+    /// A country.
+    Country(Country),
+    /// A city.
+    City(City),
+    /// A network.
+    Network(Network),
+    /// An agreement.
+    Agreement(Agreement),
+    /// An event.
+    Event(Event),
+}
+
+impl Node {
+    /// The view of `record` for its kind.
+    pub fn from_record(record: NodeRecord) -> Node {
+        match record.kind {
+            DomainKind::Agency => Node::Agency(Agency(record)),
+            DomainKind::Country => Node::Country(Country(record)),
+            DomainKind::City => Node::City(City(record)),
+            DomainKind::Network => Node::Network(Network(record)),
+            DomainKind::Agreement => Node::Agreement(Agreement(record)),
+            DomainKind::Event => Node::Event(Event(record)),
+        }
+    }
+}
+
+/// Converts records to views.
+pub fn nodes(records: Vec<NodeRecord>) -> Vec<Node> {
+    records.into_iter().map(Node::from_record).collect()
+}
+
+async fn fetch(ctx: &Context<'_>, id: Option<NodeId>) -> Result<Option<Node>> {
+    let Some(id) = id else { return Ok(None) };
+    ctx.data::<Graph>()?.node(&id).await.gql().map(|found| found.map(Node::from_record))
+}
+
+async fn located(ctx: &Context<'_>, id: &NodeId) -> Result<crate::graph::Located> {
+    let graph = ctx.data::<Graph>()?;
+    Ok(graph.locate(std::slice::from_ref(id)).await.gql()?.remove(id).unwrap_or_default())
+}
+
+/// Own location, else the city's, else the country's.
+async fn position(ctx: &Context<'_>, node: &NodeRecord) -> Result<Option<GeoPoint>> {
+    if let Some(point) = node.location {
+        return Ok(Some(GeoPoint(point)));
+    }
+    if !matches!(node.kind, DomainKind::Agency | DomainKind::Event | DomainKind::Network) {
+        return Ok(None);
+    }
+    let place = located(ctx, &node.id).await?;
+    let graph = ctx.data::<Graph>()?;
+    for id in [place.city, place.country].into_iter().flatten() {
+        if let Some(point) = graph.node(&id).await.gql()?.and_then(|node| node.location) {
+            return Ok(Some(GeoPoint(point)));
+        }
+    }
+    Ok(None)
+}
+
+macro_rules! node_object {
+    ($(#[$meta:meta])* $name:ident { $($extra:tt)* }) => {
+        $(#[$meta])*
+        pub struct $name(pub(crate) NodeRecord);
+
+        #[Object]
+        impl $name {
+            /// Stable, readable id: `<kind>:<slug>`.
+            async fn id(&self) -> ID {
+                ID(self.0.id.to_string())
+            }
+
+            /// What the node is.
+            async fn kind(&self) -> NodeKind {
+                self.0.kind.into()
+            }
+
+            /// Full name in English.
+            async fn name(&self) -> &str {
+                &self.0.name
+            }
+
+            /// Short form.
+            async fn acronym(&self) -> Option<&str> {
+                self.0.acronym.as_deref()
+            }
+
+            /// Other names used in the sources.
+            async fn aliases(&self) -> &[String] {
+                &self.0.aliases
+            }
+
+            /// One sentence of what it is.
+            async fn description(&self) -> Option<&str> {
+                self.0.description.as_deref()
+            }
+
+            /// Where the documents name it.
+            async fn sources(&self) -> Vec<Source> {
+                self.0.sources.iter().cloned().map(Source).collect()
+            }
+
+            /// Coordinates (own, else its city's, else its country's).
+            async fn location(&self, ctx: &Context<'_>) -> Result<Option<GeoPoint>> {
+                position(ctx, &self.0).await
+            }
+
+            /// Number of edges touching the node.
+            async fn degree(&self, ctx: &Context<'_>) -> Result<i32> {
+                let degree = ctx.data::<Graph>()?.degree(&self.0.id).await.gql()?;
+                Ok(i32::try_from(degree).unwrap_or(i32::MAX))
+            }
+
+            /// The edges touching the node, in id order.
+            async fn edges(&self, ctx: &Context<'_>, types: Option<Vec<EdgeType>>, as_of: Option<Date>) -> Result<Vec<Edge>> {
+                let types: Vec<DomainEdgeType> = to_domain(types);
+                let edges = ctx.data::<Graph>()?.incident(&self.0.id, &types).await.gql()?;
+                Ok(edges.into_iter().filter(|edge| edge.valid_during(as_of.map(|date| date.0))).map(Edge).collect())
+            }
+
+            $($extra)*
+        }
+    };
+}
+
+node_object! {
+    /// An organisation: UN entity, government agency, development bank, NGO, university.
+    Agency {
+        /// What kind of organisation.
+        async fn agency_type(&self) -> Option<AgencyType> {
+            self.0.agency_type.map(Into::into)
+        }
+
+        /// Headquarters city (its LOCATED_IN city).
+        async fn headquarters(&self, ctx: &Context<'_>) -> Result<Option<City>> {
+            let place = located(ctx, &self.0.id).await?;
+            Ok(fetch(ctx, place.city).await?.and_then(|node| match node { Node::City(city) => Some(city), _ => None }))
+        }
+
+        /// Country (its LOCATED_IN country, else its headquarters' country).
+        async fn country(&self, ctx: &Context<'_>) -> Result<Option<Country>> {
+            let place = located(ctx, &self.0.id).await?;
+            Ok(fetch(ctx, place.country).await?.and_then(|node| match node { Node::Country(country) => Some(country), _ => None }))
+        }
+    }
+}
+
+node_object! {
+    /// A country.
+    Country {
+        /// ISO 3166-1 alpha-3 code.
+        async fn iso3(&self) -> &str {
+            self.0.iso3.as_deref().unwrap_or_else(|| self.0.id.slug())
+        }
+
+        /// Continent (from GeoNames).
+        async fn region(&self) -> Option<&str> {
+            self.0.region.as_deref()
+        }
+    }
+}
+
+node_object! {
+    /// A city.
+    City {
+        /// The country the city is in.
+        async fn country(&self, ctx: &Context<'_>) -> Result<Country> {
+            let place = located(ctx, &self.0.id).await?;
+            match fetch(ctx, place.country).await? {
+                Some(Node::Country(country)) => Ok(country),
+                _ => {
+                    let reason = "city has no LOCATED_IN edge to a country".to_owned();
+                    Err(AppError::from(StoreError::Corrupt { key: self.0.id.to_string(), reason }).extend())
+                }
+            }
+        }
+    }
+}
+
+node_object! {
+    /// A network, alliance, group of countries or community with members.
+    Network {
+        /// What kind of network.
+        async fn network_type(&self) -> Option<NetworkType> {
+            self.0.network_type.map(Into::into)
+        }
+
+        /// Its members (MEMBER_OF edges pointing at it), in id order.
+        async fn members(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<Vec<Node>> {
+            let graph = ctx.data::<Graph>()?;
+            let edges = graph.incident(&self.0.id, &[DomainEdgeType::MemberOf]).await.gql()?;
+            let ids: Vec<NodeId> = edges
+                .into_iter()
+                .filter(|edge| edge.target == self.0.id && edge.valid_during(as_of.map(|date| date.0)))
+                .map(|edge| edge.source)
+                .collect();
+            let found = graph.nodes(&ids).await.gql()?;
+            Ok(nodes(found.into_iter().flatten().collect()))
+        }
+    }
+}
+
+node_object! {
+    /// A partnership agreement, trust fund, facility, programme, project or centre of excellence.
+    Agreement {
+        /// What kind of agreement.
+        async fn agreement_type(&self) -> Option<AgreementType> {
+            self.0.agreement_type.map(Into::into)
+        }
+
+        /// When it started.
+        async fn start(&self) -> Option<Date> {
+            self.0.start.map(Date)
+        }
+
+        /// When it ended.
+        async fn end(&self) -> Option<Date> {
+            self.0.end.map(Date)
+        }
+
+        /// Total size in US dollars, where the sources state it.
+        async fn amount_usd(&self) -> Option<f64> {
+            self.0.amount_usd
+        }
+
+        /// Sustainable Development Goals (1–17) the sources name.
+        async fn sdgs(&self) -> Vec<i32> {
+            self.0.sdgs.iter().map(|sdg| i32::from(*sdg)).collect()
+        }
+
+        /// Who takes part, in which roles and when (PARTICIPATES_IN edges), in edge id order.
+        async fn participants(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<Vec<Participation>> {
+            let edges = ctx.data::<Graph>()?.participations(&self.0.id).await.gql()?;
+            Ok(edges.into_iter().filter(|edge| edge.valid_during(as_of.map(|date| date.0))).map(Participation).collect())
+        }
+
+        /// Whether its participants cover the three OECD roles: beneficiary, pivotal and facilitating.
+        async fn triangular(&self, ctx: &Context<'_>) -> Result<bool> {
+            Ok(is_triangular(&ctx.data::<Graph>()?.participations(&self.0.id).await.gql()?))
+        }
+    }
+}
+
+node_object! {
+    /// A dated event: forum, conference, expo, consultation.
+    Event {
+        /// What kind of event.
+        async fn event_type(&self) -> Option<EventType> {
+            self.0.event_type.map(Into::into)
+        }
+
+        /// When it started.
+        async fn start(&self) -> Option<Date> {
+            self.0.start.map(Date)
+        }
+
+        /// When it ended.
+        async fn end(&self) -> Option<Date> {
+            self.0.end.map(Date)
+        }
+
+        /// Where it took place (its LOCATED_IN city).
+        async fn city(&self, ctx: &Context<'_>) -> Result<Option<City>> {
+            let place = located(ctx, &self.0.id).await?;
+            Ok(fetch(ctx, place.city).await?.and_then(|node| match node { Node::City(city) => Some(city), _ => None }))
+        }
+
+        /// The country it took place in.
+        async fn country(&self, ctx: &Context<'_>) -> Result<Option<Country>> {
+            let place = located(ctx, &self.0.id).await?;
+            Ok(fetch(ctx, place.country).await?.and_then(|node| match node { Node::Country(country) => Some(country), _ => None }))
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! GraphQL scalars and enums: the `Date` scalar and the mirrors of the domain vocabularies.
+//!
+//! The enums are declared as remote mirrors of `partnergraph_schema::kinds`, so the GraphQL names are the
+//! wire names of the dataset format and the two cannot drift apart silently (the derive checks every
+//! variant).
+
+use async_graphql::{Enum, InputValueError, InputValueResult, Scalar, ScalarType, Value};
+use partnergraph_schema::PartialDate;
+
+/// An ISO 8601 calendar date with year, year-month or year-month-day precision (`2014`, `2014-06`,
+/// `2014-06-30`); a partial date stands for the whole period it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Date(pub PartialDate);
+
+#[Scalar(name = "Date")]
+impl ScalarType for Date {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(text) => text.parse().map(Date).map_err(InputValueError::custom),
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.to_string())
+    }
+}
+
+/// What a node is.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "NodeKind", remote = "partnergraph_schema::NodeKind")]
+pub enum NodeKind {
+    /// An organisation: UN entity, ministry, development bank, NGO, university.
+    Agency,
+    /// A country (ISO 3166-1 alpha-3).
+    Country,
+    /// A city.
+    City,
+    /// A network, alliance or group with members.
+    Network,
+    /// A partnership agreement, trust fund, facility, programme, project or centre of excellence.
+    Agreement,
+    /// A dated event.
+    Event,
+}
+
+/// The type of a directed edge (see the dataset format for each direction).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "EdgeType", remote = "partnergraph_schema::EdgeType")]
+pub enum EdgeType {
+    /// Member → network or organisation.
+    MemberOf,
+    /// Hosted network, office or event → host.
+    HostedBy,
+    /// City → country; agency → headquarters city; event → venue.
+    LocatedIn,
+    /// Actor → agreement, event or network, with roles.
+    ParticipatesIn,
+    /// Funder → agreement, agency or network.
+    Funds,
+    /// Fund, facility or programme → administering agency.
+    AdministeredBy,
+    /// Event → organiser.
+    OrganisedBy,
+    /// Part → whole.
+    PartOf,
+}
+
+/// OECD triangular co-operation roles, plus a plain partner role.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "Role", remote = "partnergraph_schema::Role")]
+pub enum Role {
+    /// Receives the co-operation and owns the results.
+    Beneficiary,
+    /// Shares its proven experience (usually a Southern country).
+    Pivotal,
+    /// Connects and supports the others (usually a donor or multilateral body).
+    Facilitating,
+    /// A partner whose triangular role the sources do not state.
+    Partner,
+}
+
+/// IATI participating-organisation roles (codes 1–4).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "IatiRole", remote = "partnergraph_schema::IatiRole")]
+pub enum IatiRole {
+    /// 1: provides the funds.
+    Funding,
+    /// 2: accountable for oversight and outcomes.
+    Accountable,
+    /// 3: manages the funds on behalf of the funder.
+    Extending,
+    /// 4: carries out the activity.
+    Implementing,
+}
+
+/// Kinds of organisation.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "AgencyType", remote = "partnergraph_schema::AgencyType")]
+pub enum AgencyType {
+    /// UN fund, programme, specialized agency, office or regional commission.
+    UnEntity,
+    /// National government, ministry or co-operation agency.
+    Government,
+    /// Non-UN intergovernmental organisation.
+    Intergovernmental,
+    /// Development bank.
+    DevelopmentBank,
+    /// Non-governmental organisation.
+    Ngo,
+    /// Company or business association.
+    PrivateSector,
+    /// University, research institute or think tank.
+    Academic,
+    /// City or other sub-national government.
+    LocalGovernment,
+    /// Anything else.
+    Other,
+}
+
+/// Kinds of network.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "NetworkType", remote = "partnergraph_schema::NetworkType")]
+pub enum NetworkType {
+    /// Alliance of cities.
+    CityNetwork,
+    /// Group or forum of countries.
+    CountryGroup,
+    /// Knowledge or expert network.
+    KnowledgeNetwork,
+    /// Community of practice.
+    CommunityOfPractice,
+    /// Online or institutional platform.
+    Platform,
+    /// Anything else.
+    Other,
+}
+
+/// Kinds of agreement.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "AgreementType", remote = "partnergraph_schema::AgreementType")]
+pub enum AgreementType {
+    /// Partnership agreement.
+    PartnershipAgreement,
+    /// Memorandum of understanding.
+    MemorandumOfUnderstanding,
+    /// Trust fund.
+    TrustFund,
+    /// Facility.
+    Facility,
+    /// Programme.
+    Programme,
+    /// Project.
+    Project,
+    /// Centre of excellence.
+    CentreOfExcellence,
+    /// Initiative.
+    Initiative,
+    /// Anything else.
+    Other,
+}
+
+/// Kinds of event.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "EventType", remote = "partnergraph_schema::EventType")]
+pub enum EventType {
+    /// Conference.
+    Conference,
+    /// Forum.
+    Forum,
+    /// Expo.
+    Expo,
+    /// Consultation.
+    Consultation,
+    /// Meeting or side event.
+    Meeting,
+    /// Workshop or training.
+    Workshop,
+    /// Anything else.
+    Other,
+}
+
+/// How common a pairing in the role crosswalk is.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "Affinity", remote = "partnergraph_schema::crosswalk::Affinity")]
+pub enum Affinity {
+    /// The usual IATI coding of the OECD role.
+    Typical,
+    /// Seen, but not the default.
+    Possible,
+}
+
+/// Converts a list of GraphQL enum values to domain values.
+pub fn to_domain<G: Copy + Into<D>, D>(values: Option<Vec<G>>) -> Vec<D> {
+    values.unwrap_or_default().into_iter().map(Into::into).collect()
+}

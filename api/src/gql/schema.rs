@@ -1,0 +1,47 @@
+//! Building the executable schema with its limits, and printing the published SDL.
+
+use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema};
+
+use crate::gql::lists::ListQuery;
+use crate::gql::query::QueryRoot;
+use crate::graph::Graph;
+
+/// The root query type: lookups, graph questions and listings.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
+pub struct Query(QueryRoot, ListQuery);
+
+/// The executable schema (read-only: no mutations, no subscriptions).
+pub type ApiSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+
+/// Query-shape limits, checked before execution.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Deepest selection nesting (GraphiQL's introspection query needs 13).
+    pub depth: usize,
+    /// Most fields in one query (introspection counts too).
+    pub complexity: usize,
+    /// Deepest recursion of the parser (nested lists and objects in arguments).
+    pub recursive_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits { depth: 15, complexity: 2_000, recursive_depth: 32 }
+    }
+}
+
+/// The schema over `graph`.
+pub fn build_schema(graph: Graph, limits: Limits) -> ApiSchema {
+    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+        .data(graph)
+        .limit_depth(limits.depth)
+        .limit_complexity(limits.complexity)
+        .limit_recursive_depth(limits.recursive_depth)
+        .finish()
+}
+
+/// The published SDL (`partnergraph schema`, `schema/schema.graphql`).
+pub fn sdl() -> String {
+    Schema::build(Query::default(), EmptyMutation, EmptySubscription).finish().sdl()
+}

@@ -1,0 +1,281 @@
+//! GraphQL object types other than nodes: edges, participations, sources, and the shapes of the
+//! algorithm results (subgraphs, paths, triangulars, partnerships).
+
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
+use partnergraph_schema::{EdgeRecord, NodeId};
+
+use crate::error::IntoGql;
+use crate::gql::nodes::{Node, nodes};
+use crate::gql::scalars::{Affinity, Date, EdgeType, IatiRole, Role};
+use crate::graph::{self, Graph};
+
+/// Where a fact comes from: a document and paragraph, with the sentence that states it.
+pub struct Source(pub(crate) partnergraph_schema::Source);
+
+#[Object]
+impl Source {
+    /// The seed document's file name, or an imported file's name or IATI identifier.
+    async fn document(&self) -> &str {
+        &self.0.document
+    }
+
+    /// The paragraph: the report's own number for the Secretary-General's report, else the count of
+    /// non-empty paragraphs from the top of the document.
+    async fn paragraph(&self) -> Option<i32> {
+        self.0.paragraph.and_then(|paragraph| i32::try_from(paragraph).ok())
+    }
+
+    /// A short verbatim extract that states the fact.
+    async fn quote(&self) -> Option<&str> {
+        self.0.quote.as_deref()
+    }
+}
+
+/// A WGS 84 point.
+pub struct GeoPoint(pub(crate) partnergraph_schema::GeoPoint);
+
+#[Object]
+impl GeoPoint {
+    /// Latitude in degrees.
+    async fn lat(&self) -> f64 {
+        self.0.lat
+    }
+
+    /// Longitude in degrees.
+    async fn lon(&self) -> f64 {
+        self.0.lon
+    }
+}
+
+async fn node_by_id(ctx: &Context<'_>, id: &NodeId) -> Result<Option<Node>> {
+    Ok(ctx.data::<Graph>()?.node(id).await.gql()?.map(Node::from_record))
+}
+
+/// A directed, typed, dated relation, with its sources.
+pub struct Edge(pub(crate) EdgeRecord);
+
+#[Object]
+impl Edge {
+    /// Stable id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// What the relation is.
+    #[graphql(name = "type")]
+    async fn edge_type(&self) -> EdgeType {
+        self.0.edge_type.into()
+    }
+
+    /// Id of the node the edge starts from.
+    async fn source(&self) -> ID {
+        ID(self.0.source.to_string())
+    }
+
+    /// Id of the node the edge points to.
+    async fn target(&self) -> ID {
+        ID(self.0.target.to_string())
+    }
+
+    /// The node the edge starts from.
+    async fn source_node(&self, ctx: &Context<'_>) -> Result<Option<Node>> {
+        node_by_id(ctx, &self.0.source).await
+    }
+
+    /// The node the edge points to.
+    async fn target_node(&self, ctx: &Context<'_>) -> Result<Option<Node>> {
+        node_by_id(ctx, &self.0.target).await
+    }
+
+    /// OECD triangular role of the source in the target (PARTICIPATES_IN).
+    async fn role(&self) -> Option<Role> {
+        self.0.role.map(Into::into)
+    }
+
+    /// IATI participating-organisation role of the source in the target.
+    async fn iati_role(&self) -> Option<IatiRole> {
+        self.0.iati_role.map(Into::into)
+    }
+
+    /// Valid from (open if null).
+    async fn from(&self) -> Option<Date> {
+        self.0.from.map(Date)
+    }
+
+    /// Valid to (open if null).
+    async fn to(&self) -> Option<Date> {
+        self.0.to.map(Date)
+    }
+
+    /// Amount in US dollars (FUNDS, contributions).
+    async fn amount_usd(&self) -> Option<f64> {
+        self.0.amount_usd
+    }
+
+    /// Where the relation is stated.
+    async fn sources(&self) -> Vec<Source> {
+        self.0.sources.iter().cloned().map(Source).collect()
+    }
+}
+
+/// One actor's part in an agreement, event or network: its roles and when.
+pub struct Participation(pub(crate) EdgeRecord);
+
+#[Object]
+impl Participation {
+    /// Who takes part.
+    async fn actor(&self, ctx: &Context<'_>) -> Result<Node> {
+        let graph = ctx.data::<Graph>()?;
+        graph.require(&self.0.source).await.map(Node::from_record).gql()
+    }
+
+    /// OECD triangular role.
+    async fn role(&self) -> Option<Role> {
+        self.0.role.map(Into::into)
+    }
+
+    /// IATI participating-organisation role.
+    async fn iati_role(&self) -> Option<IatiRole> {
+        self.0.iati_role.map(Into::into)
+    }
+
+    /// In this role from (open if null).
+    async fn from(&self) -> Option<Date> {
+        self.0.from.map(Date)
+    }
+
+    /// In this role until (open if null).
+    async fn to(&self) -> Option<Date> {
+        self.0.to.map(Date)
+    }
+
+    /// Where the participation is stated.
+    async fn sources(&self) -> Vec<Source> {
+        self.0.sources.iter().cloned().map(Source).collect()
+    }
+
+    /// The PARTICIPATES_IN edge behind it.
+    async fn edge(&self) -> Edge {
+        Edge(self.0.clone())
+    }
+}
+
+/// Nodes and the edges walked between them.
+pub struct Subgraph(pub(crate) graph::Subgraph);
+
+#[Object]
+impl Subgraph {
+    /// The centre first, then each level's new nodes in id order.
+    async fn nodes(&self) -> Vec<Node> {
+        nodes(self.0.nodes.clone())
+    }
+
+    /// The edges walked (those touching a node closer than the depth) whose two ends are both returned,
+    /// in id order.
+    async fn edges(&self) -> Vec<Edge> {
+        self.0.edges.iter().cloned().map(Edge).collect()
+    }
+
+    /// Whether nodes within the depth were left out because of `limit`.
+    async fn truncated(&self) -> bool {
+        self.0.truncated
+    }
+}
+
+/// A path: n nodes and the n − 1 edges between them, in walking order.
+pub struct Path(pub(crate) graph::Path);
+
+#[Object]
+impl Path {
+    /// From the start to the end.
+    async fn nodes(&self) -> Vec<Node> {
+        nodes(self.0.nodes.clone())
+    }
+
+    /// `edges[i]` joins `nodes[i]` and `nodes[i + 1]`, in either direction.
+    async fn edges(&self) -> Vec<Edge> {
+        self.0.edges.iter().cloned().map(Edge).collect()
+    }
+
+    /// Number of edges.
+    async fn hops(&self) -> i32 {
+        i32::try_from(self.0.edges.len()).unwrap_or(i32::MAX)
+    }
+}
+
+/// A triangular arrangement: an agreement and its beneficiary, pivotal and facilitating corners.
+pub struct Triangular(pub(crate) graph::Triangular);
+
+#[Object]
+impl Triangular {
+    /// The agreement.
+    async fn agreement(&self) -> Node {
+        Node::from_record(self.0.agreement.clone())
+    }
+
+    /// Beneficiary partners.
+    async fn beneficiary(&self) -> Vec<Node> {
+        nodes(self.0.beneficiary.clone())
+    }
+
+    /// Pivotal partners.
+    async fn pivotal(&self) -> Vec<Node> {
+        nodes(self.0.pivotal.clone())
+    }
+
+    /// Facilitating partners.
+    async fn facilitating(&self) -> Vec<Node> {
+        nodes(self.0.facilitating.clone())
+    }
+
+    /// The participations behind the corners, with their dates and sources (roles that changed over
+    /// time appear once per period).
+    async fn participations(&self) -> Vec<Participation> {
+        self.0.participations.iter().cloned().map(Participation).collect()
+    }
+}
+
+/// A partner of an actor, through shared agreements.
+pub struct Partnership(pub(crate) graph::Partnership);
+
+#[Object]
+impl Partnership {
+    /// The partner.
+    async fn partner(&self) -> Node {
+        Node::from_record(self.0.partner.clone())
+    }
+
+    /// The agreements both are involved in.
+    async fn agreements(&self) -> Vec<Node> {
+        nodes(self.0.agreements.clone())
+    }
+
+    /// Collaboration weight: over the shared agreements, the sum of 1 / (other actors involved).
+    async fn weight(&self) -> f64 {
+        self.0.weight
+    }
+}
+
+/// One pairing of the OECD ↔ IATI role crosswalk.
+#[derive(SimpleObject)]
+pub struct CrosswalkEntry {
+    /// OECD triangular role.
+    pub role: Role,
+    /// IATI participating-organisation role.
+    pub iati_role: IatiRole,
+    /// How common the pairing is.
+    pub affinity: Affinity,
+    /// Why.
+    pub note: String,
+}
+
+/// Sizes of the graph.
+#[derive(SimpleObject)]
+pub struct Stats {
+    /// Number of nodes.
+    pub nodes: u64,
+    /// Number of edges.
+    pub edges: u64,
+    /// Which store serves the graph (`embedded` or `bolt`).
+    pub backend: String,
+}

@@ -1,0 +1,106 @@
+//! Graph algorithms, written once over the [`GraphStore`] primitives and blind to the backend.
+//!
+//! Each algorithm lives in its own module and reads the store level by level (one `expand` per BFS
+//! level), so a remote backend costs one round trip per hop. Results are deterministic — sorted by id
+//! wherever the question leaves the order open — so both backends answer byte for byte the same.
+
+mod listing;
+mod location;
+mod neighborhood;
+mod partners;
+mod paths;
+mod search;
+pub(crate) mod triangulars;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use partnergraph_schema::{EdgeRecord, EdgeType, NodeId, NodeRecord};
+
+use crate::store::{EdgeFilter, GraphStore, StoreError};
+
+pub use listing::{ListFilter, Page};
+pub use location::Located;
+pub use neighborhood::{NeighborhoodQuery, Subgraph};
+pub use partners::Partnership;
+pub use paths::{Path, PathQuery};
+pub use triangulars::Triangular;
+
+/// Why a graph question could not be answered.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum GraphError {
+    /// A node the question is about does not exist.
+    #[error("no node with id `{0}`")]
+    NotFound(NodeId),
+    /// An argument is out of its allowed range.
+    #[error("{0}")]
+    InvalidArgument(String),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The graph, as the API sees it: the algorithms over one store.
+#[derive(Debug, Clone)]
+pub struct Graph {
+    store: Arc<dyn GraphStore>,
+}
+
+impl Graph {
+    /// The graph over `store`.
+    pub fn new(store: Arc<dyn GraphStore>) -> Graph {
+        Graph { store }
+    }
+
+    /// The store underneath, for import, export and health checks.
+    pub fn store(&self) -> &Arc<dyn GraphStore> {
+        &self.store
+    }
+
+    /// One node, or `None`.
+    pub async fn node(&self, id: &NodeId) -> Result<Option<NodeRecord>, GraphError> {
+        Ok(self.store.nodes(std::slice::from_ref(id)).await?.pop().flatten())
+    }
+
+    /// One node, or [`GraphError::NotFound`].
+    pub async fn require(&self, id: &NodeId) -> Result<NodeRecord, GraphError> {
+        self.node(id).await?.ok_or_else(|| GraphError::NotFound(id.clone()))
+    }
+
+    /// Several nodes, in the order asked; `None` for unknown ids.
+    pub async fn nodes(&self, ids: &[NodeId]) -> Result<Vec<Option<NodeRecord>>, GraphError> {
+        Ok(self.store.nodes(ids).await?)
+    }
+
+    /// The nodes that exist among `ids`, keyed by id.
+    pub(crate) async fn node_map(&self, ids: &[NodeId]) -> Result<HashMap<NodeId, NodeRecord>, GraphError> {
+        let found = self.store.nodes(ids).await?;
+        Ok(found.into_iter().flatten().map(|node| (node.id.clone(), node)).collect())
+    }
+
+    /// Number of edges touching `id`, in either direction.
+    pub async fn degree(&self, id: &NodeId) -> Result<usize, GraphError> {
+        Ok(self.store.expand(std::slice::from_ref(id), &EdgeFilter::default()).await?.len())
+    }
+
+    /// Every edge touching `id`, optionally of some types only, sorted by id.
+    pub async fn incident(&self, id: &NodeId, types: &[EdgeType]) -> Result<Vec<EdgeRecord>, GraphError> {
+        Ok(self.store.expand(std::slice::from_ref(id), &EdgeFilter::types(types)).await?)
+    }
+
+    /// The PARTICIPATES_IN edges pointing at `target` (an agreement, event or network), sorted by id.
+    pub async fn participations(&self, target: &NodeId) -> Result<Vec<EdgeRecord>, GraphError> {
+        let edges = self.incident(target, &[EdgeType::ParticipatesIn]).await?;
+        Ok(edges.into_iter().filter(|edge| &edge.target == target).collect())
+    }
+}
+
+/// Checks that `value` lies in `range`, naming the argument otherwise.
+pub(crate) fn check_range(name: &str, value: i64, range: std::ops::RangeInclusive<i64>) -> Result<usize, GraphError> {
+    if range.contains(&value) {
+        usize::try_from(value).map_err(|_| GraphError::InvalidArgument(format!("`{name}` is out of range")))
+    } else {
+        Err(GraphError::InvalidArgument(format!("`{name}` must be between {} and {} (got {value})", range.start(), range.end())))
+    }
+}

@@ -1,0 +1,207 @@
+//! The `/graphql` endpoint, following the GraphQL-over-HTTP specification.
+//!
+//! - GET takes `query`, `variables`, `operationName` and `extensions` from the query string and runs
+//!   queries only (a mutation over GET answers 405).
+//! - POST takes a JSON body (`Content-Type: application/json`; anything else answers 415).
+//! - The answer's media type is negotiated from `Accept` (see `negotiate`). Requests that are not
+//!   well-formed answer 400. Parse and validation errors answer 400 without `data` for
+//!   `application/graphql-response+json`, and 200 for `application/json`. Execution errors answer 200
+//!   with `data` and typed `errors[].extensions.code`.
+//! - Every request has a time budget; past it the answer is a TIMEOUT error (504).
+
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::{Request, Response as GqlResponse, ServerError, Variables};
+use axum::body::{Body, to_bytes};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use crate::error::{AppError, Code};
+use crate::http::AppState;
+use crate::http::error_response;
+use crate::http::negotiate::{MediaType, negotiate};
+
+/// The parameters of a GraphQL request, before checking.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GetParams {
+    query: Option<String>,
+    variables: Option<String>,
+    operation_name: Option<String>,
+    extensions: Option<String>,
+}
+
+/// A request that is not a well-formed GraphQL-over-HTTP request.
+fn bad_request(message: &str) -> Response {
+    error_response(Code::BadUserInput, message)
+}
+
+/// GET /graphql.
+pub async fn get(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable();
+    };
+    let params = match Query::<GetParams>::try_from_uri(&uri) {
+        Ok(Query(params)) => params,
+        Err(err) => return bad_request(&format!("malformed query string: {err}")),
+    };
+    let Some(query) = params.query.filter(|query| !query.trim().is_empty()) else {
+        return bad_request("missing `query` parameter (the IDE is at /graphiql)");
+    };
+    let parse_object = |name: &str, text: Option<String>| -> Result<Option<Map<String, Value>>, Response> {
+        match text.filter(|text| !text.is_empty()).map(|text| serde_json::from_str::<Value>(&text)) {
+            None => Ok(None),
+            Some(Ok(Value::Object(object))) => Ok(Some(object)),
+            Some(Ok(Value::Null)) => Ok(None),
+            Some(_) => Err(bad_request(&format!("`{name}` must be a JSON object"))),
+        }
+    };
+    let variables = match parse_object("variables", params.variables) {
+        Ok(variables) => variables,
+        Err(response) => return response,
+    };
+    if let Err(response) = parse_object("extensions", params.extensions) {
+        return response;
+    }
+    run(&state, media, query, variables, params.operation_name, true).await
+}
+
+/// POST /graphql.
+pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable();
+    };
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or_default();
+    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    if essence != "application/json" {
+        let message = "POST /graphql needs `Content-Type: application/json`";
+        let body = json!({ "errors": [{ "message": message, "extensions": { "code": Code::BadUserInput.as_str() } }] });
+        return (StatusCode::UNSUPPORTED_MEDIA_TYPE, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response();
+    }
+    let bytes = match to_bytes(body, state.config.body_limit).await {
+        Ok(bytes) => bytes,
+        Err(_) => return too_large(&format!("request body larger than {} bytes", state.config.body_limit)),
+    };
+    let body: Value = match serde_json::from_slice(&bytes) {
+        Ok(body) => body,
+        Err(err) => return bad_request(&format!("request body is not JSON: {err}")),
+    };
+    let Value::Object(mut body) = body else {
+        return bad_request("request body must be a JSON object");
+    };
+    let query = match body.remove("query") {
+        Some(Value::String(query)) if !query.trim().is_empty() => query,
+        Some(Value::String(_)) | None | Some(Value::Null) => return bad_request("missing `query`"),
+        Some(_) => return bad_request("`query` must be a string"),
+    };
+    let variables = match body.remove("variables") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(variables)) => Some(variables),
+        Some(_) => return bad_request("`variables` must be a JSON object"),
+    };
+    let operation_name = match body.remove("operationName") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(name)) => Some(name),
+        Some(_) => return bad_request("`operationName` must be a string"),
+    };
+    if !matches!(body.remove("extensions"), None | Some(Value::Null) | Some(Value::Object(_))) {
+        return bad_request("`extensions` must be a JSON object");
+    }
+    run(&state, media, query, variables, operation_name, false).await
+}
+
+fn not_acceptable() -> Response {
+    let body = json!({ "errors": [{ "message": "Accept must allow application/graphql-response+json or application/json", "extensions": { "code": Code::BadUserInput.as_str() } }] });
+    (StatusCode::NOT_ACCEPTABLE, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+}
+
+fn too_large(message: &str) -> Response {
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": Code::BadUserInput.as_str() } }] });
+    (StatusCode::PAYLOAD_TOO_LARGE, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+}
+
+/// Parses, checks the operation type, executes within the time budget, and shapes the answer.
+async fn run(
+    state: &AppState,
+    media: MediaType,
+    query: String,
+    variables: Option<Map<String, Value>>,
+    operation_name: Option<String>,
+    is_get: bool,
+) -> Response {
+    if query.len() > state.config.max_query_bytes {
+        return too_large(&format!("query longer than {} bytes", state.config.max_query_bytes));
+    }
+    let document = match async_graphql::parser::parse_query(&query) {
+        Ok(document) => document,
+        Err(err) => {
+            let error = ServerError::new(err.to_string(), err.positions().next());
+            return request_error(media, vec![error], "GRAPHQL_PARSE_FAILED");
+        }
+    };
+    if is_get && selects_mutation(&document.operations, operation_name.as_deref()) {
+        let body = json!({ "errors": [{ "message": "mutations are not allowed over GET", "extensions": { "code": Code::BadUserInput.as_str() } }] });
+        return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "POST"), (header::CONTENT_TYPE, media.content_type())], body.to_string())
+            .into_response();
+    }
+    let mut request = Request::new(query);
+    if let Some(variables) = variables {
+        request = request.variables(Variables::from_json(Value::Object(variables)));
+    }
+    if let Some(name) = operation_name {
+        request = request.operation_name(name);
+    }
+    let budget = state.config.request_timeout;
+    let Ok(response) = tokio::time::timeout(budget, state.schema.execute(request)).await else {
+        let err = AppError::Timeout(budget.as_secs());
+        let body = json!({ "errors": [{ "message": err.public_message(), "extensions": { "code": err.code().as_str() } }] });
+        return (StatusCode::GATEWAY_TIMEOUT, [(header::CONTENT_TYPE, media.content_type())], body.to_string()).into_response();
+    };
+    if is_request_error(&response) {
+        return request_error(media, response.errors, "GRAPHQL_VALIDATION_FAILED");
+    }
+    let body = serde_json::to_string(&response).unwrap_or_else(|_| r#"{"errors":[{"message":"internal error"}]}"#.to_owned());
+    (StatusCode::OK, [(header::CONTENT_TYPE, media.content_type())], body).into_response()
+}
+
+/// Whether the operation that would run is a mutation.
+fn selects_mutation(operations: &DocumentOperations, name: Option<&str>) -> bool {
+    let ty = match (operations, name) {
+        (DocumentOperations::Single(operation), _) => Some(operation.node.ty),
+        (DocumentOperations::Multiple(operations), Some(name)) => {
+            operations.iter().find(|(op_name, _)| op_name.as_str() == name).map(|(_, op)| op.node.ty)
+        }
+        (DocumentOperations::Multiple(_), None) => None,
+    };
+    ty == Some(OperationType::Mutation)
+}
+
+/// A response with no data whose errors all lack a path failed before execution (validation,
+/// variable coercion, limits, unknown operation).
+fn is_request_error(response: &GqlResponse) -> bool {
+    response.data == async_graphql::Value::Null && !response.errors.is_empty() && response.errors.iter().all(|error| error.path.is_empty())
+}
+
+/// A parse or validation failure: 400 without `data` for graphql-response+json, 200 for json.
+fn request_error(media: MediaType, errors: Vec<ServerError>, default_code: &str) -> Response {
+    let errors: Vec<Value> = errors
+        .into_iter()
+        .map(|error| {
+            let mut value = serde_json::to_value(&error).unwrap_or_else(|_| json!({ "message": "invalid request" }));
+            if let Value::Object(object) = &mut value {
+                let extensions = object.entry("extensions").or_insert_with(|| json!({}));
+                if let Value::Object(extensions) = extensions {
+                    extensions.entry("code").or_insert_with(|| Value::String(default_code.to_owned()));
+                }
+            }
+            value
+        })
+        .collect();
+    let status = match media {
+        MediaType::GraphqlResponseJson => StatusCode::BAD_REQUEST,
+        MediaType::Json => StatusCode::OK,
+    };
+    (status, [(header::CONTENT_TYPE, media.content_type())], json!({ "errors": errors }).to_string()).into_response()
+}

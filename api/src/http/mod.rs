@@ -1,0 +1,95 @@
+//! The HTTP surface: the axum router and its middleware.
+//!
+//! Routes: `/graphql` (GET and POST, GraphQL over HTTP), `/graphiql` (the IDE, served from embedded
+//! assets), `/healthz` (the process is up), `/readyz` (the store answers), `/` (a short index). Layers:
+//! tracing, panic catching, CORS open for reads, compression and a global timeout. Nothing here talks to
+//! the store except `/readyz`'s health probe through the graph.
+
+mod assets;
+mod graphql;
+mod health;
+mod negotiate;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderName, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::error::Code;
+use crate::gql::ApiSchema;
+use crate::graph::Graph;
+
+/// Limits of the HTTP layer.
+#[derive(Debug, Clone, Copy)]
+pub struct HttpConfig {
+    /// Longest a GraphQL request may run before it answers TIMEOUT.
+    pub request_timeout: Duration,
+    /// Largest request body, in bytes.
+    pub body_limit: usize,
+    /// Longest query text, in bytes (GET or POST).
+    pub max_query_bytes: usize,
+}
+
+impl Default for HttpConfig {
+    fn default() -> HttpConfig {
+        HttpConfig { request_timeout: Duration::from_secs(10), body_limit: 256 * 1024, max_query_bytes: 64 * 1024 }
+    }
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The executable GraphQL schema.
+    pub schema: ApiSchema,
+    /// The graph, for health checks.
+    pub graph: Graph,
+    /// HTTP limits.
+    pub config: HttpConfig,
+}
+
+/// The whole application as a router.
+pub fn app(state: AppState) -> Router {
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_headers([header::CONTENT_TYPE, header::ACCEPT, HeaderName::from_static("x-request-id")])
+        .max_age(Duration::from_secs(86_400));
+    // The global timeout is a backstop; GraphQL requests answer a typed TIMEOUT well before it.
+    let backstop = state.config.request_timeout * 2;
+    Router::new()
+        .route("/graphql", get(graphql::get).post(graphql::post))
+        .route("/graphiql", get(assets::graphiql_index))
+        .route("/graphiql/", get(assets::graphiql_index))
+        .route("/graphiql/{file}", get(assets::graphiql_asset))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/", get(assets::index))
+        .fallback(not_found)
+        .with_state(state)
+        .layer(
+            ServiceBuilder::new()
+                .layer(TraceLayer::new_for_http())
+                .layer(CatchPanicLayer::custom(|_| error_response(Code::Internal, "internal error")))
+                .layer(TimeoutLayer::with_status_code(StatusCode::GATEWAY_TIMEOUT, backstop))
+                .layer(cors)
+                .layer(CompressionLayer::new()),
+        )
+}
+
+/// A JSON error body in the GraphQL error shape, with the code's status.
+pub(crate) fn error_response(code: Code, message: &str) -> Response {
+    let body = serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str() } }] });
+    (code.http_status(), [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+}
+
+async fn not_found() -> Response {
+    error_response(Code::NotFound, "no such endpoint; the API is at /graphql, the IDE at /graphiql")
+}

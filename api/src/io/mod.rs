@@ -1,0 +1,116 @@
+//! Import and export of the dataset format (JSON Lines, `schema/data/README.md`).
+//!
+//! Import is all-or-nothing per file: the file is parsed and validated whole (edges may point at nodes
+//! already in the store), and only a file without a single problem is written, in one transaction.
+//! Writing is an upsert keyed by id, so importing the same file twice changes nothing the second time.
+//! Export writes every node, then every edge, in id order: the same graph always exports to the same
+//! bytes, and an export imports back unchanged.
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use partnergraph_schema::dataset::{self, Dataset, Problem};
+use partnergraph_schema::wire::Record;
+use partnergraph_schema::{EdgeId, NodeId, NodeKind};
+
+use crate::store::{Batch, GraphStore, StoreError, WriteSummary};
+
+/// Records read from the store per round trip while exporting.
+const EXPORT_PAGE: usize = 1000;
+/// The first line of an export.
+pub const EXPORT_HEADER: &str = "// partnergraph dataset export (JSON Lines; format: schema/data/README.md)";
+
+/// Why an import or export failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum IoError {
+    /// The file has problems; nothing was written.
+    #[error("{} problem(s); nothing was imported", .0.len())]
+    Invalid(Vec<Problem>),
+    /// The store failed; nothing was written.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Writing the export failed.
+    #[error("cannot write the export: {0}")]
+    Write(#[from] std::io::Error),
+}
+
+/// Validates `dataset` against the store and returns it as one batch, or every problem.
+pub async fn prepare(store: &dyn GraphStore, mut dataset: Dataset, mut problems: Vec<Problem>) -> Result<Batch, IoError> {
+    problems.extend(dataset.merge_places());
+    let external = dataset.external_endpoints();
+    let mut existing: HashMap<NodeId, NodeKind> = HashMap::new();
+    for (id, found) in external.iter().zip(store.nodes(&external).await?) {
+        if let Some(node) = found {
+            existing.insert(id.clone(), node.kind);
+        }
+    }
+    problems.extend(dataset::validate(&dataset, &existing));
+    if !problems.is_empty() {
+        problems.sort_by_key(|problem| problem.line);
+        return Err(IoError::Invalid(problems));
+    }
+    Ok(Batch {
+        nodes: dataset.nodes.into_iter().map(|lined| lined.record).collect(),
+        edges: dataset.edges.into_iter().map(|lined| lined.record).collect(),
+        ..Batch::default()
+    })
+}
+
+/// Imports one file's text: validates it whole, then writes it in one transaction.
+pub async fn import(store: &dyn GraphStore, text: &str) -> Result<WriteSummary, IoError> {
+    let (dataset, problems) = dataset::parse(text);
+    let batch = prepare(store, dataset, problems).await?;
+    Ok(store.apply(batch).await?)
+}
+
+/// Writes the whole graph to `out`: a header line, the nodes, then the edges, each in id order.
+pub async fn export(store: &dyn GraphStore, out: &mut dyn Write) -> Result<(), IoError> {
+    writeln!(out, "{EXPORT_HEADER}")?;
+    let mut after: Option<NodeId> = None;
+    loop {
+        let page = store.scan_nodes(None, after.as_ref(), EXPORT_PAGE).await?;
+        for node in &page {
+            write_record(out, &Record::Node(node.clone()))?;
+        }
+        match page.last() {
+            Some(last) if page.len() == EXPORT_PAGE => after = Some(last.id.clone()),
+            _ => break,
+        }
+    }
+    let mut after: Option<EdgeId> = None;
+    loop {
+        let page = store.scan_edges(after.as_ref(), EXPORT_PAGE).await?;
+        for edge in &page {
+            write_record(out, &Record::Edge(edge.clone()))?;
+        }
+        match page.last() {
+            Some(last) if page.len() == EXPORT_PAGE => after = Some(last.id.clone()),
+            _ => break,
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn write_record(out: &mut dyn Write, record: &Record) -> Result<(), IoError> {
+    serde_json::to_writer(&mut *out, record).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+/// Loads the seed dataset into `store` if the store holds nothing at all; returns whether it did.
+/// A store with any data is never reseeded, so user edits survive restarts.
+pub async fn seed_if_empty(store: &dyn GraphStore) -> Result<bool, IoError> {
+    let stats = store.stats().await?;
+    if stats.nodes > 0 || stats.edges > 0 {
+        return Ok(false);
+    }
+    let dataset = partnergraph_schema::seed::dataset().map_err(|problems| {
+        // The seed is validated by a test; reaching this is a build defect, reported as such.
+        StoreError::Backend { backend: "seed", reason: problems.join("; ") }
+    })?;
+    let batch = prepare(store, dataset, Vec::new()).await?;
+    store.apply(batch).await?;
+    Ok(true)
+}

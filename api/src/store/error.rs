@@ -1,0 +1,56 @@
+//! Errors of the storage layer, whatever the backend.
+
+/// Why a store operation failed. Callers map these to user-facing codes in one place
+/// (`crate::error::Code`); the messages of `Internal`-class variants are logged, never shown.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The database cannot be reached (server down, connection refused, network partition).
+    #[error("the {backend} store is unavailable: {reason}")]
+    Unavailable {
+        /// Backend name.
+        backend: &'static str,
+        /// What failed.
+        reason: String,
+    },
+    /// The database did not answer in time.
+    #[error("the {backend} store did not answer within {seconds} s")]
+    Timeout {
+        /// Backend name.
+        backend: &'static str,
+        /// The limit that passed.
+        seconds: u64,
+    },
+    /// The data directory is held by another process that does not share it.
+    #[error("the data directory {path} is in use by another process")]
+    Locked {
+        /// The database file.
+        path: String,
+    },
+    /// The data directory was written by an incompatible version of partnergraph.
+    #[error("the store at {path} has format {found}, this build reads format {expected}")]
+    IncompatibleFormat {
+        /// The database file.
+        path: String,
+        /// Format found on disk.
+        found: String,
+        /// Format this build writes.
+        expected: String,
+    },
+    /// A stored record could not be decoded.
+    #[error("stored record `{key}` is corrupt: {reason}")]
+    Corrupt {
+        /// The record key.
+        key: String,
+        /// The decoding error.
+        reason: String,
+    },
+    /// Any other failure of the backend (I/O, protocol, bug).
+    #[error("{backend} store failure: {reason}")]
+    Backend {
+        /// Backend name.
+        backend: &'static str,
+        /// The underlying error.
+        reason: String,
+    },
+}

@@ -1,0 +1,127 @@
+//! Storage: the [`GraphStore`] trait and its backends.
+//!
+//! The trait is small on purpose: batched reads (nodes and edges by id, one frontier expansion per BFS
+//! level, index-term lookup, ordered scans with a cursor) and one transactional write ([`Batch`]).
+//! Everything a user asks for — neighbourhoods, paths, triangulars, partners, search ranking, filtered
+//! connections — is computed once in `crate::graph` on top of these primitives, so every backend gives the
+//! same answers. The embedded store (redb) is the default; nothing above this module knows which backend
+//! it talks to.
+
+mod embedded;
+mod error;
+
+use std::fmt::Debug;
+
+use async_trait::async_trait;
+use partnergraph_schema::{EdgeId, EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate};
+
+pub use embedded::EmbeddedStore;
+pub use error::StoreError;
+
+/// Which edges an expansion follows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EdgeFilter {
+    /// Only these types; every type when empty.
+    pub types: Vec<EdgeType>,
+    /// Only edges valid at some time during this date.
+    pub as_of: Option<PartialDate>,
+}
+
+impl EdgeFilter {
+    /// A filter on types only.
+    pub fn types(types: &[EdgeType]) -> EdgeFilter {
+        EdgeFilter { types: types.to_vec(), as_of: None }
+    }
+
+    /// Whether `edge` passes. Backends may push part of the filter into their query language, but the
+    /// answer must be the one this function gives.
+    pub fn matches(&self, edge: &EdgeRecord) -> bool {
+        (self.types.is_empty() || self.types.contains(&edge.edge_type)) && edge.valid_during(self.as_of)
+    }
+}
+
+/// Writes applied together in one transaction: all or nothing.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Batch {
+    /// Nodes to insert or replace, keyed by id.
+    pub nodes: Vec<NodeRecord>,
+    /// Edges to insert or replace, keyed by id.
+    pub edges: Vec<EdgeRecord>,
+    /// Nodes to delete, with every edge that touches them.
+    pub delete_nodes: Vec<NodeId>,
+    /// Edges to delete.
+    pub delete_edges: Vec<EdgeId>,
+}
+
+/// What a [`Batch`] changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteSummary {
+    /// Nodes that were new.
+    pub nodes_created: u64,
+    /// Nodes that existed and changed.
+    pub nodes_updated: u64,
+    /// Nodes written with exactly the stored content.
+    pub nodes_unchanged: u64,
+    /// Edges that were new.
+    pub edges_created: u64,
+    /// Edges that existed and changed.
+    pub edges_updated: u64,
+    /// Edges written with exactly the stored content.
+    pub edges_unchanged: u64,
+    /// Nodes deleted.
+    pub nodes_deleted: u64,
+    /// Edges deleted, including those of deleted nodes.
+    pub edges_deleted: u64,
+}
+
+impl WriteSummary {
+    /// Whether the batch changed nothing.
+    pub fn is_noop(&self) -> bool {
+        self.nodes_created + self.nodes_updated + self.edges_created + self.edges_updated + self.nodes_deleted + self.edges_deleted == 0
+    }
+}
+
+/// Sizes of the stored graph.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StoreStats {
+    /// Number of nodes.
+    pub nodes: u64,
+    /// Number of edges.
+    pub edges: u64,
+}
+
+/// A property-graph store. Implementations are cheap to share (`Arc<dyn GraphStore>`).
+///
+/// Ordering contract (so that all backends answer byte for byte the same): every method that returns a
+/// list returns it sorted by id, without duplicates.
+#[async_trait]
+pub trait GraphStore: Send + Sync + Debug {
+    /// A short backend name for logs and `/readyz` (`embedded`, `bolt`).
+    fn backend(&self) -> &'static str;
+
+    /// The nodes with these ids, in the order asked; `None` for unknown ids.
+    async fn nodes(&self, ids: &[NodeId]) -> Result<Vec<Option<NodeRecord>>, StoreError>;
+
+    /// The edges with these ids, in the order asked; `None` for unknown ids.
+    async fn edges(&self, ids: &[EdgeId]) -> Result<Vec<Option<EdgeRecord>>, StoreError>;
+
+    /// Every edge, in either direction, that touches a node of `frontier` and passes `filter`.
+    /// One call per BFS level: a remote backend makes one round trip here, not one per node.
+    async fn expand(&self, frontier: &[NodeId], filter: &EdgeFilter) -> Result<Vec<EdgeRecord>, StoreError>;
+
+    /// Ids of nodes having an index term (see `partnergraph_schema::text::index_terms`) equal to `term`,
+    /// or starting with it when `prefix`; at most `limit`, sorted by id.
+    async fn find_by_term(&self, term: &str, prefix: bool, limit: usize) -> Result<Vec<NodeId>, StoreError>;
+
+    /// Nodes in id order, of one kind or all, strictly after `after`; at most `limit`.
+    async fn scan_nodes(&self, kind: Option<NodeKind>, after: Option<&NodeId>, limit: usize) -> Result<Vec<NodeRecord>, StoreError>;
+
+    /// Edges in id order, strictly after `after`; at most `limit`.
+    async fn scan_edges(&self, after: Option<&EdgeId>, limit: usize) -> Result<Vec<EdgeRecord>, StoreError>;
+
+    /// Number of nodes and edges.
+    async fn stats(&self) -> Result<StoreStats, StoreError>;
+
+    /// Applies `batch` in one transaction (deletes first, then upserts).
+    async fn apply(&self, batch: Batch) -> Result<WriteSummary, StoreError>;
+}

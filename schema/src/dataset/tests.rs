@@ -1,0 +1,136 @@
+//! Tests of dataset parsing and validation: each problem kind, with its line.
+
+use super::*;
+
+const VALID: &str = r#"// a comment line
+{"node": {"id": "country:THA", "kind": "COUNTRY", "name": "Thailand", "iso3": "THA", "sources": [{"document": "d.txt", "paragraph": 1}]}}
+{"node": {"id": "city:bangkok-tha", "kind": "CITY", "name": "Bangkok", "sources": [{"document": "d.txt", "paragraph": 1}]}}
+
+{"node": {"id": "network:wacap", "kind": "NETWORK", "name": "World Alliance of Cities Against Poverty", "acronym": "WACAP", "networkType": "CITY_NETWORK", "sources": [{"document": "d.txt", "paragraph": 2, "quote": "WACAP"}]}}
+{"edge": {"id": "city:bangkok-tha>located_in>country:THA", "type": "LOCATED_IN", "source": "city:bangkok-tha", "target": "country:THA", "sources": [{"document": "d.txt"}]}}
+{"edge": {"id": "city:bangkok-tha>member_of>network:wacap", "type": "MEMBER_OF", "source": "city:bangkok-tha", "target": "network:wacap", "from": "2010", "sources": [{"document": "d.txt"}]}}
+{"place": {"id": "city:bangkok-tha", "location": {"lat": 13.75, "lon": 100.5}, "credit": "test"}}
+"#;
+
+/// Parses and validates `text`, returning the problems as "line N: message" strings.
+fn check(text: &str) -> Vec<String> {
+    match parse_and_validate(text) {
+        Ok(_) => Vec::new(),
+        Err(problems) => problems.iter().map(ToString::to_string).collect(),
+    }
+}
+
+fn with_line(extra: &str) -> String {
+    format!("{VALID}{extra}\n")
+}
+
+#[test]
+fn a_valid_dataset_parses_and_merges_places() {
+    let dataset = parse_and_validate(VALID).expect("valid");
+    assert_eq!(dataset.nodes.len(), 3);
+    assert_eq!(dataset.edges.len(), 2);
+    assert_eq!(dataset.nodes[1].line, 3);
+    assert_eq!(dataset.nodes[1].record.location.map(|point| point.lat), Some(13.75));
+}
+
+#[test]
+fn syntax_errors_name_their_line_and_the_rest_is_still_checked() {
+    let text = with_line(
+        "{\"node\": {\"id\": \"agency:x\"\n{\"edge\": {\"id\": \"e\", \"type\": \"HOSTS\", \"source\": \"network:wacap\", \"target\": \"country:THA\", \"sources\": []}}",
+    );
+    let problems = check(&text);
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(problems[0].starts_with("line 9: not a valid record"), "{problems:?}");
+    assert!(problems[1].starts_with("line 10: not a valid record: unknown variant `HOSTS`"), "{problems:?}");
+}
+
+#[test]
+fn bad_ids_unknown_fields_and_unknown_enums_are_syntax_problems() {
+    let cases = [
+        (r#"{"node": {"id": "org:x", "kind": "AGENCY", "name": "X", "sources": [{"document": "d"}]}}"#, "unknown kind prefix"),
+        (
+            r#"{"node": {"id": "agency:x", "kind": "AGENCY", "name": "X", "colour": "red", "sources": [{"document": "d"}]}}"#,
+            "unknown field `colour`",
+        ),
+        (
+            r#"{"node": {"id": "agency:x", "kind": "AGENCY", "name": "X", "agencyType": "UN", "sources": [{"document": "d"}]}}"#,
+            "unknown variant `UN`",
+        ),
+        (
+            r#"{"node": {"id": "agency:x", "kind": "AGENCY", "name": "X", "sources": [{"document": "d"}]}, "edge": {}}"#,
+            "not a valid record",
+        ),
+        (
+            r#"{"edge": {"id": "e", "type": "FUNDS", "source": "agency:x", "target": "network:wacap", "from": "2014-13", "sources": [{"document": "d"}]}}"#,
+            "is not a date",
+        ),
+    ];
+    for (line, expected) in cases {
+        let problems = check(&with_line(line));
+        assert!(problems.len() == 1 && problems[0].starts_with("line 9:") && problems[0].contains(expected), "{line}: {problems:?}");
+    }
+}
+
+#[test]
+fn semantic_problems_are_all_reported_with_lines() {
+    let text = with_line(concat!(
+        r#"{"node": {"id": "agency:x", "kind": "NETWORK", "name": " ", "iso3": "XXX", "sources": []}}"#,
+        "\n",
+        r#"{"node": {"id": "network:wacap", "kind": "NETWORK", "name": "Again", "sources": [{"document": "", "paragraph": 0}]}}"#,
+        "\n",
+        r#"{"node": {"id": "agreement:f", "kind": "AGREEMENT", "name": "F", "start": "2015", "end": "2012", "sdgs": [18], "amountUsd": -1, "sources": [{"document": "d"}]}}"#,
+        "\n",
+        r#"{"node": {"id": "country:BRA", "kind": "COUNTRY", "name": "Brazil", "iso3": "BRZ", "location": {"lat": 95, "lon": 0}, "sources": [{"document": "d"}]}}"#,
+        "\n",
+        r#"{"node": {"id": "city:lima-per", "kind": "CITY", "name": "Lima", "sources": [{"document": "d"}]}}"#,
+        "\n",
+        r#"{"edge": {"id": "e1", "type": "PARTICIPATES_IN", "source": "country:BRA", "target": "agreement:nope", "role": "PIVOTAL", "sources": [{"document": "d"}]}}"#,
+        "\n",
+        r#"{"edge": {"id": "e2", "type": "HOSTED_BY", "source": "network:wacap", "target": "network:wacap", "role": "PIVOTAL", "from": "2014", "to": "2010", "sources": [{"document": "d"}]}}"#,
+        "\n",
+        r#"{"edge": {"id": "e1", "type": "ADMINISTERED_BY", "source": "country:BRA", "target": "agreement:f", "sources": [{"document": "d"}]}}"#,
+        "\n",
+        r#"{"place": {"id": "agency:x", "location": {"lat": 1, "lon": 1}, "credit": "t"}}"#,
+    ));
+    let problems = check(&text);
+    let expect = [
+        "line 9: node `agency:x` has kind NETWORK but its id prefix says AGENCY",
+        "line 9: `agency:x` has an empty name",
+        "line 9: `agency:x` has no sources",
+        "line 9: `agency:x` is a NETWORK but has field `iso3`",
+        "line 10: duplicate id `network:wacap` (first used on line 5)",
+        "line 10: `network:wacap` has an invalid source: empty document",
+        "line 10: `network:wacap` has an invalid source: paragraphs are counted from 1",
+        "line 11: `agreement:f` ends (2012) before it starts (2015)",
+        "line 11: `agreement:f` names SDG 18",
+        "line 11: `agreement:f` has an amount that is negative",
+        "line 12: country `country:BRA` must have `iso3` equal to its id's code",
+        "line 12: `country:BRA` has a location out of range",
+        "line 13: city `city:lima-per` needs a LOCATED_IN edge",
+        "line 14: edge `e1` has target `agreement:nope`, which is not a node",
+        "line 15: edge `e2` points from a node to itself",
+        "line 15: edge `e2` of type HOSTED_BY cannot have a NETWORK as target",
+        "line 15: edge `e2` of type HOSTED_BY cannot carry `role`",
+        "line 15: `e2` ends (2010) before it starts (2014)",
+        "line 16: duplicate id `e1` (first used on line 14)",
+        "line 16: edge `e1` of type ADMINISTERED_BY cannot have a COUNTRY as source",
+        "line 16: edge `e1` of type ADMINISTERED_BY cannot have a AGREEMENT as target",
+        "line 17: place `agency:x` is not a country or city",
+    ];
+    for expected in expect {
+        assert!(problems.iter().any(|problem| problem.starts_with(expected)), "missing {expected:?} in {problems:#?}");
+    }
+    assert_eq!(problems.len(), expect.len(), "{problems:#?}");
+}
+
+#[test]
+fn endpoints_may_be_existing_store_nodes() {
+    let text = r#"{"edge": {"id": "e", "type": "MEMBER_OF", "source": "city:bangkok-tha", "target": "network:wacap", "sources": [{"document": "d"}]}}"#;
+    let (dataset, problems) = parse(text);
+    assert!(problems.is_empty());
+    let external = dataset.external_endpoints();
+    assert_eq!(external.len(), 2);
+    assert_eq!(validate(&dataset, &HashMap::new()).len(), 2);
+    let existing: HashMap<NodeId, NodeKind> = external.into_iter().map(|id| (id.clone(), id.kind())).collect();
+    assert_eq!(validate(&dataset, &existing), Vec::new());
+}

@@ -1,0 +1,150 @@
+//! Search-text folding and ranking: case- and accent-insensitive matching over names, acronyms and aliases.
+//!
+//! [`fold`] turns text into lower-case, accent-free words separated by single spaces (`Côte d’Ivoire` →
+//! `cote d ivoire`). [`index_terms`] lists what a store indexes for a node: each word, prefixed with
+//! [`WORD`], and each whole folded name, acronym and alias, prefixed with [`EXACT`]. [`rank`] scores a
+//! node against a query; both stores index the same terms and the ranking lives only here.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+use crate::NodeRecord;
+
+/// Prefix of an index term that is one word of a name, acronym or alias.
+pub const WORD: char = 'w';
+/// Prefix of an index term that is a whole folded name, acronym or alias.
+pub const EXACT: char = '=';
+
+/// Lower-cases, strips accents and punctuation, and joins the words with single spaces.
+pub fn fold(text: &str) -> String {
+    let mut folded = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for ch in text.nfkd().filter(|ch| !is_combining_mark(*ch)) {
+        if ch.is_alphanumeric() {
+            if pending_space && !folded.is_empty() {
+                folded.push(' ');
+            }
+            pending_space = false;
+            folded.extend(ch.to_lowercase());
+        } else {
+            pending_space = true;
+        }
+    }
+    folded
+}
+
+/// The folded words of `text`.
+pub fn words(text: &str) -> Vec<String> {
+    fold(text).split(' ').filter(|word| !word.is_empty()).map(str::to_owned).collect()
+}
+
+fn names(node: &NodeRecord) -> impl Iterator<Item = &str> {
+    std::iter::once(node.name.as_str()).chain(node.acronym.as_deref()).chain(node.aliases.iter().map(String::as_str))
+}
+
+/// The terms a store indexes for `node`, sorted and without duplicates.
+pub fn index_terms(node: &NodeRecord) -> Vec<String> {
+    let mut terms = Vec::new();
+    for name in names(node) {
+        let folded = fold(name);
+        if folded.is_empty() {
+            continue;
+        }
+        for word in folded.split(' ') {
+            terms.push(format!("{WORD}{word}"));
+        }
+        terms.push(format!("{EXACT}{folded}"));
+    }
+    terms.sort();
+    terms.dedup();
+    terms
+}
+
+/// How well `node` matches the folded query `query` (lower is better), or `None` if it does not match.
+///
+/// 0: the acronym equals the query; 1: the name equals it; 2: an alias equals it; 3: a name, acronym or
+/// alias starts with it; 4: every query word is a whole word of one of them; 5: every query word starts a
+/// word of one of them.
+pub fn rank(node: &NodeRecord, query: &str) -> Option<u8> {
+    let query_words: Vec<&str> = query.split(' ').filter(|word| !word.is_empty()).collect();
+    if query_words.is_empty() {
+        return None;
+    }
+    let acronym = node.acronym.as_deref().map(fold);
+    if acronym.as_deref() == Some(query) {
+        return Some(0);
+    }
+    if fold(&node.name) == query {
+        return Some(1);
+    }
+    let folded: Vec<String> = names(node).map(fold).collect();
+    if folded.iter().skip(1).any(|name| name == query) {
+        return Some(2);
+    }
+    if folded.iter().any(|name| name.starts_with(query)) {
+        return Some(3);
+    }
+    let node_words: Vec<&str> = folded.iter().flat_map(|name| name.split(' ')).collect();
+    if query_words.iter().all(|word| node_words.contains(word)) {
+        return Some(4);
+    }
+    if query_words.iter().all(|word| node_words.iter().any(|node_word| node_word.starts_with(word))) {
+        return Some(5);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{NodeId, Source};
+
+    fn node(id: &str, name: &str, acronym: Option<&str>, aliases: &[&str]) -> NodeRecord {
+        let mut node =
+            NodeRecord::new(NodeId::parse(id).expect(id), name, vec![Source { document: "t".into(), paragraph: None, quote: None }]);
+        node.acronym = acronym.map(str::to_owned);
+        node.aliases = aliases.iter().map(|alias| (*alias).to_owned()).collect();
+        node
+    }
+
+    #[test]
+    fn folding_ignores_case_accents_and_punctuation() {
+        assert_eq!(fold("Côte d’Ivoire"), "cote d ivoire");
+        assert_eq!(fold("  São   Tomé-and-Príncipe "), "sao tome and principe");
+        assert_eq!(fold("ＵＮＤＰ"), "undp");
+        assert_eq!(fold("...!"), "");
+    }
+
+    #[test]
+    fn index_terms_cover_words_and_whole_names() {
+        let unossc = node(
+            "agency:unossc",
+            "United Nations Office for South-South Cooperation",
+            Some("UNOSSC"),
+            &["UN Office for South-South Cooperation"],
+        );
+        let terms = index_terms(&unossc);
+        assert!(terms.contains(&"=unossc".to_owned()));
+        assert!(terms.contains(&"=united nations office for south south cooperation".to_owned()));
+        assert!(terms.contains(&"wsouth".to_owned()));
+        assert!(terms.contains(&"wun".to_owned()));
+        let mut sorted = terms.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(terms, sorted);
+    }
+
+    #[test]
+    fn ranking_puts_exact_acronyms_before_names_before_prefixes() {
+        let wacap = node("network:wacap", "World Alliance of Cities Against Poverty", Some("WACAP"), &[]);
+        let brazil = node("country:BRA", "Brazil", None, &["Federative Republic of Brazil"]);
+        assert_eq!(rank(&wacap, "wacap"), Some(0));
+        assert_eq!(rank(&brazil, "brazil"), Some(1));
+        assert_eq!(rank(&brazil, "federative republic of brazil"), Some(2));
+        assert_eq!(rank(&wacap, "world alliance"), Some(3));
+        assert_eq!(rank(&wacap, "cities poverty"), Some(4));
+        assert_eq!(rank(&wacap, "citi pov"), Some(5));
+        assert_eq!(rank(&wacap, "brazil"), None);
+        assert_eq!(rank(&wacap, ""), None);
+    }
+}

@@ -1,0 +1,193 @@
+//! The wire records of the dataset format, shared by the importer, the exporter, the stores and the widgets.
+//!
+//! These are the only serde types of the domain: changing a field name here changes the dataset format
+//! (`schema/data/README.md`) and is a breaking change. Fields that do not apply to a node's kind stay
+//! absent; [`crate::dataset`] rejects them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{AgencyType, AgreementType, EdgeId, EdgeType, EventType, IatiRole, NetworkType, NodeId, NodeKind, PartialDate, Role};
+
+/// Where a fact comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// The seed file's own name, or the imported file's name or IATI identifier.
+    pub document: String,
+    /// The paragraph in that document (see the dataset format for how paragraphs are counted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paragraph: Option<u32>,
+    /// A short verbatim extract that states the fact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+}
+
+/// A WGS 84 point.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GeoPoint {
+    /// Latitude in degrees, −90 to 90.
+    pub lat: f64,
+    /// Longitude in degrees, −180 to 180.
+    pub lon: f64,
+}
+
+impl GeoPoint {
+    /// Whether both coordinates are finite and in range.
+    pub fn is_valid(&self) -> bool {
+        self.lat.is_finite() && self.lon.is_finite() && (-90.0..=90.0).contains(&self.lat) && (-180.0..=180.0).contains(&self.lon)
+    }
+}
+
+/// A node of the graph with its properties.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NodeRecord {
+    /// Unique, stable id.
+    pub id: NodeId,
+    /// Must match the id's prefix.
+    pub kind: NodeKind,
+    /// Full name in English.
+    pub name: String,
+    /// Short form, e.g. `UNOSSC`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acronym: Option<String>,
+    /// Other names used in the sources.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// One sentence of what it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Coordinates (countries: centroid; cities: GeoNames point).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<GeoPoint>,
+    /// AGENCY only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency_type: Option<AgencyType>,
+    /// COUNTRY only: ISO 3166-1 alpha-3.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iso3: Option<String>,
+    /// COUNTRY only: continent or region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// NETWORK only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_type: Option<NetworkType>,
+    /// AGREEMENT only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agreement_type: Option<AgreementType>,
+    /// EVENT only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<EventType>,
+    /// AGREEMENT and EVENT: when it started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<PartialDate>,
+    /// AGREEMENT and EVENT: when it ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<PartialDate>,
+    /// AGREEMENT only: total size in US dollars.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_usd: Option<f64>,
+    /// AGREEMENT only: Sustainable Development Goals (1–17) the sources name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sdgs: Vec<u8>,
+    /// Where the node is named.
+    pub sources: Vec<Source>,
+}
+
+impl NodeRecord {
+    /// A node with only the common fields set.
+    pub fn new(id: NodeId, name: impl Into<String>, sources: Vec<Source>) -> NodeRecord {
+        NodeRecord {
+            kind: id.kind(),
+            id,
+            name: name.into(),
+            acronym: None,
+            aliases: Vec::new(),
+            description: None,
+            location: None,
+            agency_type: None,
+            iso3: None,
+            region: None,
+            network_type: None,
+            agreement_type: None,
+            event_type: None,
+            start: None,
+            end: None,
+            amount_usd: None,
+            sdgs: Vec::new(),
+            sources,
+        }
+    }
+}
+
+/// A directed, typed, dated relation between two nodes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EdgeRecord {
+    /// Unique, stable id.
+    pub id: EdgeId,
+    /// What the relation is.
+    #[serde(rename = "type")]
+    pub edge_type: EdgeType,
+    /// Where it starts.
+    pub source: NodeId,
+    /// Where it points.
+    pub target: NodeId,
+    /// OECD triangular role of `source` in `target`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    /// IATI participating-organisation role of `source` in `target`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iati_role: Option<IatiRole>,
+    /// Valid from (open if absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<PartialDate>,
+    /// Valid to (open if absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<PartialDate>,
+    /// Amount in US dollars (FUNDS).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_usd: Option<f64>,
+    /// Where the relation is stated.
+    pub sources: Vec<Source>,
+}
+
+impl EdgeRecord {
+    /// The endpoint that is not `node` (or `node` itself for a loop).
+    pub fn other_end(&self, node: &NodeId) -> &NodeId {
+        if &self.source == node { &self.target } else { &self.source }
+    }
+
+    /// Whether the edge holds at some time during `as_of` (always, without `as_of`).
+    pub fn valid_during(&self, as_of: Option<PartialDate>) -> bool {
+        as_of.is_none_or(|as_of| crate::date::valid_during(self.from, self.to, as_of))
+    }
+}
+
+/// Coordinates and region generated for a seed node (`places.jsonl`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Place {
+    /// The country or city it belongs to.
+    pub id: NodeId,
+    /// Its coordinates.
+    pub location: GeoPoint,
+    /// Countries: continent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Where the coordinates come from, and their licence.
+    pub credit: String,
+}
+
+/// One line of a dataset file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub enum Record {
+    /// A node.
+    Node(NodeRecord),
+    /// An edge.
+    Edge(EdgeRecord),
+    /// Generated coordinates for a node of the same dataset.
+    Place(Place),
+}
