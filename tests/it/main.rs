@@ -1,1 +1,7 @@
-//! placeholder
+//! The integration suite of partnergraph, one binary with a module per area.
+
+mod conformance;
+mod facts;
+mod graphql;
+mod seed;
+mod tidy;

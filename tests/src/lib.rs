@@ -1,1 +1,141 @@
-//! placeholder
+//! Shared helpers of the partnergraph test suite: seeded stores, GraphQL execution, JSON containment and
+//! the paragraph splitter used to check the seed dataset's provenance.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use partnergraph::gql::{ApiSchema, Limits, build_schema};
+use partnergraph::graph::Graph;
+use partnergraph::io;
+use partnergraph::store::{EmbeddedStore, GraphStore};
+use serde_json::Value;
+
+/// The workspace root.
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The seed documents: `$PARTNERGRAPH_SEEDS_DIR`, else `shared/seeds` beside the workspace (as in CI).
+pub fn seeds_dir() -> PathBuf {
+    match std::env::var_os("PARTNERGRAPH_SEEDS_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => workspace_root().join("../shared/seeds"),
+    }
+}
+
+/// An empty embedded store in a fresh temporary directory (kept alive by the returned guard).
+pub fn empty_store() -> (tempfile::TempDir, Arc<dyn GraphStore>) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let store = EmbeddedStore::open(dir.path()).expect("open embedded store");
+    (dir, Arc::new(store))
+}
+
+/// An embedded store holding the seed dataset.
+pub async fn seeded_store() -> (tempfile::TempDir, Arc<dyn GraphStore>) {
+    let (dir, store) = empty_store();
+    assert!(io::seed_if_empty(store.as_ref()).await.expect("seed"), "a new store is empty and gets seeded");
+    (dir, store)
+}
+
+/// The GraphQL schema over `store`.
+pub fn schema(store: Arc<dyn GraphStore>) -> ApiSchema {
+    build_schema(Graph::new(store), Limits::default())
+}
+
+/// Runs `query` and returns the response as JSON (`data` and `errors`).
+pub async fn execute(schema: &ApiSchema, query: &str) -> Value {
+    let response = schema.execute(query).await;
+    serde_json::to_value(&response).expect("response serializes")
+}
+
+/// Runs `query`, asserts it has no errors, and returns `data`.
+pub async fn data(schema: &ApiSchema, query: &str) -> Value {
+    let response = execute(schema, query).await;
+    assert!(response.get("errors").is_none(), "unexpected errors for {query}: {response:#}");
+    response["data"].clone()
+}
+
+/// The `extensions.code` of each error of a response.
+pub fn error_codes(response: &Value) -> Vec<String> {
+    response["errors"]
+        .as_array()
+        .map(|errors| errors.iter().map(|error| error["extensions"]["code"].as_str().unwrap_or("<none>").to_owned()).collect())
+        .unwrap_or_default()
+}
+
+/// Whether `expected` is contained in `actual`: objects key by key, arrays element-wise (each expected
+/// element contained in some actual element), numbers as f64, other scalars equal.
+pub fn contains(actual: &Value, expected: &Value) -> bool {
+    match (actual, expected) {
+        (Value::Object(actual), Value::Object(expected)) => {
+            expected.iter().all(|(key, value)| actual.get(key).is_some_and(|found| contains(found, value)))
+        }
+        (Value::Array(actual), Value::Array(expected)) => expected.iter().all(|value| actual.iter().any(|found| contains(found, value))),
+        (Value::Number(actual), Value::Number(expected)) => actual.as_f64() == expected.as_f64(),
+        _ => actual == expected,
+    }
+}
+
+/// The paragraphs of a seed document, numbered as the dataset format says: for the Secretary-General's
+/// report (`001_…`) by the report's own numbers (text after a footnote block stays with its paragraph),
+/// otherwise blocks separated by blank lines, counted from 1. Whitespace runs are collapsed.
+pub fn paragraphs(file_name: &str, text: &str) -> Vec<(u32, String)> {
+    let blocks: Vec<String> = text
+        .split("\n")
+        .collect::<Vec<_>>()
+        .split(|line| line.trim().is_empty())
+        .map(|lines| collapse(&lines.join(" ")))
+        .filter(|block| !block.is_empty())
+        .collect();
+    if !file_name.starts_with("001_") {
+        return (1..).zip(blocks).collect();
+    }
+    let mut numbered: Vec<(u32, String)> = Vec::new();
+    for block in blocks {
+        let number = block.split_once(". ").and_then(|(head, _)| head.parse::<u32>().ok());
+        match number {
+            Some(number) if number == numbered.last().map_or(1, |(last, _)| last + 1) => numbered.push((number, block)),
+            _ => {
+                if let Some((_, text)) = numbered.last_mut() {
+                    text.push(' ');
+                    text.push_str(&block);
+                }
+            }
+        }
+    }
+    numbered
+}
+
+/// Collapses whitespace runs to single spaces and trims.
+pub fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn containment_is_structural_and_numeric() {
+        let actual = json!({"a": [{"id": 1, "x": 2}, {"id": 2}], "n": 100000000, "s": "t"});
+        assert!(contains(&actual, &json!({"a": [{"id": 2}], "n": 1e8})));
+        assert!(!contains(&actual, &json!({"a": [{"id": 3}]})));
+        assert!(!contains(&actual, &json!({"missing": null})));
+        assert!(!contains(&actual, &json!({"s": "u"})));
+    }
+
+    #[test]
+    fn paragraphs_are_blocks_or_report_numbers() {
+        let plain = "Title\n\nFirst line\nsame paragraph\n\n \n\nSecond";
+        assert_eq!(
+            paragraphs("000_x.txt", plain),
+            vec![(1, "Title".into()), (2, "First line same paragraph".into()), (3, "Second".into())]
+        );
+        let report = "# Heading\n\n1. One starts\n\n---\n\n<sup>1</sup> note\n\ncontinues\n\n2. Two";
+        let numbered = paragraphs("001_x.txt", report);
+        assert_eq!(numbered.len(), 2);
+        assert!(numbered[0].1.starts_with("1. One starts") && numbered[0].1.ends_with("continues"));
+        assert_eq!(numbered[1], (2, "2. Two".into()));
+    }
+}

@@ -47,10 +47,10 @@ impl QueryRoot {
         ctx: &Context<'_>,
         text: String,
         kinds: Option<Vec<NodeKind>>,
-        #[graphql(default = 10)] first: i32,
+        #[graphql(default = 10)] first: Option<i32>,
     ) -> Result<Vec<Node>> {
         let kinds = to_domain(kinds);
-        Ok(nodes(ctx.data::<Graph>()?.search(&text, &kinds, i64::from(first)).await.gql()?))
+        Ok(nodes(ctx.data::<Graph>()?.search(&text, &kinds, i64::from(first.unwrap_or(10))).await.gql()?))
     }
 
     /// The nodes within `depth` hops of `id` (edges in either direction) and the edges walked, filtered by
@@ -60,19 +60,19 @@ impl QueryRoot {
         &self,
         ctx: &Context<'_>,
         id: ID,
-        #[graphql(default = 1)] depth: i32,
+        #[graphql(default = 1)] depth: Option<i32>,
         kinds: Option<Vec<NodeKind>>,
         edge_types: Option<Vec<EdgeType>>,
         as_of: Option<Date>,
-        #[graphql(default = 500)] limit: i32,
+        #[graphql(default = 500)] limit: Option<i32>,
     ) -> Result<Subgraph> {
         let id = node_id(&id)?;
         let query = NeighborhoodQuery {
-            depth: i64::from(depth),
+            depth: i64::from(depth.unwrap_or(1)),
             kinds: to_domain(kinds),
             edge_types: to_domain(edge_types),
             as_of: as_of.map(|date| date.0),
-            limit: i64::from(limit),
+            limit: i64::from(limit.unwrap_or(500)),
         };
         ctx.data::<Graph>()?.neighborhood(&id, &query).await.map(Subgraph).gql()
     }
@@ -84,12 +84,13 @@ impl QueryRoot {
         ctx: &Context<'_>,
         from: ID,
         to: ID,
-        #[graphql(default = 4)] max_hops: i32,
-        #[graphql(default = 3)] first: i32,
+        #[graphql(default = 4)] max_hops: Option<i32>,
+        #[graphql(default = 3)] first: Option<i32>,
         as_of: Option<Date>,
     ) -> Result<Vec<Path>> {
         let (from, to) = (node_id(&from)?, node_id(&to)?);
-        let query = PathQuery { max_hops: i64::from(max_hops), first: i64::from(first), as_of: as_of.map(|date| date.0) };
+        let query =
+            PathQuery { max_hops: i64::from(max_hops.unwrap_or(4)), first: i64::from(first.unwrap_or(3)), as_of: as_of.map(|date| date.0) };
         let found = ctx.data::<Graph>()?.paths(&from, &to, &query).await.gql()?;
         Ok(found.into_iter().map(Path).collect())
     }
@@ -100,19 +101,20 @@ impl QueryRoot {
         &self,
         ctx: &Context<'_>,
         involving: Option<ID>,
-        #[graphql(default = 50)] first: i32,
+        #[graphql(default = 50)] first: Option<i32>,
         as_of: Option<Date>,
     ) -> Result<Vec<Triangular>> {
         let involving = involving.as_ref().map(node_id).transpose()?;
-        let found = ctx.data::<Graph>()?.triangulars(involving.as_ref(), i64::from(first), as_of.map(|date| date.0)).await.gql()?;
+        let found =
+            ctx.data::<Graph>()?.triangulars(involving.as_ref(), i64::from(first.unwrap_or(50)), as_of.map(|date| date.0)).await.gql()?;
         Ok(found.into_iter().map(Triangular).collect())
     }
 
     /// Who works with `id`: actors involved in the same agreements (participating, funding or
     /// administering), heaviest collaboration first.
-    async fn partners(&self, ctx: &Context<'_>, id: ID, #[graphql(default = 20)] first: i32) -> Result<Vec<Partnership>> {
+    async fn partners(&self, ctx: &Context<'_>, id: ID, #[graphql(default = 20)] first: Option<i32>) -> Result<Vec<Partnership>> {
         let id = node_id(&id)?;
-        let found = ctx.data::<Graph>()?.partners(&id, i64::from(first)).await.gql()?;
+        let found = ctx.data::<Graph>()?.partners(&id, i64::from(first.unwrap_or(20))).await.gql()?;
         Ok(found.into_iter().map(Partnership).collect())
     }
 

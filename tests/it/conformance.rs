@@ -1,0 +1,261 @@
+//! The store conformance suite: one set of checks, written against the `GraphStore` trait, run on every
+//! backend. A backend passes when it gives exactly these answers (ordering included).
+
+use std::sync::Arc;
+
+use partnergraph::store::{Batch, EdgeFilter, GraphStore};
+use partnergraph_schema::text::{EXACT, WORD, fold};
+use partnergraph_schema::{EdgeId, EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate, Role, Source};
+
+fn sources() -> Vec<Source> {
+    vec![Source { document: "conformance".into(), paragraph: Some(1), quote: Some("test fixture".into()) }]
+}
+
+fn node(id: &str, name: &str) -> NodeRecord {
+    let mut node = NodeRecord::new(NodeId::parse(id).expect(id), name, sources());
+    if node.kind == NodeKind::Country {
+        node.iso3 = Some(node.id.slug().to_owned());
+    }
+    node
+}
+
+fn edge(source: &str, edge_type: EdgeType, target: &str) -> EdgeRecord {
+    EdgeRecord {
+        id: EdgeId::parse(format!("{source}>{}>{target}", edge_type.as_str().to_lowercase())).expect("edge id"),
+        edge_type,
+        source: NodeId::parse(source).expect(source),
+        target: NodeId::parse(target).expect(target),
+        role: None,
+        iati_role: None,
+        from: None,
+        to: None,
+        amount_usd: None,
+        sources: sources(),
+    }
+}
+
+fn id(text: &str) -> NodeId {
+    NodeId::parse(text).expect(text)
+}
+
+fn date(text: &str) -> PartialDate {
+    text.parse().expect(text)
+}
+
+/// A small graph: WACAP hosted by UNDP then UNOSSC, UNOSSC part of UNDP, a fund with two participants.
+fn fixture() -> Batch {
+    let mut hosted_undp = edge("network:wacap", EdgeType::HostedBy, "agency:undp");
+    hosted_undp.to = Some(date("2014"));
+    let mut hosted_unossc = edge("network:wacap", EdgeType::HostedBy, "agency:unossc");
+    hosted_unossc.from = Some(date("2014"));
+    let mut pivotal = edge("country:BRA", EdgeType::ParticipatesIn, "agreement:fund");
+    pivotal.role = Some(Role::Pivotal);
+    Batch {
+        nodes: vec![
+            node("network:wacap", "World Alliance of Cities Against Poverty"),
+            node("agency:undp", "United Nations Development Programme"),
+            node("agency:unossc", "United Nations Office for South-South Cooperation"),
+            node("country:BRA", "Brazil"),
+            node("country:CIV", "Côte d’Ivoire"),
+            node("city:sao-paulo-bra", "São Paulo"),
+            node("agreement:fund", "南南合作基金 Fund"),
+        ],
+        edges: vec![
+            hosted_undp,
+            hosted_unossc,
+            edge("agency:unossc", EdgeType::PartOf, "agency:undp"),
+            edge("city:sao-paulo-bra", EdgeType::LocatedIn, "country:BRA"),
+            pivotal,
+            edge("country:CIV", EdgeType::ParticipatesIn, "agreement:fund"),
+        ],
+        ..Batch::default()
+    }
+}
+
+async fn loaded(store: &Arc<dyn GraphStore>) {
+    let summary = store.apply(fixture()).await.expect("apply fixture");
+    assert_eq!((summary.nodes_created, summary.edges_created), (7, 6));
+}
+
+fn edge_ids(edges: &[EdgeRecord]) -> Vec<&str> {
+    edges.iter().map(|edge| edge.id.as_str()).collect()
+}
+
+pub async fn reads_nodes_and_edges_by_id_in_the_order_asked(store: Arc<dyn GraphStore>) {
+    loaded(&store).await;
+    let found = store.nodes(&[id("country:BRA"), id("agency:nope"), id("agency:undp")]).await.expect("nodes");
+    assert_eq!(found.len(), 3);
+    assert_eq!(found[0].as_ref().map(|node| node.name.as_str()), Some("Brazil"));
+    assert!(found[1].is_none());
+    assert_eq!(found[2].as_ref().map(|node| node.id.as_str()), Some("agency:undp"));
+    assert_eq!(found[0].as_ref(), fixture().nodes.iter().find(|node| node.id.as_str() == "country:BRA"), "stored exactly");
+    let edges = store
+        .edges(&[EdgeId::parse("agency:unossc>part_of>agency:undp").expect("id"), EdgeId::parse("nope").expect("id")])
+        .await
+        .expect("edges");
+    assert_eq!(edges[0].as_ref().map(|edge| edge.edge_type), Some(EdgeType::PartOf));
+    assert!(edges[1].is_none());
+    assert!(store.nodes(&[]).await.expect("empty").is_empty());
+}
+
+pub async fn expands_a_frontier_in_both_directions_with_filters(store: Arc<dyn GraphStore>) {
+    loaded(&store).await;
+    let all = store.expand(&[id("agency:undp")], &EdgeFilter::default()).await.expect("expand");
+    assert_eq!(edge_ids(&all), ["agency:unossc>part_of>agency:undp", "network:wacap>hosted_by>agency:undp"]);
+    let hosted = store
+        .expand(&[id("network:wacap"), id("agency:undp"), id("agency:unossc")], &EdgeFilter::types(&[EdgeType::HostedBy]))
+        .await
+        .expect("expand");
+    assert_eq!(edge_ids(&hosted), ["network:wacap>hosted_by>agency:undp", "network:wacap>hosted_by>agency:unossc"], "deduplicated, sorted");
+    let in_2010 = EdgeFilter { types: vec![], as_of: Some(date("2010")) };
+    assert_eq!(edge_ids(&store.expand(&[id("network:wacap")], &in_2010).await.expect("expand")), ["network:wacap>hosted_by>agency:undp"]);
+    let in_2020 = EdgeFilter { types: vec![], as_of: Some(date("2020-06")) };
+    assert_eq!(edge_ids(&store.expand(&[id("network:wacap")], &in_2020).await.expect("expand")), ["network:wacap>hosted_by>agency:unossc"]);
+    assert!(store.expand(&[id("agency:nope")], &EdgeFilter::default()).await.expect("unknown").is_empty());
+    assert!(store.expand(&[], &EdgeFilter::default()).await.expect("empty").is_empty());
+}
+
+pub async fn finds_nodes_by_folded_terms(store: Arc<dyn GraphStore>) {
+    loaded(&store).await;
+    let exact = store.find_by_term(&format!("{EXACT}{}", fold("COTE D'IVOIRE")), false, 10).await.expect("exact");
+    assert_eq!(exact, [id("country:CIV")]);
+    let prefix = store.find_by_term(&format!("{WORD}united"), true, 10).await.expect("prefix");
+    assert_eq!(prefix, [id("agency:undp"), id("agency:unossc")]);
+    let limited = store.find_by_term(&format!("{WORD}united"), true, 1).await.expect("limited");
+    assert_eq!(limited, [id("agency:undp")], "the smallest ids within the limit");
+    let unicode = store.find_by_term(&format!("{WORD}{}", fold("南南合作基金")), false, 10).await.expect("cjk");
+    assert_eq!(unicode, [id("agreement:fund")]);
+    assert!(store.find_by_term(&format!("{WORD}zzz"), true, 10).await.expect("none").is_empty());
+}
+
+pub async fn scans_nodes_and_edges_in_id_order_with_cursors(store: Arc<dyn GraphStore>) {
+    loaded(&store).await;
+    let agencies = store.scan_nodes(Some(NodeKind::Agency), None, 10).await.expect("scan");
+    assert_eq!(agencies.iter().map(|node| node.id.as_str()).collect::<Vec<_>>(), ["agency:undp", "agency:unossc"]);
+    let after = store.scan_nodes(Some(NodeKind::Agency), Some(&id("agency:undp")), 10).await.expect("scan after");
+    assert_eq!(after.len(), 1);
+    let countries = store.scan_nodes(Some(NodeKind::Country), Some(&id("agency:undp")), 10).await.expect("cursor before the kind");
+    assert_eq!(countries.len(), 2);
+    let all = store.scan_nodes(None, None, 100).await.expect("all");
+    assert_eq!(all.len(), 7);
+    assert!(all.windows(2).all(|pair| pair[0].id < pair[1].id));
+    let first_two = store.scan_edges(None, 2).await.expect("edges");
+    let rest = store.scan_edges(Some(&first_two[1].id), 100).await.expect("rest");
+    assert_eq!(first_two.len() + rest.len(), 6);
+    assert!(first_two[1].id < rest[0].id);
+    assert!(store.scan_nodes(Some(NodeKind::Event), None, 10).await.expect("none").is_empty());
+}
+
+pub async fn writes_are_idempotent_upserts(store: Arc<dyn GraphStore>) {
+    loaded(&store).await;
+    let again = store.apply(fixture()).await.expect("reapply");
+    assert!(again.is_noop(), "{again:?}");
+    assert_eq!((again.nodes_unchanged, again.edges_unchanged), (7, 6));
+    let mut renamed = fixture();
+    renamed.nodes.retain(|node| node.id.as_str() == "agency:unossc");
+    renamed.nodes[0].name = "UN Office for South-South Cooperation".into();
+    renamed.edges.clear();
+    let summary = store.apply(renamed).await.expect("rename");
+    assert_eq!(summary.nodes_updated, 1);
+    assert!(
+        store
+            .find_by_term(&format!("{WORD}united"), true, 10)
+            .await
+            .expect("old terms")
+            .iter()
+            .all(|found| found.as_str() != "agency:unossc")
+    );
+    assert_eq!(
+        store.find_by_term(&format!("{EXACT}un office for south south cooperation"), false, 10).await.expect("new terms"),
+        [id("agency:unossc")]
+    );
+    let stats = store.stats().await.expect("stats");
+    assert_eq!((stats.nodes, stats.edges), (7, 6));
+}
+
+pub async fn deleting_a_node_deletes_its_edges(store: Arc<dyn GraphStore>) {
+    loaded(&store).await;
+    let summary =
+        store.apply(Batch { delete_nodes: vec![id("agency:undp"), id("agency:never")], ..Batch::default() }).await.expect("delete");
+    assert_eq!((summary.nodes_deleted, summary.edges_deleted), (1, 2));
+    assert!(store.nodes(&[id("agency:undp")]).await.expect("gone")[0].is_none());
+    assert!(store.expand(&[id("agency:unossc")], &EdgeFilter::types(&[EdgeType::PartOf])).await.expect("edges").is_empty());
+    assert!(store.find_by_term(&format!("{EXACT}united nations development programme"), false, 10).await.expect("terms").is_empty());
+    let edge_id = EdgeId::parse("city:sao-paulo-bra>located_in>country:BRA").expect("id");
+    let summary = store.apply(Batch { delete_edges: vec![edge_id.clone()], ..Batch::default() }).await.expect("delete edge");
+    assert_eq!(summary.edges_deleted, 1);
+    assert!(store.expand(&[id("city:sao-paulo-bra")], &EdgeFilter::default()).await.expect("edges").is_empty());
+    let stats = store.stats().await.expect("stats");
+    assert_eq!((stats.nodes, stats.edges), (6, 3));
+}
+
+pub async fn moving_an_edge_updates_adjacency(store: Arc<dyn GraphStore>) {
+    loaded(&store).await;
+    let mut moved = edge("agency:unossc", EdgeType::PartOf, "agency:undp");
+    moved.target = id("network:wacap");
+    let summary = store.apply(Batch { edges: vec![moved], ..Batch::default() }).await.expect("move");
+    assert_eq!(summary.edges_updated, 1);
+    assert_eq!(
+        edge_ids(&store.expand(&[id("agency:undp")], &EdgeFilter::types(&[EdgeType::PartOf])).await.expect("old end")),
+        Vec::<&str>::new()
+    );
+    assert_eq!(store.expand(&[id("network:wacap")], &EdgeFilter::types(&[EdgeType::PartOf])).await.expect("new end").len(), 1);
+}
+
+pub async fn handles_large_batches_and_frontiers(store: Arc<dyn GraphStore>) {
+    let mut batch = Batch::default();
+    batch.nodes.push(node("network:hub", "Hub"));
+    for i in 0..2000 {
+        let member = format!("agency:member-{i:04}");
+        batch.nodes.push(node(&member, &format!("Member {i}")));
+        batch.edges.push(edge(&member, EdgeType::MemberOf, "network:hub"));
+    }
+    let summary = store.apply(batch).await.expect("big batch");
+    assert_eq!((summary.nodes_created, summary.edges_created), (2001, 2000));
+    let all = store.expand(&[id("network:hub")], &EdgeFilter::default()).await.expect("hub");
+    assert_eq!(all.len(), 2000);
+    let frontier: Vec<NodeId> = (0..2000).map(|i| id(&format!("agency:member-{i:04}"))).collect();
+    assert_eq!(store.expand(&frontier, &EdgeFilter::default()).await.expect("frontier").len(), 2000);
+    assert_eq!(store.nodes(&frontier).await.expect("nodes").iter().flatten().count(), 2000);
+}
+
+/// Instantiates every check for one backend; `$make` is an async expression giving `(guard, store)`.
+macro_rules! conformance_suite {
+    ($backend:ident, $make:expr) => {
+        mod $backend {
+
+            macro_rules! case {
+                ($name:ident) => {
+                    #[tokio::test]
+                    async fn $name() {
+                        let (_guard, store) = $make;
+                        super::$name(store).await;
+                    }
+                };
+            }
+
+            case!(reads_nodes_and_edges_by_id_in_the_order_asked);
+            case!(expands_a_frontier_in_both_directions_with_filters);
+            case!(finds_nodes_by_folded_terms);
+            case!(scans_nodes_and_edges_in_id_order_with_cursors);
+            case!(writes_are_idempotent_upserts);
+            case!(deleting_a_node_deletes_its_edges);
+            case!(moving_an_edge_updates_adjacency);
+            case!(handles_large_batches_and_frontiers);
+        }
+    };
+}
+
+conformance_suite!(embedded, partnergraph_tests::empty_store());
+
+#[tokio::test]
+async fn embedded_store_keeps_committed_data_across_reopen() {
+    let dir = tempfile::tempdir().expect("dir");
+    {
+        let store: Arc<dyn GraphStore> = Arc::new(partnergraph::store::EmbeddedStore::open(dir.path()).expect("open"));
+        loaded(&store).await;
+    }
+    let store = partnergraph::store::EmbeddedStore::open(dir.path()).expect("reopen");
+    let stats = store.stats().await.expect("stats");
+    assert_eq!((stats.nodes, stats.edges), (7, 6));
+}

@@ -1,0 +1,196 @@
+//! The GraphQL API over the seed: typed errors, limits, search, algorithms and connections.
+
+use partnergraph_tests::{data, error_codes, execute, schema, seeded_store};
+use serde_json::Value;
+
+fn ids(list: &Value) -> Vec<String> {
+    list.as_array().expect("list").iter().map(|item| item["id"].as_str().expect("id").to_owned()).collect()
+}
+
+#[tokio::test]
+async fn bad_input_gets_typed_errors() {
+    let (_dir, store) = seeded_store().await;
+    let schema = schema(store);
+    let cases = [
+        (r#"{ node(id: "agency:does-not-exist") { id } }"#, None),
+        (r#"{ node(id: "not an id") { id } }"#, Some("BAD_USER_INPUT")),
+        (r#"{ neighborhood(id: "agency:does-not-exist") { truncated } }"#, Some("NOT_FOUND")),
+        (r#"{ neighborhood(id: "network:wacap", depth: 99) { truncated } }"#, Some("BAD_USER_INPUT")),
+        (r#"{ neighborhood(id: "network:wacap", limit: 0) { truncated } }"#, Some("BAD_USER_INPUT")),
+        (r#"{ paths(from: "network:wacap", to: "agency:nope") { hops } }"#, Some("NOT_FOUND")),
+        (r#"{ paths(from: "network:wacap", to: "agency:undp", maxHops: 40) { hops } }"#, Some("BAD_USER_INPUT")),
+        (r#"{ partners(id: "country:XXX") { weight } }"#, Some("NOT_FOUND")),
+        (r#"{ search(text: "a", first: 100000) { id } }"#, Some("BAD_USER_INPUT")),
+        (r#"{ agencies(after: "country:BRA") { edges { cursor } } }"#, Some("BAD_USER_INPUT")),
+        (r#"{ agreements(filter: { sdg: 18 }) { edges { cursor } } }"#, Some("BAD_USER_INPUT")),
+    ];
+    for (query, code) in cases {
+        let response = execute(&schema, query).await;
+        match code {
+            None => {
+                assert!(response.get("errors").is_none(), "{query}: {response}");
+                assert_eq!(response["data"]["node"], Value::Null);
+            }
+            Some(code) => assert_eq!(error_codes(&response), [code], "{query}: {response}"),
+        }
+    }
+    let invalid_date = execute(&schema, r#"{ neighborhood(id: "network:wacap", asOf: "2014-13") { truncated } }"#).await;
+    assert!(invalid_date["errors"][0]["message"].as_str().is_some_and(|message| message.contains("not a date")), "{invalid_date}");
+}
+
+#[tokio::test]
+async fn query_depth_and_complexity_are_limited() {
+    let (_dir, store) = seeded_store().await;
+    let schema = schema(store);
+    let deep = format!("{{ node(id: \"network:wacap\") {{ {} id {} }} }}", "edges { sourceNode { ".repeat(8), "} }".repeat(8));
+    let response = execute(&schema, &deep).await;
+    assert!(response["errors"][0]["message"].as_str().is_some_and(|message| message.contains("nested too deep")), "{response}");
+    let wide = format!("{{ {} }}", (0..2100).map(|i| format!("a{i}: stats {{ nodes }}")).collect::<Vec<_>>().join(" "));
+    let response = execute(&schema, &wide).await;
+    assert!(response["errors"][0]["message"].as_str().is_some_and(|message| message.contains("too complex")), "{response}");
+    let introspection = execute(&schema, include_str!("introspection.graphql")).await;
+    assert!(introspection.get("errors").is_none(), "GraphiQL's introspection query must pass the limits: {introspection}");
+}
+
+#[tokio::test]
+async fn search_ignores_case_and_accents_and_ranks_exact_hits_first() {
+    let (_dir, store) = seeded_store().await;
+    let schema = schema(store);
+    for text in ["wacap", "WACAP", "Wacap"] {
+        let found = data(&schema, &format!(r#"{{ search(text: "{text}") {{ id }} }}"#)).await;
+        assert_eq!(ids(&found["search"]).first().map(String::as_str), Some("network:wacap"), "{text}");
+    }
+    let accented = data(&schema, r#"{ search(text: "perez guerrero") { id name } }"#).await;
+    assert!(
+        accented["search"]
+            .as_array()
+            .is_some_and(|hits| hits.iter().any(|hit| hit["name"].as_str().is_some_and(|name| name.contains("Pérez")))),
+        "{accented}"
+    );
+    let unossc = data(&schema, r#"{ search(text: "UNOSSC") { id } }"#).await;
+    assert_eq!(ids(&unossc["search"])[0], "agency:unossc");
+    let only_countries = data(&schema, r#"{ search(text: "south", kinds: [COUNTRY]) { id kind } }"#).await;
+    assert!(only_countries["search"].as_array().expect("hits").iter().all(|hit| hit["kind"] == "COUNTRY"));
+    let nothing = data(&schema, r#"{ search(text: "  ¿?  ") { id } }"#).await;
+    assert_eq!(nothing["search"], serde_json::json!([]));
+}
+
+#[tokio::test]
+async fn neighborhood_respects_limit_kinds_and_reports_truncation() {
+    let (_dir, store) = seeded_store().await;
+    let schema = schema(store);
+    let full =
+        data(&schema, r#"{ neighborhood(id: "agency:unossc", depth: 2) { nodes { id kind } edges { source target } truncated } }"#).await;
+    let all = full["neighborhood"]["nodes"].as_array().expect("nodes").len();
+    assert!(all > 20, "UNOSSC is a hub: {all}");
+    assert_eq!(full["neighborhood"]["truncated"], false);
+    let capped =
+        data(&schema, r#"{ neighborhood(id: "agency:unossc", depth: 2, limit: 7) { nodes { id } edges { source target } truncated } }"#)
+            .await;
+    let nodes = ids(&capped["neighborhood"]["nodes"]);
+    assert_eq!(nodes.len(), 7);
+    assert_eq!(nodes[0], "agency:unossc");
+    assert_eq!(capped["neighborhood"]["truncated"], true);
+    for edge in capped["neighborhood"]["edges"].as_array().expect("edges") {
+        assert!(nodes.iter().any(|id| edge["source"] == id.as_str()) && nodes.iter().any(|id| edge["target"] == id.as_str()), "{edge}");
+    }
+    let countries = data(&schema, r#"{ neighborhood(id: "agency:unossc", depth: 2, kinds: [COUNTRY]) { nodes { kind } } }"#).await;
+    let kinds: Vec<&Value> = countries["neighborhood"]["nodes"].as_array().expect("nodes").iter().map(|node| &node["kind"]).collect();
+    assert_eq!(kinds[0], "AGENCY");
+    assert!(kinds[1..].iter().all(|kind| *kind == "COUNTRY"));
+}
+
+#[tokio::test]
+async fn paths_triangulars_and_partners() {
+    let (_dir, store) = seeded_store().await;
+    let schema = schema(store);
+    let paths =
+        data(&schema, r#"{ paths(from: "network:wacap", to: "agency:undp", maxHops: 3, first: 3) { hops nodes { id } edges { type } } }"#)
+            .await;
+    let paths = paths["paths"].as_array().expect("paths");
+    assert!(!paths.is_empty());
+    assert_eq!(paths[0]["hops"], 1);
+    assert_eq!(ids(&paths[0]["nodes"]), ["network:wacap", "agency:undp"]);
+    let hops: Vec<i64> = paths.iter().map(|path| path["hops"].as_i64().expect("hops")).collect();
+    assert!(hops.windows(2).all(|pair| pair[0] <= pair[1]), "shortest first: {hops:?}");
+    for path in paths {
+        let nodes = ids(&path["nodes"]);
+        let unique: std::collections::BTreeSet<&String> = nodes.iter().collect();
+        assert_eq!(unique.len(), nodes.len(), "paths are simple");
+    }
+
+    let triangulars = data(&schema, r#"{ triangulars { agreement { id } beneficiary { id } pivotal { id } facilitating { id } } }"#).await;
+    let triangulars = triangulars["triangulars"].as_array().expect("triangulars");
+    assert!(triangulars.len() >= 3);
+    for triangle in triangulars {
+        for corner in ["beneficiary", "pivotal", "facilitating"] {
+            assert!(!triangle[corner].as_array().expect("corner").is_empty(), "{triangle}");
+        }
+    }
+    let india = data(&schema, r#"{ triangulars(involving: "country:IND") { agreement { id } pivotal { id } } }"#).await;
+    assert!(
+        india["triangulars"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .all(|t| ids(&t["pivotal"]).contains(&"country:IND".to_owned()) || t.to_string().contains("country:IND"))
+    );
+
+    let partners = data(&schema, r#"{ partners(id: "country:IND", first: 50) { partner { id } agreements { id } weight } }"#).await;
+    let partners = partners["partners"].as_array().expect("partners");
+    assert!(!partners.is_empty());
+    let weights: Vec<f64> = partners.iter().map(|p| p["weight"].as_f64().expect("weight")).collect();
+    assert!(weights.windows(2).all(|pair| pair[0] >= pair[1]), "heaviest first: {weights:?}");
+    assert!(partners.iter().all(|p| p["partner"]["id"] != "country:IND" && !p["agreements"].as_array().expect("agreements").is_empty()));
+}
+
+#[tokio::test]
+async fn connections_page_through_every_node_of_a_kind() {
+    let (_dir, store) = seeded_store().await;
+    let stats = store.stats().await.expect("stats");
+    let schema = schema(store);
+    let mut seen = Vec::new();
+    let mut after = String::new();
+    loop {
+        let cursor = if after.is_empty() { String::new() } else { format!(r#", after: "{after}""#) };
+        let page = data(
+            &schema,
+            &format!("{{ agencies(first: 7{cursor}) {{ edges {{ cursor node {{ id }} }} pageInfo {{ hasNextPage endCursor }} }} }}"),
+        )
+        .await;
+        let connection = &page["agencies"];
+        for edge in connection["edges"].as_array().expect("edges") {
+            seen.push(edge["node"]["id"].as_str().expect("id").to_owned());
+        }
+        if connection["pageInfo"]["hasNextPage"] == false {
+            break;
+        }
+        after = connection["pageInfo"]["endCursor"].as_str().expect("cursor").to_owned();
+    }
+    let mut sorted = seen.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(seen, sorted, "pages are in id order without repeats");
+    assert!(seen.len() > 50 && (seen.len() as u64) < stats.nodes);
+    let un = data(
+        &schema,
+        r#"{ agencies(first: 1000, filter: { agencyTypes: [UN_ENTITY] }) { edges { node { ... on Agency { agencyType } } } } }"#,
+    )
+    .await;
+    let un = un["agencies"]["edges"].as_array().expect("edges");
+    assert!(!un.is_empty() && un.len() < seen.len() && un.iter().all(|edge| edge["node"]["agencyType"] == "UN_ENTITY"));
+    let triangular = data(
+        &schema,
+        r#"{ agreements(first: 1000, filter: { triangular: true }) { edges { node { ... on Agreement { triangular } } } } }"#,
+    )
+    .await;
+    assert!(triangular["agreements"]["edges"].as_array().expect("edges").iter().all(|edge| edge["node"]["triangular"] == true));
+    let asia =
+        data(&schema, r#"{ countries(first: 1000, filter: { region: "asia" }) { edges { node { ... on Country { region } } } } }"#).await;
+    let asia = asia["countries"]["edges"].as_array().expect("edges");
+    assert!(!asia.is_empty() && asia.iter().all(|edge| edge["node"]["region"] == "Asia"));
+    let thailand =
+        data(&schema, r#"{ cities(filter: { country: "country:THA" }) { edges { node { id ... on City { country { id } } } } } }"#).await;
+    let thai = thailand["cities"]["edges"].as_array().expect("edges");
+    assert!(!thai.is_empty() && thai.iter().all(|edge| edge["node"]["country"]["id"] == "country:THA"));
+}
