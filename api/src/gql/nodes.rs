@@ -13,6 +13,8 @@ use crate::graph::{Graph, triangulars::is_triangular};
 use crate::store::StoreError;
 
 /// Anything in the graph.
+// The derive's `field(...)` attributes share argument shapes, which clippy mistakes for duplicates.
+#[allow(clippy::duplicated_attributes)]
 #[derive(Interface)]
 #[graphql(
     field(name = "id", ty = "ID", desc = "Stable, readable id: `<kind>:<slug>`, e.g. `agency:unossc`, `country:THA`."),

@@ -50,22 +50,23 @@ pub async fn get(State(state): State<AppState>, headers: HeaderMap, uri: Uri) ->
     let Some(query) = params.query.filter(|query| !query.trim().is_empty()) else {
         return bad_request("missing `query` parameter (the IDE is at /graphiql)");
     };
-    let parse_object = |name: &str, text: Option<String>| -> Result<Option<Map<String, Value>>, Response> {
-        match text.filter(|text| !text.is_empty()).map(|text| serde_json::from_str::<Value>(&text)) {
-            None => Ok(None),
-            Some(Ok(Value::Object(object))) => Ok(Some(object)),
-            Some(Ok(Value::Null)) => Ok(None),
-            Some(_) => Err(bad_request(&format!("`{name}` must be a JSON object"))),
-        }
-    };
     let variables = match parse_object("variables", params.variables) {
         Ok(variables) => variables,
-        Err(response) => return response,
+        Err(message) => return bad_request(&message),
     };
-    if let Err(response) = parse_object("extensions", params.extensions) {
-        return response;
+    if let Err(message) = parse_object("extensions", params.extensions) {
+        return bad_request(&message);
     }
     run(&state, media, query, variables, params.operation_name, true).await
+}
+
+/// Parses a JSON-object query parameter; absent, empty and `null` mean none.
+fn parse_object(name: &str, text: Option<String>) -> Result<Option<Map<String, Value>>, String> {
+    match text.filter(|text| !text.is_empty()).map(|text| serde_json::from_str::<Value>(&text)) {
+        None | Some(Ok(Value::Null)) => Ok(None),
+        Some(Ok(Value::Object(object))) => Ok(Some(object)),
+        Some(_) => Err(format!("`{name}` must be a JSON object")),
+    }
 }
 
 /// POST /graphql.

@@ -1,0 +1,111 @@
+//! The command line: validate, schema, import and export (round trip, idempotence, all-or-nothing).
+
+use std::path::Path;
+
+use crate::server::run;
+
+fn workspace_file(relative: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(relative).display().to_string()
+}
+
+fn export(data: &Path) -> String {
+    let output = run(&["export", "--data", &data.display().to_string(), "--format", "json"]);
+    assert!(output.status.success(), "export: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).expect("UTF-8 export")
+}
+
+#[test]
+fn validate_reports_every_problem_with_its_line() {
+    let seed = run(&["validate", &workspace_file("schema/data/seed.jsonl")]);
+    assert!(seed.status.success(), "{}", String::from_utf8_lossy(&seed.stdout));
+    let dir = tempfile::tempdir().expect("dir");
+    let bad = dir.path().join("bad.jsonl");
+    std::fs::write(
+        &bad,
+        concat!(
+            "{\"node\": {\"id\": \"agency:a\", \"kind\": \"AGENCY\", \"name\": \"A\", \"sources\": [{\"document\": \"d\"}]}}\n",
+            "{\"node\": {\"id\": \"agency:b\", \"kind\": \"AGENCY\", \"name\": \"B\"}}\n",
+            "not json\n",
+            "{\"edge\": {\"id\": \"e\", \"type\": \"FUNDS\", \"source\": \"agency:a\", \"target\": \"agreement:x\", \"from\": \"2020\", \"to\": \"2019\", \"sources\": [{\"document\": \"d\"}]}}\n",
+        ),
+    )
+    .expect("write");
+    let output = run(&["validate", &bad.display().to_string()]);
+    assert_eq!(output.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&output.stdout);
+    for expected in [
+        ":2: not a valid record: missing field `sources`",
+        ":3: not a valid record",
+        ":4: edge `e` has target `agreement:x`",
+        ":4: `e` ends (2019) before it starts (2020)",
+    ] {
+        assert!(report.contains(expected), "missing {expected:?} in:\n{report}");
+    }
+}
+
+#[test]
+fn schema_prints_the_published_sdl() {
+    let output = run(&["schema"]);
+    assert!(output.status.success());
+    let published = std::fs::read_to_string(workspace_file("schema/schema.graphql")).expect("schema.graphql");
+    assert_eq!(String::from_utf8_lossy(&output.stdout), published);
+}
+
+#[test]
+fn export_import_export_gives_the_same_bytes_and_reimport_changes_nothing() {
+    let seeded = tempfile::tempdir().expect("dir");
+    {
+        let server = crate::server::Server::start(seeded.path());
+        server.stop();
+    }
+    let first = export(seeded.path());
+    assert!(first.lines().count() > 400);
+    let dump = seeded.path().join("export.jsonl");
+    std::fs::write(&dump, &first).expect("write export");
+
+    let fresh = tempfile::tempdir().expect("dir");
+    let data = fresh.path().display().to_string();
+    let imported = run(&["import", "--data", &data, &dump.display().to_string()]);
+    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    assert_eq!(export(fresh.path()), first, "export → import → export is byte-identical");
+
+    let again = run(&["import", "--data", &data, &dump.display().to_string()]);
+    assert!(again.status.success());
+    let summary = String::from_utf8_lossy(&again.stdout);
+    assert!(summary.contains("0 nodes created, 0 updated") && summary.contains("0 edges created, 0 updated"), "{summary}");
+    assert_eq!(export(fresh.path()), first);
+}
+
+#[test]
+fn a_file_with_any_problem_imports_nothing() {
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path().join("data");
+    let good = dir.path().join("good.jsonl");
+    std::fs::write(
+        &good,
+        "{\"node\": {\"id\": \"agency:kept\", \"kind\": \"AGENCY\", \"name\": \"Kept\", \"sources\": [{\"document\": \"good.jsonl\"}]}}\n",
+    )
+    .expect("write");
+    let data_arg = data.display().to_string();
+    assert!(run(&["import", "--data", &data_arg, &good.display().to_string()]).status.success());
+    let before = export(&data);
+
+    let mixed = dir.path().join("mixed.jsonl");
+    std::fs::write(
+        &mixed,
+        concat!(
+            "{\"node\": {\"id\": \"agency:new\", \"kind\": \"AGENCY\", \"name\": \"New\", \"sources\": [{\"document\": \"m\"}]}}\n",
+            "{\"edge\": {\"id\": \"x\", \"type\": \"PART_OF\", \"source\": \"agency:new\", \"target\": \"agency:kept\", \"sources\": [{\"document\": \"m\"}]}}\n",
+            "{\"edge\": {\"id\": \"y\", \"type\": \"PART_OF\", \"source\": \"agency:new\", \"target\": \"agency:missing\", \"sources\": [{\"document\": \"m\"}]}}\n",
+            "{\"node\": {\"id\": \"agency:new\", \"kind\": \"AGENCY\", \"name\": \"Dup\", \"sources\": [{\"document\": \"m\"}]}}\n",
+        ),
+    )
+    .expect("write");
+    let output = run(&["import", "--data", &data_arg, &mixed.display().to_string()]);
+    assert_eq!(output.status.code(), Some(1));
+    let errors = String::from_utf8_lossy(&output.stderr);
+    assert!(errors.contains("mixed.jsonl:3: edge `y` has target `agency:missing`"), "{errors}");
+    assert!(errors.contains("mixed.jsonl:4: duplicate id `agency:new` (first used on line 1)"), "{errors}");
+    assert!(!errors.contains(":2:"), "the edge to an existing node is fine: {errors}");
+    assert_eq!(export(&data), before, "nothing from the bad file was written");
+}

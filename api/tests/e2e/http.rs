@@ -1,0 +1,139 @@
+//! The service over real HTTP: GraphQL GET and POST, negotiation, typed errors, GraphiQL, health,
+//! CORS and compression.
+
+use reqwest::header::{ACCEPT, ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_TYPE};
+use serde_json::{Value, json};
+
+use crate::server::{Server, query};
+
+#[tokio::test]
+async fn serves_graphql_graphiql_and_health_on_a_free_port() {
+    let dir = tempfile::tempdir().expect("dir");
+    let server = Server::start(dir.path());
+    let client = reqwest::Client::new();
+
+    let answer = query(&server, r#"{ search(text: "WACAP") { id name sources { document paragraph } } }"#).await;
+    assert_eq!(answer["data"]["search"][0]["id"], "network:wacap");
+    assert_eq!(answer["data"]["search"][0]["sources"][0]["document"], "000_f195f24c28d9bc09.txt");
+
+    let get =
+        client.get(server.graphql()).query(&[("query", "{ node(id: \"agency:unossc\") { name acronym } }")]).send().await.expect("GET");
+    assert_eq!(get.status(), 200);
+    assert!(get.headers()[CONTENT_TYPE].to_str().expect("type").starts_with("application/json"));
+    let body: Value = get.json().await.expect("json");
+    assert_eq!(body["data"]["node"]["acronym"], "UNOSSC");
+
+    let graphiql = client.get(format!("{}/graphiql", server.base)).send().await.expect("graphiql");
+    assert_eq!(graphiql.status(), 200);
+    let page = graphiql.text().await.expect("page");
+    assert!(page.contains("/graphiql/graphiql.min.js") && !page.contains("https://"), "GraphiQL loads only local assets");
+    let script =
+        client.get(format!("{}/graphiql/graphiql.min.js", server.base)).header(ACCEPT_ENCODING, "gzip").send().await.expect("asset");
+    assert_eq!(script.status(), 200);
+    assert!(script.headers()[CONTENT_TYPE].to_str().expect("type").starts_with("text/javascript"));
+    assert_eq!(script.headers()[CONTENT_ENCODING], "gzip", "assets are compressed");
+
+    let health: Value = client.get(format!("{}/healthz", server.base)).send().await.expect("healthz").json().await.expect("json");
+    assert_eq!(health["status"], "ok");
+    let ready: Value = client.get(format!("{}/readyz", server.base)).send().await.expect("readyz").json().await.expect("json");
+    assert_eq!(ready["status"], "ready");
+    assert!(ready["nodes"].as_u64().is_some_and(|nodes| nodes > 200), "{ready}");
+
+    let preflight = client
+        .request(reqwest::Method::OPTIONS, server.graphql())
+        .header("Origin", "https://city.example")
+        .header("Access-Control-Request-Method", "POST")
+        .header("Access-Control-Request-Headers", "content-type")
+        .send()
+        .await
+        .expect("preflight");
+    assert!(preflight.status().is_success());
+    assert_eq!(preflight.headers()["access-control-allow-origin"], "*");
+
+    let missing = client.get(format!("{}/nope", server.base)).send().await.expect("404");
+    assert_eq!(missing.status(), 404);
+    let body: Value = missing.json().await.expect("json");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "NOT_FOUND");
+}
+
+#[tokio::test]
+async fn bad_requests_get_typed_errors_and_never_a_500() {
+    let dir = tempfile::tempdir().expect("dir");
+    let server = Server::start(dir.path());
+    let client = reqwest::Client::new();
+    let post = |body: String, content_type: &'static str, accept: &'static str| {
+        client.post(server.graphql()).header(CONTENT_TYPE, content_type).header(ACCEPT, accept).body(body).send()
+    };
+    let cases: Vec<(reqwest::Response, u16, Option<&str>)> = vec![
+        (post("{not json".into(), "application/json", "application/json").await.expect("send"), 400, Some("BAD_USER_INPUT")),
+        (
+            post(json!({"variables": {}}).to_string(), "application/json", "application/json").await.expect("send"),
+            400,
+            Some("BAD_USER_INPUT"),
+        ),
+        (
+            post(json!({"query": "{ stats { nodes } }", "variables": [1]}).to_string(), "application/json", "*/*").await.expect("send"),
+            400,
+            Some("BAD_USER_INPUT"),
+        ),
+        (post("query=x".into(), "text/plain", "application/json").await.expect("send"), 415, Some("BAD_USER_INPUT")),
+        (
+            post(json!({"query": "{ stats { nodes } }"}).to_string(), "application/json", "text/html").await.expect("send"),
+            406,
+            Some("BAD_USER_INPUT"),
+        ),
+        (
+            post(json!({"query": "{ stats { "}).to_string(), "application/json", "application/graphql-response+json").await.expect("send"),
+            400,
+            Some("GRAPHQL_PARSE_FAILED"),
+        ),
+        (
+            post(json!({"query": "{ nope }"}).to_string(), "application/json", "application/graphql-response+json").await.expect("send"),
+            400,
+            Some("GRAPHQL_VALIDATION_FAILED"),
+        ),
+        (
+            post(json!({"query": "{ nope }"}).to_string(), "application/json", "application/json").await.expect("send"),
+            200,
+            Some("GRAPHQL_VALIDATION_FAILED"),
+        ),
+        (
+            post(json!({"query": "x".repeat(300_000)}).to_string(), "application/json", "application/json").await.expect("send"),
+            413,
+            Some("BAD_USER_INPUT"),
+        ),
+        (
+            post(
+                json!({"query": format!("{{ {} }}", "a: stats { nodes } ".repeat(4000))}).to_string(),
+                "application/json",
+                "application/json",
+            )
+            .await
+            .expect("send"),
+            413,
+            Some("BAD_USER_INPUT"),
+        ),
+        (client.get(server.graphql()).query(&[("query", "mutation { x }")]).send().await.expect("send"), 405, Some("BAD_USER_INPUT")),
+        (
+            post(
+                json!({"query": "{ neighborhood(id: \"agency:none\") { truncated } }"}).to_string(),
+                "application/json",
+                "application/json",
+            )
+            .await
+            .expect("send"),
+            200,
+            Some("NOT_FOUND"),
+        ),
+    ];
+    for (index, (response, status, code)) in cases.into_iter().enumerate() {
+        assert_eq!(response.status().as_u16(), status, "case {index}");
+        let body: Value = response.json().await.unwrap_or_else(|err| panic!("case {index}: JSON body expected: {err}"));
+        if let Some(code) = code {
+            assert_eq!(body["errors"][0]["extensions"]["code"], code, "case {index}: {body}");
+        }
+        if status == 400 && index >= 5 {
+            assert!(body.get("data").is_none(), "request errors carry no data: {body}");
+        }
+    }
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what building and testing partnergraph needs on a fresh Debian machine with rustup:
+# the pinned Rust toolchain with its wasm target, and the npm packages of the GraphQL-over-HTTP audit.
+# Idempotent: a second run only checks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf 'setup: %s\n' "$*" >&2; }
+
+# rust-toolchain.toml names the toolchain and the wasm32 target; RUSTUP_AUTO_INSTALL=0 means nothing
+# installs it implicitly, so ask for it.
+if ! rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$'; then
+  log "installing the Rust toolchain from rust-toolchain.toml"
+  rustup toolchain install
+fi
+
+if [ "${PARTNERGRAPH_SETUP_TESTS:-0}" = 1 ]; then
+  command -v node >/dev/null || { log "node is required for the GraphQL-over-HTTP audit (apt-get install nodejs npm)"; exit 1; }
+  if [ ! -d tests/audit/node_modules/graphql-http ]; then
+    log "installing the graphql-http audit (npm ci)"
+    (cd tests/audit && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
