@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a real Bolt server (ArcadeDB 26.10.2 from the PyPI package arcadedb-embedded, with its bundled
 # JRE and Bolt plugin) on loopback, for the Neo4j backend's tests. What works and the pitfalls:
-# /work/shared/notes/bolt-server.md.
+# shared/notes/bolt-server.md (beside the repository).
 #
 #   scripts/bolt-server.sh start        # prints bolt://127.0.0.1:PORT on stdout once ready
 #   scripts/bolt-server.sh stop         # SIGTERM, up to 30 s, then SIGKILL; no error if not running

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check of partnergraph, as CI does (.ci/run calls this): formatting, clippy (native and
-# wasm), the whole test suite in one cargo invocation, and the GraphQL-over-HTTP audit against the real
-# server. Installs what it needs on a fresh machine (scripts/setup.sh).
+# wasm), the whole test suite in one cargo invocation against both stores (a real Bolt server is started
+# for it and stopped after), and the GraphQL-over-HTTP audit against the real server. Installs what it
+# needs on a fresh machine (scripts/setup.sh, scripts/bolt-server.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -15,17 +16,25 @@ cargo fmt --all -- --check
 cargo clippy --locked --workspace --all-targets -- -D warnings
 cargo clippy --locked -p partnergraph-schema -p partnergraph-widgets --target wasm32-unknown-unknown -- -D warnings
 
-step "tests"
-cargo test --locked --workspace --no-fail-fast
-
-step "GraphQL-over-HTTP audit (graphql-http) against the real server"
+step "a real Bolt server for the Neo4j backend's tests (scripts/bolt-server.sh)"
 work=$(mktemp -d)
 server_pid=
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  BOLT_HOME="$work/bolt" bash "$root/scripts/bolt-server.sh" stop || true
   rm -rf "$work"
 }
 trap cleanup EXIT
+read -r bolt_port bolt_http_port < <(bash scripts/bolt-server.sh free-port 2 | paste -s -d ' ')
+export PARTNERGRAPH_TEST_BOLT_PASSWORD=partnergraph-test
+PARTNERGRAPH_TEST_BOLT_URL=$(BOLT_HOME="$work/bolt" BOLT_PORT=$bolt_port BOLT_HTTP_PORT=$bolt_http_port \
+  BOLT_PASSWORD=$PARTNERGRAPH_TEST_BOLT_PASSWORD bash scripts/bolt-server.sh start)
+export PARTNERGRAPH_TEST_BOLT_URL PARTNERGRAPH_TEST_BOLT_HTTP="http://127.0.0.1:$bolt_http_port"
+
+step "tests (both stores)"
+cargo test --locked --workspace --no-fail-fast
+
+step "GraphQL-over-HTTP audit (graphql-http) against the real server"
 PARTNERGRAPH_LOG=warn target/debug/partnergraph serve --addr 127.0.0.1:0 --data "$work/data" > "$work/serve.out" &
 server_pid=$!
 for _ in $(seq 1 100); do

@@ -14,7 +14,7 @@ use crate::gql::{Limits, build_schema, sdl};
 use crate::graph::Graph;
 use crate::http::{AppState, HttpConfig, app};
 use crate::io::{self, IoError};
-use crate::store::{EmbeddedStore, GraphStore, StoreError};
+use crate::store::{BoltConfig, BoltStore, EmbeddedStore, GraphStore, StoreError};
 
 /// partnergraph: South-South and triangular co-operation as a graph, served over GraphQL.
 #[derive(Debug, Parser)]
@@ -53,6 +53,15 @@ struct StoreArgs {
     /// Password for the Bolt server.
     #[arg(long, env = "PARTNERGRAPH_DB_PASSWORD", requires = "store", hide_env_values = true)]
     db_password: Option<String>,
+    /// Database on the Bolt server.
+    #[arg(long, env = "PARTNERGRAPH_DB_NAME", default_value = "neo4j")]
+    db_name: String,
+    /// Seconds a Bolt read may take (writes get ten times as long).
+    #[arg(long, env = "PARTNERGRAPH_DB_TIMEOUT", default_value_t = 5)]
+    db_timeout: u64,
+    /// Connections in the Bolt pool.
+    #[arg(long, env = "PARTNERGRAPH_DB_POOL", default_value_t = 16)]
+    db_pool: usize,
 }
 
 #[derive(Debug, Args)]
@@ -140,15 +149,23 @@ async fn execute(command: Command) -> Result<ExitCode, CliError> {
     }
 }
 
-fn open_store(args: &StoreArgs) -> Result<Arc<dyn GraphStore>, CliError> {
-    if let Some(url) = &args.store {
-        return Err(CliError::Other(format!("the Bolt backend ({url}) is not part of this build yet; use the embedded store (--data)")));
-    }
-    Ok(Arc::new(EmbeddedStore::open(&args.data)?))
+async fn open_store(args: &StoreArgs) -> Result<Arc<dyn GraphStore>, CliError> {
+    let Some(url) = &args.store else {
+        return Ok(Arc::new(EmbeddedStore::open(&args.data)?));
+    };
+    let config = BoltConfig {
+        url: url.clone(),
+        user: args.db_user.clone().unwrap_or_else(|| "neo4j".to_owned()),
+        password: args.db_password.clone().unwrap_or_default(),
+        database: args.db_name.clone(),
+        max_connections: args.db_pool,
+        timeout: std::time::Duration::from_secs(args.db_timeout.max(1)),
+    };
+    Ok(Arc::new(BoltStore::connect(config).await?))
 }
 
 async fn serve(args: ServeArgs) -> Result<ExitCode, CliError> {
-    let store = open_store(&args.store)?;
+    let store = open_store(&args.store).await?;
     if io::seed_if_empty(store.as_ref()).await.map_err(|err| CliError::Other(err.to_string()))? {
         tracing::info!("loaded the seed dataset into the empty store");
     }
@@ -196,7 +213,7 @@ fn read_file(path: &Path) -> Result<String, String> {
 }
 
 async fn import(args: ImportArgs) -> Result<ExitCode, CliError> {
-    let store = open_store(&args.store)?;
+    let store = open_store(&args.store).await?;
     let mut failed = false;
     for path in &args.files {
         let text = match read_file(path) {
@@ -234,7 +251,7 @@ async fn import(args: ImportArgs) -> Result<ExitCode, CliError> {
 
 async fn export(args: ExportArgs) -> Result<ExitCode, CliError> {
     let Format::Json = args.format;
-    let store = open_store(&args.store)?;
+    let store = open_store(&args.store).await?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     io::export(store.as_ref(), &mut out).await.map_err(|err| CliError::Other(err.to_string()))?;

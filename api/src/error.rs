@@ -98,6 +98,7 @@ impl AppError {
 fn store_code(err: &StoreError) -> Code {
     match err {
         StoreError::Unavailable { .. } | StoreError::Timeout { .. } | StoreError::Locked { .. } => Code::StoreUnavailable,
+        StoreError::MissingEndpoint { .. } => Code::Conflict,
         _ => Code::Internal,
     }
 }
@@ -140,6 +141,7 @@ mod tests {
             (StoreError::Unavailable { backend: "bolt", reason: "refused".into() }.into(), "STORE_UNAVAILABLE", 503),
             (StoreError::Timeout { backend: "bolt", seconds: 5 }.into(), "STORE_UNAVAILABLE", 503),
             (StoreError::Locked { path: "p".into() }.into(), "STORE_UNAVAILABLE", 503),
+            (StoreError::MissingEndpoint { edge: "e".into(), node: "agency:x".into() }.into(), "CONFLICT", 409),
             (GraphError::Store(StoreError::Corrupt { key: "k".into(), reason: "secret detail".into() }).into(), "INTERNAL", 500),
             (StoreError::Backend { backend: "embedded", reason: "secret detail".into() }.into(), "INTERNAL", 500),
         ];

@@ -219,6 +219,32 @@ pub async fn handles_large_batches_and_frontiers(store: Arc<dyn GraphStore>) {
     assert_eq!(store.nodes(&frontier).await.expect("nodes").iter().flatten().count(), 2000);
 }
 
+pub async fn an_edge_to_a_missing_node_fails_the_whole_batch(store: Arc<dyn GraphStore>) {
+    loaded(&store).await;
+    let mut batch = Batch::default();
+    batch.nodes.push(node("agency:newcomer", "Newcomer"));
+    batch.edges.push(edge("agency:newcomer", EdgeType::PartOf, "agency:undp"));
+    batch.edges.push(edge("agency:newcomer", EdgeType::MemberOf, "network:nowhere"));
+    let err = store.apply(batch).await.expect_err("dangling edge");
+    assert!(matches!(err, partnergraph::store::StoreError::MissingEndpoint { ref node, .. } if node == "network:nowhere"), "{err}");
+    assert!(store.nodes(&[id("agency:newcomer")]).await.expect("read")[0].is_none(), "nothing of the batch was written");
+    let stats = store.stats().await.expect("stats");
+    assert_eq!((stats.nodes, stats.edges), (7, 6));
+}
+
+pub async fn edge_records_round_trip_with_every_field(store: Arc<dyn GraphStore>) {
+    loaded(&store).await;
+    let mut rich = edge("country:CIV", EdgeType::Funds, "agreement:fund");
+    rich.iati_role = Some(partnergraph_schema::IatiRole::Funding);
+    rich.amount_usd = Some(1_500_000.25);
+    rich.from = Some(date("2016-02-29"));
+    rich.sources
+        .push(Source { document: "données « accentuées ».txt".into(), paragraph: None, quote: Some("“quoted” — 南南".into()) });
+    store.apply(Batch { edges: vec![rich.clone()], ..Batch::default() }).await.expect("write");
+    let read = store.edges(std::slice::from_ref(&rich.id)).await.expect("read");
+    assert_eq!(read[0].as_ref(), Some(&rich));
+}
+
 /// Instantiates every check for one backend; `$make` is an async expression giving `(guard, store)`.
 macro_rules! conformance_suite {
     ($backend:ident, $make:expr) => {
@@ -242,11 +268,14 @@ macro_rules! conformance_suite {
             case!(deleting_a_node_deletes_its_edges);
             case!(moving_an_edge_updates_adjacency);
             case!(handles_large_batches_and_frontiers);
+            case!(an_edge_to_a_missing_node_fails_the_whole_batch);
+            case!(edge_records_round_trip_with_every_field);
         }
     };
 }
 
 conformance_suite!(embedded, partnergraph_tests::empty_store());
+conformance_suite!(bolt, partnergraph_tests::bolt_store().await);
 
 #[tokio::test]
 async fn embedded_store_keeps_committed_data_across_reopen() {

@@ -1,5 +1,6 @@
 //! The integration suite of partnergraph, one binary with a module per area.
 
+mod backends;
 mod conformance;
 mod facts;
 mod graphql;

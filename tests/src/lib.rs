@@ -7,7 +7,7 @@ use std::sync::Arc;
 use partnergraph::gql::{ApiSchema, Limits, build_schema};
 use partnergraph::graph::Graph;
 use partnergraph::io;
-use partnergraph::store::{EmbeddedStore, GraphStore};
+use partnergraph::store::{BoltConfig, BoltStore, EmbeddedStore, GraphStore};
 use serde_json::Value;
 
 /// The workspace root.
@@ -28,6 +28,62 @@ pub fn empty_store() -> (tempfile::TempDir, Arc<dyn GraphStore>) {
     let dir = tempfile::tempdir().expect("temporary directory");
     let store = EmbeddedStore::open(dir.path()).expect("open embedded store");
     (dir, Arc::new(store))
+}
+
+/// The test Bolt server, from the environment `scripts/test.sh` sets after starting it.
+struct BoltServer {
+    url: String,
+    http: String,
+    password: String,
+}
+
+fn bolt_server() -> BoltServer {
+    let var = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
+    let Some(url) = var("PARTNERGRAPH_TEST_BOLT_URL") else {
+        panic!(
+            "the Bolt conformance tests need a real Bolt server: run scripts/test.sh, or start one with \
+             scripts/bolt-server.sh start and set PARTNERGRAPH_TEST_BOLT_URL (bolt://127.0.0.1:PORT), \
+             PARTNERGRAPH_TEST_BOLT_HTTP (http://127.0.0.1:HTTP_PORT) and PARTNERGRAPH_TEST_BOLT_PASSWORD"
+        )
+    };
+    BoltServer {
+        url,
+        http: var("PARTNERGRAPH_TEST_BOLT_HTTP").unwrap_or_else(|| "http://127.0.0.1:2480".to_owned()),
+        password: var("PARTNERGRAPH_TEST_BOLT_PASSWORD").unwrap_or_else(|| "partnergraph-test".to_owned()),
+    }
+}
+
+/// A Bolt store on a database of its own on the test server (created through the server's admin API,
+/// so tests run in parallel without seeing each other's data). The guard keeps the database's name.
+pub async fn bolt_store() -> (String, Arc<dyn GraphStore>) {
+    static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let server = bolt_server();
+    let name = format!("t{}_{}", std::process::id(), COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+    let created = reqwest::Client::new()
+        .post(format!("{}/api/v1/server", server.http))
+        .basic_auth("root", Some(&server.password))
+        .json(&serde_json::json!({ "command": format!("create database {name}") }))
+        .send()
+        .await
+        .expect("reach the Bolt server's admin API");
+    assert!(created.status().is_success(), "create database {name}: {}", created.status());
+    let config = BoltConfig {
+        url: server.url,
+        user: "root".to_owned(),
+        password: server.password,
+        database: name.clone(),
+        max_connections: 4,
+        timeout: std::time::Duration::from_secs(20),
+    };
+    let store = BoltStore::connect(config).await.expect("connect to the test Bolt server");
+    (name, Arc::new(store))
+}
+
+/// A Bolt store holding the seed dataset.
+pub async fn seeded_bolt_store() -> (String, Arc<dyn GraphStore>) {
+    let (name, store) = bolt_store().await;
+    assert!(io::seed_if_empty(store.as_ref()).await.expect("seed"), "a new database is empty and gets seeded");
+    (name, store)
 }
 
 /// An embedded store holding the seed dataset.

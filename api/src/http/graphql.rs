@@ -22,6 +22,7 @@ use crate::error::{AppError, Code};
 use crate::http::AppState;
 use crate::http::error_response;
 use crate::http::negotiate::{MediaType, negotiate};
+use crate::http::order::order_response;
 
 /// The parameters of a GraphQL request, before checking.
 #[derive(Debug, Default, Deserialize)]
@@ -151,11 +152,11 @@ async fn run(
     if let Some(variables) = variables {
         request = request.variables(Variables::from_json(Value::Object(variables)));
     }
-    if let Some(name) = operation_name {
-        request = request.operation_name(name);
+    if let Some(name) = &operation_name {
+        request = request.operation_name(name.clone());
     }
     let budget = state.config.request_timeout;
-    let Ok(response) = tokio::time::timeout(budget, state.schema.execute(request)).await else {
+    let Ok(mut response) = tokio::time::timeout(budget, state.schema.execute(request)).await else {
         let err = AppError::Timeout(budget.as_secs());
         let body = json!({ "errors": [{ "message": err.public_message(), "extensions": { "code": err.code().as_str() } }] });
         return (StatusCode::GATEWAY_TIMEOUT, [(header::CONTENT_TYPE, media.content_type())], body.to_string()).into_response();
@@ -163,6 +164,7 @@ async fn run(
     if is_request_error(&response) {
         return request_error(media, response.errors, "GRAPHQL_VALIDATION_FAILED");
     }
+    order_response(&document, operation_name.as_deref(), &mut response.data);
     let body = serde_json::to_string(&response).unwrap_or_else(|_| r#"{"errors":[{"message":"internal error"}]}"#.to_owned());
     (StatusCode::OK, [(header::CONTENT_TYPE, media.content_type())], body).into_response()
 }

@@ -9,6 +9,7 @@ mod assets;
 mod graphql;
 mod health;
 mod negotiate;
+mod order;
 
 use std::time::Duration;
 

@@ -357,6 +357,11 @@ fn write_batch(txn: &WriteTransaction, batch: Batch) -> Result<WriteSummary, Sto
 
     for edge in &batch.edges {
         let key = edge.id.as_str();
+        for end in [&edge.source, &edge.target] {
+            if nodes.get(end.as_str()).map_err(backend_error)?.is_none() {
+                return Err(StoreError::MissingEndpoint { edge: key.to_owned(), node: end.to_string() });
+            }
+        }
         let bytes = encode(edge)?;
         let old = edges.get(key).map_err(backend_error)?.map(|value| value.value().to_vec());
         match old {

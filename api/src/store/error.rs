@@ -37,6 +37,15 @@ pub enum StoreError {
         /// Format this build writes.
         expected: String,
     },
+    /// A batch writes an edge whose endpoint is not a node of the store (after the batch's node writes);
+    /// nothing of the batch is written.
+    #[error("edge `{edge}` points at `{node}`, which is not in the store")]
+    MissingEndpoint {
+        /// The edge id.
+        edge: String,
+        /// The missing node id.
+        node: String,
+    },
     /// A stored record could not be decoded.
     #[error("stored record `{key}` is corrupt: {reason}")]
     Corrupt {

@@ -5,8 +5,9 @@
 //! Everything a user asks for — neighbourhoods, paths, triangulars, partners, search ranking, filtered
 //! connections — is computed once in `crate::graph` on top of these primitives, so every backend gives the
 //! same answers. The embedded store (redb) is the default; nothing above this module knows which backend
-//! it talks to.
+//! it talks to. The Bolt store (`bolt/`, on neo4rs) serves deployments that outgrow one machine.
 
+mod bolt;
 mod embedded;
 mod error;
 
@@ -15,6 +16,7 @@ use std::fmt::Debug;
 use async_trait::async_trait;
 use partnergraph_schema::{EdgeId, EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate};
 
+pub use bolt::{BoltConfig, BoltStore};
 pub use embedded::EmbeddedStore;
 pub use error::StoreError;
 
@@ -122,6 +124,7 @@ pub trait GraphStore: Send + Sync + Debug {
     /// Number of nodes and edges.
     async fn stats(&self) -> Result<StoreStats, StoreError>;
 
-    /// Applies `batch` in one transaction (deletes first, then upserts).
+    /// Applies `batch` in one transaction (deletes first, then node upserts, then edge upserts). An edge
+    /// whose endpoint is not a node afterwards fails the whole batch with `StoreError::MissingEndpoint`.
     async fn apply(&self, batch: Batch) -> Result<WriteSummary, StoreError>;
 }

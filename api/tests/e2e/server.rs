@@ -25,9 +25,14 @@ pub struct Server {
 impl Server {
     /// Starts `serve` on `data` and waits for it to print its address.
     pub fn start(data: &Path) -> Server {
+        Server::start_with(&["--data", &data.display().to_string()])
+    }
+
+    /// Starts `serve` with store arguments `args` and waits for it to print its address.
+    pub fn start_with(args: &[&str]) -> Server {
         let mut child = Command::new(binary())
-            .args(["serve", "--addr", "127.0.0.1:0", "--data"])
-            .arg(data)
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(args)
             .env("PARTNERGRAPH_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -36,6 +41,7 @@ impl Server {
         let stdout = child.stdout.take().expect("stdout");
         let mut line = String::new();
         BufReader::new(stdout).read_line(&mut line).expect("read the listening line");
+        assert!(!line.is_empty(), "serve exited before listening (see its stderr above)");
         let base = line
             .split_whitespace()
             .find(|word| word.starts_with("http://"))

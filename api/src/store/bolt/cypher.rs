@@ -1,0 +1,93 @@
+//! The Cypher the Bolt store sends. Labels and relationship types are spliced in only from the closed
+//! enums of the schema crate; everything else is a parameter.
+
+use partnergraph_schema::{EdgeType, NodeKind};
+
+/// The unique constraint that makes `MERGE` on node ids safe under concurrency and fast.
+pub const NODE_ID_CONSTRAINT: &str = "CREATE CONSTRAINT node_id IF NOT EXISTS FOR (n:Node) REQUIRE n.id IS UNIQUE";
+
+/// The index on the ids of one relationship type.
+pub fn edge_id_index(edge_type: EdgeType) -> String {
+    let name = edge_type.as_str().to_lowercase();
+    let label = edge_type.as_str();
+    format!("CREATE INDEX edge_id_{name} IF NOT EXISTS FOR ()-[r:{label}]-() ON (r.id)")
+}
+
+/// The node label of a kind (`Agency`, …), besides the common `Node`.
+pub fn kind_label(kind: NodeKind) -> &'static str {
+    match kind {
+        NodeKind::Agency => "Agency",
+        NodeKind::Country => "Country",
+        NodeKind::City => "City",
+        NodeKind::Network => "Network",
+        NodeKind::Agreement => "Agreement",
+        NodeKind::Event => "Event",
+    }
+}
+
+/// `$ids` → `(id, json)` of the nodes that exist.
+pub const NODES_BY_ID: &str = "UNWIND $ids AS wanted MATCH (n:Node {id: wanted}) RETURN n.id AS id, n.json AS json";
+
+/// `$ids` → `(id, json)` of the edges of one type that exist.
+pub fn edges_by_id(edge_type: EdgeType) -> String {
+    format!("UNWIND $ids AS wanted MATCH ()-[r:{} {{id: wanted}}]->() RETURN r.id AS id, r.json AS json", edge_type.as_str())
+}
+
+/// `$ids`, `$types` → the edges touching those nodes, of those types (all when empty).
+pub const EXPAND: &str = "UNWIND $ids AS wanted MATCH (n:Node {id: wanted})-[r]-() \
+     WHERE size($types) = 0 OR type(r) IN $types RETURN DISTINCT r.id AS id, r.json AS json";
+
+/// `$term`, `$limit` → ids of nodes with that index term.
+pub const FIND_BY_TERM: &str = "MATCH (n:Node) WHERE $term IN n.terms RETURN n.id AS id ORDER BY id LIMIT $limit";
+
+/// `$term`, `$limit` → ids of nodes with an index term starting with `$term`.
+pub const FIND_BY_TERM_PREFIX: &str =
+    "MATCH (n:Node) WHERE any(t IN n.terms WHERE t STARTS WITH $term) RETURN n.id AS id ORDER BY id LIMIT $limit";
+
+/// `$after`, `$limit` → `(id, json)` of nodes (of one kind) in id order.
+pub fn scan_nodes(kind: Option<NodeKind>) -> String {
+    let label = kind.map_or("Node", kind_label);
+    format!("MATCH (n:{label}) WHERE $after IS NULL OR n.id > $after RETURN n.id AS id, n.json AS json ORDER BY n.id LIMIT $limit")
+}
+
+/// `$after`, `$limit` → `(id, json)` of the edges of one type in id order.
+pub fn scan_edges(edge_type: EdgeType) -> String {
+    format!(
+        "MATCH ()-[r:{}]->() WHERE $after IS NULL OR r.id > $after RETURN r.id AS id, r.json AS json ORDER BY r.id LIMIT $limit",
+        edge_type.as_str()
+    )
+}
+
+/// Number of nodes, as `c`.
+pub const COUNT_NODES: &str = "MATCH (n:Node) RETURN count(n) AS c";
+/// Number of edges, as `c`.
+pub const COUNT_EDGES: &str = "MATCH ()-[r]->() RETURN count(r) AS c";
+
+/// `$ids` → ids of the relationships touching those nodes.
+pub const INCIDENT_EDGE_IDS: &str = "UNWIND $ids AS wanted MATCH (n:Node {id: wanted})-[r]-() RETURN DISTINCT r.id AS id";
+/// `$ids` → ids of the nodes that exist.
+pub const EXISTING_NODE_IDS: &str = "UNWIND $ids AS wanted MATCH (n:Node {id: wanted}) RETURN n.id AS id";
+/// Deletes the nodes `$ids` with their relationships.
+pub const DETACH_DELETE_NODES: &str = "UNWIND $ids AS wanted MATCH (n:Node {id: wanted}) DETACH DELETE n";
+
+/// Deletes the edges `$ids` of one type.
+pub fn delete_edges(edge_type: EdgeType) -> String {
+    format!("UNWIND $ids AS wanted MATCH ()-[r:{} {{id: wanted}}]->() DELETE r", edge_type.as_str())
+}
+
+/// Upserts `$rows` (`id`, `kind`, `name`, `json`, `terms`) as nodes of one kind.
+pub fn upsert_nodes(kind: NodeKind) -> String {
+    format!(
+        "UNWIND $rows AS row MERGE (n:Node:{} {{id: row.id}}) SET n.kind = row.kind, n.name = row.name, n.json = row.json, n.terms = row.terms",
+        kind_label(kind)
+    )
+}
+
+/// Creates `$rows` (`id`, `source`, `target`, `json`) as relationships of one type; returns how many, as `c`.
+pub fn create_edges(edge_type: EdgeType) -> String {
+    format!(
+        "UNWIND $rows AS row MATCH (a:Node {{id: row.source}}) MATCH (b:Node {{id: row.target}}) \
+         CREATE (a)-[r:{} {{id: row.id, json: row.json}}]->(b) RETURN count(r) AS c",
+        edge_type.as_str()
+    )
+}

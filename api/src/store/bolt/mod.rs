@@ -1,0 +1,260 @@
+//! The Bolt store: the graph in Neo4j (or any Bolt server that speaks Cypher), through `neo4rs`.
+//!
+//! Layout: every node is `(:Node:<Kind> {id, kind, name, json, terms})`, with a unique constraint on
+//! `Node.id`; every edge is a relationship of its own type (`HOSTED_BY`, …) with `{id, json}` and an index
+//! on `id` per type. `json` holds the exact wire record, so this backend answers byte for byte as the
+//! embedded one; `name`, `kind` and the typed relationships are there for people who query Neo4j directly.
+//! Labels and relationship types come from the closed enums of the schema crate; every value that comes
+//! from a user (ids, search terms, records) travels as a query parameter.
+//!
+//! Each call runs under a timeout; an unreachable server answers `StoreError::Unavailable`, a slow one
+//! `StoreError::Timeout`, and the driver reconnects by itself once the server is back. Writes run in one
+//! explicit transaction, in `UNWIND` batches. The process keeps no graph state of its own, so any number
+//! of `serve` processes can share one database.
+
+mod cypher;
+mod write;
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use neo4rs::{ConfigBuilder, Graph as Driver, Query, Row, query};
+use partnergraph_schema::{EdgeId, EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord};
+use serde::de::DeserializeOwned;
+
+use crate::store::{Batch, EdgeFilter, GraphStore, StoreError, StoreStats, WriteSummary};
+
+const BACKEND: &str = "bolt";
+/// Rows fetched per round trip while streaming results.
+const FETCH_SIZE: usize = 500;
+
+/// How to reach the Bolt server.
+#[derive(Debug, Clone)]
+pub struct BoltConfig {
+    /// `bolt://HOST:PORT` or `neo4j://HOST:PORT`.
+    pub url: String,
+    /// User name.
+    pub user: String,
+    /// Password.
+    pub password: String,
+    /// Database name (`neo4j` on Neo4j; `graph` on the test server).
+    pub database: String,
+    /// Connections in the pool.
+    pub max_connections: usize,
+    /// Longest a read may take; writes get ten times as long.
+    pub timeout: Duration,
+}
+
+/// A graph store on a Bolt server.
+#[derive(Clone)]
+pub struct BoltStore {
+    driver: Driver,
+    timeout: Duration,
+    url: String,
+}
+
+impl std::fmt::Debug for BoltStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BoltStore").field("url", &self.url).finish()
+    }
+}
+
+/// Maps a driver error to a store error: connection trouble is `Unavailable`, the rest `Backend`.
+fn driver_error(err: neo4rs::Error) -> StoreError {
+    use neo4rs::Error;
+    let unavailable = |reason: String| StoreError::Unavailable { backend: BACKEND, reason };
+    match err {
+        Error::IOError { detail } => unavailable(detail.to_string()),
+        Error::ConnectionError => unavailable("connection error".into()),
+        Error::AuthenticationError(reason) => unavailable(format!("authentication failed: {reason}")),
+        Error::Neo4j(err)
+            if err.code().starts_with("Neo.TransientError")
+                || err.code().contains("DatabaseNotFound")
+                || err.code().contains("Unauthorized") =>
+        {
+            unavailable(format!("{}: {}", err.code(), err.message()))
+        }
+        other => StoreError::Backend { backend: BACKEND, reason: other.to_string() },
+    }
+}
+
+fn decode<T: DeserializeOwned>(key: &str, json: &str) -> Result<T, StoreError> {
+    serde_json::from_str(json).map_err(|err| StoreError::Corrupt { key: key.to_owned(), reason: err.to_string() })
+}
+
+fn column<'row, T: serde::Deserialize<'row>>(row: &'row Row, name: &str) -> Result<T, StoreError> {
+    row.get(name).map_err(|err| StoreError::Backend { backend: BACKEND, reason: format!("column `{name}`: {err}") })
+}
+
+fn strings<T: AsRef<str>>(items: &[T]) -> Vec<String> {
+    items.iter().map(|item| item.as_ref().to_owned()).collect()
+}
+
+impl BoltStore {
+    /// Connects (lazily: the pool opens connections on first use) and creates the constraint and
+    /// indexes the layout needs.
+    pub async fn connect(config: BoltConfig) -> Result<BoltStore, StoreError> {
+        let driver_config = ConfigBuilder::default()
+            .uri(config.url.as_str())
+            .user(config.user.as_str())
+            .password(config.password.as_str())
+            .db(config.database.as_str())
+            .fetch_size(FETCH_SIZE)
+            .max_connections(config.max_connections.max(1))
+            .build()
+            .map_err(driver_error)?;
+        let driver = Driver::connect(driver_config).await.map_err(driver_error)?;
+        let store = BoltStore { driver, timeout: config.timeout, url: config.url };
+        store.ensure_schema().await?;
+        Ok(store)
+    }
+
+    async fn ensure_schema(&self) -> Result<(), StoreError> {
+        self.within(self.timeout * 4, async {
+            self.driver.run(query(cypher::NODE_ID_CONSTRAINT)).await.map_err(driver_error)?;
+            for edge_type in EdgeType::ALL {
+                self.driver.run(query(&cypher::edge_id_index(*edge_type))).await.map_err(driver_error)?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Runs `work` under `limit`.
+    async fn within<T>(&self, limit: Duration, work: impl Future<Output = Result<T, StoreError>>) -> Result<T, StoreError> {
+        match tokio::time::timeout(limit, work).await {
+            Ok(result) => result,
+            Err(_) => Err(StoreError::Timeout { backend: BACKEND, seconds: limit.as_secs().max(1) }),
+        }
+    }
+
+    /// Runs a read query and collects its rows, under the read timeout.
+    async fn rows(&self, query: Query) -> Result<Vec<Row>, StoreError> {
+        self.within(self.timeout, async {
+            let mut stream = self.driver.execute(query).await.map_err(driver_error)?;
+            let mut rows = Vec::new();
+            while let Some(row) = stream.next().await.map_err(driver_error)? {
+                rows.push(row);
+            }
+            Ok(rows)
+        })
+        .await
+    }
+
+    /// `(id, json)` rows decoded into records.
+    async fn records<T: DeserializeOwned>(&self, query: Query) -> Result<Vec<T>, StoreError> {
+        let rows = self.rows(query).await?;
+        rows.iter()
+            .map(|row| {
+                let id: String = column(row, "id")?;
+                let json: String = column(row, "json")?;
+                decode(&id, &json)
+            })
+            .collect()
+    }
+
+    async fn count(&self, text: &str) -> Result<u64, StoreError> {
+        let rows = self.rows(query(text)).await?;
+        let count: i64 = rows.first().map(|row| column(row, "c")).transpose()?.unwrap_or(0);
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+}
+
+#[async_trait]
+impl GraphStore for BoltStore {
+    fn backend(&self) -> &'static str {
+        BACKEND
+    }
+
+    async fn nodes(&self, ids: &[NodeId]) -> Result<Vec<Option<NodeRecord>>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let found: Vec<NodeRecord> = self.records(query(cypher::NODES_BY_ID).param("ids", strings(ids))).await?;
+        let by_id: HashMap<NodeId, NodeRecord> = found.into_iter().map(|node| (node.id.clone(), node)).collect();
+        Ok(ids.iter().map(|id| by_id.get(id).cloned()).collect())
+    }
+
+    async fn edges(&self, ids: &[EdgeId]) -> Result<Vec<Option<EdgeRecord>>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut by_id: HashMap<EdgeId, EdgeRecord> = HashMap::new();
+        for edge_type in EdgeType::ALL {
+            let found: Vec<EdgeRecord> = self.records(query(&cypher::edges_by_id(*edge_type)).param("ids", strings(ids))).await?;
+            by_id.extend(found.into_iter().map(|edge| (edge.id.clone(), edge)));
+        }
+        Ok(ids.iter().map(|id| by_id.get(id).cloned()).collect())
+    }
+
+    async fn expand(&self, frontier: &[NodeId], filter: &EdgeFilter) -> Result<Vec<EdgeRecord>, StoreError> {
+        if frontier.is_empty() {
+            return Ok(Vec::new());
+        }
+        let types: Vec<String> = filter.types.iter().map(|edge_type| edge_type.as_str().to_owned()).collect();
+        let found: Vec<EdgeRecord> = self.records(query(cypher::EXPAND).param("ids", strings(frontier)).param("types", types)).await?;
+        let mut edges: Vec<EdgeRecord> = found.into_iter().filter(|edge| filter.matches(edge)).collect();
+        edges.sort_by(|a, b| a.id.cmp(&b.id));
+        edges.dedup_by(|a, b| a.id == b.id);
+        Ok(edges)
+    }
+
+    async fn find_by_term(&self, term: &str, prefix: bool, limit: usize) -> Result<Vec<NodeId>, StoreError> {
+        let text = if prefix { cypher::FIND_BY_TERM_PREFIX } else { cypher::FIND_BY_TERM };
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = self.rows(query(text).param("term", term).param("limit", limit)).await?;
+        let mut ids: Vec<NodeId> = rows
+            .iter()
+            .map(|row| {
+                let id: String = column(row, "id")?;
+                NodeId::parse(id.clone()).map_err(|err| StoreError::Corrupt { key: id, reason: err.to_string() })
+            })
+            .collect::<Result<_, _>>()?;
+        ids.sort();
+        Ok(ids)
+    }
+
+    async fn scan_nodes(&self, kind: Option<NodeKind>, after: Option<&NodeId>, limit: usize) -> Result<Vec<NodeRecord>, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let after = after.map(ToString::to_string);
+        self.records(query(&cypher::scan_nodes(kind)).param("after", after).param("limit", limit)).await
+    }
+
+    async fn scan_edges(&self, after: Option<&EdgeId>, limit: usize) -> Result<Vec<EdgeRecord>, StoreError> {
+        let after_text = after.map(ToString::to_string);
+        let max = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut edges = Vec::new();
+        for edge_type in EdgeType::ALL {
+            let page: Vec<EdgeRecord> =
+                self.records(query(&cypher::scan_edges(*edge_type)).param("after", after_text.clone()).param("limit", max)).await?;
+            edges.extend(page);
+        }
+        edges.sort_by(|a, b| a.id.cmp(&b.id));
+        edges.truncate(limit);
+        Ok(edges)
+    }
+
+    async fn stats(&self) -> Result<StoreStats, StoreError> {
+        Ok(StoreStats { nodes: self.count(cypher::COUNT_NODES).await?, edges: self.count(cypher::COUNT_EDGES).await? })
+    }
+
+    async fn apply(&self, batch: Batch) -> Result<WriteSummary, StoreError> {
+        self.within(self.timeout * 10, async {
+            let mut txn = self.driver.start_txn().await.map_err(driver_error)?;
+            match write::write_batch(&mut txn, batch).await {
+                Ok(summary) => {
+                    txn.commit().await.map_err(driver_error)?;
+                    Ok(summary)
+                }
+                Err(err) => {
+                    // After a failed statement the server has already rolled back; rollback may then
+                    // answer an error of its own, which changes nothing.
+                    let _ = txn.rollback().await;
+                    Err(err)
+                }
+            }
+        })
+        .await
+    }
+}

@@ -1,0 +1,119 @@
+//! The Bolt backend end to end: `serve --store bolt://…` against a real Bolt server of its own, the same
+//! HTTP answers as the embedded default, and the server going away and coming back.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::server::{Server, query};
+
+const PASSWORD: &str = "partnergraph-test";
+
+fn script() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scripts/bolt-server.sh")
+}
+
+/// A Bolt server with its own home and ports, stopped when dropped.
+struct BoltServer {
+    home: tempfile::TempDir,
+    port: String,
+    http_port: String,
+}
+
+impl BoltServer {
+    fn new() -> BoltServer {
+        let ports = Command::new("bash").arg(script()).args(["free-port", "2"]).output().expect("free ports");
+        let ports = String::from_utf8(ports.stdout).expect("ports");
+        let mut ports = ports.split_whitespace().map(str::to_owned);
+        let (port, http_port) = (ports.next().expect("bolt port"), ports.next().expect("http port"));
+        BoltServer { home: tempfile::tempdir().expect("home"), port, http_port }
+    }
+
+    fn command(&self, action: &str) -> std::process::Output {
+        Command::new("bash")
+            .arg(script())
+            .arg(action)
+            .env("BOLT_HOME", self.home.path())
+            .env("BOLT_PORT", &self.port)
+            .env("BOLT_HTTP_PORT", &self.http_port)
+            .env("BOLT_PASSWORD", PASSWORD)
+            .env("BOLT_HEAP", "256m")
+            .output()
+            .expect("run bolt-server.sh")
+    }
+
+    fn start(&self) -> String {
+        let output = self.command("start");
+        assert!(output.status.success(), "bolt server did not start: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).expect("url").trim().to_owned()
+    }
+
+    fn stop(&self) {
+        let output = self.command("stop");
+        assert!(output.status.success(), "bolt server did not stop: {}", String::from_utf8_lossy(&output.stderr));
+    }
+}
+
+impl Drop for BoltServer {
+    fn drop(&mut self) {
+        let _ = self.command("stop");
+    }
+}
+
+async fn post(server: &Server, query: &str) -> (u16, String) {
+    let response = reqwest::Client::new().post(server.graphql()).json(&serde_json::json!({ "query": query })).send().await.expect("POST");
+    (response.status().as_u16(), response.text().await.expect("body"))
+}
+
+const COMPARED: &[&str] = &[
+    r#"{ search(text: "WACAP") { id name sources { document paragraph quote } } }"#,
+    r#"{ neighborhood(id: "network:wacap", depth: 2) { nodes { id name kind } edges { id type source target from to } truncated } }"#,
+    r#"{ triangulars { agreement { id } beneficiary { id } pivotal { id } facilitating { id } } }"#,
+    r#"{ partners(id: "country:IND") { partner { id } agreements { id } weight } }"#,
+    r#"{ paths(from: "network:wacap", to: "country:IND") { nodes { id } edges { type } } }"#,
+    r#"{ agencies(first: 500) { edges { node { id name ... on Agency { headquarters { id } location { lat lon } } } } pageInfo { hasNextPage } } }"#,
+];
+
+#[tokio::test]
+async fn serve_on_bolt_answers_like_embedded_and_survives_the_server_going_away() {
+    let bolt = BoltServer::new();
+    let url = bolt.start();
+    let store_args = ["--store", url.as_str(), "--db-user", "root", "--db-password", PASSWORD, "--db-name", "graph", "--db-timeout", "2"];
+    let on_bolt = Server::start_with(&store_args);
+    let data = tempfile::tempdir().expect("data");
+    let embedded = Server::start(data.path());
+    for query in COMPARED {
+        let (expected_status, expected) = post(&embedded, query).await;
+        let (status, actual) = post(&on_bolt, query).await;
+        assert_eq!((status, &actual), (expected_status, &expected), "answers differ for {query}");
+        assert!(!actual.contains("\"errors\""), "{actual}");
+    }
+
+    bolt.stop();
+    let started = Instant::now();
+    let answer = query(&on_bolt, r#"{ search(text: "WACAP") { id } }"#).await;
+    assert!(started.elapsed() < Duration::from_secs(15), "no hang past the timeout: {:?}", started.elapsed());
+    assert_eq!(answer["errors"][0]["extensions"]["code"], "STORE_UNAVAILABLE", "{answer}");
+    assert!(!answer.to_string().contains("127.0.0.1"), "no internals in the message: {answer}");
+    let client = reqwest::Client::new();
+    let ready = client.get(format!("{}/readyz", on_bolt.base)).send().await.expect("readyz");
+    assert_eq!(ready.status(), 503);
+    let live = client.get(format!("{}/healthz", on_bolt.base)).send().await.expect("healthz");
+    assert_eq!(live.status(), 200, "the process itself is alive");
+
+    bolt.start();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let recovered = loop {
+        let answer: Value = query(&on_bolt, r#"{ search(text: "WACAP") { id } }"#).await;
+        if answer.get("errors").is_none() {
+            break answer;
+        }
+        assert!(Instant::now() < deadline, "no recovery within 60 s: {answer}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    assert_eq!(recovered["data"]["search"][0]["id"], "network:wacap", "data survived the restart, no reseed needed");
+    let ready = client.get(format!("{}/readyz", on_bolt.base)).send().await.expect("readyz");
+    assert_eq!(ready.status(), 200);
+}
