@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing partnergraph needs on a fresh Debian machine with rustup:
-# the pinned Rust toolchain with its wasm target, and the npm packages of the GraphQL-over-HTTP audit.
+# the pinned Rust toolchain with its wasm target, and the npm packages of the GraphQL-over-HTTP audit;
+# for the browser tests also Chromium (Debian package) and playwright-core.
 # Idempotent: a second run only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,5 +20,15 @@ if [ "${PARTNERGRAPH_SETUP_TESTS:-0}" = 1 ]; then
   if [ ! -d tests/audit/node_modules/graphql-http ]; then
     log "installing the graphql-http audit (npm ci)"
     (cd tests/audit && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  # The widgets' browser tests: playwright-core (pinned, no browser download) drives Debian's Chromium.
+  if [ ! -x /usr/bin/chromium ]; then
+    log "installing Chromium for the browser tests (apt-get install chromium)"
+    sudo=; [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+  fi
+  if [ ! -d tests/browser/node_modules/playwright-core ]; then
+    log "installing playwright-core for the browser tests (npm ci)"
+    (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
   fi
 fi

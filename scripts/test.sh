@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check of partnergraph, as CI does (.ci/run calls this): formatting, clippy (native and
 # wasm), the whole test suite in one cargo invocation against both stores (a real Bolt server is started
-# for it and stopped after), and the GraphQL-over-HTTP audit against the real server. Installs what it
+# for it and stopped after), the GraphQL-over-HTTP audit against the real server, and the widgets' browser
+# tests (release wasm build, then headless Chromium against a real server and a host page on another origin). Installs what it
 # needs on a fresh machine (scripts/setup.sh, scripts/bolt-server.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,3 +45,9 @@ done
 url=$(grep -o 'http://[0-9.:]*' "$work/serve.out" | head -n 1)
 [ -n "$url" ] || { echo "the server did not start" >&2; exit 1; }
 (cd "$root/tests/audit" && AUDIT_REPORT="$work/audit.json" node audit.mjs "$url/graphql")
+
+step "widgets: release wasm build (scripts/build-widgets.sh) and browser tests in headless Chromium"
+bash scripts/build-widgets.sh
+(cd "$root/tests/browser" && PG_BIN="$root/target/debug/partnergraph" PG_WIDGETS="$root/target/widgets" \
+  PG_ARTIFACTS="$root/target/browser-artifacts" node --test --test-concurrency=1 map.test.mjs)
+echo "screenshots: target/browser-artifacts/"

@@ -36,6 +36,24 @@ enum Command {
     Validate(ValidateArgs),
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Generate a deterministic synthetic IATI-shaped dataset for benchmarks.
+    BenchData(BenchDataArgs),
+}
+
+#[derive(Debug, Args)]
+struct BenchDataArgs {
+    /// Number of nodes.
+    #[arg(long)]
+    nodes: u64,
+    /// Number of edges.
+    #[arg(long)]
+    edges: u64,
+    /// Seed of the generator: the same seed gives the same file.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Output file.
+    #[arg(long)]
+    out: PathBuf,
 }
 
 /// Which store to open.
@@ -74,6 +92,9 @@ struct ServeArgs {
     /// Seconds a GraphQL request may run.
     #[arg(long, env = "PARTNERGRAPH_REQUEST_TIMEOUT", default_value_t = 10)]
     request_timeout: u64,
+    /// Directory of the built widgets (scripts/build-widgets.sh); default target/widgets if it exists.
+    #[arg(long, env = "PARTNERGRAPH_WIDGETS")]
+    widgets: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -146,6 +167,7 @@ async fn execute(command: Command) -> Result<ExitCode, CliError> {
             print!("{}", sdl());
             Ok(ExitCode::SUCCESS)
         }
+        Command::BenchData(args) => bench_data(&args),
     }
 }
 
@@ -172,7 +194,8 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, CliError> {
     let graph = Graph::new(store);
     let schema = build_schema(graph.clone(), Limits::default());
     let config = HttpConfig { request_timeout: std::time::Duration::from_secs(args.request_timeout.max(1)), ..HttpConfig::default() };
-    let router = app(AppState { schema, graph, config });
+    let widgets = crate::http::resolve_widgets_dir(args.widgets).map(|dir| Arc::from(dir.as_path()));
+    let router = app(AppState { schema, graph, config, widgets });
     let listener =
         tokio::net::TcpListener::bind(args.addr).await.map_err(|err| CliError::Other(format!("cannot listen on {}: {err}", args.addr)))?;
     let local = listener.local_addr().map_err(|err| CliError::Other(err.to_string()))?;
@@ -255,6 +278,15 @@ async fn export(args: ExportArgs) -> Result<ExitCode, CliError> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     io::export(store.as_ref(), &mut out).await.map_err(|err| CliError::Other(err.to_string()))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bench_data(args: &BenchDataArgs) -> Result<ExitCode, CliError> {
+    let file = std::fs::File::create(&args.out).map_err(|err| CliError::Other(format!("{}: {err}", args.out.display())))?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+    let spec = io::synthetic::SyntheticSpec { nodes: args.nodes, edges: args.edges, seed: args.seed };
+    let (nodes, edges) = io::synthetic::generate(spec, &mut out).map_err(|err| CliError::Other(err.to_string()))?;
+    println!("{}: {nodes} nodes, {edges} edges", args.out.display());
     Ok(ExitCode::SUCCESS)
 }
 

@@ -245,6 +245,33 @@ pub async fn edge_records_round_trip_with_every_field(store: Arc<dyn GraphStore>
     assert_eq!(read[0].as_ref(), Some(&rich));
 }
 
+pub async fn pages_expansions_in_id_order_and_counts_degrees(store: Arc<dyn GraphStore>) {
+    loaded(&store).await;
+    let frontier = [id("network:wacap"), id("agency:undp"), id("agency:unossc")];
+    let all = store.expand(&frontier, &EdgeFilter::default()).await.expect("all");
+    assert_eq!(all.len(), 3);
+    let first = store.expand_page(&frontier, &EdgeFilter::default(), None, 2).await.expect("first page");
+    assert_eq!(edge_ids(&first), edge_ids(&all[..2]));
+    let rest = store.expand_page(&frontier, &EdgeFilter::default(), Some(&first[1].id), 2).await.expect("second page");
+    assert_eq!(edge_ids(&rest), edge_ids(&all[2..]));
+    let in_2010 = EdgeFilter { types: vec![], as_of: Some(date("2010")) };
+    let dated = store.expand_page(&[id("network:wacap")], &in_2010, None, 1).await.expect("dated page");
+    assert_eq!(edge_ids(&dated), ["network:wacap>hosted_by>agency:undp"], "the limit counts edges that pass the filter");
+    assert!(store.expand_page(&frontier, &EdgeFilter::default(), None, 0).await.expect("zero").is_empty());
+    let degrees = store.degrees(&[id("agency:undp"), id("agreement:fund"), id("agency:nope"), id("country:CIV")]).await.expect("degrees");
+    assert_eq!(degrees, [2, 2, 0, 1]);
+    store.apply(Batch { delete_nodes: vec![id("country:CIV")], ..Batch::default() }).await.expect("delete");
+    assert_eq!(store.degrees(&[id("agreement:fund")]).await.expect("after delete"), [1]);
+}
+
+pub async fn finds_prefix_terms_in_term_then_id_order(store: Arc<dyn GraphStore>) {
+    loaded(&store).await;
+    // "wsao" (São Paulo) sorts before "wsouth" (UNOSSC's name); within a term, ids sort.
+    let found = store.find_by_term(&format!("{WORD}s"), true, 10).await.expect("prefix");
+    assert_eq!(found, [id("city:sao-paulo-bra"), id("agency:unossc")]);
+    assert_eq!(store.find_by_term(&format!("{WORD}s"), true, 1).await.expect("limited"), [id("city:sao-paulo-bra")]);
+}
+
 /// Instantiates every check for one backend; `$make` is an async expression giving `(guard, store)`.
 macro_rules! conformance_suite {
     ($backend:ident, $make:expr) => {
@@ -270,6 +297,8 @@ macro_rules! conformance_suite {
             case!(handles_large_batches_and_frontiers);
             case!(an_edge_to_a_missing_node_fails_the_whole_batch);
             case!(edge_records_round_trip_with_every_field);
+            case!(pages_expansions_in_id_order_and_counts_degrees);
+            case!(finds_prefix_terms_in_term_then_id_order);
         }
     };
 }

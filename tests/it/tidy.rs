@@ -20,7 +20,7 @@ fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
 
 fn workspace_rust_files() -> Vec<PathBuf> {
     let mut found = Vec::new();
-    for crate_dir in ["schema", "api", "widgets", "tests"] {
+    for crate_dir in ["schema", "api", "widgets", "tests", "tools"] {
         rust_files(&workspace_root().join(crate_dir), &mut found);
     }
     assert!(found.len() > 20, "the walk found the sources");
@@ -98,4 +98,24 @@ fn the_sdl_keeps_the_contract_names() {
     let flat = sdl.split_whitespace().collect::<Vec<_>>().join(" ").replace("( ", "(").replace(" )", ")").replace(", )", ")");
     let missing: Vec<&str> = contract.iter().copied().filter(|item| !flat.contains(item)).collect();
     assert!(missing.is_empty(), "contract items missing from the SDL: {missing:#?}\n{sdl}");
+}
+
+/// The wasm-bindgen library the widgets link and the bindgen tool of `scripts/build-widgets.sh` must be
+/// the exact same version, or the generated JS glue does not fit the wasm.
+#[test]
+fn wasm_bindgen_tool_matches_the_widgets() {
+    let root = workspace_root();
+    let read = |path: &str| std::fs::read_to_string(root.join(path)).unwrap_or_else(|err| panic!("{path}: {err}"));
+    let pin = |text: &str, name: &str| -> String {
+        let line =
+            text.lines().find(|line| line.trim_start().starts_with(&format!("{name} = "))).unwrap_or_else(|| panic!("no {name} pin"));
+        let version = line.split('"').nth(1).unwrap_or_default();
+        assert!(version.starts_with('='), "{name} must be pinned with `=`: {line}");
+        version.trim_start_matches('=').to_owned()
+    };
+    let library = pin(&read("widgets/Cargo.toml"), "wasm-bindgen");
+    let tool = pin(&read("tools/wasm-bindgen/Cargo.toml"), "wasm-bindgen-cli-support");
+    assert_eq!(library, tool);
+    let lock = read("Cargo.lock");
+    assert!(lock.contains(&format!("name = \"wasm-bindgen\"\nversion = \"{library}\"")), "Cargo.lock has wasm-bindgen {library}");
 }

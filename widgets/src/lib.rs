@@ -1,8 +1,28 @@
-//! Embeddable partnergraph widgets: the network map and the triangular explorer (Yew, compiled to wasm).
+//! Embeddable partnergraph widgets: the network map (Yew, compiled to wasm).
 //!
-//! Placeholder until the widgets issue lands: the crate exists so the workspace layout and the wasm
-//! build of `partnergraph-schema` are checked from the start. Widgets will talk to the API only through
-//! GraphQL and share their domain types with `partnergraph-schema`.
+//! The pure half builds and is unit-tested natively: `config` (the embed's query string), `model` (the
+//! neighbourhood from GraphQL, indexed), `state` (the map's state and its reducer), `layout` (Barnes–Hut
+//! force simulation, Natural Earth projection and base map, label placement, camera), `scene` (the live map: positions, camera, pointer and keys), `style` (palette,
+//! shapes, line styles) and `i18n`. The browser half (`gql`, `render`, `components`, `mount`)
+//! is compiled for `wasm32` only. The widget talks to the API only through GraphQL, and shows data only
+//! as text (DOM text nodes and canvas `fillText`), never as markup.
 
-/// The GraphQL contract version this crate is written against.
-pub const CONTRACT: &str = "partnergraph GraphQL contract (design.md)";
+pub mod config;
+pub mod i18n;
+pub mod layout;
+pub mod model;
+pub mod scene;
+pub mod state;
+pub mod style;
+
+#[cfg(target_arch = "wasm32")]
+mod components;
+#[cfg(target_arch = "wasm32")]
+mod gql;
+#[cfg(target_arch = "wasm32")]
+mod render;
+#[cfg(target_arch = "wasm32")]
+mod web;
+
+#[cfg(target_arch = "wasm32")]
+pub use web::mount;

@@ -4,6 +4,7 @@
 //! Errors leave through `crate::error` with an `extensions.code`.
 
 mod lists;
+mod loaders;
 mod nodes;
 mod query;
 mod scalars;

@@ -3,14 +3,16 @@
 //! The fields every node has are generated once by `node_object!`; each kind adds its own. Related
 //! nodes (headquarters, countries, participants) are resolved through `crate::graph`, never the store.
 
+use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, ErrorExtensions, ID, Interface, Object, Result};
 use partnergraph_schema::{EdgeType as DomainEdgeType, NodeId, NodeKind as DomainKind, NodeRecord};
 
 use crate::error::{AppError, IntoGql};
+use crate::gql::loaders::DegreeLoader;
 use crate::gql::scalars::{AgencyType, AgreementType, Date, EdgeType, EventType, NetworkType, NodeKind, to_domain};
 use crate::gql::types::{Edge, GeoPoint, Participation, Source};
 use crate::graph::{Graph, triangulars::is_triangular};
-use crate::store::StoreError;
+use crate::store::{EdgeFilter, StoreError};
 
 /// Anything in the graph.
 // The derive's `field(...)` attributes share argument shapes, which clippy mistakes for duplicates.
@@ -33,9 +35,10 @@ use crate::store::StoreError;
     field(
         name = "edges",
         ty = "Result<Vec<Edge>>",
-        desc = "The edges touching the node, in id order.",
+        desc = "The first `first` edges touching the node (at most 5000), in id order.",
         arg(name = "types", ty = "Option<Vec<EdgeType>>", desc = "Only these types."),
-        arg(name = "as_of", ty = "Option<Date>", desc = "Only edges valid at some time during this date.")
+        arg(name = "as_of", ty = "Option<Date>", desc = "Only edges valid at some time during this date."),
+        arg(name = "first", ty = "Option<i32>", default = 100, desc = "How many edges.")
     )
 )]
 pub enum Node {
@@ -149,15 +152,22 @@ macro_rules! node_object {
 
             /// Number of edges touching the node.
             async fn degree(&self, ctx: &Context<'_>) -> Result<i32> {
-                let degree = ctx.data::<Graph>()?.degree(&self.0.id).await.gql()?;
-                Ok(i32::try_from(degree).unwrap_or(i32::MAX))
+                let degree = ctx.data::<DataLoader<DegreeLoader>>()?.load_one(self.0.id.clone()).await.gql()?;
+                Ok(degree.map_or(0, |degree| i32::try_from(degree).unwrap_or(i32::MAX)))
             }
 
-            /// The edges touching the node, in id order.
-            async fn edges(&self, ctx: &Context<'_>, types: Option<Vec<EdgeType>>, as_of: Option<Date>) -> Result<Vec<Edge>> {
-                let types: Vec<DomainEdgeType> = to_domain(types);
-                let edges = ctx.data::<Graph>()?.incident(&self.0.id, &types).await.gql()?;
-                Ok(edges.into_iter().filter(|edge| edge.valid_during(as_of.map(|date| date.0))).map(Edge).collect())
+            /// The first `first` edges touching the node (by id), of some types and valid on a date.
+            async fn edges(
+                &self,
+                ctx: &Context<'_>,
+                types: Option<Vec<EdgeType>>,
+                as_of: Option<Date>,
+                #[graphql(default = 100)] first: Option<i32>,
+            ) -> Result<Vec<Edge>> {
+                let filter = EdgeFilter { types: to_domain(types), as_of: as_of.map(|date| date.0) };
+                let first = i64::from(first.unwrap_or(100));
+                let edges = ctx.data::<Graph>()?.incident_page(&self.0.id, &filter, first).await.gql()?;
+                Ok(edges.into_iter().map(Edge).collect())
             }
 
             $($extra)*
@@ -227,15 +237,12 @@ node_object! {
             self.0.network_type.map(Into::into)
         }
 
-        /// Its members (MEMBER_OF edges pointing at it), in id order.
-        async fn members(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<Vec<Node>> {
+        /// Its members (MEMBER_OF edges pointing at it): the first `first` by edge id.
+        async fn members(&self, ctx: &Context<'_>, as_of: Option<Date>, #[graphql(default = 500)] first: Option<i32>) -> Result<Vec<Node>> {
             let graph = ctx.data::<Graph>()?;
-            let edges = graph.incident(&self.0.id, &[DomainEdgeType::MemberOf]).await.gql()?;
-            let ids: Vec<NodeId> = edges
-                .into_iter()
-                .filter(|edge| edge.target == self.0.id && edge.valid_during(as_of.map(|date| date.0)))
-                .map(|edge| edge.source)
-                .collect();
+            let filter = EdgeFilter { types: vec![DomainEdgeType::MemberOf], as_of: as_of.map(|date| date.0) };
+            let edges = graph.incident_page(&self.0.id, &filter, i64::from(first.unwrap_or(500))).await.gql()?;
+            let ids: Vec<NodeId> = edges.into_iter().filter(|edge| edge.target == self.0.id).map(|edge| edge.source).collect();
             let found = graph.nodes(&ids).await.gql()?;
             Ok(nodes(found.into_iter().flatten().collect()))
         }

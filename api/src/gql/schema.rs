@@ -1,8 +1,10 @@
 //! Building the executable schema with its limits, and printing the published SDL.
 
+use async_graphql::dataloader::DataLoader;
 use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema};
 
 use crate::gql::lists::ListQuery;
+use crate::gql::loaders::DegreeLoader;
 use crate::gql::query::QueryRoot;
 use crate::graph::Graph;
 
@@ -34,6 +36,7 @@ impl Default for Limits {
 /// The schema over `graph`.
 pub fn build_schema(graph: Graph, limits: Limits) -> ApiSchema {
     Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+        .data(DataLoader::new(DegreeLoader(graph.clone()), tokio::spawn))
         .data(graph)
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity)

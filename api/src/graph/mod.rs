@@ -26,6 +26,9 @@ pub use partners::Partnership;
 pub use paths::{Path, PathQuery};
 pub use triangulars::Triangular;
 
+/// Most edges `incident_page` returns.
+pub const MAX_INCIDENT: i64 = 5000;
+
 /// Why a graph question could not be answered.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -79,14 +82,20 @@ impl Graph {
         Ok(found.into_iter().flatten().map(|node| (node.id.clone(), node)).collect())
     }
 
-    /// Number of edges touching `id`, in either direction.
-    pub async fn degree(&self, id: &NodeId) -> Result<usize, GraphError> {
-        Ok(self.store.expand(std::slice::from_ref(id), &EdgeFilter::default()).await?.len())
+    /// Number of edges touching each of `ids`, in either direction.
+    pub async fn degrees(&self, ids: &[NodeId]) -> Result<Vec<u64>, GraphError> {
+        Ok(self.store.degrees(ids).await?)
     }
 
     /// Every edge touching `id`, optionally of some types only, sorted by id.
     pub async fn incident(&self, id: &NodeId, types: &[EdgeType]) -> Result<Vec<EdgeRecord>, GraphError> {
         Ok(self.store.expand(std::slice::from_ref(id), &EdgeFilter::types(types)).await?)
+    }
+
+    /// The first `first` edges (by id) touching `id` that pass `filter`.
+    pub async fn incident_page(&self, id: &NodeId, filter: &EdgeFilter, first: i64) -> Result<Vec<EdgeRecord>, GraphError> {
+        let first = check_range("first", first, 0..=MAX_INCIDENT)?;
+        Ok(self.store.expand_page(std::slice::from_ref(id), filter, None, first).await?)
     }
 
     /// The PARTICIPATES_IN edges pointing at `target` (an agreement, event or network), sorted by id.

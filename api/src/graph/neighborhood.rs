@@ -1,6 +1,6 @@
 //! The k-hop neighbourhood of a node, filtered by node kind, edge type and date, capped at a node limit.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use partnergraph_schema::{EdgeId, EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate};
 
@@ -11,6 +11,8 @@ use crate::store::EdgeFilter;
 pub const MAX_DEPTH: i64 = 6;
 /// Most nodes one neighbourhood may return.
 pub const MAX_LIMIT: i64 = 5000;
+/// Edges read per store round trip while walking a level.
+const WALK_PAGE: usize = 1000;
 
 /// What to collect around a node.
 #[derive(Debug, Clone, Default)]
@@ -31,16 +33,18 @@ pub struct NeighborhoodQuery {
 /// Nodes and the edges among them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Subgraph {
-    /// The centre first, then each level's new nodes in id order.
+    /// The centre first, then each level's new nodes in the order their first edge (by id) was met.
     pub nodes: Vec<NodeRecord>,
-    /// Every edge passing the filter whose two ends are both in `nodes`, in id order.
+    /// The edges walked whose two ends are both in `nodes`, in id order.
     pub edges: Vec<EdgeRecord>,
     /// Whether nodes within the depth were left out because of the limit.
     pub truncated: bool,
 }
 
 impl Graph {
-    /// Breadth-first neighbourhood of `center`: one store expansion per level.
+    /// Breadth-first neighbourhood of `center`: per level, the frontier's edges are walked in id order
+    /// (a page at a time, so a hub costs the limit, not its degree) and each new node is added when its
+    /// first edge is met, until `limit` nodes.
     pub async fn neighborhood(&self, center: &NodeId, query: &NeighborhoodQuery) -> Result<Subgraph, GraphError> {
         let depth = check_range("depth", query.depth, 0..=MAX_DEPTH)?;
         let limit = check_range("limit", query.limit, 1..=MAX_LIMIT)?;
@@ -55,28 +59,42 @@ impl Graph {
             if frontier.is_empty() || truncated {
                 break;
             }
-            let level = self.store().expand(&frontier, &filter).await?;
-            let candidates: BTreeSet<NodeId> = level
-                .iter()
-                .flat_map(|edge| [&edge.source, &edge.target])
-                .filter(|id| !included.contains(*id))
-                .filter(|id| query.kinds.is_empty() || query.kinds.contains(&id.kind()))
-                .cloned()
-                .collect();
-            for edge in level {
-                edges.insert(edge.id.clone(), edge);
-            }
-            let candidates: Vec<NodeId> = candidates.into_iter().collect();
-            let found = self.store().nodes(&candidates).await?;
-            frontier = Vec::new();
-            for node in found.into_iter().flatten() {
-                if nodes.len() >= limit {
-                    truncated = true;
+            let mut added: Vec<NodeId> = Vec::new();
+            let mut cursor: Option<EdgeId> = None;
+            'walk: loop {
+                let page = self.store().expand_page(&frontier, &filter, cursor.as_ref(), WALK_PAGE).await?;
+                let exhausted = page.len() < WALK_PAGE;
+                for edge in page {
+                    cursor = Some(edge.id.clone());
+                    for end in [&edge.source, &edge.target] {
+                        let wanted = query.kinds.is_empty() || query.kinds.contains(&end.kind());
+                        if wanted && !included.contains(end) {
+                            if nodes.len() + added.len() >= limit {
+                                truncated = true;
+                                break 'walk;
+                            }
+                            included.insert(end.clone());
+                            added.push(end.clone());
+                        }
+                    }
+                    edges.insert(edge.id.clone(), edge);
+                }
+                if exhausted {
                     break;
                 }
-                included.insert(node.id.clone());
-                frontier.push(node.id.clone());
-                nodes.push(node);
+            }
+            let found = self.store().nodes(&added).await?;
+            frontier = Vec::with_capacity(added.len());
+            for (id, node) in added.into_iter().zip(found) {
+                match node {
+                    Some(node) => {
+                        frontier.push(id);
+                        nodes.push(node);
+                    }
+                    None => {
+                        included.remove(&id);
+                    }
+                }
             }
         }
         let edges = edges.into_values().filter(|edge| included.contains(&edge.source) && included.contains(&edge.target)).collect();

@@ -1,8 +1,9 @@
 //! "Through whom": the k shortest simple paths between two nodes, ignoring edge direction.
 //!
 //! The store is read from both ends at once: a ball of radius ⌈h/2⌉ around the source and ⌊h/2⌋ around
-//! the target (h = maxHops), one expansion per level, each ball capped at [`BALL_BUDGET`] nodes. Every
-//! path of at most h hops lies inside the union of the two balls, so the paths are then enumerated in
+//! the target (h = maxHops), one expansion per level, each ball capped at [`BALL_BUDGET`] nodes and edges
+//! per level (the first edges by id: around hubs, paths through the rest are not seen). Every path of at
+//! most h hops lies inside the union of the two (uncapped) balls, so the paths are then enumerated in
 //! memory: shortest first, ties broken by the node ids along the path, at most one path per sequence of
 //! nodes (parallel edges between the same two nodes do not make a new path).
 
@@ -17,8 +18,8 @@ use crate::store::EdgeFilter;
 pub const MAX_HOPS: i64 = 6;
 /// Most paths returned.
 pub const MAX_PATHS: i64 = 20;
-/// Most nodes loaded around each end.
-const BALL_BUDGET: usize = 50_000;
+/// Most nodes, and most edges per level, loaded around each end.
+const BALL_BUDGET: usize = 10_000;
 /// Most search steps spent enumerating paths.
 const STEP_BUDGET: usize = 2_000_000;
 
@@ -128,7 +129,7 @@ impl Graph {
             if frontier.is_empty() || seen.len() >= BALL_BUDGET {
                 break;
             }
-            let level = self.store().expand(&frontier, filter).await?;
+            let level = self.store().expand_page(&frontier, filter, None, BALL_BUDGET).await?;
             frontier = Vec::new();
             for edge in level {
                 for end in [&edge.source, &edge.target] {

@@ -1,11 +1,13 @@
 //! The HTTP surface: the axum router and its middleware.
 //!
 //! Routes: `/graphql` (GET and POST, GraphQL over HTTP), `/graphiql` (the IDE, served from embedded
-//! assets), `/healthz` (the process is up), `/readyz` (the store answers), `/` (a short index). Layers:
+//! assets), `/healthz` (the process is up), `/readyz` (the store answers), `/` (a short index), and the
+//! embeds (`/embed/map`, `/embed.js`, `/oembed`, `/widgets/{file}`, in `embed.rs`). Layers:
 //! tracing, panic catching, CORS open for reads, compression and a global timeout. Nothing here talks to
 //! the store except `/readyz`'s health probe through the graph.
 
 mod assets;
+mod embed;
 mod graphql;
 mod health;
 mod negotiate;
@@ -23,6 +25,8 @@ use tower_http::compression::CompressionLayer;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
+
+pub use embed::resolve_widgets_dir;
 
 use crate::error::Code;
 use crate::gql::ApiSchema;
@@ -54,6 +58,8 @@ pub struct AppState {
     pub graph: Graph,
     /// HTTP limits.
     pub config: HttpConfig,
+    /// The built widgets (`scripts/build-widgets.sh`), if any; without them `/embed/*` answers 503.
+    pub widgets: Option<std::sync::Arc<std::path::Path>>,
 }
 
 /// The whole application as a router.
@@ -73,6 +79,10 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/", get(assets::index))
+        .route("/embed/map", get(embed::map_page))
+        .route("/embed.js", get(embed::loader))
+        .route("/oembed", get(embed::oembed))
+        .route("/widgets/{file}", get(embed::widget_file))
         .fallback(not_found)
         .with_state(state)
         .layer(

@@ -6,6 +6,8 @@
 //! Export writes every node, then every edge, in id order: the same graph always exports to the same
 //! bytes, and an export imports back unchanged.
 
+pub mod synthetic;
+
 use std::collections::HashMap;
 use std::io::Write;
 

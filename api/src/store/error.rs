@@ -2,7 +2,7 @@
 
 /// Why a store operation failed. Callers map these to user-facing codes in one place
 /// (`crate::error::Code`); the messages of `Internal`-class variants are logged, never shown.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
     /// The database cannot be reached (server down, connection refused, network partition).

@@ -107,12 +107,28 @@ pub trait GraphStore: Send + Sync + Debug {
     /// The edges with these ids, in the order asked; `None` for unknown ids.
     async fn edges(&self, ids: &[EdgeId]) -> Result<Vec<Option<EdgeRecord>>, StoreError>;
 
-    /// Every edge, in either direction, that touches a node of `frontier` and passes `filter`.
-    /// One call per BFS level: a remote backend makes one round trip here, not one per node.
-    async fn expand(&self, frontier: &[NodeId], filter: &EdgeFilter) -> Result<Vec<EdgeRecord>, StoreError>;
+    /// The edges, in either direction, that touch a node of `frontier` and pass `filter`, with an id
+    /// greater than `after`, in id order, at most `limit`. One call per BFS level (or page of one): a
+    /// remote backend makes one round trip here, not one per node; a hub costs `limit`, not its degree.
+    async fn expand_page(
+        &self,
+        frontier: &[NodeId],
+        filter: &EdgeFilter,
+        after: Option<&EdgeId>,
+        limit: usize,
+    ) -> Result<Vec<EdgeRecord>, StoreError>;
+
+    /// Every edge that touches a node of `frontier` and passes `filter`, in id order (cost: the degrees).
+    async fn expand(&self, frontier: &[NodeId], filter: &EdgeFilter) -> Result<Vec<EdgeRecord>, StoreError> {
+        self.expand_page(frontier, filter, None, usize::MAX).await
+    }
+
+    /// The number of edges touching each of `ids`, in the order asked (0 for unknown ids).
+    async fn degrees(&self, ids: &[NodeId]) -> Result<Vec<u64>, StoreError>;
 
     /// Ids of nodes having an index term (see `partnergraph_schema::text::index_terms`) equal to `term`,
-    /// or starting with it when `prefix`; at most `limit`, sorted by id.
+    /// or starting with it when `prefix`: in (term, id) order, each node once (at its first matching
+    /// term), at most `limit`. Stops after `limit`, so a common prefix costs `limit`, not its matches.
     async fn find_by_term(&self, term: &str, prefix: bool, limit: usize) -> Result<Vec<NodeId>, StoreError>;
 
     /// Nodes in id order, of one kind or all, strictly after `after`; at most `limit`.

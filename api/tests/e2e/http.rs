@@ -137,3 +137,92 @@ async fn bad_requests_get_typed_errors_and_never_a_500() {
         }
     }
 }
+
+#[tokio::test]
+async fn embeds_answer_503_until_the_widgets_are_built() {
+    let dir = tempfile::tempdir().expect("dir");
+    let missing = dir.path().join("no-widgets");
+    let server =
+        Server::start_with(&["--data", &dir.path().join("data").display().to_string(), "--widgets", &missing.display().to_string()]);
+    let client = reqwest::Client::new();
+    for path in ["/embed/map?focus=network:wacap", "/embed.js", "/widgets/widgets.css", "/oembed?url=x"] {
+        let res = client.get(format!("{}{path}", server.base)).send().await.expect("GET");
+        assert_eq!(res.status(), 503, "{path}");
+        assert!(res.headers()[CONTENT_TYPE].to_str().expect("type").starts_with("application/json"));
+        let body: Value = res.json().await.expect("json");
+        assert_eq!(body["errors"][0]["extensions"]["code"], "WIDGETS_UNAVAILABLE");
+        assert!(body["errors"][0]["message"].as_str().expect("message").contains("scripts/build-widgets.sh"));
+    }
+}
+
+#[tokio::test]
+async fn embeds_serve_the_widget_files_the_page_and_oembed() {
+    let dir = tempfile::tempdir().expect("dir");
+    let widgets = dir.path().join("widgets");
+    std::fs::create_dir(&widgets).expect("mkdir");
+    std::fs::write(widgets.join("partnergraph_widgets_bg.wasm"), vec![0u8; 4096]).expect("wasm");
+    std::fs::write(widgets.join("embed.js"), "/* loader */ ".repeat(100)).expect("js");
+    let server =
+        Server::start_with(&["--data", &dir.path().join("data").display().to_string(), "--widgets", &widgets.display().to_string()]);
+    let client = reqwest::Client::new();
+
+    let page = client.get(format!("{}/embed/map?focus=network:wacap", server.base)).send().await.expect("page");
+    assert_eq!(page.status(), 200);
+    let csp = page.headers()["content-security-policy"].to_str().expect("csp").to_owned();
+    assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors *") && csp.contains("'wasm-unsafe-eval'"), "{csp}");
+    assert!(page.headers().get("set-cookie").is_none());
+    assert!(page.text().await.expect("html").contains("/widgets/boot.js"));
+
+    let wasm = client
+        .get(format!("{}/widgets/partnergraph_widgets_bg.wasm", server.base))
+        .header(ACCEPT_ENCODING, "gzip")
+        .send()
+        .await
+        .expect("wasm");
+    assert_eq!(wasm.status(), 200);
+    assert_eq!(wasm.headers()[CONTENT_TYPE], "application/wasm");
+    assert_eq!(wasm.headers()[CONTENT_ENCODING], "gzip");
+    assert!(wasm.headers()["cache-control"].to_str().expect("cache").contains("max-age"));
+    let etag = wasm.headers()["etag"].to_str().expect("etag").to_owned();
+    let again = client
+        .get(format!("{}/widgets/partnergraph_widgets_bg.wasm", server.base))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .expect("304");
+    assert_eq!(again.status(), 304);
+
+    let loader = client.get(format!("{}/embed.js", server.base)).send().await.expect("embed.js");
+    assert!(loader.headers()[CONTENT_TYPE].to_str().expect("type").starts_with("text/javascript"));
+    for path in ["/widgets/..%2Fdata", "/widgets/.hidden", "/widgets/nope.js"] {
+        assert_eq!(client.get(format!("{}{path}", server.base)).send().await.expect("GET").status(), 404, "{path}");
+    }
+
+    let url = format!("{}/embed/map?focus=network:wacap&layout=geo&junk=<x>", server.base);
+    let oembed: Value = client
+        .get(format!("{}/oembed", server.base))
+        .query(&[("url", url.as_str()), ("maxwidth", "640")])
+        .send()
+        .await
+        .expect("oembed")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(oembed["type"], "rich");
+    assert_eq!(oembed["version"], "1.0");
+    assert_eq!(oembed["width"], 640);
+    assert_eq!(oembed["title"], "Partnership network: World Alliance of Cities Against Poverty");
+    let html = oembed["html"].as_str().expect("html");
+    assert!(html.starts_with(&format!(r#"<iframe src="{}/embed/map?focus=network:wacap&amp;layout=geo""#, server.base)), "{html}");
+    assert!(!html.contains("junk"));
+    let foreign = client
+        .get(format!("{}/oembed", server.base))
+        .query(&[("url", "https://elsewhere.example/embed/map?focus=network:wacap")])
+        .send()
+        .await
+        .expect("oembed");
+    assert_eq!(foreign.status(), 404);
+    let xml =
+        client.get(format!("{}/oembed", server.base)).query(&[("url", url.as_str()), ("format", "xml")]).send().await.expect("oembed");
+    assert_eq!(xml.status(), 501);
+}

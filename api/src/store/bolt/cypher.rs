@@ -33,16 +33,22 @@ pub fn edges_by_id(edge_type: EdgeType) -> String {
     format!("UNWIND $ids AS wanted MATCH ()-[r:{} {{id: wanted}}]->() RETURN r.id AS id, r.json AS json", edge_type.as_str())
 }
 
-/// `$ids`, `$types` → the edges touching those nodes, of those types (all when empty).
+/// `$ids`, `$types`, `$after`, `$limit` → the edges touching those nodes, of those types (all when
+/// empty), with id > `$after`, in id order.
 pub const EXPAND: &str = "UNWIND $ids AS wanted MATCH (n:Node {id: wanted})-[r]-() \
-     WHERE size($types) = 0 OR type(r) IN $types RETURN DISTINCT r.id AS id, r.json AS json";
+     WHERE (size($types) = 0 OR type(r) IN $types) AND ($after IS NULL OR r.id > $after) \
+     WITH DISTINCT r RETURN r.id AS id, r.json AS json ORDER BY r.id LIMIT $limit";
+
+/// `$ids` → `(id, d)`: the number of relationships touching each node that exists.
+pub const DEGREES: &str = "UNWIND $ids AS wanted MATCH (n:Node {id: wanted}) RETURN n.id AS id, COUNT { (n)--() } AS d";
 
 /// `$term`, `$limit` → ids of nodes with that index term.
 pub const FIND_BY_TERM: &str = "MATCH (n:Node) WHERE $term IN n.terms RETURN n.id AS id ORDER BY id LIMIT $limit";
 
-/// `$term`, `$limit` → ids of nodes with an index term starting with `$term`.
-pub const FIND_BY_TERM_PREFIX: &str =
-    "MATCH (n:Node) WHERE any(t IN n.terms WHERE t STARTS WITH $term) RETURN n.id AS id ORDER BY id LIMIT $limit";
+/// `$term`, `$limit` → ids of nodes with an index term starting with `$term`, in (first matching term, id)
+/// order.
+pub const FIND_BY_TERM_PREFIX: &str = "MATCH (n:Node) UNWIND n.terms AS t WITH n, t WHERE t STARTS WITH $term \
+     WITH n.id AS id, min(t) AS first_term RETURN id ORDER BY first_term, id LIMIT $limit";
 
 /// `$after`, `$limit` → `(id, json)` of nodes (of one kind) in id order.
 pub fn scan_nodes(kind: Option<NodeKind>) -> String {

@@ -28,6 +28,8 @@ use crate::store::{Batch, EdgeFilter, GraphStore, StoreError, StoreStats, WriteS
 const BACKEND: &str = "bolt";
 /// Rows fetched per round trip while streaming results.
 const FETCH_SIZE: usize = 500;
+/// Most edges asked for in one expansion query.
+const EXPAND_PAGE: usize = 10_000;
 
 /// How to reach the Bolt server.
 #[derive(Debug, Clone)]
@@ -188,16 +190,49 @@ impl GraphStore for BoltStore {
         Ok(ids.iter().map(|id| by_id.get(id).cloned()).collect())
     }
 
-    async fn expand(&self, frontier: &[NodeId], filter: &EdgeFilter) -> Result<Vec<EdgeRecord>, StoreError> {
-        if frontier.is_empty() {
+    async fn expand_page(
+        &self,
+        frontier: &[NodeId],
+        filter: &EdgeFilter,
+        after: Option<&EdgeId>,
+        limit: usize,
+    ) -> Result<Vec<EdgeRecord>, StoreError> {
+        if frontier.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
         let types: Vec<String> = filter.types.iter().map(|edge_type| edge_type.as_str().to_owned()).collect();
-        let found: Vec<EdgeRecord> = self.records(query(cypher::EXPAND).param("ids", strings(frontier)).param("types", types)).await?;
-        let mut edges: Vec<EdgeRecord> = found.into_iter().filter(|edge| filter.matches(edge)).collect();
-        edges.sort_by(|a, b| a.id.cmp(&b.id));
-        edges.dedup_by(|a, b| a.id == b.id);
-        Ok(edges)
+        // The date filter runs here (EdgeFilter::matches), so pages are fetched until `limit` edges pass.
+        let page = i64::try_from(limit.clamp(1, EXPAND_PAGE)).unwrap_or(i64::MAX);
+        let mut cursor = after.map(ToString::to_string);
+        let mut edges = Vec::new();
+        loop {
+            let text = query(cypher::EXPAND)
+                .param("ids", strings(frontier))
+                .param("types", types.clone())
+                .param("after", cursor.clone())
+                .param("limit", page);
+            let found: Vec<EdgeRecord> = self.records(text).await?;
+            let exhausted = (found.len() as i64) < page;
+            cursor = found.last().map(|edge| edge.id.to_string());
+            edges.extend(found.into_iter().filter(|edge| filter.matches(edge)));
+            if edges.len() >= limit || exhausted {
+                edges.truncate(limit);
+                return Ok(edges);
+            }
+        }
+    }
+
+    async fn degrees(&self, ids: &[NodeId]) -> Result<Vec<u64>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = self.rows(query(cypher::DEGREES).param("ids", strings(ids))).await?;
+        let mut by_id: HashMap<String, u64> = HashMap::new();
+        for row in &rows {
+            let degree: i64 = column(row, "d")?;
+            by_id.insert(column(row, "id")?, u64::try_from(degree).unwrap_or(0));
+        }
+        Ok(ids.iter().map(|id| by_id.get(id.as_str()).copied().unwrap_or(0)).collect())
     }
 
     async fn find_by_term(&self, term: &str, prefix: bool, limit: usize) -> Result<Vec<NodeId>, StoreError> {
@@ -211,7 +246,9 @@ impl GraphStore for BoltStore {
                 NodeId::parse(id.clone()).map_err(|err| StoreError::Corrupt { key: id, reason: err.to_string() })
             })
             .collect::<Result<_, _>>()?;
-        ids.sort();
+        if !prefix {
+            ids.sort();
+        }
         Ok(ids)
     }
 

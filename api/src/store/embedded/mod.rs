@@ -1,9 +1,12 @@
 //! The embedded, durable store: one redb file in the data directory, no server.
 //!
-//! Layout (format 1):
+//! Layout (format 2):
 //! - `nodes`: node id → JSON record; `edges`: edge id → JSON record. Ids carry their kind as a prefix, so
 //!   a scan of one kind is a key range and needs no separate index.
-//! - `adjacency` (multimap): node id → ids of the edges that touch it, in both directions.
+//! - `adjacency`: (node id, edge type, edge id) → (), both ends of every edge. A node's edges of one type
+//!   are one key range in id order, so a typed expansion never reads other types and a page of a hub's
+//!   edges costs the page, not the hub's degree (`expand.rs` merges the ranges).
+//! - `degree`: node id → number of edges touching it.
 //! - `terms` (multimap): search term → node ids (`partnergraph_schema::text::index_terms`).
 //! - `meta`: `format` → layout version.
 //!
@@ -12,31 +15,33 @@
 //! mode, so `partnergraph import` can write while `partnergraph serve` reads the same directory; readers
 //! see each commit as a whole. Blocking redb calls run on tokio's blocking pool.
 
+mod expand;
+mod write;
+
 use std::collections::BTreeSet;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use partnergraph_schema::text::index_terms;
 use partnergraph_schema::{EdgeId, EdgeRecord, NodeId, NodeKind, NodeRecord};
 use redb::{
-    Builder, ConcurrencyMode, Database, MultimapTableDefinition, ReadTransaction, ReadableDatabase, ReadableMultimapTable, ReadableTable,
-    ReadableTableMetadata, TableDefinition, WriteTransaction,
+    Builder, ConcurrencyMode, Database, MultimapTableDefinition, ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata,
+    TableDefinition,
 };
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::store::{Batch, EdgeFilter, GraphStore, StoreError, StoreStats, WriteSummary};
 
-const NODES: TableDefinition<&str, &[u8]> = TableDefinition::new("nodes");
-const EDGES: TableDefinition<&str, &[u8]> = TableDefinition::new("edges");
-const ADJACENCY: MultimapTableDefinition<&str, &str> = MultimapTableDefinition::new("adjacency");
-const TERMS: MultimapTableDefinition<&str, &str> = MultimapTableDefinition::new("terms");
+pub(crate) const NODES: TableDefinition<&str, &[u8]> = TableDefinition::new("nodes");
+pub(crate) const EDGES: TableDefinition<&str, &[u8]> = TableDefinition::new("edges");
+pub(crate) const ADJACENCY: TableDefinition<(&str, u8, &str), ()> = TableDefinition::new("adjacency");
+pub(crate) const DEGREE: TableDefinition<&str, u64> = TableDefinition::new("degree");
+pub(crate) const TERMS: MultimapTableDefinition<&str, &str> = MultimapTableDefinition::new("terms");
 const META: TableDefinition<&str, &str> = TableDefinition::new("meta");
 
 /// The on-disk layout this build reads and writes.
-const FORMAT: &str = "1";
+const FORMAT: &str = "2";
 /// The database file inside the data directory.
 const FILE_NAME: &str = "partnergraph.redb";
 const BACKEND: &str = "embedded";
@@ -54,15 +59,11 @@ impl std::fmt::Debug for EmbeddedStore {
     }
 }
 
-fn backend_error(err: impl Into<redb::Error>) -> StoreError {
+pub(crate) fn backend_error(err: impl Into<redb::Error>) -> StoreError {
     StoreError::Backend { backend: BACKEND, reason: err.into().to_string() }
 }
 
-fn encode<T: Serialize>(record: &T) -> Result<Vec<u8>, StoreError> {
-    serde_json::to_vec(record).map_err(|err| StoreError::Backend { backend: BACKEND, reason: err.to_string() })
-}
-
-fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, StoreError> {
+pub(crate) fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, StoreError> {
     serde_json::from_slice(bytes).map_err(|err| StoreError::Corrupt { key: key.to_owned(), reason: err.to_string() })
 }
 
@@ -107,7 +108,8 @@ impl EmbeddedStore {
             }
             txn.open_table(NODES).map_err(backend_error)?;
             txn.open_table(EDGES).map_err(backend_error)?;
-            txn.open_multimap_table(ADJACENCY).map_err(backend_error)?;
+            txn.open_table(ADJACENCY).map_err(backend_error)?;
+            txn.open_table(DEGREE).map_err(backend_error)?;
             txn.open_multimap_table(TERMS).map_err(backend_error)?;
         }
         txn.commit().map_err(backend_error)
@@ -180,29 +182,24 @@ impl GraphStore for EmbeddedStore {
         self.read(move |txn| get_records(txn, EDGES, &keys)).await
     }
 
-    async fn expand(&self, frontier: &[NodeId], filter: &EdgeFilter) -> Result<Vec<EdgeRecord>, StoreError> {
+    async fn expand_page(
+        &self,
+        frontier: &[NodeId],
+        filter: &EdgeFilter,
+        after: Option<&EdgeId>,
+        limit: usize,
+    ) -> Result<Vec<EdgeRecord>, StoreError> {
         let keys: Vec<String> = frontier.iter().map(ToString::to_string).collect();
         let filter = filter.clone();
+        let after = after.map(ToString::to_string);
+        self.read(move |txn| expand::expand(txn, &keys, &filter, after.as_deref(), limit)).await
+    }
+
+    async fn degrees(&self, ids: &[NodeId]) -> Result<Vec<u64>, StoreError> {
+        let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
         self.read(move |txn| {
-            let adjacency = txn.open_multimap_table(ADJACENCY).map_err(backend_error)?;
-            let mut edge_ids = BTreeSet::new();
-            for key in &keys {
-                for edge_id in adjacency.get(key.as_str()).map_err(backend_error)? {
-                    edge_ids.insert(edge_id.map_err(backend_error)?.value().to_owned());
-                }
-            }
-            let edges = txn.open_table(EDGES).map_err(backend_error)?;
-            let mut found = Vec::with_capacity(edge_ids.len());
-            for edge_id in edge_ids {
-                let Some(value) = edges.get(edge_id.as_str()).map_err(backend_error)? else {
-                    return Err(StoreError::Corrupt { key: edge_id, reason: "adjacency names an edge that does not exist".into() });
-                };
-                let edge: EdgeRecord = decode(&edge_id, value.value())?;
-                if filter.matches(&edge) {
-                    found.push(edge);
-                }
-            }
-            Ok(found)
+            let degree = txn.open_table(DEGREE).map_err(backend_error)?;
+            keys.iter().map(|key| Ok(degree.get(key.as_str()).map_err(backend_error)?.map_or(0, |value| value.value()))).collect()
         })
         .await
     }
@@ -211,8 +208,9 @@ impl GraphStore for EmbeddedStore {
         let term = term.to_owned();
         self.read(move |txn| {
             let terms = txn.open_multimap_table(TERMS).map_err(backend_error)?;
-            let mut ids = BTreeSet::new();
-            for entry in terms.range::<&str>(term.as_str()..).map_err(backend_error)? {
+            let mut seen = BTreeSet::new();
+            let mut ids = Vec::new();
+            'terms: for entry in terms.range::<&str>(term.as_str()..).map_err(backend_error)? {
                 let (key, values) = entry.map_err(backend_error)?;
                 let key = key.value();
                 let matches = if prefix { key.starts_with(term.as_str()) } else { key == term };
@@ -220,15 +218,16 @@ impl GraphStore for EmbeddedStore {
                     break;
                 }
                 for value in values {
-                    ids.insert(value.map_err(backend_error)?.value().to_owned());
-                    if ids.len() > limit {
-                        ids.pop_last();
+                    let id = value.map_err(backend_error)?.value().to_owned();
+                    if seen.insert(id.clone()) {
+                        ids.push(NodeId::parse(id.clone()).map_err(|err| StoreError::Corrupt { key: id, reason: err.to_string() })?);
+                        if ids.len() >= limit {
+                            break 'terms;
+                        }
                     }
                 }
             }
-            ids.into_iter()
-                .map(|id| NodeId::parse(id.clone()).map_err(|err| StoreError::Corrupt { key: id, reason: err.to_string() }))
-                .collect()
+            Ok(ids)
         })
         .await
     }
@@ -275,109 +274,11 @@ impl GraphStore for EmbeddedStore {
         let db = self.db.clone();
         tokio::task::spawn_blocking(move || {
             let txn = db.begin_write().map_err(backend_error)?;
-            let summary = write_batch(&txn, batch)?;
+            let summary = write::write_batch(&txn, batch)?;
             txn.commit().map_err(backend_error)?;
             Ok(summary)
         })
         .await
         .map_err(|err| StoreError::Backend { backend: BACKEND, reason: format!("write task failed: {err}") })?
     }
-}
-
-/// Writes `batch` into `txn`; the caller commits. Deletes run first, then node upserts, then edges.
-fn write_batch(txn: &WriteTransaction, batch: Batch) -> Result<WriteSummary, StoreError> {
-    let mut summary = WriteSummary::default();
-    let mut nodes = txn.open_table(NODES).map_err(backend_error)?;
-    let mut edges = txn.open_table(EDGES).map_err(backend_error)?;
-    let mut adjacency = txn.open_multimap_table(ADJACENCY).map_err(backend_error)?;
-    let mut terms = txn.open_multimap_table(TERMS).map_err(backend_error)?;
-
-    let remove_edge = |edges: &mut redb::Table<&str, &[u8]>,
-                       adjacency: &mut redb::MultimapTable<&str, &str>,
-                       edge_id: &str|
-     -> Result<bool, StoreError> {
-        let Some(old) = edges.remove(edge_id).map_err(backend_error)? else {
-            return Ok(false);
-        };
-        let old: EdgeRecord = decode(edge_id, old.value())?;
-        adjacency.remove(old.source.as_str(), edge_id).map_err(backend_error)?;
-        adjacency.remove(old.target.as_str(), edge_id).map_err(backend_error)?;
-        Ok(true)
-    };
-
-    for edge_id in &batch.delete_edges {
-        if remove_edge(&mut edges, &mut adjacency, edge_id.as_str())? {
-            summary.edges_deleted += 1;
-        }
-    }
-    for node_id in &batch.delete_nodes {
-        let incident: Vec<String> = adjacency
-            .get(node_id.as_str())
-            .map_err(backend_error)?
-            .map(|edge_id| edge_id.map(|edge_id| edge_id.value().to_owned()).map_err(backend_error))
-            .collect::<Result<_, _>>()?;
-        for edge_id in incident {
-            if remove_edge(&mut edges, &mut adjacency, &edge_id)? {
-                summary.edges_deleted += 1;
-            }
-        }
-        let Some(old) = nodes.remove(node_id.as_str()).map_err(backend_error)? else {
-            continue;
-        };
-        let old: NodeRecord = decode(node_id.as_str(), old.value())?;
-        for term in index_terms(&old) {
-            terms.remove(term.as_str(), node_id.as_str()).map_err(backend_error)?;
-        }
-        summary.nodes_deleted += 1;
-    }
-
-    for node in &batch.nodes {
-        let key = node.id.as_str();
-        let bytes = encode(node)?;
-        let old = nodes.get(key).map_err(backend_error)?.map(|value| value.value().to_vec());
-        match old {
-            Some(old) if old == bytes => {
-                summary.nodes_unchanged += 1;
-                continue;
-            }
-            Some(old) => {
-                let old: NodeRecord = decode(key, &old)?;
-                for term in index_terms(&old) {
-                    terms.remove(term.as_str(), key).map_err(backend_error)?;
-                }
-                summary.nodes_updated += 1;
-            }
-            None => summary.nodes_created += 1,
-        }
-        nodes.insert(key, bytes.as_slice()).map_err(backend_error)?;
-        for term in index_terms(node) {
-            terms.insert(term.as_str(), key).map_err(backend_error)?;
-        }
-    }
-
-    for edge in &batch.edges {
-        let key = edge.id.as_str();
-        for end in [&edge.source, &edge.target] {
-            if nodes.get(end.as_str()).map_err(backend_error)?.is_none() {
-                return Err(StoreError::MissingEndpoint { edge: key.to_owned(), node: end.to_string() });
-            }
-        }
-        let bytes = encode(edge)?;
-        let old = edges.get(key).map_err(backend_error)?.map(|value| value.value().to_vec());
-        match old {
-            Some(old) if old == bytes => {
-                summary.edges_unchanged += 1;
-                continue;
-            }
-            Some(_) => {
-                remove_edge(&mut edges, &mut adjacency, key)?;
-                summary.edges_updated += 1;
-            }
-            None => summary.edges_created += 1,
-        }
-        edges.insert(key, bytes.as_slice()).map_err(backend_error)?;
-        adjacency.insert(edge.source.as_str(), key).map_err(backend_error)?;
-        adjacency.insert(edge.target.as_str(), key).map_err(backend_error)?;
-    }
-    Ok(summary)
 }

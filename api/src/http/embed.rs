@@ -1,0 +1,307 @@
+//! The embeds: `/embed/map` (the page an iframe shows), `/embed.js` (the one-script-tag loader),
+//! `/widgets/{file}` (the built widget: wasm, JS glue, CSS, base map) and `/oembed` (oEmbed JSON, so a
+//! CMS embeds a pasted link).
+//!
+//! The widget files come from a directory built by `scripts/build-widgets.sh` (`serve --widgets DIR`).
+//! Without it every route here answers 503 with a JSON error that says how to build them. Everything is
+//! read-only and cookie-free; the embed page carries a strict Content-Security-Policy (its own origin
+//! only, `frame-ancestors *` because it is meant to be framed).
+
+use std::path::{Path as FsPath, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use partnergraph_schema::NodeId;
+use serde::Deserialize;
+
+use crate::error::Code;
+use crate::http::{AppState, error_response};
+
+/// The CSP of the embed page: scripts, styles, data and wasm from our origin only.
+const EMBED_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; \
+                         img-src 'self' data:; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors *";
+
+/// The wasm module; its presence says the widgets are built.
+const WASM: &str = "partnergraph_widgets_bg.wasm";
+
+/// Query keys of a map embed, passed through from oEmbed URLs.
+const MAP_KEYS: &[&str] = &["focus", "depth", "layout", "asOf", "lang", "controls", "height", "limit"];
+
+/// Default and largest oEmbed iframe width, in pixels.
+const OEMBED_WIDTH: u32 = 800;
+
+const EMBED_PAGE: &str = r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Partnership network map · partnergraph</title>
+<meta name="referrer" content="no-referrer">
+<link rel="stylesheet" href="/widgets/widgets.css">
+<link rel="modulepreload" href="/widgets/partnergraph_widgets.js">
+<link rel="preload" href="/widgets/partnergraph_widgets_bg.wasm" as="fetch" type="application/wasm" crossorigin>
+<script type="module" src="/widgets/boot.js"></script>
+</head><body class="pg-embed"><div id="partnergraph-map"><noscript>This network map needs JavaScript. The same data is available from the GraphQL API at /graphql.</noscript></div></body></html>
+"#;
+
+/// The built widgets' directory, if it holds a build.
+fn widgets_dir(state: &AppState) -> Option<&FsPath> {
+    state.widgets.as_deref().filter(|dir| dir.join(WASM).is_file())
+}
+
+fn unavailable() -> Response {
+    let body = serde_json::json!({ "errors": [{
+        "message": "the widgets are not built: run scripts/build-widgets.sh, then start the server with --widgets target/widgets",
+        "extensions": { "code": "WIDGETS_UNAVAILABLE" } }] });
+    (StatusCode::SERVICE_UNAVAILABLE, [(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "no-store")], body.to_string())
+        .into_response()
+}
+
+/// GET /embed/map: the page an iframe shows; the widget reads its options from the query string.
+pub async fn map_page(State(state): State<AppState>) -> Response {
+    if widgets_dir(&state).is_none() {
+        return unavailable();
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CONTENT_SECURITY_POLICY, EMBED_CSP),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (header::REFERRER_POLICY, "no-referrer"),
+        ],
+        EMBED_PAGE,
+    )
+        .into_response()
+}
+
+/// GET /embed.js: the loader for the one-script-tag embed.
+pub async fn loader(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    match widgets_dir(&state) {
+        Some(dir) => serve_file(&dir.join("embed.js"), "embed.js", &headers, "public, max-age=300").await,
+        None => unavailable(),
+    }
+}
+
+/// GET /widgets/{file}: one file of the built widget.
+pub async fn widget_file(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Response {
+    let Some(dir) = widgets_dir(&state) else { return unavailable() };
+    let safe =
+        !file.is_empty() && !file.starts_with('.') && file.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
+    if !safe {
+        return error_response(Code::NotFound, "no such widget file");
+    }
+    serve_file(&dir.join(&file), &file, &headers, "public, max-age=3600").await
+}
+
+/// The content type of a widget file, by extension.
+pub fn content_type(name: &str) -> &'static str {
+    match name.rsplit_once('.').map(|(_, ext)| ext) {
+        Some("wasm") => "application/wasm",
+        Some("js" | "mjs") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("json") => "application/json",
+        Some("html") => "text/html; charset=utf-8",
+        _ => "text/plain; charset=utf-8",
+    }
+}
+
+async fn serve_file(path: &FsPath, name: &str, headers: &HeaderMap, cache: &'static str) -> Response {
+    let Ok(meta) = tokio::fs::metadata(path).await else {
+        return error_response(Code::NotFound, "no such widget file");
+    };
+    if !meta.is_file() {
+        return error_response(Code::NotFound, "no such widget file");
+    }
+    let modified = meta.modified().ok().and_then(|time| time.duration_since(UNIX_EPOCH).ok()).map_or(0, |since| since.as_secs());
+    let etag = format!("\"{:x}-{modified:x}\"", meta.len());
+    let common = [
+        (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
+        (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+        (header::HeaderName::from_static("cross-origin-resource-policy"), HeaderValue::from_static("cross-origin")),
+    ];
+    let etag_value = HeaderValue::from_str(&etag).unwrap_or_else(|_| HeaderValue::from_static("\"0\""));
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.split(',').any(|tag| tag.trim() == etag))
+    {
+        return (StatusCode::NOT_MODIFIED, common, [(header::ETAG, etag_value)]).into_response();
+    }
+    match tokio::fs::read(path).await {
+        Ok(bytes) => (common, [(header::ETAG, etag_value), (header::CONTENT_TYPE, HeaderValue::from_static(content_type(name)))], bytes)
+            .into_response(),
+        Err(err) => {
+            tracing::error!(path = %path.display(), %err, "cannot read a widget file");
+            error_response(Code::Internal, "internal error")
+        }
+    }
+}
+
+/// Query of GET /oembed.
+#[derive(Debug, Deserialize)]
+pub struct OembedQuery {
+    url: Option<String>,
+    maxwidth: Option<u32>,
+    maxheight: Option<u32>,
+    format: Option<String>,
+}
+
+/// GET /oembed?url=…&maxwidth=…&maxheight=…: oEmbed 1.0 JSON (`type: rich`) for a map URL of this
+/// server (`/embed/map?…`); 404 for other URLs, 501 for formats other than JSON.
+pub async fn oembed(State(state): State<AppState>, Query(query): Query<OembedQuery>, headers: HeaderMap) -> Response {
+    if widgets_dir(&state).is_none() {
+        return unavailable();
+    }
+    if query.format.as_deref().is_some_and(|format| format != "json") {
+        return (StatusCode::NOT_IMPLEMENTED, [(header::CONTENT_TYPE, "application/json")], r#"{"error":"only format=json is supported"}"#)
+            .into_response();
+    }
+    let Some(url) = query.url.as_deref() else {
+        return error_response(Code::BadUserInput, "the url parameter is required");
+    };
+    let host = headers
+        .get("x-forwarded-host")
+        .or_else(|| headers.get(header::HOST))
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("localhost")
+        .to_owned();
+    let Some((scheme, options)) = parse_map_url(url, &host) else {
+        return error_response(Code::NotFound, "not a map URL of this server (expected …/embed/map?focus=…)");
+    };
+    let base = format!("{scheme}://{host}");
+    let focus = options.iter().find(|(key, _)| key == "focus").map_or("network:wacap", |(_, value)| value.as_str()).to_owned();
+    let name = match NodeId::parse(focus.clone()) {
+        Ok(id) => state.graph.node(&id).await.ok().flatten().map(|node| node.name),
+        Err(_) => None,
+    };
+    let Some(name) = name else {
+        return error_response(Code::NotFound, &format!("no node with id `{focus}`"));
+    };
+    let map_height =
+        options.iter().find(|(key, _)| key == "height").and_then(|(_, value)| value.parse::<u32>().ok()).unwrap_or(520).clamp(240, 1600);
+    let width = query.maxwidth.unwrap_or(OEMBED_WIDTH).clamp(200, OEMBED_WIDTH);
+    let height = (map_height + 170).min(query.maxheight.unwrap_or(u32::MAX)).max(200);
+    let encoded: Vec<String> = options.iter().map(|(key, value)| format!("{key}={}", percent_encode(value))).collect();
+    let src = format!("{base}/embed/map?{}", encoded.join("&"));
+    let title = format!("Partnership network: {name}");
+    let html = format!(
+        r#"<iframe src="{src}" width="{width}" height="{height}" title="{title}" loading="lazy" sandbox="allow-scripts allow-same-origin" referrerpolicy="no-referrer" data-partnergraph-frame style="border:0;max-width:100%"></iframe><script src="{base}/embed.js" async></script>"#,
+        src = html_escape(&src),
+        title = html_escape(&title),
+        base = html_escape(&base),
+    );
+    let body = serde_json::json!({
+        "version": "1.0", "type": "rich", "provider_name": "partnergraph", "provider_url": format!("{base}/"),
+        "title": title, "html": html, "width": width, "height": height, "cache_age": 3600,
+    });
+    ([(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "public, max-age=3600")], body.to_string()).into_response()
+}
+
+/// Reads `http(s)://HOST/embed/map?…` for this `host`; returns the scheme and the known map options.
+fn parse_map_url(url: &str, host: &str) -> Option<(&'static str, Vec<(String, String)>)> {
+    let (scheme, rest) =
+        if let Some(rest) = url.strip_prefix("https://") { ("https", rest) } else { ("http", url.strip_prefix("http://")?) };
+    let (authority, path_query) = rest.split_once('/').map_or((rest, ""), |(authority, tail)| (authority, tail));
+    if !authority.eq_ignore_ascii_case(host) {
+        return None;
+    }
+    let (path, query) = path_query.split_once('?').unwrap_or((path_query, ""));
+    let path = path.split('#').next().unwrap_or_default();
+    if path.trim_end_matches('/') != "embed/map" {
+        return None;
+    }
+    let query = query.split('#').next().unwrap_or_default();
+    let options = query
+        .split('&')
+        .filter_map(|pair| {
+            let (key, value) = pair.split_once('=')?;
+            let value = percent_decode(value);
+            (MAP_KEYS.contains(&key) && !value.is_empty() && value.len() <= 200).then(|| (key.to_owned(), value))
+        })
+        .collect();
+    Some((scheme, options))
+}
+
+/// Decodes `%XX` escapes and `+` in a query value (invalid escapes stay as they are).
+fn percent_decode(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut idx = 0;
+    while idx < bytes.len() {
+        let hex = |at: usize| bytes.get(at).and_then(|byte| char::from(*byte).to_digit(16));
+        match (bytes[idx], hex(idx + 1), hex(idx + 2)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push(u8::try_from(high * 16 + low).unwrap_or(b'?'));
+                idx += 3;
+            }
+            (b'+', _, _) => {
+                out.push(b' ');
+                idx += 1;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                idx += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Percent-encodes a query value (unreserved characters and `:` stay).
+fn percent_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b':') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// Escapes text for an HTML attribute value or text node.
+fn html_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+/// The widget directory to serve: the flag's, else `target/widgets` when it exists.
+pub fn resolve_widgets_dir(flag: Option<PathBuf>) -> Option<PathBuf> {
+    flag.or_else(|| Some(PathBuf::from("target/widgets")).filter(|dir| dir.is_dir()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn map_urls_are_read_for_this_host_only() {
+        let (scheme, options) =
+            parse_map_url("https://pg.example.org/embed/map?focus=network%3Awacap&depth=2&evil=1#x", "pg.example.org").expect("a map url");
+        assert_eq!(scheme, "https");
+        assert_eq!(options, vec![("focus".to_owned(), "network:wacap".to_owned()), ("depth".to_owned(), "2".to_owned())]);
+        assert!(parse_map_url("https://other.example/embed/map?focus=x", "pg.example.org").is_none());
+        assert!(parse_map_url("https://pg.example.org/graphql", "pg.example.org").is_none());
+        assert!(parse_map_url("javascript:alert(1)", "pg.example.org").is_none());
+    }
+
+    #[test]
+    fn escapes_and_types() {
+        assert_eq!(html_escape(r#"<img src=x onerror="a">"#), "&lt;img src=x onerror=&quot;a&quot;&gt;");
+        assert_eq!(percent_encode("network:wacap <x>"), "network:wacap%20%3Cx%3E");
+        assert_eq!(content_type("a_bg.wasm"), "application/wasm");
+        assert_eq!(content_type("embed.js"), "text/javascript; charset=utf-8");
+        assert_eq!(content_type("countries-110m.json"), "application/json");
+    }
+}

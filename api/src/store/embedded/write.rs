@@ -1,0 +1,157 @@
+//! The write path of the embedded store: one `Batch` in one redb write transaction.
+
+use partnergraph_schema::text::index_terms;
+use partnergraph_schema::{EdgeRecord, NodeRecord};
+use redb::{MultimapTable, ReadableTable, Table, WriteTransaction};
+use serde::Serialize;
+
+use crate::store::embedded::expand::type_index;
+use crate::store::embedded::{ADJACENCY, DEGREE, EDGES, NODES, TERMS, backend_error, decode};
+use crate::store::{Batch, StoreError, WriteSummary};
+
+fn encode<T: Serialize>(record: &T) -> Result<Vec<u8>, StoreError> {
+    serde_json::to_vec(record).map_err(|err| StoreError::Backend { backend: "embedded", reason: err.to_string() })
+}
+
+struct Tables<'txn> {
+    nodes: Table<'txn, &'static str, &'static [u8]>,
+    edges: Table<'txn, &'static str, &'static [u8]>,
+    adjacency: Table<'txn, (&'static str, u8, &'static str), ()>,
+    degree: Table<'txn, &'static str, u64>,
+    terms: MultimapTable<'txn, &'static str, &'static str>,
+}
+
+impl Tables<'_> {
+    fn shift_degree(&mut self, node: &str, delta: i64) -> Result<(), StoreError> {
+        let current = self.degree.get(node).map_err(backend_error)?.map_or(0, |value| value.value());
+        let next = current.saturating_add_signed(delta);
+        if next == 0 {
+            self.degree.remove(node).map_err(backend_error)?;
+        } else {
+            self.degree.insert(node, next).map_err(backend_error)?;
+        }
+        Ok(())
+    }
+
+    /// Removes an edge with its adjacency and degree entries; returns whether it existed.
+    fn remove_edge(&mut self, edge_id: &str) -> Result<bool, StoreError> {
+        let old: EdgeRecord = match self.edges.remove(edge_id).map_err(backend_error)? {
+            Some(old) => decode(edge_id, old.value())?,
+            None => return Ok(false),
+        };
+        let edge_type = type_index(old.edge_type);
+        for end in [old.source.as_str(), old.target.as_str()] {
+            self.adjacency.remove((end, edge_type, edge_id)).map_err(backend_error)?;
+            self.shift_degree(end, -1)?;
+        }
+        Ok(true)
+    }
+
+    fn insert_edge(&mut self, edge: &EdgeRecord, bytes: &[u8]) -> Result<(), StoreError> {
+        let key = edge.id.as_str();
+        self.edges.insert(key, bytes).map_err(backend_error)?;
+        let edge_type = type_index(edge.edge_type);
+        for end in [edge.source.as_str(), edge.target.as_str()] {
+            self.adjacency.insert((end, edge_type, key), ()).map_err(backend_error)?;
+            self.shift_degree(end, 1)?;
+        }
+        Ok(())
+    }
+
+    fn index_node(&mut self, node: &NodeRecord, insert: bool) -> Result<(), StoreError> {
+        let key = node.id.as_str();
+        for term in index_terms(node) {
+            if insert {
+                self.terms.insert(term.as_str(), key).map_err(backend_error)?;
+            } else {
+                self.terms.remove(term.as_str(), key).map_err(backend_error)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The edge ids touching `node`, in any order.
+    fn incident(&self, node: &str) -> Result<Vec<String>, StoreError> {
+        let mut ids = Vec::new();
+        for entry in self.adjacency.range((node, 0u8, "")..(node, u8::MAX, "")).map_err(backend_error)? {
+            let (key, _) = entry.map_err(backend_error)?;
+            ids.push(key.value().2.to_owned());
+        }
+        Ok(ids)
+    }
+}
+
+/// Writes `batch` into `txn`; the caller commits. Deletes run first, then node upserts, then edges; an
+/// edge whose endpoint is missing fails the batch (the caller then drops the transaction).
+pub(crate) fn write_batch(txn: &WriteTransaction, batch: Batch) -> Result<WriteSummary, StoreError> {
+    let mut summary = WriteSummary::default();
+    let mut tables = Tables {
+        nodes: txn.open_table(NODES).map_err(backend_error)?,
+        edges: txn.open_table(EDGES).map_err(backend_error)?,
+        adjacency: txn.open_table(ADJACENCY).map_err(backend_error)?,
+        degree: txn.open_table(DEGREE).map_err(backend_error)?,
+        terms: txn.open_multimap_table(TERMS).map_err(backend_error)?,
+    };
+
+    for edge_id in &batch.delete_edges {
+        if tables.remove_edge(edge_id.as_str())? {
+            summary.edges_deleted += 1;
+        }
+    }
+    for node_id in &batch.delete_nodes {
+        for edge_id in tables.incident(node_id.as_str())? {
+            if tables.remove_edge(&edge_id)? {
+                summary.edges_deleted += 1;
+            }
+        }
+        let old: NodeRecord = match tables.nodes.remove(node_id.as_str()).map_err(backend_error)? {
+            Some(old) => decode(node_id.as_str(), old.value())?,
+            None => continue,
+        };
+        tables.index_node(&old, false)?;
+        summary.nodes_deleted += 1;
+    }
+
+    for node in &batch.nodes {
+        let key = node.id.as_str();
+        let bytes = encode(node)?;
+        let old = tables.nodes.get(key).map_err(backend_error)?.map(|value| value.value().to_vec());
+        match old {
+            Some(old) if old == bytes => {
+                summary.nodes_unchanged += 1;
+                continue;
+            }
+            Some(old) => {
+                tables.index_node(&decode(key, &old)?, false)?;
+                summary.nodes_updated += 1;
+            }
+            None => summary.nodes_created += 1,
+        }
+        tables.nodes.insert(key, bytes.as_slice()).map_err(backend_error)?;
+        tables.index_node(node, true)?;
+    }
+
+    for edge in &batch.edges {
+        let key = edge.id.as_str();
+        for end in [&edge.source, &edge.target] {
+            if tables.nodes.get(end.as_str()).map_err(backend_error)?.is_none() {
+                return Err(StoreError::MissingEndpoint { edge: key.to_owned(), node: end.to_string() });
+            }
+        }
+        let bytes = encode(edge)?;
+        let old = tables.edges.get(key).map_err(backend_error)?.map(|value| value.value().to_vec());
+        match old {
+            Some(old) if old == bytes => {
+                summary.edges_unchanged += 1;
+                continue;
+            }
+            Some(_) => {
+                tables.remove_edge(key)?;
+                summary.edges_updated += 1;
+            }
+            None => summary.edges_created += 1,
+        }
+        tables.insert_edge(edge, &bytes)?;
+    }
+    Ok(summary)
+}

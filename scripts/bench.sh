@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Reproduces the HTTP and import benchmarks of BENCHMARKS.md on this machine:
+#   scripts/bench.sh [NODES] [EDGES] [--bolt]      (default 1000000 5000000)
+# Generates the synthetic graph (partnergraph bench-data, seed 1), imports it into a fresh embedded store
+# (import throughput, RSS, size on disk), measures restart to ready, then runs wrk against the running
+# server for `{ __typename }`, neighbourhood depth 2 around median nodes, and the widget-query mix, at
+# concurrency 1, 8 and 64, reporting p50/p90/p99, throughput, errors and RSS under load. With --bolt the
+# same runs go against a fresh Bolt server (scripts/bolt-server.sh) in the same run. Needs wrk (Debian).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+nodes=${1:-1000000}
+edges=${2:-5000000}
+with_bolt=${3:-}
+duration=${BENCH_SECONDS:-10}
+command -v wrk >/dev/null || { echo "bench: needs wrk (apt-get install wrk)" >&2; exit 1; }
+cargo build --release --locked -p partnergraph
+bin=target/release/partnergraph
+dir=target/bench/$nodes
+mkdir -p "$dir"
+out="$dir/results.txt"
+: > "$out"
+say() { printf '%s\n' "$*" | tee -a "$out"; }
+
+say "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $nodes nodes / $edges edges"
+[ -f "$dir/data.jsonl" ] || "$bin" bench-data --nodes "$nodes" --edges "$edges" --seed 1 --out "$dir/data.jsonl"
+rm -rf "$dir/store"
+/usr/bin/time -f "%e %M" -o "$dir/import.time" "$bin" import --data "$dir/store" "$dir/data.jsonl" > /dev/null
+read -r seconds rss_kb < "$dir/import.time"
+say "import: ${seconds}s, $(python3 -c "print(round($edges / $seconds))") edges/s, peak RSS $((rss_kb / 1024)) MiB, store $(du -sm "$dir/store" | cut -f1) MiB on disk"
+
+for kind in typename neighborhood2 mix; do
+  python3 scripts/bench/bodies.py "$nodes" "$kind" "$dir/$kind.bodies"
+done
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+start=$(date +%s.%N)
+PARTNERGRAPH_LOG=warn "$bin" serve --addr "127.0.0.1:$port" --data "$dir/store" > "$dir/serve.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true' EXIT
+until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do sleep 0.02; done
+say "restart to ready (process start to accepting): $(python3 -c "print(round($(date +%s.%N) - $start, 2))")s; RSS after start $(($(awk '/VmRSS/{print $2}' /proc/$pid/status) / 1024)) MiB"
+
+run() { # label url bodies concurrency
+  local result
+  result=$(wrk -t 2 -c "$4" -d "${duration}s" --latency -s scripts/bench/graphql.lua "$2" -- "$3" | grep '^RESULT')
+  say "$1 c=$4 ${result#RESULT }"
+}
+for target in embedded ${with_bolt:+bolt}; do
+  url="http://127.0.0.1:$port/graphql"
+  if [ "$target" = bolt ]; then
+    kill $pid; wait $pid 2>/dev/null || true
+    export BOLT_HOME="$dir/bolt" BOLT_HEAP=${BOLT_HEAP:-2g}
+    read -r bp hp < <(bash scripts/bolt-server.sh free-port 2 | paste -s -d ' ')
+    export BOLT_PORT=$bp BOLT_HTTP_PORT=$hp
+    rm -rf "$BOLT_HOME"; bolt_url=$(bash scripts/bolt-server.sh start)
+    trap 'kill $pid 2>/dev/null || true; bash scripts/bolt-server.sh stop' EXIT
+    store=(--store "$bolt_url" --db-user root --db-password partnergraph-test --db-name graph --db-timeout 30)
+    /usr/bin/time -f "%e" -o "$dir/bolt-import.time" "$bin" import "${store[@]}" "$dir/data.jsonl" > /dev/null
+    say "bolt import: $(cat "$dir/bolt-import.time")s"
+    PARTNERGRAPH_LOG=warn "$bin" serve --addr "127.0.0.1:$port" "${store[@]}" > "$dir/serve-bolt.log" 2>&1 &
+    pid=$!
+    until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do sleep 0.05; done
+  fi
+  for c in 1 8 64; do
+    run "$target typename" "$url" "$dir/typename.bodies" "$c"
+    run "$target neighborhood-depth2" "$url" "$dir/neighborhood2.bodies" "$c"
+    run "$target mix" "$url" "$dir/mix.bodies" "$c"
+  done
+  say "$target RSS under load $(($(awk '/VmRSS/{print $2}' /proc/$pid/status) / 1024)) MiB"
+done
+echo "results in $out"

@@ -1,0 +1,184 @@
+//! The root component: holds the `State`, loads the neighbourhood whenever focus, depth or year change
+//! (and the base map the first time the geographic layout is shown), replays the years, and lays out
+//! toolbar, map, card, legend, data table and attribution.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::components::DataRef;
+use crate::components::card::Card;
+use crate::components::data_table::DataTable;
+use crate::components::legend::Legend;
+use crate::components::map_canvas::MapCanvas;
+use crate::components::side_rail::SideRail;
+use crate::components::toolbar::Toolbar;
+use crate::config::{Config, Controls, FIRST_YEAR, Layout};
+use crate::layout::geo::{self, BaseMap};
+use crate::model::MapData;
+use crate::state::{Action, Load, State};
+use crate::{gql, web};
+
+/// Props of [`App`].
+#[derive(Properties, PartialEq)]
+pub struct AppProps {
+    /// The embed's configuration.
+    pub config: Rc<Config>,
+}
+
+/// A whole network map.
+#[function_component(App)]
+pub fn app(props: &AppProps) -> Html {
+    let config = props.config.clone();
+    let state = use_reducer({
+        let config = config.clone();
+        move || State::new(&config)
+    });
+    let basemap = use_state(|| None::<Rc<BaseMap>>);
+    let last_year = web::current_year();
+
+    {
+        let dispatcher = state.dispatcher();
+        let config = config.clone();
+        use_effect_with((state.focus.clone(), state.depth, state.as_of, state.request), move |(focus, depth, as_of, request)| {
+            let (focus, depth, as_of, request) = (focus.clone(), *depth, *as_of, *request);
+            wasm_bindgen_futures::spawn_local(async move {
+                match gql::neighborhood(&config.api, &focus, depth, as_of, config.limit).await {
+                    Ok(subgraph) => dispatcher.dispatch(Action::Loaded { request, data: Rc::new(MapData::new(subgraph)) }),
+                    Err(err) => dispatcher.dispatch(Action::Failed { request, message: err.to_string() }),
+                }
+            });
+        });
+    }
+    {
+        let basemap = basemap.clone();
+        let api = config.api.clone();
+        use_effect_with(state.layout, move |layout| {
+            if *layout == Layout::Geo && basemap.is_none() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Ok(text) = gql::text(&format!("{api}/widgets/countries-110m.json")).await
+                        && let Ok(map) = geo::parse_topology(&text)
+                    {
+                        basemap.set(Some(Rc::new(map)));
+                    }
+                });
+            }
+        });
+    }
+    {
+        // Replay: one year every 1.2 s once the previous year has loaded.
+        let dispatcher = state.dispatcher();
+        let ready = state.load == Load::Ready;
+        use_effect_with((state.replaying, state.as_of, ready), move |(replaying, as_of, ready)| {
+            let mut timer = None;
+            if *replaying && *ready {
+                let next = as_of.map_or(FIRST_YEAR.max(1990), |year| year + 1);
+                timer = web::after(1200, move || {
+                    if next > last_year {
+                        dispatcher.dispatch(Action::Replay(false));
+                    } else {
+                        dispatcher.dispatch(Action::AsOf(Some(next)));
+                    }
+                });
+            }
+            move || web::cancel(timer)
+        });
+    }
+
+    let on_select = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |id: Option<String>| dispatcher.dispatch(Action::Select(id)))
+    };
+    let on_focus = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |id: String| dispatcher.dispatch(Action::Focus(id)))
+    };
+    let dispatch = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |action: Action| dispatcher.dispatch(action))
+    };
+
+    let lang = config.lang;
+    let strings = lang.strings();
+    let data = state.data.clone();
+    let focus_name = data.node(&state.focus).map_or_else(|| state.focus.clone(), |node| node.name.clone());
+    let status = match &state.load {
+        Load::Loading => strings.loading.to_owned(),
+        Load::Failed(message) => format!("{}: {message}", strings.failed),
+        Load::Ready => format!(
+            "{focus_name}: {} {}, {} {}",
+            data.nodes.len(),
+            strings.nodes.to_lowercase(),
+            data.edges.len(),
+            strings.relations.to_lowercase()
+        ),
+    };
+    let selected = state.selected.as_deref().and_then(|id| data.index_of(id));
+    let geo_layout = state.layout == Layout::Geo;
+    let rail: Vec<usize> = if geo_layout {
+        geo::positions(&data).iter().enumerate().filter(|(_, pos)| pos.is_none()).map(|(idx, _)| idx).collect()
+    } else {
+        Vec::new()
+    };
+    let busy = matches!(state.load, Load::Loading);
+    html! {
+        <section class={classes!("pg-map", format!("pg-controls-{}", controls_name(config.controls)))} lang={strings.tag}
+            aria-label={format!("{} — {focus_name}", strings.map_label)} aria-busy={busy.to_string()} data-focus={state.focus.clone()}
+            data-layout={if geo_layout { "geo" } else { "force" }} data-load={load_name(&state.load)}>
+            if config.controls != Controls::Bare {
+                <Toolbar {lang} controls={config.controls} layout={state.layout} depth={state.depth} as_of={state.as_of}
+                    replaying={state.replaying} show_table={state.show_table} {last_year} dispatch={dispatch.clone()} />
+            }
+            <div class={classes!("pg-body", geo_layout.then_some("pg-with-rail"))}>
+                <div class="pg-stage">
+                    <MapCanvas data={DataRef(data.clone())} focus={state.focus.clone()} layout={state.layout}
+                        selected={state.selected.clone()} basemap={(*basemap).clone()} height={config.height} {lang}
+                        on_select={on_select.clone()} on_focus={on_focus.clone()} />
+                    if let Some(idx) = selected {
+                        <Card data={DataRef(data.clone())} {idx} {lang} is_focus={data.nodes[idx].id == state.focus}
+                            on_focus={on_focus.clone()} on_close={on_select.reform(|_: ()| None)} />
+                    }
+                    if !matches!(state.load, Load::Ready) {
+                        <div class={classes!("pg-status", matches!(state.load, Load::Failed(_)).then_some("pg-error"))} role="status">{status.clone()}</div>
+                    }
+                    if geo_layout && state.load == Load::Ready && !data.nodes.is_empty() && rail.len() == data.nodes.len() {
+                        <div class="pg-note">{strings.none_located}</div>
+                    }
+                    if data.truncated {
+                        <div class="pg-note">{strings.truncated}</div>
+                    }
+                </div>
+                if geo_layout {
+                    <SideRail data={DataRef(data.clone())} nodes={rail} {lang} selected={state.selected.clone()}
+                        on_select={on_select.clone()} on_focus={on_focus.clone()} />
+                }
+            </div>
+            if config.controls != Controls::Bare {
+                <Legend data={DataRef(data.clone())} {lang} />
+            }
+            <DataTable data={DataRef(data.clone())} focus={state.focus.clone()} {focus_name} {lang} visible={state.show_table} on_focus={on_focus} />
+            <p class="pg-live pg-sr-only" aria-live="polite">{status}</p>
+            <footer class="pg-attrib">
+                <span>{"partnergraph"}</span>
+                <span>{"Base map: Natural Earth (public domain)"}</span>
+                <span>{"Places: GeoNames (CC BY 4.0)"}</span>
+            </footer>
+        </section>
+    }
+}
+
+fn controls_name(controls: Controls) -> &'static str {
+    match controls {
+        Controls::Full => "full",
+        Controls::Simple => "simple",
+        Controls::Bare => "bare",
+    }
+}
+
+fn load_name(load: &Load) -> &'static str {
+    match load {
+        Load::Loading => "loading",
+        Load::Ready => "ready",
+        Load::Failed(_) => "failed",
+    }
+}

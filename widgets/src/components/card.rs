@@ -1,0 +1,117 @@
+//! The card of the selected node: name, kind and acronym, description, dates, its relations in this
+//! view with roles and dates, and its sources (document and paragraph). Everything is text.
+
+use partnergraph_schema::{IatiRole, Role};
+use yew::prelude::*;
+
+use crate::components::DataRef;
+use crate::components::legend::KindIcon;
+use crate::i18n::Lang;
+use crate::model::{MapEdge, date_range};
+
+/// Props of [`Card`].
+#[derive(Properties, PartialEq)]
+pub struct CardProps {
+    /// The data.
+    pub data: DataRef,
+    /// The node shown.
+    pub idx: usize,
+    /// Interface language.
+    pub lang: Lang,
+    /// Whether the node is the focus already.
+    pub is_focus: bool,
+    /// Re-focus on the node.
+    pub on_focus: Callback<String>,
+    /// Close the card.
+    pub on_close: Callback<()>,
+}
+
+/// Roles of an edge in words: "Pivotal · IATI Funding".
+pub fn roles(edge: &MapEdge) -> Option<String> {
+    let oecd = edge.wire.role.map(role_name);
+    let iati = edge.wire.iati_role.map(|role| format!("IATI {}", iati_name(role)));
+    let parts: Vec<String> = oecd.into_iter().chain(iati).collect();
+    (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+fn role_name(role: Role) -> String {
+    title(role.as_str())
+}
+
+fn iati_name(role: IatiRole) -> String {
+    title(role.as_str())
+}
+
+fn title(wire: &str) -> String {
+    let lower = wire.to_lowercase();
+    let mut chars = lower.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// The card.
+#[function_component(Card)]
+pub fn card(props: &CardProps) -> Html {
+    let data = &props.data.0;
+    let Some(node) = data.nodes.get(props.idx) else { return html! {} };
+    let strings = props.lang.strings();
+    let dates = date_range(node.start.as_deref(), node.end.as_deref());
+    let relations: Vec<Html> = data
+        .incident(props.idx)
+        .take(8)
+        .map(|(edge, other)| {
+            let other_node = &data.nodes[other];
+            let outgoing = edge.source == props.idx;
+            let verb = props.lang.edge(edge.wire.edge_type);
+            let this = node.acronym.clone().unwrap_or_else(|| node.name.clone());
+            let sentence = if outgoing { format!("{verb} {}", other_node.name) } else { format!("{} {verb} {this}", other_node.name) };
+            let extra: Vec<String> =
+                roles(edge).into_iter().chain(date_range(edge.wire.from.as_deref(), edge.wire.to.as_deref())).collect();
+            html! {
+                <li>
+                    <span>{sentence}</span>
+                    if !extra.is_empty() { <span class="pg-muted">{format!(" ({})", extra.join(", "))}</span> }
+                </li>
+            }
+        })
+        .collect();
+    let more = data.incident(props.idx).count().saturating_sub(8);
+    let sources: Vec<Html> = node
+        .sources
+        .iter()
+        .take(4)
+        .map(|source| {
+            let paragraph = source.paragraph.map(|p| format!(", {} {p}", strings.paragraph)).unwrap_or_default();
+            html! { <li><span class="pg-doc">{source.document.clone()}</span>{paragraph}</li> }
+        })
+        .collect();
+    let id = node.id.clone();
+    let on_focus = props.on_focus.clone();
+    let on_close = props.on_close.clone();
+    html! {
+        <aside class="pg-card" aria-label={node.name.clone()} data-node-id={node.id.clone()}>
+            <button type="button" class="pg-close" aria-label="Close" onclick={Callback::from(move |_: MouseEvent| on_close.emit(()))}>{"×"}</button>
+            <h3 class="pg-card-title">{node.name.clone()}</h3>
+            <p class="pg-card-kind">
+                <KindIcon kind={node.kind} />
+                <span>{props.lang.kind(node.kind)}</span>
+                if let Some(acronym) = node.acronym.clone() { <span class="pg-acronym">{acronym}</span> }
+                if let Some(dates) = dates { <span class="pg-muted">{dates}</span> }
+            </p>
+            if let Some(description) = node.description.clone() { <p class="pg-card-desc">{description}</p> }
+            if !relations.is_empty() {
+                <h4>{strings.relations}</h4>
+                <ul class="pg-card-list">{ for relations }</ul>
+                if more > 0 { <p class="pg-muted">{format!("+{more}")}</p> }
+            }
+            if !sources.is_empty() {
+                <h4>{strings.sources}</h4>
+                <ul class="pg-card-list pg-sources">{ for sources }</ul>
+            }
+            if !props.is_focus {
+                <button type="button" class="pg-btn pg-primary" onclick={Callback::from(move |_: MouseEvent| on_focus.emit(id.clone()))}>
+                    {format!("{} →", strings.focus_on)}
+                </button>
+            }
+        </aside>
+    }
+}

@@ -1,0 +1,26 @@
+//! The map's Yew components, one per file: `app` (state, data loading, layout of the parts),
+//! `toolbar` (layout switch, depth, time slider), `map_canvas` (the canvas and its frame loop),
+//! `card` (the selected node), `legend`, `data_table` (the accessible data view) and `side_rail`
+//! (nodes without a location in the geographic layout).
+
+pub mod app;
+pub mod card;
+pub mod data_table;
+pub mod legend;
+pub mod map_canvas;
+pub mod side_rail;
+pub mod toolbar;
+
+use std::rc::Rc;
+
+use crate::model::MapData;
+
+/// Shared map data compared by identity, so props compare in O(1).
+#[derive(Debug, Clone)]
+pub struct DataRef(pub Rc<MapData>);
+
+impl PartialEq for DataRef {
+    fn eq(&self, other: &DataRef) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}

@@ -1,0 +1,240 @@
+//! Interface strings in English, French and Spanish (`lang=en|fr|es`). Data (names, quotes) stays as
+//! the API gives it; only the widget's own words are translated.
+
+use partnergraph_schema::{EdgeType, NodeKind};
+
+/// An interface language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// English (the default).
+    En,
+    /// French.
+    Fr,
+    /// Spanish.
+    Es,
+}
+
+/// The widget's own words in one language.
+#[derive(Debug)]
+pub struct Strings {
+    /// BCP 47 tag for the `lang` attribute.
+    pub tag: &'static str,
+    /// Accessible name of the map region.
+    pub map_label: &'static str,
+    /// Layout switch label and its two options.
+    pub layout: &'static str,
+    /// Force-directed layout.
+    pub force: &'static str,
+    /// Geographic layout.
+    pub geo: &'static str,
+    /// Depth selector label.
+    pub depth: &'static str,
+    /// Time slider label.
+    pub year: &'static str,
+    /// Time slider value when unset.
+    pub all_years: &'static str,
+    /// Replay button.
+    pub replay: &'static str,
+    /// Stop replay button.
+    pub stop: &'static str,
+    /// Show the table.
+    pub show_table: &'static str,
+    /// Hide the table.
+    pub hide_table: &'static str,
+    /// Table caption prefix.
+    pub table_caption: &'static str,
+    /// Column headers.
+    pub name: &'static str,
+    /// Kind column.
+    pub kind: &'static str,
+    /// Relation column.
+    pub relation: &'static str,
+    /// Roles column.
+    pub roles: &'static str,
+    /// Dates column.
+    pub dates: &'static str,
+    /// Sources heading.
+    pub sources: &'static str,
+    /// Nodes heading.
+    pub nodes: &'static str,
+    /// Relations heading.
+    pub relations: &'static str,
+    /// Button that re-focuses the map on a node.
+    pub focus_on: &'static str,
+    /// Loading message.
+    pub loading: &'static str,
+    /// Failure message prefix.
+    pub failed: &'static str,
+    /// Truncation notice.
+    pub truncated: &'static str,
+    /// Side rail heading (geographic layout).
+    pub no_location: &'static str,
+    /// Geographic layout with no located node.
+    pub none_located: &'static str,
+    /// Keyboard help.
+    pub keys: &'static str,
+    /// Reset view button.
+    pub reset_view: &'static str,
+    /// Paragraph abbreviation.
+    pub paragraph: &'static str,
+}
+
+const EN: Strings = Strings {
+    tag: "en",
+    map_label: "Partnership network map",
+    layout: "Layout",
+    force: "Network",
+    geo: "Map",
+    depth: "Depth",
+    year: "Year",
+    all_years: "All years",
+    replay: "Replay",
+    stop: "Stop",
+    show_table: "Show table",
+    hide_table: "Hide table",
+    table_caption: "Nodes and relations around",
+    name: "Name",
+    kind: "Kind",
+    relation: "Relation",
+    roles: "Roles",
+    dates: "Dates",
+    sources: "Sources",
+    nodes: "Nodes",
+    relations: "Relations",
+    focus_on: "Focus",
+    loading: "Loading the network…",
+    failed: "The network could not be loaded",
+    truncated: "Showing the first nodes only; increase the limit or reduce the depth.",
+    no_location: "Without a location",
+    none_located: "None of these nodes has a location; they are listed beside the map.",
+    keys: "Arrow keys move between nodes, Enter focuses the map on the selected node, + and − zoom, 0 resets the view.",
+    reset_view: "Reset view",
+    paragraph: "para.",
+};
+
+const FR: Strings = Strings {
+    tag: "fr",
+    map_label: "Carte du réseau de partenariats",
+    layout: "Disposition",
+    force: "Réseau",
+    geo: "Carte",
+    depth: "Profondeur",
+    year: "Année",
+    all_years: "Toutes les années",
+    replay: "Rejouer",
+    stop: "Arrêter",
+    show_table: "Afficher le tableau",
+    hide_table: "Masquer le tableau",
+    table_caption: "Nœuds et relations autour de",
+    name: "Nom",
+    kind: "Type",
+    relation: "Relation",
+    roles: "Rôles",
+    dates: "Dates",
+    sources: "Sources",
+    nodes: "Nœuds",
+    relations: "Relations",
+    focus_on: "Centrer",
+    loading: "Chargement du réseau…",
+    failed: "Le réseau n’a pas pu être chargé",
+    truncated: "Seuls les premiers nœuds sont affichés ; augmentez la limite ou réduisez la profondeur.",
+    no_location: "Sans localisation",
+    none_located: "Aucun de ces nœuds n’a de localisation ; ils sont listés à côté de la carte.",
+    keys: "Les flèches passent d’un nœud à l’autre, Entrée centre la carte sur le nœud choisi, + et − zooment, 0 réinitialise la vue.",
+    reset_view: "Réinitialiser la vue",
+    paragraph: "§",
+};
+
+const ES: Strings = Strings {
+    tag: "es",
+    map_label: "Mapa de la red de alianzas",
+    layout: "Disposición",
+    force: "Red",
+    geo: "Mapa",
+    depth: "Profundidad",
+    year: "Año",
+    all_years: "Todos los años",
+    replay: "Reproducir",
+    stop: "Detener",
+    show_table: "Mostrar tabla",
+    hide_table: "Ocultar tabla",
+    table_caption: "Nodos y relaciones en torno a",
+    name: "Nombre",
+    kind: "Tipo",
+    relation: "Relación",
+    roles: "Roles",
+    dates: "Fechas",
+    sources: "Fuentes",
+    nodes: "Nodos",
+    relations: "Relaciones",
+    focus_on: "Centrar",
+    loading: "Cargando la red…",
+    failed: "No se pudo cargar la red",
+    truncated: "Solo se muestran los primeros nodos; aumente el límite o reduzca la profundidad.",
+    no_location: "Sin ubicación",
+    none_located: "Ninguno de estos nodos tiene ubicación; se listan junto al mapa.",
+    keys: "Las flechas pasan de un nodo a otro, Intro centra el mapa en el nodo elegido, + y − hacen zoom, 0 restablece la vista.",
+    reset_view: "Restablecer la vista",
+    paragraph: "párr.",
+};
+
+impl Lang {
+    /// Reads a language tag (`fr`, `fr-CH`, `es-419`); anything else is English.
+    pub fn parse(tag: &str) -> Lang {
+        match tag.get(..2).map(str::to_ascii_lowercase).as_deref() {
+            Some("fr") => Lang::Fr,
+            Some("es") => Lang::Es,
+            _ => Lang::En,
+        }
+    }
+
+    /// The interface strings.
+    pub fn strings(self) -> &'static Strings {
+        match self {
+            Lang::En => &EN,
+            Lang::Fr => &FR,
+            Lang::Es => &ES,
+        }
+    }
+
+    /// A node kind's name.
+    pub fn kind(self, kind: NodeKind) -> &'static str {
+        let names: [&str; 6] = match self {
+            Lang::En => ["Agency", "Country", "City", "Network", "Agreement", "Event"],
+            Lang::Fr => ["Agence", "Pays", "Ville", "Réseau", "Accord", "Événement"],
+            Lang::Es => ["Agencia", "País", "Ciudad", "Red", "Acuerdo", "Evento"],
+        };
+        let idx = NodeKind::ALL.iter().position(|each| *each == kind).unwrap_or(0);
+        names[idx]
+    }
+
+    /// An edge type's name, read from source to target ("hosted by").
+    pub fn edge(self, ty: EdgeType) -> &'static str {
+        let names: [&str; 8] = match self {
+            Lang::En => ["member of", "hosted by", "located in", "participates in", "funds", "administered by", "organised by", "part of"],
+            Lang::Fr => {
+                ["membre de", "hébergé par", "situé à", "participe à", "finance", "administré par", "organisé par", "fait partie de"]
+            }
+            Lang::Es => {
+                ["miembro de", "acogido por", "situado en", "participa en", "financia", "administrado por", "organizado por", "parte de"]
+            }
+        };
+        let idx = EdgeType::ALL.iter().position(|each| *each == ty).unwrap_or(0);
+        names[idx]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_tags_and_names_everything() {
+        assert_eq!(Lang::parse("fr-CH"), Lang::Fr);
+        assert_eq!(Lang::parse("es"), Lang::Es);
+        assert_eq!(Lang::parse("x"), Lang::En);
+        assert_eq!(Lang::Fr.kind(NodeKind::Event), "Événement");
+        assert_eq!(Lang::En.edge(EdgeType::HostedBy), "hosted by");
+        assert_eq!(Lang::Es.strings().tag, "es");
+    }
+}
