@@ -6,6 +6,7 @@
 # server for `{ __typename }`, neighbourhood depth 2 around median nodes, and the widget-query mix, at
 # concurrency 1, 8 and 64, reporting p50/p90/p99, throughput, errors and RSS under load. With --bolt the
 # same runs go against a fresh Bolt server (scripts/bolt-server.sh) in the same run. Needs wrk (Debian).
+# BENCH_SKIP_IMPORT=1 reuses an existing store; BENCH_SECONDS sets each wrk run's length (default 10).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 nodes=${1:-1000000}
@@ -23,10 +24,12 @@ say() { printf '%s\n' "$*" | tee -a "$out"; }
 
 say "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $nodes nodes / $edges edges"
 [ -f "$dir/data.jsonl" ] || "$bin" bench-data --nodes "$nodes" --edges "$edges" --seed 1 --out "$dir/data.jsonl"
-rm -rf "$dir/store"
-/usr/bin/time -f "%e %M" -o "$dir/import.time" "$bin" import --data "$dir/store" "$dir/data.jsonl" > /dev/null
-read -r seconds rss_kb < "$dir/import.time"
-say "import: ${seconds}s, $(python3 -c "print(round($edges / $seconds))") edges/s, peak RSS $((rss_kb / 1024)) MiB, store $(du -sm "$dir/store" | cut -f1) MiB on disk"
+if [ "${BENCH_SKIP_IMPORT:-0}" != 1 ] || [ ! -d "$dir/store" ]; then
+  rm -rf "$dir/store"
+  /usr/bin/time -f "%e %M" -o "$dir/import.time" "$bin" import --data "$dir/store" "$dir/data.jsonl" > /dev/null
+  read -r seconds rss_kb < "$dir/import.time"
+  say "import: ${seconds}s, $(python3 -c "print(round($edges / $seconds))") edges/s, peak RSS $((rss_kb / 1024)) MiB, store $(du -sm "$dir/store" | cut -f1) MiB on disk"
+fi
 
 for kind in typename neighborhood2 mix; do
   python3 scripts/bench/bodies.py "$nodes" "$kind" "$dir/$kind.bodies"
@@ -42,7 +45,7 @@ say "restart to ready (process start to accepting): $(python3 -c "print(round($(
 
 run() { # label url bodies concurrency
   local result
-  result=$(wrk -t 2 -c "$4" -d "${duration}s" --latency -s scripts/bench/graphql.lua "$2" -- "$3" | grep '^RESULT')
+  result=$(wrk -t "$(( $4 < 2 ? 1 : 2 ))" -c "$4" -d "${duration}s" --latency -s scripts/bench/graphql.lua "$2" -- "$3" | grep '^RESULT')
   say "$1 c=$4 ${result#RESULT }"
 }
 for target in embedded ${with_bolt:+bolt}; do

@@ -3,7 +3,7 @@
 -- Usage: wrk -s scripts/bench/graphql.lua URL/graphql -- BODIES_FILE
 local bodies = {}
 local counter = 0
-local errors = 0
+errors = 0 -- global: done() reads it from each thread with thread:get
 local threads = {}
 
 function setup(thread)

@@ -3,13 +3,15 @@
  *  stands. Options (data-*): focus, depth, layout (force|geo), as-of, lang, controls (full|simple|bare),
  *  height, limit, title; mount="direct" (or target="#css-selector") mounts into the page instead of an
  *  iframe. Iframes (also those pasted from /oembed, marked data-partnergraph-frame) are resized to their
- *  content. Read-only: no cookies, no storage, no telemetry, no requests but to HOST. */
+ *  content. data-partnergraph="triangles" places the triangular explorer instead (options: involving,
+ *  role, agency-type, region, sdg, from-year, to-year, as-of, lang). Read-only: no cookies, no storage, no telemetry, no requests but to HOST. */
 (function () {
   'use strict';
   var script = document.currentScript || document.querySelector('script[src$="/embed.js"]');
   if (!script) return;
   var origin = new URL(script.src, location.href).origin;
-  var OPTIONS = ['focus', 'depth', 'layout', 'asOf', 'lang', 'controls', 'height', 'limit'];
+  var OPTIONS = ['focus', 'depth', 'layout', 'asOf', 'lang', 'controls', 'height', 'limit',
+    'involving', 'role', 'agencyType', 'region', 'sdg', 'fromYear', 'toYear'];
   // Shared by every copy of this script on the page (several tags may each run it).
   var shared = window.__partnergraphEmbed || (window.__partnergraphEmbed = { frames: [], loading: {}, listening: false });
   var frames = shared.frames;
@@ -33,10 +35,14 @@
     if (frames.indexOf(frame) < 0) frames.push(frame);
   }
 
+  function widget(tag) {
+    return tag.dataset.partnergraph === 'triangles' ? 'triangles' : 'map';
+  }
+
   function iframe(tag, query) {
     var frame = document.createElement('iframe');
-    frame.src = origin + '/embed/map?' + query.toString();
-    frame.title = tag.dataset.title || 'Partnership network map';
+    frame.src = origin + '/embed/' + widget(tag) + '?' + query.toString();
+    frame.title = tag.dataset.title || (widget(tag) === 'triangles' ? 'Triangular partnerships' : 'Partnership network map');
     frame.setAttribute('sandbox', 'allow-scripts allow-same-origin');
     frame.setAttribute('referrerpolicy', 'no-referrer');
     frame.setAttribute('data-partnergraph-frame', '');
@@ -48,8 +54,8 @@
     watch(frame);
   }
 
-  function stylesheet() {
-    var href = origin + '/widgets/widgets.css';
+  function stylesheet(name) {
+    var href = origin + '/widgets/' + name;
     if (document.querySelector('link[href="' + href + '"]')) return;
     var link = document.createElement('link');
     link.rel = 'stylesheet';
@@ -65,13 +71,17 @@
     }
     target.classList.add('pg-host');
     query.set('api', origin);
-    stylesheet();
+    stylesheet('widgets.css');
+    if (widget(tag) === 'triangles') stylesheet('explore.css');
     if (!shared.loading[origin]) {
       shared.loading[origin] = import(origin + '/widgets/partnergraph_widgets.js').then(function (module) {
         return module.default({ module_or_path: origin + '/widgets/partnergraph_widgets_bg.wasm' }).then(function () { return module; });
       });
     }
-    shared.loading[origin].then(function (module) { module.mount(target, query.toString()); }, function (err) {
+    shared.loading[origin].then(function (module) { 
+      if (widget(tag) === 'triangles') module.mount_triangles(target, query.toString());
+      else module.mount(target, query.toString());
+    }, function (err) {
       target.textContent = 'The partnership map could not be loaded.';
       if (window.console) console.error('partnergraph:', err);
     });

@@ -67,6 +67,23 @@ pub async fn neighborhood(api: &str, focus: &str, depth: u8, as_of: Option<u16>,
     envelope.data.and_then(|data| data.neighborhood).ok_or_else(|| FetchError::Decode("no neighborhood".to_owned()))
 }
 
+/// Runs any query (the explorer's) and decodes its `data` into `T`.
+pub async fn query<T: serde::de::DeserializeOwned>(api: &str, query: &str, variables: serde_json::Value) -> Result<T, FetchError> {
+    #[derive(Deserialize)]
+    struct Any<T> {
+        data: Option<T>,
+        #[serde(default)]
+        errors: Vec<GqlError>,
+    }
+    let body = serde_json::json!({ "query": query, "variables": variables });
+    let text = request(&format!("{api}/graphql"), Some(body.to_string())).await?;
+    let envelope: Any<T> = serde_json::from_str(&text).map_err(|err| FetchError::Decode(err.to_string()))?;
+    if let Some(error) = envelope.errors.into_iter().next() {
+        return Err(FetchError::Graphql(error.message));
+    }
+    envelope.data.ok_or_else(|| FetchError::Decode("no data".to_owned()))
+}
+
 /// Fetches a text file (the base map).
 pub async fn text(url: &str) -> Result<String, FetchError> {
     request(url, None).await

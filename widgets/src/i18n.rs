@@ -1,4 +1,5 @@
-//! Interface strings in English, French and Spanish (`lang=en|fr|es`). Data (names, quotes) stays as
+//! Interface strings in the six UN languages: Arabic, Chinese, English, French, Russian and Spanish
+//! (`lang=ar|zh|en|fr|ru|es`; Arabic is right to left). Data (names, quotes) stays as
 //! the API gives it; only the widget's own words are translated.
 
 use partnergraph_schema::{EdgeType, NodeKind};
@@ -12,6 +13,12 @@ pub enum Lang {
     Fr,
     /// Spanish.
     Es,
+    /// Arabic (right to left).
+    Ar,
+    /// Chinese (simplified).
+    Zh,
+    /// Russian.
+    Ru,
 }
 
 /// The widget's own words in one language.
@@ -178,12 +185,134 @@ const ES: Strings = Strings {
     paragraph: "párr.",
 };
 
+const AR: Strings = Strings {
+    tag: "ar",
+    map_label: "خريطة شبكة الشراكات",
+    layout: "التخطيط",
+    force: "شبكة",
+    geo: "خريطة",
+    depth: "العمق",
+    year: "السنة",
+    all_years: "كل السنوات",
+    replay: "إعادة العرض",
+    stop: "إيقاف",
+    show_table: "إظهار الجدول",
+    hide_table: "إخفاء الجدول",
+    table_caption: "العقد والعلاقات حول",
+    name: "الاسم",
+    kind: "النوع",
+    relation: "العلاقة",
+    roles: "الأدوار",
+    dates: "التواريخ",
+    sources: "المصادر",
+    nodes: "العقد",
+    relations: "العلاقات",
+    focus_on: "تركيز",
+    loading: "جارٍ تحميل الشبكة…",
+    failed: "تعذّر تحميل الشبكة",
+    truncated: "تُعرض العقد الأولى فقط؛ ارفع الحد أو قلّل العمق.",
+    no_location: "بلا موقع",
+    none_located: "لا موقع لأي من هذه العقد؛ وهي مدرجة بجانب الخريطة.",
+    keys: "تنقّل مفاتيح الأسهم بين العقد، ويركّز Enter الخريطة على العقدة المختارة، و+ و− للتكبير، و0 لإعادة العرض.",
+    reset_view: "إعادة العرض",
+    paragraph: "الفقرة",
+};
+
+const ZH: Strings = Strings {
+    tag: "zh",
+    map_label: "伙伴关系网络图",
+    layout: "布局",
+    force: "网络",
+    geo: "地图",
+    depth: "深度",
+    year: "年份",
+    all_years: "所有年份",
+    replay: "回放",
+    stop: "停止",
+    show_table: "显示表格",
+    hide_table: "隐藏表格",
+    table_caption: "节点及其关系：",
+    name: "名称",
+    kind: "类型",
+    relation: "关系",
+    roles: "角色",
+    dates: "日期",
+    sources: "来源",
+    nodes: "节点",
+    relations: "关系",
+    focus_on: "聚焦",
+    loading: "正在加载网络…",
+    failed: "无法加载网络",
+    truncated: "仅显示前面的节点；请提高上限或减少深度。",
+    no_location: "无位置",
+    none_located: "这些节点都没有位置；它们列在地图旁边。",
+    keys: "方向键在节点间移动，Enter 将地图聚焦到所选节点，+ 和 − 缩放，0 重置视图。",
+    reset_view: "重置视图",
+    paragraph: "段",
+};
+
+const RU: Strings = Strings {
+    tag: "ru",
+    map_label: "Карта сети партнёрств",
+    layout: "Вид",
+    force: "Сеть",
+    geo: "Карта",
+    depth: "Глубина",
+    year: "Год",
+    all_years: "Все годы",
+    replay: "Воспроизвести",
+    stop: "Стоп",
+    show_table: "Показать таблицу",
+    hide_table: "Скрыть таблицу",
+    table_caption: "Узлы и связи вокруг",
+    name: "Название",
+    kind: "Тип",
+    relation: "Связь",
+    roles: "Роли",
+    dates: "Даты",
+    sources: "Источники",
+    nodes: "Узлы",
+    relations: "Связи",
+    focus_on: "В центр",
+    loading: "Загрузка сети…",
+    failed: "Не удалось загрузить сеть",
+    truncated: "Показаны только первые узлы; увеличьте лимит или уменьшите глубину.",
+    no_location: "Без местоположения",
+    none_located: "Ни у одного из этих узлов нет местоположения; они перечислены рядом с картой.",
+    keys: "Стрелки переходят между узлами, Enter центрирует карту на выбранном узле, + и − масштабируют, 0 сбрасывает вид.",
+    reset_view: "Сбросить вид",
+    paragraph: "п.",
+};
+
 impl Lang {
-    /// Reads a language tag (`fr`, `fr-CH`, `es-419`); anything else is English.
+    /// All six, in the order the language menu lists them.
+    pub const ALL: [Lang; 6] = [Lang::Ar, Lang::Zh, Lang::En, Lang::Fr, Lang::Ru, Lang::Es];
+
+    /// Whether the script runs right to left.
+    pub fn rtl(self) -> bool {
+        self == Lang::Ar
+    }
+
+    /// The language's own name, for the language menu.
+    pub fn endonym(self) -> &'static str {
+        match self {
+            Lang::Ar => "العربية",
+            Lang::Zh => "中文",
+            Lang::En => "English",
+            Lang::Fr => "Français",
+            Lang::Ru => "Русский",
+            Lang::Es => "Español",
+        }
+    }
+
+    /// Reads a language tag (`fr`, `fr-CH`, `es-419`, `ar`, `zh-Hans`, `ru`); anything else is English.
     pub fn parse(tag: &str) -> Lang {
         match tag.get(..2).map(str::to_ascii_lowercase).as_deref() {
             Some("fr") => Lang::Fr,
             Some("es") => Lang::Es,
+            Some("ar") => Lang::Ar,
+            Some("zh") => Lang::Zh,
+            Some("ru") => Lang::Ru,
             _ => Lang::En,
         }
     }
@@ -194,6 +323,9 @@ impl Lang {
             Lang::En => &EN,
             Lang::Fr => &FR,
             Lang::Es => &ES,
+            Lang::Ar => &AR,
+            Lang::Zh => &ZH,
+            Lang::Ru => &RU,
         }
     }
 
@@ -203,6 +335,9 @@ impl Lang {
             Lang::En => ["Agency", "Country", "City", "Network", "Agreement", "Event"],
             Lang::Fr => ["Agence", "Pays", "Ville", "Réseau", "Accord", "Événement"],
             Lang::Es => ["Agencia", "País", "Ciudad", "Red", "Acuerdo", "Evento"],
+            Lang::Ar => ["وكالة", "بلد", "مدينة", "شبكة", "اتفاق", "حدث"],
+            Lang::Zh => ["机构", "国家", "城市", "网络", "协议", "活动"],
+            Lang::Ru => ["Агентство", "Страна", "Город", "Сеть", "Соглашение", "Событие"],
         };
         let idx = NodeKind::ALL.iter().position(|each| *each == kind).unwrap_or(0);
         names[idx]
@@ -218,6 +353,9 @@ impl Lang {
             Lang::Es => {
                 ["miembro de", "acogido por", "situado en", "participa en", "financia", "administrado por", "organizado por", "parte de"]
             }
+            Lang::Ar => ["عضو في", "تستضيفه", "يقع في", "يشارك في", "يموّل", "يديره", "ينظّمه", "جزء من"],
+            Lang::Zh => ["成员：", "托管方：", "位于", "参与", "资助", "管理方：", "主办方：", "隶属"],
+            Lang::Ru => ["член", "при", "находится в", "участвует в", "финансирует", "управляется", "организовано", "часть"],
         };
         let idx = EdgeType::ALL.iter().position(|each| *each == ty).unwrap_or(0);
         names[idx]
@@ -236,5 +374,8 @@ mod tests {
         assert_eq!(Lang::Fr.kind(NodeKind::Event), "Événement");
         assert_eq!(Lang::En.edge(EdgeType::HostedBy), "hosted by");
         assert_eq!(Lang::Es.strings().tag, "es");
+        assert_eq!(Lang::parse("ar-EG").strings().tag, "ar");
+        assert_eq!(Lang::parse("zh-Hans-CN"), Lang::Zh);
+        assert_eq!(Lang::Ru.kind(NodeKind::Country), "Страна");
     }
 }

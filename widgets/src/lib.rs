@@ -8,6 +8,7 @@
 //! as text (DOM text nodes and canvas `fillText`), never as markup.
 
 pub mod config;
+pub mod explore;
 pub mod i18n;
 pub mod layout;
 pub mod model;
@@ -25,4 +26,4 @@ mod render;
 mod web;
 
 #[cfg(target_arch = "wasm32")]
-pub use web::mount;
+pub use web::{mount, mount_explorer, mount_triangles};

@@ -8,7 +8,9 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use yew::Reducible;
 
 use crate::components::app::{App, AppProps};
+use crate::components::explore::app::{Explorer, ExplorerProps};
 use crate::config::Config;
+use crate::explore::route::Route;
 use crate::state::{Action, State};
 
 /// Renders a network map into `element`; `options` is a URL query string (`focus=…&depth=…&layout=…
@@ -17,6 +19,25 @@ use crate::state::{Action, State};
 pub fn mount(element: web_sys::Element, options: &str) {
     let config = Config::from_query(options);
     yew::Renderer::<App>::with_root_and_props(element, AppProps { config: Rc::new(config) }).render();
+}
+
+/// Renders the explorer page (`/explore`) into `element`; `options` is the page's query string (its
+/// view, see `explore::route`), `api` the API origin (`""` for the page's own).
+#[wasm_bindgen]
+pub fn mount_explorer(element: web_sys::Element, options: &str, api: &str) {
+    let props = ExplorerProps { api: api.to_owned().into(), route: Route::from_query(options), embedded: false };
+    yew::Renderer::<Explorer>::with_root_and_props(element, props).render();
+}
+
+/// Renders the triangular explorer alone (`/embed/triangles`, `embed.js` with
+/// `data-partnergraph="triangles"`); `options`: `involving`, `role`, `agencyType`, `region`, `sdg`,
+/// `fromYear`, `toYear`, `asOf`, `lang`, `api`.
+#[wasm_bindgen]
+pub fn mount_triangles(element: web_sys::Element, options: &str) {
+    let mut route = Route::from_query(options);
+    route.view = crate::explore::route::View::Triangles;
+    let api = Config::from_query(options).api;
+    yew::Renderer::<Explorer>::with_root_and_props(element, ExplorerProps { api: api.into(), route, embedded: true }).render();
 }
 
 impl Reducible for State {

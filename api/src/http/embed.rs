@@ -20,7 +20,7 @@ use crate::error::Code;
 use crate::http::{AppState, error_response};
 
 /// The CSP of the embed page: scripts, styles, data and wasm from our origin only.
-const EMBED_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; \
+pub(super) const EMBED_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; \
                          img-src 'self' data:; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors *";
 
 /// The wasm module; its presence says the widgets are built.
@@ -44,11 +44,11 @@ const EMBED_PAGE: &str = r#"<!doctype html>
 "#;
 
 /// The built widgets' directory, if it holds a build.
-fn widgets_dir(state: &AppState) -> Option<&FsPath> {
+pub(super) fn widgets_dir(state: &AppState) -> Option<&FsPath> {
     state.widgets.as_deref().filter(|dir| dir.join(WASM).is_file())
 }
 
-fn unavailable() -> Response {
+pub(super) fn unavailable() -> Response {
     let body = serde_json::json!({ "errors": [{
         "message": "the widgets are not built: run scripts/build-widgets.sh, then start the server with --widgets target/widgets",
         "extensions": { "code": "WIDGETS_UNAVAILABLE" } }] });

@@ -2,7 +2,8 @@
 //!
 //! Routes: `/graphql` (GET and POST, GraphQL over HTTP), `/graphiql` (the IDE, served from embedded
 //! assets), `/healthz` (the process is up), `/readyz` (the store answers), `/` (a short index), and the
-//! embeds (`/embed/map`, `/embed.js`, `/oembed`, `/widgets/{file}`, in `embed.rs`). Layers:
+//! embeds (`/embed/map`, `/embed.js`, `/oembed`, `/widgets/{file}`, in `embed.rs`), and the explorer
+//! (`/explore`, `/embed/triangles`, in `pages.rs`). Layers:
 //! tracing, panic catching, CORS open for reads, compression and a global timeout. Nothing here talks to
 //! the store except `/readyz`'s health probe through the graph.
 
@@ -12,6 +13,7 @@ mod graphql;
 mod health;
 mod negotiate;
 mod order;
+mod pages;
 
 use std::time::Duration;
 
@@ -80,6 +82,8 @@ pub fn app(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/", get(assets::index))
         .route("/embed/map", get(embed::map_page))
+        .route("/embed/triangles", get(pages::triangles))
+        .route("/explore", get(pages::explore))
         .route("/embed.js", get(embed::loader))
         .route("/oembed", get(embed::oembed))
         .route("/widgets/{file}", get(embed::widget_file))

@@ -5,3 +5,4 @@ mod cli;
 mod durability;
 mod http;
 mod server;
+mod smoke;

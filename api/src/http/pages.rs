@@ -1,0 +1,62 @@
+//! The explorer's pages: `/explore` (the full-page explorer: search, map, details with sources,
+//! partners, triangles, paths, "Embed this"; the view is in the query string) and `/embed/triangles`
+//! (the triangular explorer alone, for iframes and `embed.js`). Both are static shells that
+//! `widgets/assets/boot.js` fills with the wasm widget (`data-pg-widget`); like `/embed/map` they carry
+//! a strict Content-Security-Policy and answer 503 while the widgets are not built.
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+
+use crate::http::AppState;
+use crate::http::embed::{EMBED_CSP, unavailable, widgets_dir};
+
+/// The explorer page is not meant to be framed (the triangles page is).
+const EXPLORE_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; \
+                           img-src 'self' data:; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+fn shell(title: &str, widget: &str, body_class: &str) -> String {
+    format!(
+        r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>{title} · partnergraph</title>
+<meta name="referrer" content="no-referrer">
+<link rel="stylesheet" href="/widgets/widgets.css">
+<link rel="stylesheet" href="/widgets/explore.css">
+<link rel="modulepreload" href="/widgets/partnergraph_widgets.js">
+<link rel="preload" href="/widgets/partnergraph_widgets_bg.wasm" as="fetch" type="application/wasm" crossorigin>
+<script type="module" src="/widgets/boot.js"></script>
+</head><body class="{body_class}"><div id="partnergraph-map" data-pg-widget="{widget}"><noscript>This explorer needs JavaScript. The same data is available from the GraphQL API at /graphql.</noscript></div></body></html>
+"#
+    )
+}
+
+fn page(html: String, csp: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CONTENT_SECURITY_POLICY, csp),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (header::REFERRER_POLICY, "no-referrer"),
+        ],
+        html,
+    )
+        .into_response()
+}
+
+/// GET /explore: the explorer page.
+pub async fn explore(State(state): State<AppState>) -> Response {
+    if widgets_dir(&state).is_none() {
+        return unavailable();
+    }
+    page(shell("Explore South-South and triangular cooperation", "explore", "pg-explore-page"), EXPLORE_CSP)
+}
+
+/// GET /embed/triangles: the triangular explorer for iframes.
+pub async fn triangles(State(state): State<AppState>) -> Response {
+    if widgets_dir(&state).is_none() {
+        return unavailable();
+    }
+    page(shell("Triangular partnerships", "triangles", "pg-embed"), EMBED_CSP)
+}
