@@ -57,7 +57,7 @@ for target in embedded ${with_bolt:+bolt}; do
     export BOLT_PORT=$bp BOLT_HTTP_PORT=$hp
     rm -rf "$BOLT_HOME"; bolt_url=$(bash scripts/bolt-server.sh start)
     trap 'kill $pid 2>/dev/null || true; bash scripts/bolt-server.sh stop' EXIT
-    store=(--store "$bolt_url" --db-user root --db-password partnergraph-test --db-name graph --db-timeout 30)
+    store=(--store "$bolt_url" --db-user root --db-password partnergraph-test --db-name graph --db-timeout 120)
     /usr/bin/time -f "%e" -o "$dir/bolt-import.time" "$bin" import "${store[@]}" "$dir/data.jsonl" > /dev/null
     say "bolt import: $(cat "$dir/bolt-import.time")s"
     PARTNERGRAPH_LOG=warn "$bin" serve --addr "127.0.0.1:$port" "${store[@]}" > "$dir/serve-bolt.log" 2>&1 &

@@ -199,36 +199,39 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, CliError> {
     let listener =
         tokio::net::TcpListener::bind(args.addr).await.map_err(|err| CliError::Other(format!("cannot listen on {}: {err}", args.addr)))?;
     let local = listener.local_addr().map_err(|err| CliError::Other(err.to_string()))?;
+    let shutdown = shutdown_signal();
     println!("partnergraph listening on http://{local} (GraphiQL: http://{local}/graphiql)");
     tracing::info!(%local, "listening");
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|err| CliError::Other(format!("server error: {err}")))?;
+    axum::serve(listener, router).with_graceful_shutdown(shutdown).await.map_err(|err| CliError::Other(format!("server error: {err}")))?;
     Ok(ExitCode::SUCCESS)
 }
 
-async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
+/// A future that resolves on SIGTERM or Ctrl-C. The handlers are installed when this is called, not when
+/// the future is first polled, so a signal that arrives right after the "listening" line still shuts the
+/// server down gracefully instead of killing it.
+fn shutdown_signal() -> impl Future<Output = ()> {
     #[cfg(unix)]
-    {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut terminate) => {
+    let terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    let interrupt = tokio::signal::ctrl_c();
+    async move {
+        #[cfg(unix)]
+        match terminate {
+            Some(mut terminate) => {
                 tokio::select! {
                     _ = interrupt => {}
                     _ = terminate.recv() => {}
                 }
             }
-            Err(_) => {
+            None => {
                 let _ = interrupt.await;
             }
         }
+        #[cfg(not(unix))]
+        {
+            let _ = interrupt.await;
+        }
+        tracing::info!("shutting down");
     }
-    #[cfg(not(unix))]
-    {
-        let _ = interrupt.await;
-    }
-    tracing::info!("shutting down");
 }
 
 fn read_file(path: &Path) -> Result<String, String> {
