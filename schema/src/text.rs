@@ -60,6 +60,20 @@ pub fn index_terms(node: &NodeRecord) -> Vec<String> {
     terms
 }
 
+/// Percent-encodes a URL query value: unreserved characters and `:` (common in ids) stay, every other
+/// byte becomes `%XX`. Shared by the server's embed snippets and the widgets' deep links.
+pub fn percent_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b':') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// How well `node` matches the folded query `query` (lower is better), or `None` if it does not match.
 ///
 /// 0: the acronym equals the query; 1: the name equals it; 2: an alias equals it; 3: a name, acronym or
@@ -113,6 +127,12 @@ mod tests {
         assert_eq!(fold("  São   Tomé-and-Príncipe "), "sao tome and principe");
         assert_eq!(fold("ＵＮＤＰ"), "undp");
         assert_eq!(fold("...!"), "");
+    }
+
+    #[test]
+    fn percent_encoding_keeps_ids_readable() {
+        assert_eq!(percent_encode("network:wacap"), "network:wacap");
+        assert_eq!(percent_encode("a b<é>&"), "a%20b%3C%C3%A9%3E%26");
     }
 
     #[test]

@@ -162,18 +162,7 @@ impl Route {
     }
 }
 
-/// Percent-encodes a query value (unreserved characters and `:` stay).
-pub fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b':') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
+pub use partnergraph_schema::text::percent_encode as encode;
 
 #[cfg(test)]
 mod tests {
