@@ -14,14 +14,14 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use partnergraph::graph::{Graph, NeighborhoodQuery, PathQuery};
 use partnergraph::io::synthetic::{SyntheticSpec, generate};
-use partnergraph::store::{EdgeFilter, EmbeddedStore, GraphStore};
+use partnergraph::store::{EdgeFilter, EmbeddedStore, GraphStore, IndexMode};
 use partnergraph_schema::NodeId;
 
 fn store_for(runtime: &tokio::runtime::Runtime, nodes: u64) -> Arc<dyn GraphStore> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../target/bench/{nodes}"));
     let store_dir = dir.join("store");
     let fresh = !store_dir.exists();
-    let store = EmbeddedStore::open(&store_dir).expect("open the benchmark store");
+    let store = EmbeddedStore::open_with(&store_dir, IndexMode::Blocking).expect("open the benchmark store");
     if fresh {
         let mut text = Vec::new();
         generate(SyntheticSpec { nodes, edges: nodes * 5, seed: 1 }, &mut text).expect("generate");

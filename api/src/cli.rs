@@ -14,7 +14,7 @@ use crate::gql::{Limits, build_schema, sdl};
 use crate::graph::Graph;
 use crate::http::{AppState, HttpConfig, app};
 use crate::io::{self, IoError};
-use crate::store::{BoltConfig, BoltStore, EmbeddedStore, GraphStore, StoreError};
+use crate::store::{BoltConfig, BoltStore, EmbeddedStore, GraphStore, IndexMode, StoreError};
 
 /// partnergraph: South-South and triangular co-operation as a graph, served over GraphQL.
 #[derive(Debug, Parser)]
@@ -171,9 +171,11 @@ async fn execute(command: Command) -> Result<ExitCode, CliError> {
     }
 }
 
-async fn open_store(args: &StoreArgs) -> Result<Arc<dyn GraphStore>, CliError> {
+/// Opens the configured store; `index` says whether the embedded store keeps its topology in memory
+/// (worth it for `serve`, not for one-shot commands).
+async fn open_store(args: &StoreArgs, index: IndexMode) -> Result<Arc<dyn GraphStore>, CliError> {
     let Some(url) = &args.store else {
-        return Ok(Arc::new(EmbeddedStore::open(&args.data)?));
+        return Ok(Arc::new(EmbeddedStore::open_with(&args.data, index)?));
     };
     let config = BoltConfig {
         url: url.clone(),
@@ -187,7 +189,7 @@ async fn open_store(args: &StoreArgs) -> Result<Arc<dyn GraphStore>, CliError> {
 }
 
 async fn serve(args: ServeArgs) -> Result<ExitCode, CliError> {
-    let store = open_store(&args.store).await?;
+    let store = open_store(&args.store, IndexMode::Background).await?;
     if io::seed_if_empty(store.as_ref()).await.map_err(|err| CliError::Other(err.to_string()))? {
         tracing::info!("loaded the seed dataset into the empty store");
     }
@@ -239,7 +241,7 @@ fn read_file(path: &Path) -> Result<String, String> {
 }
 
 async fn import(args: ImportArgs) -> Result<ExitCode, CliError> {
-    let store = open_store(&args.store).await?;
+    let store = open_store(&args.store, IndexMode::Off).await?;
     let mut failed = false;
     for path in &args.files {
         let text = match read_file(path) {
@@ -277,7 +279,7 @@ async fn import(args: ImportArgs) -> Result<ExitCode, CliError> {
 
 async fn export(args: ExportArgs) -> Result<ExitCode, CliError> {
     let Format::Json = args.format;
-    let store = open_store(&args.store).await?;
+    let store = open_store(&args.store, IndexMode::Off).await?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     io::export(store.as_ref(), &mut out).await.map_err(|err| CliError::Other(err.to_string()))?;

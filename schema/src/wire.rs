@@ -163,6 +163,65 @@ impl EdgeRecord {
     pub fn valid_during(&self, as_of: Option<PartialDate>) -> bool {
         as_of.is_none_or(|as_of| crate::date::valid_during(self.from, self.to, as_of))
     }
+
+    /// The edge without its sources.
+    pub fn link(&self) -> EdgeLink {
+        EdgeLink {
+            id: self.id.clone(),
+            edge_type: self.edge_type,
+            source: self.source.clone(),
+            target: self.target.clone(),
+            role: self.role,
+            iati_role: self.iati_role,
+            from: self.from,
+            to: self.to,
+            amount_usd: self.amount_usd,
+        }
+    }
+}
+
+/// An edge without its sources: everything a graph walk reads, and what a store's expansion returns.
+/// The sources, the bulky part of a record, are fetched by id only for the edges an answer shows.
+/// Deserializes from an [`EdgeRecord`]'s JSON, skipping `sources`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EdgeLink {
+    /// Unique, stable id.
+    pub id: EdgeId,
+    /// What the relation is.
+    #[serde(rename = "type")]
+    pub edge_type: EdgeType,
+    /// Where it starts.
+    pub source: NodeId,
+    /// Where it points.
+    pub target: NodeId,
+    /// OECD triangular role of `source` in `target`.
+    #[serde(default)]
+    pub role: Option<Role>,
+    /// IATI participating-organisation role of `source` in `target`.
+    #[serde(default)]
+    pub iati_role: Option<IatiRole>,
+    /// Valid from (open if absent).
+    #[serde(default)]
+    pub from: Option<PartialDate>,
+    /// Valid to (open if absent).
+    #[serde(default)]
+    pub to: Option<PartialDate>,
+    /// Amount in US dollars (FUNDS).
+    #[serde(default)]
+    pub amount_usd: Option<f64>,
+}
+
+impl EdgeLink {
+    /// The endpoint that is not `node` (or `node` itself for a loop).
+    pub fn other_end(&self, node: &NodeId) -> &NodeId {
+        if &self.source == node { &self.target } else { &self.source }
+    }
+
+    /// Whether the edge holds at some time during `as_of` (always, without `as_of`).
+    pub fn valid_during(&self, as_of: Option<PartialDate>) -> bool {
+        as_of.is_none_or(|as_of| crate::date::valid_during(self.from, self.to, as_of))
+    }
 }
 
 /// Coordinates and region generated for a seed node (`places.jsonl`).

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use partnergraph::store::{Batch, EdgeFilter, GraphStore};
 use partnergraph_schema::text::{EXACT, WORD, fold};
-use partnergraph_schema::{EdgeId, EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate, Role, Source};
+use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate, Role, Source};
 
 fn sources() -> Vec<Source> {
     vec![Source { document: "conformance".into(), paragraph: Some(1), quote: Some("test fixture".into()) }]
@@ -77,7 +77,7 @@ async fn loaded(store: &Arc<dyn GraphStore>) {
     assert_eq!((summary.nodes_created, summary.edges_created), (7, 6));
 }
 
-fn edge_ids(edges: &[EdgeRecord]) -> Vec<&str> {
+fn edge_ids(edges: &[EdgeLink]) -> Vec<&str> {
     edges.iter().map(|edge| edge.id.as_str()).collect()
 }
 
@@ -304,6 +304,7 @@ macro_rules! conformance_suite {
 }
 
 conformance_suite!(embedded, partnergraph_tests::empty_store());
+conformance_suite!(embedded_tables, partnergraph_tests::empty_store_without_index());
 conformance_suite!(bolt, partnergraph_tests::bolt_store().await);
 
 #[tokio::test]
@@ -316,4 +317,36 @@ async fn embedded_store_keeps_committed_data_across_reopen() {
     let store = partnergraph::store::EmbeddedStore::open(dir.path()).expect("reopen");
     let stats = store.stats().await.expect("stats");
     assert_eq!((stats.nodes, stats.edges), (7, 6));
+}
+
+/// The server's mode: reads are right at once (from the tables), the in-memory topology arrives in the
+/// background, goes stale with a commit and is rebuilt; answers are the same before and after.
+#[tokio::test]
+async fn background_topology_is_built_dropped_on_commit_and_rebuilt() {
+    use partnergraph::store::{EmbeddedStore, IndexMode};
+    let dir = tempfile::tempdir().expect("dir");
+    {
+        let store: Arc<dyn GraphStore> = Arc::new(EmbeddedStore::open_with(dir.path(), IndexMode::Off).expect("open"));
+        loaded(&store).await;
+    }
+    let store = EmbeddedStore::open_with(dir.path(), IndexMode::Background).expect("reopen");
+    let from_whatever_is_ready = store.expand(&[id("agency:undp")], &EdgeFilter::default()).await.expect("expand");
+    let wait_fresh = async |store: &EmbeddedStore| {
+        for _ in 0..500 {
+            if store.topology_is_fresh().expect("fresh?") {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("the background topology was not built within 5 s");
+    };
+    wait_fresh(&store).await;
+    assert_eq!(store.expand(&[id("agency:undp")], &EdgeFilter::default()).await.expect("expand"), from_whatever_is_ready);
+
+    store.apply(Batch { delete_nodes: vec![id("network:wacap")], ..Batch::default() }).await.expect("delete");
+    let after_delete = store.expand(&[id("agency:undp")], &EdgeFilter::default()).await.expect("expand after delete");
+    assert!(after_delete.iter().all(|edge| edge.source.as_str() != "network:wacap" && edge.target.as_str() != "network:wacap"));
+    wait_fresh(&store).await;
+    assert_eq!(store.expand(&[id("agency:undp")], &EdgeFilter::default()).await.expect("expand"), after_delete);
+    assert_eq!(store.degrees(&[id("network:wacap")]).await.expect("degrees"), [0]);
 }

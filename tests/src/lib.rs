@@ -7,7 +7,7 @@ use std::sync::Arc;
 use partnergraph::gql::{ApiSchema, Limits, build_schema};
 use partnergraph::graph::Graph;
 use partnergraph::io;
-use partnergraph::store::{BoltConfig, BoltStore, EmbeddedStore, GraphStore};
+use partnergraph::store::{BoltConfig, BoltStore, EmbeddedStore, GraphStore, IndexMode};
 use serde_json::Value;
 
 /// The workspace root.
@@ -23,10 +23,20 @@ pub fn seeds_dir() -> PathBuf {
     }
 }
 
-/// An empty embedded store in a fresh temporary directory (kept alive by the returned guard).
+/// An empty embedded store in a fresh temporary directory (kept alive by the returned guard), whose
+/// reads all go through the in-memory topology (built before any read that needs it).
 pub fn empty_store() -> (tempfile::TempDir, Arc<dyn GraphStore>) {
+    empty_store_with(IndexMode::Blocking)
+}
+
+/// An empty embedded store whose reads all go to the redb tables (no in-memory topology).
+pub fn empty_store_without_index() -> (tempfile::TempDir, Arc<dyn GraphStore>) {
+    empty_store_with(IndexMode::Off)
+}
+
+fn empty_store_with(mode: IndexMode) -> (tempfile::TempDir, Arc<dyn GraphStore>) {
     let dir = tempfile::tempdir().expect("temporary directory");
-    let store = EmbeddedStore::open(dir.path()).expect("open embedded store");
+    let store = EmbeddedStore::open_with(dir.path(), mode).expect("open embedded store");
     (dir, Arc::new(store))
 }
 

@@ -116,7 +116,7 @@ impl ListQuery {
         let filter = filter.unwrap_or_default();
         let filter =
             ListFilter { agency_types: to_domain(filter.agency_types), country: country_id(filter.country)?, ..ListFilter::default() };
-        page(ctx, DomainKind::Agency, filter, first, after, Agency).await
+        page(ctx, DomainKind::Agency, filter, first, after, Agency::new).await
     }
 
     /// Countries in id order (ISO alpha-3).
@@ -128,7 +128,7 @@ impl ListQuery {
         after: Option<String>,
     ) -> Result<Connection<String, Country>> {
         let filter = ListFilter { region: filter.and_then(|filter| filter.region), ..ListFilter::default() };
-        page(ctx, DomainKind::Country, filter, first, after, Country).await
+        page(ctx, DomainKind::Country, filter, first, after, Country::new).await
     }
 
     /// Cities in id order.
@@ -140,7 +140,7 @@ impl ListQuery {
         after: Option<String>,
     ) -> Result<Connection<String, City>> {
         let filter = ListFilter { country: country_id(filter.and_then(|filter| filter.country))?, ..ListFilter::default() };
-        page(ctx, DomainKind::City, filter, first, after, City).await
+        page(ctx, DomainKind::City, filter, first, after, City::new).await
     }
 
     /// Networks in id order.
@@ -152,7 +152,7 @@ impl ListQuery {
         after: Option<String>,
     ) -> Result<Connection<String, Network>> {
         let filter = ListFilter { network_types: to_domain(filter.and_then(|filter| filter.network_types)), ..ListFilter::default() };
-        page(ctx, DomainKind::Network, filter, first, after, Network).await
+        page(ctx, DomainKind::Network, filter, first, after, Network::new).await
     }
 
     /// Agreements in id order.
@@ -178,7 +178,7 @@ impl ListQuery {
             triangular: filter.triangular,
             ..ListFilter::default()
         };
-        page(ctx, DomainKind::Agreement, filter, first, after, Agreement).await
+        page(ctx, DomainKind::Agreement, filter, first, after, Agreement::new).await
     }
 
     /// Events in id order.
@@ -197,6 +197,6 @@ impl ListQuery {
             to: filter.to.map(|date| date.0),
             ..ListFilter::default()
         };
-        page(ctx, DomainKind::Event, filter, first, after, Event).await
+        page(ctx, DomainKind::Event, filter, first, after, Event::new).await
     }
 }

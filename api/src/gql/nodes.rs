@@ -10,7 +10,7 @@ use partnergraph_schema::{EdgeType as DomainEdgeType, NodeId, NodeKind as Domain
 use crate::error::{AppError, IntoGql};
 use crate::gql::loaders::DegreeLoader;
 use crate::gql::scalars::{AgencyType, AgreementType, Date, EdgeType, EventType, NetworkType, NodeKind, to_domain};
-use crate::gql::types::{Edge, GeoPoint, Participation, Source};
+use crate::gql::types::{Edge, GeoPoint, Participation, Source, edges, participations};
 use crate::graph::{Graph, triangulars::is_triangular};
 use crate::store::{EdgeFilter, StoreError};
 
@@ -59,20 +59,31 @@ pub enum Node {
 impl Node {
     /// The view of `record` for its kind.
     pub fn from_record(record: NodeRecord) -> Node {
+        Node::with_degree(record, None)
+    }
+
+    /// The view of `record`, with its degree when already known.
+    fn with_degree(record: NodeRecord, degree: Option<u64>) -> Node {
         match record.kind {
-            DomainKind::Agency => Node::Agency(Agency(record)),
-            DomainKind::Country => Node::Country(Country(record)),
-            DomainKind::City => Node::City(City(record)),
-            DomainKind::Network => Node::Network(Network(record)),
-            DomainKind::Agreement => Node::Agreement(Agreement(record)),
-            DomainKind::Event => Node::Event(Event(record)),
+            DomainKind::Agency => Node::Agency(Agency(record, degree)),
+            DomainKind::Country => Node::Country(Country(record, degree)),
+            DomainKind::City => Node::City(City(record, degree)),
+            DomainKind::Network => Node::Network(Network(record, degree)),
+            DomainKind::Agreement => Node::Agreement(Agreement(record, degree)),
+            DomainKind::Event => Node::Event(Event(record, degree)),
         }
     }
 }
 
-/// Converts records to views.
-pub fn nodes(records: Vec<NodeRecord>) -> Vec<Node> {
-    records.into_iter().map(Node::from_record).collect()
+/// Converts records to views for a list field. When the query asks for `degree`, the degrees of the
+/// whole list are read in one store call here, so the list costs one round trip and no batching delay.
+pub async fn nodes(ctx: &Context<'_>, records: Vec<NodeRecord>) -> Result<Vec<Node>> {
+    if records.len() < 2 || !ctx.look_ahead().field("degree").exists() {
+        return Ok(records.into_iter().map(Node::from_record).collect());
+    }
+    let ids: Vec<NodeId> = records.iter().map(|record| record.id.clone()).collect();
+    let degrees = ctx.data::<Graph>()?.degrees(&ids).await.gql()?;
+    Ok(records.into_iter().zip(degrees).map(|(record, degree)| Node::with_degree(record, Some(degree))).collect())
 }
 
 async fn fetch(ctx: &Context<'_>, id: Option<NodeId>) -> Result<Option<Node>> {
@@ -106,7 +117,14 @@ async fn position(ctx: &Context<'_>, node: &NodeRecord) -> Result<Option<GeoPoin
 macro_rules! node_object {
     ($(#[$meta:meta])* $name:ident { $($extra:tt)* }) => {
         $(#[$meta])*
-        pub struct $name(pub(crate) NodeRecord);
+        pub struct $name(pub(crate) NodeRecord, Option<u64>);
+
+        impl $name {
+            /// The view of `record` (which must be of this kind).
+            pub(crate) fn new(record: NodeRecord) -> $name {
+                $name(record, None)
+            }
+        }
 
         #[Object]
         impl $name {
@@ -152,7 +170,10 @@ macro_rules! node_object {
 
             /// Number of edges touching the node.
             async fn degree(&self, ctx: &Context<'_>) -> Result<i32> {
-                let degree = ctx.data::<DataLoader<DegreeLoader>>()?.load_one(self.0.id.clone()).await.gql()?;
+                let degree = match self.1 {
+                    Some(degree) => Some(degree),
+                    None => ctx.data::<DataLoader<DegreeLoader>>()?.load_one(self.0.id.clone()).await.gql()?,
+                };
                 Ok(degree.map_or(0, |degree| i32::try_from(degree).unwrap_or(i32::MAX)))
             }
 
@@ -166,8 +187,8 @@ macro_rules! node_object {
             ) -> Result<Vec<Edge>> {
                 let filter = EdgeFilter { types: to_domain(types), as_of: as_of.map(|date| date.0) };
                 let first = i64::from(first.unwrap_or(100));
-                let edges = ctx.data::<Graph>()?.incident_page(&self.0.id, &filter, first).await.gql()?;
-                Ok(edges.into_iter().map(Edge).collect())
+                let links = ctx.data::<Graph>()?.incident_page(&self.0.id, &filter, first).await.gql()?;
+                edges(ctx, links).await
             }
 
             $($extra)*
@@ -244,7 +265,7 @@ node_object! {
             let edges = graph.incident_page(&self.0.id, &filter, i64::from(first.unwrap_or(500))).await.gql()?;
             let ids: Vec<NodeId> = edges.into_iter().filter(|edge| edge.target == self.0.id).map(|edge| edge.source).collect();
             let found = graph.nodes(&ids).await.gql()?;
-            Ok(nodes(found.into_iter().flatten().collect()))
+            nodes(ctx, found.into_iter().flatten().collect()).await
         }
     }
 }
@@ -279,8 +300,8 @@ node_object! {
 
         /// Who takes part, in which roles and when (PARTICIPATES_IN edges), in edge id order.
         async fn participants(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<Vec<Participation>> {
-            let edges = ctx.data::<Graph>()?.participations(&self.0.id).await.gql()?;
-            Ok(edges.into_iter().filter(|edge| edge.valid_during(as_of.map(|date| date.0))).map(Participation).collect())
+            let links = ctx.data::<Graph>()?.participations(&self.0.id).await.gql()?;
+            participations(ctx, links.into_iter().filter(|link| link.valid_during(as_of.map(|date| date.0))).collect()).await
         }
 
         /// Whether its participants cover the three OECD roles: beneficiary, pivotal and facilitating.

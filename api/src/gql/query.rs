@@ -50,7 +50,8 @@ impl QueryRoot {
         #[graphql(default = 10)] first: Option<i32>,
     ) -> Result<Vec<Node>> {
         let kinds = to_domain(kinds);
-        Ok(nodes(ctx.data::<Graph>()?.search(&text, &kinds, i64::from(first.unwrap_or(10))).await.gql()?))
+        let found = ctx.data::<Graph>()?.search(&text, &kinds, i64::from(first.unwrap_or(10))).await.gql()?;
+        nodes(ctx, found).await
     }
 
     /// The nodes within `depth` hops of `id` (edges in either direction) and the edges walked, filtered by

@@ -2,7 +2,7 @@
 //! algorithm results (subgraphs, paths, triangulars, partnerships).
 
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
-use partnergraph_schema::{EdgeRecord, NodeId};
+use partnergraph_schema::{EdgeId, EdgeLink, NodeId};
 
 use crate::error::IntoGql;
 use crate::gql::nodes::{Node, nodes};
@@ -51,112 +51,151 @@ async fn node_by_id(ctx: &Context<'_>, id: &NodeId) -> Result<Option<Node>> {
     Ok(ctx.data::<Graph>()?.node(id).await.gql()?.map(Node::from_record))
 }
 
+/// The sources of each of `links`, when the query asks for `sources` below the current list field: one
+/// store call for the whole list (the sources are not part of a link).
+async fn prefetch_sources(ctx: &Context<'_>, links: &[EdgeLink]) -> Result<Vec<Option<Vec<partnergraph_schema::Source>>>> {
+    if links.len() < 2 || !ctx.look_ahead().field("sources").exists() {
+        return Ok(vec![None; links.len()]);
+    }
+    let ids: Vec<EdgeId> = links.iter().map(|link| link.id.clone()).collect();
+    Ok(ctx.data::<Graph>()?.edge_sources(&ids).await.gql()?.into_iter().map(Some).collect())
+}
+
+/// The sources of one edge, fetched now unless a list fetched them already.
+async fn sources_of(ctx: &Context<'_>, id: &EdgeId, known: &Option<Vec<partnergraph_schema::Source>>) -> Result<Vec<Source>> {
+    let sources = match known {
+        Some(sources) => sources.clone(),
+        None => ctx.data::<Graph>()?.edge_sources(std::slice::from_ref(id)).await.gql()?.pop().unwrap_or_default(),
+    };
+    Ok(sources.into_iter().map(Source).collect())
+}
+
+/// Views of `links` for a list field, with their sources read in one call when the query asks for them.
+pub async fn edges(ctx: &Context<'_>, links: Vec<EdgeLink>) -> Result<Vec<Edge>> {
+    let sources = prefetch_sources(ctx, &links).await?;
+    Ok(links.into_iter().zip(sources).map(|(link, sources)| Edge { link, sources }).collect())
+}
+
+/// Views of PARTICIPATES_IN `links` for a list field, as [`edges`] does.
+pub async fn participations(ctx: &Context<'_>, links: Vec<EdgeLink>) -> Result<Vec<Participation>> {
+    let sources = prefetch_sources(ctx, &links).await?;
+    Ok(links.into_iter().zip(sources).map(|(link, sources)| Participation { link, sources }).collect())
+}
+
 /// A directed, typed, dated relation, with its sources.
-pub struct Edge(pub(crate) EdgeRecord);
+pub struct Edge {
+    link: EdgeLink,
+    /// Sources read ahead for a whole list; `None` reads them when asked.
+    sources: Option<Vec<partnergraph_schema::Source>>,
+}
 
 #[Object]
 impl Edge {
     /// Stable id.
     async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+        ID(self.link.id.to_string())
     }
 
     /// What the relation is.
     #[graphql(name = "type")]
     async fn edge_type(&self) -> EdgeType {
-        self.0.edge_type.into()
+        self.link.edge_type.into()
     }
 
     /// Id of the node the edge starts from.
     async fn source(&self) -> ID {
-        ID(self.0.source.to_string())
+        ID(self.link.source.to_string())
     }
 
     /// Id of the node the edge points to.
     async fn target(&self) -> ID {
-        ID(self.0.target.to_string())
+        ID(self.link.target.to_string())
     }
 
     /// The node the edge starts from.
     async fn source_node(&self, ctx: &Context<'_>) -> Result<Option<Node>> {
-        node_by_id(ctx, &self.0.source).await
+        node_by_id(ctx, &self.link.source).await
     }
 
     /// The node the edge points to.
     async fn target_node(&self, ctx: &Context<'_>) -> Result<Option<Node>> {
-        node_by_id(ctx, &self.0.target).await
+        node_by_id(ctx, &self.link.target).await
     }
 
     /// OECD triangular role of the source in the target (PARTICIPATES_IN).
     async fn role(&self) -> Option<Role> {
-        self.0.role.map(Into::into)
+        self.link.role.map(Into::into)
     }
 
     /// IATI participating-organisation role of the source in the target.
     async fn iati_role(&self) -> Option<IatiRole> {
-        self.0.iati_role.map(Into::into)
+        self.link.iati_role.map(Into::into)
     }
 
     /// Valid from (open if null).
     async fn from(&self) -> Option<Date> {
-        self.0.from.map(Date)
+        self.link.from.map(Date)
     }
 
     /// Valid to (open if null).
     async fn to(&self) -> Option<Date> {
-        self.0.to.map(Date)
+        self.link.to.map(Date)
     }
 
     /// Amount in US dollars (FUNDS, contributions).
     async fn amount_usd(&self) -> Option<f64> {
-        self.0.amount_usd
+        self.link.amount_usd
     }
 
     /// Where the relation is stated.
-    async fn sources(&self) -> Vec<Source> {
-        self.0.sources.iter().cloned().map(Source).collect()
+    async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
+        sources_of(ctx, &self.link.id, &self.sources).await
     }
 }
 
 /// One actor's part in an agreement, event or network: its roles and when.
-pub struct Participation(pub(crate) EdgeRecord);
+pub struct Participation {
+    link: EdgeLink,
+    /// Sources read ahead for a whole list; `None` reads them when asked.
+    sources: Option<Vec<partnergraph_schema::Source>>,
+}
 
 #[Object]
 impl Participation {
     /// Who takes part.
     async fn actor(&self, ctx: &Context<'_>) -> Result<Node> {
         let graph = ctx.data::<Graph>()?;
-        graph.require(&self.0.source).await.map(Node::from_record).gql()
+        graph.require(&self.link.source).await.map(Node::from_record).gql()
     }
 
     /// OECD triangular role.
     async fn role(&self) -> Option<Role> {
-        self.0.role.map(Into::into)
+        self.link.role.map(Into::into)
     }
 
     /// IATI participating-organisation role.
     async fn iati_role(&self) -> Option<IatiRole> {
-        self.0.iati_role.map(Into::into)
+        self.link.iati_role.map(Into::into)
     }
 
     /// In this role from (open if null).
     async fn from(&self) -> Option<Date> {
-        self.0.from.map(Date)
+        self.link.from.map(Date)
     }
 
     /// In this role until (open if null).
     async fn to(&self) -> Option<Date> {
-        self.0.to.map(Date)
+        self.link.to.map(Date)
     }
 
     /// Where the participation is stated.
-    async fn sources(&self) -> Vec<Source> {
-        self.0.sources.iter().cloned().map(Source).collect()
+    async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
+        sources_of(ctx, &self.link.id, &self.sources).await
     }
 
     /// The PARTICIPATES_IN edge behind it.
     async fn edge(&self) -> Edge {
-        Edge(self.0.clone())
+        Edge { link: self.link.clone(), sources: self.sources.clone() }
     }
 }
 
@@ -166,14 +205,14 @@ pub struct Subgraph(pub(crate) graph::Subgraph);
 #[Object]
 impl Subgraph {
     /// The centre first, then each level's new nodes in id order.
-    async fn nodes(&self) -> Vec<Node> {
-        nodes(self.0.nodes.clone())
+    async fn nodes(&self, ctx: &Context<'_>) -> Result<Vec<Node>> {
+        nodes(ctx, self.0.nodes.clone()).await
     }
 
     /// The edges walked (those touching a node closer than the depth) whose two ends are both returned,
     /// in id order.
-    async fn edges(&self) -> Vec<Edge> {
-        self.0.edges.iter().cloned().map(Edge).collect()
+    async fn edges(&self, ctx: &Context<'_>) -> Result<Vec<Edge>> {
+        edges(ctx, self.0.edges.clone()).await
     }
 
     /// Whether nodes within the depth were left out because of `limit`.
@@ -188,13 +227,13 @@ pub struct Path(pub(crate) graph::Path);
 #[Object]
 impl Path {
     /// From the start to the end.
-    async fn nodes(&self) -> Vec<Node> {
-        nodes(self.0.nodes.clone())
+    async fn nodes(&self, ctx: &Context<'_>) -> Result<Vec<Node>> {
+        nodes(ctx, self.0.nodes.clone()).await
     }
 
     /// `edges[i]` joins `nodes[i]` and `nodes[i + 1]`, in either direction.
-    async fn edges(&self) -> Vec<Edge> {
-        self.0.edges.iter().cloned().map(Edge).collect()
+    async fn edges(&self, ctx: &Context<'_>) -> Result<Vec<Edge>> {
+        edges(ctx, self.0.edges.clone()).await
     }
 
     /// Number of edges.
@@ -214,24 +253,24 @@ impl Triangular {
     }
 
     /// Beneficiary partners.
-    async fn beneficiary(&self) -> Vec<Node> {
-        nodes(self.0.beneficiary.clone())
+    async fn beneficiary(&self, ctx: &Context<'_>) -> Result<Vec<Node>> {
+        nodes(ctx, self.0.beneficiary.clone()).await
     }
 
     /// Pivotal partners.
-    async fn pivotal(&self) -> Vec<Node> {
-        nodes(self.0.pivotal.clone())
+    async fn pivotal(&self, ctx: &Context<'_>) -> Result<Vec<Node>> {
+        nodes(ctx, self.0.pivotal.clone()).await
     }
 
     /// Facilitating partners.
-    async fn facilitating(&self) -> Vec<Node> {
-        nodes(self.0.facilitating.clone())
+    async fn facilitating(&self, ctx: &Context<'_>) -> Result<Vec<Node>> {
+        nodes(ctx, self.0.facilitating.clone()).await
     }
 
     /// The participations behind the corners, with their dates and sources (roles that changed over
     /// time appear once per period).
-    async fn participations(&self) -> Vec<Participation> {
-        self.0.participations.iter().cloned().map(Participation).collect()
+    async fn participations(&self, ctx: &Context<'_>) -> Result<Vec<Participation>> {
+        participations(ctx, self.0.participations.clone()).await
     }
 }
 
@@ -246,8 +285,8 @@ impl Partnership {
     }
 
     /// The agreements both are involved in.
-    async fn agreements(&self) -> Vec<Node> {
-        nodes(self.0.agreements.clone())
+    async fn agreements(&self, ctx: &Context<'_>) -> Result<Vec<Node>> {
+        nodes(ctx, self.0.agreements.clone()).await
     }
 
     /// Collaboration weight: over the shared agreements, the sum of 1 / (other actors involved).

@@ -15,7 +15,7 @@ pub(crate) mod triangulars;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use partnergraph_schema::{EdgeRecord, EdgeType, NodeId, NodeRecord};
+use partnergraph_schema::{EdgeId, EdgeLink, EdgeType, NodeId, NodeRecord, Source};
 
 use crate::store::{EdgeFilter, GraphStore, StoreError};
 
@@ -82,24 +82,29 @@ impl Graph {
         Ok(found.into_iter().flatten().map(|node| (node.id.clone(), node)).collect())
     }
 
+    /// The sources of each of `ids`, in the order asked (none for an edge that no longer exists).
+    pub async fn edge_sources(&self, ids: &[EdgeId]) -> Result<Vec<Vec<Source>>, GraphError> {
+        Ok(self.store.edges(ids).await?.into_iter().map(|edge| edge.map(|edge| edge.sources).unwrap_or_default()).collect())
+    }
+
     /// Number of edges touching each of `ids`, in either direction.
     pub async fn degrees(&self, ids: &[NodeId]) -> Result<Vec<u64>, GraphError> {
         Ok(self.store.degrees(ids).await?)
     }
 
     /// Every edge touching `id`, optionally of some types only, sorted by id.
-    pub async fn incident(&self, id: &NodeId, types: &[EdgeType]) -> Result<Vec<EdgeRecord>, GraphError> {
+    pub async fn incident(&self, id: &NodeId, types: &[EdgeType]) -> Result<Vec<EdgeLink>, GraphError> {
         Ok(self.store.expand(std::slice::from_ref(id), &EdgeFilter::types(types)).await?)
     }
 
     /// The first `first` edges (by id) touching `id` that pass `filter`.
-    pub async fn incident_page(&self, id: &NodeId, filter: &EdgeFilter, first: i64) -> Result<Vec<EdgeRecord>, GraphError> {
+    pub async fn incident_page(&self, id: &NodeId, filter: &EdgeFilter, first: i64) -> Result<Vec<EdgeLink>, GraphError> {
         let first = check_range("first", first, 0..=MAX_INCIDENT)?;
         Ok(self.store.expand_page(std::slice::from_ref(id), filter, None, first).await?)
     }
 
     /// The PARTICIPATES_IN edges pointing at `target` (an agreement, event or network), sorted by id.
-    pub async fn participations(&self, target: &NodeId) -> Result<Vec<EdgeRecord>, GraphError> {
+    pub async fn participations(&self, target: &NodeId) -> Result<Vec<EdgeLink>, GraphError> {
         let edges = self.incident(target, &[EdgeType::ParticipatesIn]).await?;
         Ok(edges.into_iter().filter(|edge| &edge.target == target).collect())
     }

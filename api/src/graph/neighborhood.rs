@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use partnergraph_schema::{EdgeId, EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate};
+use partnergraph_schema::{EdgeId, EdgeLink, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate};
 
 use crate::graph::{Graph, GraphError, check_range};
 use crate::store::EdgeFilter;
@@ -36,7 +36,7 @@ pub struct Subgraph {
     /// The centre first, then each level's new nodes in the order their first edge (by id) was met.
     pub nodes: Vec<NodeRecord>,
     /// The edges walked whose two ends are both in `nodes`, in id order.
-    pub edges: Vec<EdgeRecord>,
+    pub edges: Vec<EdgeLink>,
     /// Whether nodes within the depth were left out because of the limit.
     pub truncated: bool,
 }
@@ -52,7 +52,7 @@ impl Graph {
         let filter = EdgeFilter { types: query.edge_types.clone(), as_of: query.as_of };
         let mut included: HashSet<NodeId> = HashSet::from([center.clone()]);
         let mut nodes = vec![center_node];
-        let mut edges: BTreeMap<EdgeId, EdgeRecord> = BTreeMap::new();
+        let mut edges: BTreeMap<EdgeId, EdgeLink> = BTreeMap::new();
         let mut frontier = vec![center.clone()];
         let mut truncated = false;
         for _ in 0..depth {

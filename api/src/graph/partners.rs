@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use partnergraph_schema::{EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord};
+use partnergraph_schema::{EdgeLink, EdgeType, NodeId, NodeKind, NodeRecord};
 
 use crate::graph::{Graph, GraphError, check_range};
 use crate::store::EdgeFilter;
@@ -29,7 +29,7 @@ pub struct Partnership {
 }
 
 /// The actor an involvement edge links to an agreement, if the edge is one.
-fn involved_actor(edge: &EdgeRecord) -> Option<(&NodeId, &NodeId)> {
+fn involved_actor(edge: &EdgeLink) -> Option<(&NodeId, &NodeId)> {
     let (actor, agreement) = match edge.edge_type {
         EdgeType::ParticipatesIn | EdgeType::Funds => (&edge.source, &edge.target),
         EdgeType::AdministeredBy => (&edge.target, &edge.source),

@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
-use partnergraph_schema::{EdgeId, EdgeRecord, NodeId, NodeRecord, PartialDate};
+use partnergraph_schema::{EdgeId, EdgeLink, NodeId, NodeRecord, PartialDate};
 
 use crate::graph::{Graph, GraphError, check_range};
 use crate::store::EdgeFilter;
@@ -40,19 +40,19 @@ pub struct Path {
     /// From the source to the target.
     pub nodes: Vec<NodeRecord>,
     /// `edges[i]` joins `nodes[i]` and `nodes[i + 1]` (in either direction).
-    pub edges: Vec<EdgeRecord>,
+    pub edges: Vec<EdgeLink>,
 }
 
 /// The loaded part of the graph, undirected.
 #[derive(Default)]
 struct LocalGraph {
-    edges: BTreeMap<EdgeId, EdgeRecord>,
+    edges: BTreeMap<EdgeId, EdgeLink>,
     /// node → (neighbour, edge id), sorted.
     adjacency: HashMap<NodeId, BTreeSet<(NodeId, EdgeId)>>,
 }
 
 impl LocalGraph {
-    fn add(&mut self, edge: EdgeRecord) {
+    fn add(&mut self, edge: EdgeLink) {
         if self.edges.contains_key(&edge.id) || edge.source == edge.target {
             return;
         }
@@ -207,10 +207,10 @@ impl Walk<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use partnergraph_schema::{EdgeType, Source};
+    use partnergraph_schema::EdgeType;
 
-    fn edge(source: &str, target: &str) -> EdgeRecord {
-        EdgeRecord {
+    fn edge(source: &str, target: &str) -> EdgeLink {
+        EdgeLink {
             id: EdgeId::parse(format!("{source}>part_of>{target}")).expect("edge id"),
             edge_type: EdgeType::PartOf,
             source: NodeId::parse(source).expect("source"),
@@ -220,7 +220,6 @@ mod tests {
             from: None,
             to: None,
             amount_usd: None,
-            sources: vec![Source { document: "t".into(), paragraph: None, quote: None }],
         }
     }
 

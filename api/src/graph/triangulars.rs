@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use partnergraph_schema::{EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate, Role};
+use partnergraph_schema::{EdgeLink, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate, Role};
 
 use crate::graph::{Graph, GraphError, check_range};
 use crate::store::EdgeFilter;
@@ -32,11 +32,11 @@ pub struct Triangular {
     /// Facilitating partners, by id.
     pub facilitating: Vec<NodeRecord>,
     /// The PARTICIPATES_IN edges behind the corners (with dates and sources), by id.
-    pub participations: Vec<EdgeRecord>,
+    pub participations: Vec<EdgeLink>,
 }
 
 /// Whether a set of participations makes a triangle.
-pub fn is_triangular(participations: &[EdgeRecord]) -> bool {
+pub fn is_triangular(participations: &[EdgeLink]) -> bool {
     [Role::Beneficiary, Role::Pivotal, Role::Facilitating].iter().all(|role| participations.iter().any(|edge| edge.role == Some(*role)))
 }
 
@@ -97,7 +97,7 @@ impl Graph {
             return Ok(Vec::new());
         }
         let wanted: BTreeSet<&NodeId> = agreements.iter().collect();
-        let mut by_agreement: BTreeMap<NodeId, Vec<EdgeRecord>> = BTreeMap::new();
+        let mut by_agreement: BTreeMap<NodeId, Vec<EdgeLink>> = BTreeMap::new();
         for edge in self.store().expand(agreements, filter).await? {
             if wanted.contains(&edge.target) {
                 by_agreement.entry(edge.target.clone()).or_default().push(edge);
@@ -110,7 +110,7 @@ impl Graph {
             .collect();
         let ids: Vec<NodeId> = ids.into_iter().collect();
         let records = self.node_map(&ids).await?;
-        let corner = |edges: &[EdgeRecord], role: Role| -> Vec<NodeRecord> {
+        let corner = |edges: &[EdgeLink], role: Role| -> Vec<NodeRecord> {
             let actors: BTreeSet<&NodeId> = edges.iter().filter(|edge| edge.role == Some(role)).map(|edge| &edge.source).collect();
             actors.into_iter().filter_map(|id| records.get(id).cloned()).collect()
         };

@@ -28,23 +28,49 @@ pub fn order_response(document: &ExecutableDocument, operation_name: Option<&str
     }
 }
 
+/// The response keys of some selection sets, in order, with the sub-selections of each: computed once
+/// per list, not once per item.
+struct Plan<'a> {
+    keys: Vec<Name>,
+    children: HashMap<Name, Vec<&'a SelectionSet>>,
+}
+
+impl<'a> Plan<'a> {
+    fn new(document: &'a ExecutableDocument, sets: &[&'a SelectionSet]) -> Plan<'a> {
+        let mut plan = Plan { keys: Vec::new(), children: HashMap::new() };
+        for set in sets {
+            collect(document, set, &mut plan.keys, &mut plan.children, 0);
+        }
+        plan
+    }
+}
+
 fn order(document: &ExecutableDocument, value: &mut Value, sets: &[&SelectionSet]) {
+    if matches!(value, Value::List(_) | Value::Object(_)) {
+        apply(document, value, &Plan::new(document, sets));
+    }
+}
+
+fn apply(document: &ExecutableDocument, value: &mut Value, plan: &Plan) {
     match value {
-        Value::List(items) => items.iter_mut().for_each(|item| order(document, item, sets)),
+        Value::List(items) => items.iter_mut().for_each(|item| apply(document, item, plan)),
         Value::Object(map) => {
-            let mut keys: Vec<Name> = Vec::new();
-            let mut children: HashMap<Name, Vec<&SelectionSet>> = HashMap::new();
-            for set in sets {
-                collect(document, set, &mut keys, &mut children, 0);
+            // Usually already in order (fields without I/O complete in order): then only recurse.
+            let in_order = map.keys().eq(plan.keys.iter().filter(|key| map.contains_key(*key)));
+            if !in_order {
+                let mut unordered = std::mem::take(map);
+                for key in &plan.keys {
+                    if let Some(child) = unordered.shift_remove(key) {
+                        map.insert(key.clone(), child);
+                    }
+                }
+                map.extend(unordered);
             }
-            let mut unordered = std::mem::take(map);
-            for key in keys {
-                if let Some(mut child) = unordered.shift_remove(&key) {
-                    order(document, &mut child, children.get(&key).map_or(&[], Vec::as_slice));
-                    map.insert(key, child);
+            for (key, child) in map.iter_mut() {
+                if matches!(child, Value::List(_) | Value::Object(_)) {
+                    order(document, child, plan.children.get(key).map_or(&[], Vec::as_slice));
                 }
             }
-            map.extend(unordered);
         }
         _ => {}
     }
@@ -96,5 +122,12 @@ mod tests {
         let query = "{ b: node { z ... on T { y ...F } x } a }  fragment F on T { w { q p } }";
         let shuffled = serde_json::json!({ "a": 1, "b": [{ "x": 1, "w": { "p": 1, "q": 2 }, "y": 2, "z": 3 }] });
         assert_eq!(check(query, shuffled), r#"{"b":[{"z":3,"y":2,"w":{"q":2,"p":1},"x":1}],"a":1}"#);
+    }
+
+    #[test]
+    fn every_item_of_a_list_is_ordered_whether_or_not_its_neighbours_were() {
+        let query = "{ l { a b c } }";
+        let items = serde_json::json!({ "l": [{ "a": 1, "b": 2, "c": 3 }, { "c": 3, "a": 1 }, { "b": 2, "a": 1, "c": 3 }] });
+        assert_eq!(check(query, items), r#"{"l":[{"a":1,"b":2,"c":3},{"a":1,"c":3},{"a":1,"b":2,"c":3}]}"#);
     }
 }

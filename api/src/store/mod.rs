@@ -14,10 +14,10 @@ mod error;
 use std::fmt::Debug;
 
 use async_trait::async_trait;
-use partnergraph_schema::{EdgeId, EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate};
+use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate};
 
 pub use bolt::{BoltConfig, BoltStore};
-pub use embedded::EmbeddedStore;
+pub use embedded::{EmbeddedStore, IndexMode};
 pub use error::StoreError;
 
 /// Which edges an expansion follows.
@@ -37,7 +37,7 @@ impl EdgeFilter {
 
     /// Whether `edge` passes. Backends may push part of the filter into their query language, but the
     /// answer must be the one this function gives.
-    pub fn matches(&self, edge: &EdgeRecord) -> bool {
+    pub fn matches(&self, edge: &EdgeLink) -> bool {
         (self.types.is_empty() || self.types.contains(&edge.edge_type)) && edge.valid_during(self.as_of)
     }
 }
@@ -108,7 +108,8 @@ pub trait GraphStore: Send + Sync + Debug {
     async fn edges(&self, ids: &[EdgeId]) -> Result<Vec<Option<EdgeRecord>>, StoreError>;
 
     /// The edges, in either direction, that touch a node of `frontier` and pass `filter`, with an id
-    /// greater than `after`, in id order, at most `limit`. One call per BFS level (or page of one): a
+    /// greater than `after`, in id order, at most `limit`, as links (without sources: fetch those with
+    /// [`GraphStore::edges`] for the edges an answer shows). One call per BFS level (or page of one): a
     /// remote backend makes one round trip here, not one per node; a hub costs `limit`, not its degree.
     async fn expand_page(
         &self,
@@ -116,10 +117,10 @@ pub trait GraphStore: Send + Sync + Debug {
         filter: &EdgeFilter,
         after: Option<&EdgeId>,
         limit: usize,
-    ) -> Result<Vec<EdgeRecord>, StoreError>;
+    ) -> Result<Vec<EdgeLink>, StoreError>;
 
     /// Every edge that touches a node of `frontier` and passes `filter`, in id order (cost: the degrees).
-    async fn expand(&self, frontier: &[NodeId], filter: &EdgeFilter) -> Result<Vec<EdgeRecord>, StoreError> {
+    async fn expand(&self, frontier: &[NodeId], filter: &EdgeFilter) -> Result<Vec<EdgeLink>, StoreError> {
         self.expand_page(frontier, filter, None, usize::MAX).await
     }
 

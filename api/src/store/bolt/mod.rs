@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use neo4rs::{ConfigBuilder, Graph as Driver, Query, Row, query};
-use partnergraph_schema::{EdgeId, EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord};
+use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord};
 use serde::de::DeserializeOwned;
 
 use crate::store::{Batch, EdgeFilter, GraphStore, StoreError, StoreStats, WriteSummary};
@@ -196,7 +196,7 @@ impl GraphStore for BoltStore {
         filter: &EdgeFilter,
         after: Option<&EdgeId>,
         limit: usize,
-    ) -> Result<Vec<EdgeRecord>, StoreError> {
+    ) -> Result<Vec<EdgeLink>, StoreError> {
         if frontier.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
@@ -211,7 +211,7 @@ impl GraphStore for BoltStore {
                 .param("types", types.clone())
                 .param("after", cursor.clone())
                 .param("limit", page);
-            let found: Vec<EdgeRecord> = self.records(text).await?;
+            let found: Vec<EdgeLink> = self.records(text).await?;
             let exhausted = (found.len() as i64) < page;
             cursor = found.last().map(|edge| edge.id.to_string());
             edges.extend(found.into_iter().filter(|edge| filter.matches(edge)));

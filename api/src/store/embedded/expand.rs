@@ -4,7 +4,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use partnergraph_schema::{EdgeRecord, EdgeType};
+use partnergraph_schema::{EdgeLink, EdgeType, NodeId};
 use redb::ReadTransaction;
 
 use crate::store::embedded::{ADJACENCY, EDGES, backend_error, decode};
@@ -18,11 +18,11 @@ pub(crate) fn type_index(edge_type: EdgeType) -> u8 {
 /// The edges touching `frontier` that pass `filter`, with id > `after`, in id order, at most `limit`.
 pub(crate) fn expand(
     txn: &ReadTransaction,
-    frontier: &[String],
+    frontier: &[NodeId],
     filter: &EdgeFilter,
     after: Option<&str>,
     limit: usize,
-) -> Result<Vec<EdgeRecord>, StoreError> {
+) -> Result<Vec<EdgeLink>, StoreError> {
     if limit == 0 {
         return Ok(Vec::new());
     }
@@ -64,7 +64,7 @@ pub(crate) fn expand(
         let Some(value) = edges.get(edge_id.as_str()).map_err(backend_error)? else {
             return Err(StoreError::Corrupt { key: edge_id, reason: "adjacency names an edge that does not exist".into() });
         };
-        let edge: EdgeRecord = decode(&edge_id, value.value())?;
+        let edge: EdgeLink = decode(&edge_id, value.value())?;
         last = Some(edge_id);
         if filter.matches(&edge) {
             found.push(edge);

@@ -16,6 +16,8 @@
 //! see each commit as a whole. Blocking redb calls run on tokio's blocking pool.
 
 mod expand;
+mod index;
+mod topology;
 mod write;
 
 use std::collections::BTreeSet;
@@ -24,24 +26,30 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use partnergraph_schema::{EdgeId, EdgeRecord, NodeId, NodeKind, NodeRecord};
+use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, NodeId, NodeKind, NodeRecord};
 use redb::{
     Builder, ConcurrencyMode, Database, MultimapTableDefinition, ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata,
     TableDefinition,
 };
 use serde::de::DeserializeOwned;
 
+use crate::store::embedded::index::TopologyIndex;
+use crate::store::embedded::topology::Topology;
 use crate::store::{Batch, EdgeFilter, GraphStore, StoreError, StoreStats, WriteSummary};
+
+pub use index::IndexMode;
 
 pub(crate) const NODES: TableDefinition<&str, &[u8]> = TableDefinition::new("nodes");
 pub(crate) const EDGES: TableDefinition<&str, &[u8]> = TableDefinition::new("edges");
 pub(crate) const ADJACENCY: TableDefinition<(&str, u8, &str), ()> = TableDefinition::new("adjacency");
 pub(crate) const DEGREE: TableDefinition<&str, u64> = TableDefinition::new("degree");
 pub(crate) const TERMS: MultimapTableDefinition<&str, &str> = MultimapTableDefinition::new("terms");
-const META: TableDefinition<&str, &str> = TableDefinition::new("meta");
+pub(crate) const META: TableDefinition<&str, &str> = TableDefinition::new("meta");
 
 /// The on-disk layout this build reads and writes.
 const FORMAT: &str = "2";
+/// redb's page cache when the store serves reads (the topology holds what walks need).
+const SERVING_CACHE_BYTES: usize = 256 << 20;
 /// The database file inside the data directory.
 const FILE_NAME: &str = "partnergraph.redb";
 const BACKEND: &str = "embedded";
@@ -51,6 +59,7 @@ const BACKEND: &str = "embedded";
 pub struct EmbeddedStore {
     db: Arc<Database>,
     path: PathBuf,
+    index: Arc<TopologyIndex>,
 }
 
 impl std::fmt::Debug for EmbeddedStore {
@@ -68,22 +77,36 @@ pub(crate) fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, 
 }
 
 impl EmbeddedStore {
-    /// Opens the store in `dir`, creating the directory and an empty store if needed.
+    /// Opens the store in `dir`, creating the directory and an empty store if needed, and starts building
+    /// the in-memory topology in the background ([`IndexMode::Background`]).
     pub fn open(dir: &Path) -> Result<EmbeddedStore, StoreError> {
+        EmbeddedStore::open_with(dir, IndexMode::Background)
+    }
+
+    /// Opens the store in `dir` with the in-memory topology kept as `mode` says.
+    pub fn open_with(dir: &Path, mode: IndexMode) -> Result<EmbeddedStore, StoreError> {
         std::fs::create_dir_all(dir).map_err(|err| StoreError::Backend {
             backend: BACKEND,
             reason: format!("cannot create data directory {}: {err}", dir.display()),
         })?;
         let path = dir.join(FILE_NAME);
         let display = path.display().to_string();
-        let db = Builder::new().set_concurrency_mode(ConcurrencyMode::MultiWriter).create(&path).map_err(|err| match err {
+        let mut builder = Builder::new();
+        builder.set_concurrency_mode(ConcurrencyMode::MultiWriter);
+        if mode != IndexMode::Off {
+            // A server's hot structure lives in the topology; a smaller page cache keeps its RSS bounded
+            // (batch commands keep redb's default, which speeds up large imports).
+            builder.set_cache_size(SERVING_CACHE_BYTES);
+        }
+        let db = builder.create(&path).map_err(|err| match err {
             redb::DatabaseError::DatabaseAlreadyOpen | redb::DatabaseError::LockProtocolMismatch => {
                 StoreError::Locked { path: display.clone() }
             }
             other => backend_error(other),
         })?;
-        let store = EmbeddedStore { db: Arc::new(db), path };
+        let store = EmbeddedStore { db: Arc::new(db), path, index: Arc::new(TopologyIndex::new(mode)) };
         store.initialise()?;
+        store.index.start_build(&store.db);
         Ok(store)
     }
 
@@ -120,6 +143,12 @@ impl EmbeddedStore {
         &self.path
     }
 
+    /// Whether reads are answered from an in-memory topology of the latest committed state.
+    pub fn topology_is_fresh(&self) -> Result<bool, StoreError> {
+        let txn = self.db.begin_read().map_err(backend_error)?;
+        self.index.is_fresh(&txn)
+    }
+
     /// Runs `read` in a read transaction on the blocking pool.
     async fn read<T, F>(&self, read: F) -> Result<T, StoreError>
     where
@@ -130,6 +159,23 @@ impl EmbeddedStore {
         tokio::task::spawn_blocking(move || {
             let txn = db.begin_read().map_err(backend_error)?;
             read(&txn)
+        })
+        .await
+        .map_err(|err| StoreError::Backend { backend: BACKEND, reason: format!("read task failed: {err}") })?
+    }
+
+    /// Runs `read` in a read transaction on the blocking pool, with the in-memory topology of the same
+    /// committed state when there is one.
+    async fn read_indexed<T, F>(&self, read: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&ReadTransaction, Option<&Topology>) -> Result<T, StoreError> + Send + 'static,
+    {
+        let (db, index) = (self.db.clone(), self.index.clone());
+        tokio::task::spawn_blocking(move || {
+            let txn = db.begin_read().map_err(backend_error)?;
+            let topology = index.fresh(&db, &txn)?;
+            read(&txn, topology.as_deref())
         })
         .await
         .map_err(|err| StoreError::Backend { backend: BACKEND, reason: format!("read task failed: {err}") })?
@@ -188,18 +234,25 @@ impl GraphStore for EmbeddedStore {
         filter: &EdgeFilter,
         after: Option<&EdgeId>,
         limit: usize,
-    ) -> Result<Vec<EdgeRecord>, StoreError> {
-        let keys: Vec<String> = frontier.iter().map(ToString::to_string).collect();
+    ) -> Result<Vec<EdgeLink>, StoreError> {
+        let frontier = frontier.to_vec();
         let filter = filter.clone();
-        let after = after.map(ToString::to_string);
-        self.read(move |txn| expand::expand(txn, &keys, &filter, after.as_deref(), limit)).await
+        let after = after.cloned();
+        self.read_indexed(move |txn, topology| match topology {
+            Some(topology) => topology.expand(&frontier, &filter, after.as_ref(), limit),
+            None => expand::expand(txn, &frontier, &filter, after.as_ref().map(EdgeId::as_str), limit),
+        })
+        .await
     }
 
     async fn degrees(&self, ids: &[NodeId]) -> Result<Vec<u64>, StoreError> {
-        let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
-        self.read(move |txn| {
+        let ids = ids.to_vec();
+        self.read_indexed(move |txn, topology| {
+            if let Some(topology) = topology {
+                return Ok(topology.degrees(&ids));
+            }
             let degree = txn.open_table(DEGREE).map_err(backend_error)?;
-            keys.iter().map(|key| Ok(degree.get(key.as_str()).map_err(backend_error)?.map_or(0, |value| value.value()))).collect()
+            ids.iter().map(|id| Ok(degree.get(id.as_str()).map_err(backend_error)?.map_or(0, |value| value.value()))).collect()
         })
         .await
     }
@@ -271,11 +324,13 @@ impl GraphStore for EmbeddedStore {
     }
 
     async fn apply(&self, batch: Batch) -> Result<WriteSummary, StoreError> {
-        let db = self.db.clone();
+        let (db, index) = (self.db.clone(), self.index.clone());
         tokio::task::spawn_blocking(move || {
             let txn = db.begin_write().map_err(backend_error)?;
             let summary = write::write_batch(&txn, batch)?;
+            index::bump_generation(&txn)?;
             txn.commit().map_err(backend_error)?;
+            index.start_build(&db);
             Ok(summary)
         })
         .await

@@ -1,0 +1,273 @@
+//! The in-memory topology of the embedded store: every node and edge id interned as its rank, the edges'
+//! walkable fields in a flat array, and a CSR adjacency (each node's incident edges, ascending by rank,
+//! which is edge-id order). Built from the redb tables in one scan; answers `expand_page` and `degrees`
+//! without touching a B-tree or decoding a record, so a walk costs the edges it returns.
+//!
+//! It is a cache of one committed state: `generation` says which (see `index.rs`), and it is never
+//! updated in place.
+
+use std::borrow::Cow;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+
+use partnergraph_schema::{EdgeId, EdgeLink, EdgeType, IatiRole, NodeId, PartialDate, Role};
+use redb::{ReadTransaction, ReadableTable};
+use serde::Deserialize;
+
+use crate::store::embedded::{EDGES, NODES, backend_error};
+use crate::store::{EdgeFilter, StoreError};
+
+/// Sorted strings stored end to end; a string's position is its rank.
+#[derive(Default)]
+struct SortedStrings {
+    bytes: String,
+    ends: Vec<u32>,
+}
+
+impl SortedStrings {
+    fn push(&mut self, text: &str) -> Result<(), StoreError> {
+        self.bytes.push_str(text);
+        let end = u32::try_from(self.bytes.len()).map_err(|_| too_large("id text over 4 GiB"))?;
+        self.ends.push(end);
+        Ok(())
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn get(&self, rank: u32) -> &str {
+        let rank = rank as usize;
+        let start = if rank == 0 { 0 } else { self.ends[rank - 1] as usize };
+        &self.bytes[start..self.ends[rank] as usize]
+    }
+
+    /// `Ok(rank)` when present, else `Err(rank it would have)`.
+    fn position(&self, text: &str) -> Result<u32, u32> {
+        let (mut low, mut high) = (0usize, self.len());
+        while low < high {
+            let middle = low + (high - low) / 2;
+            match self.get(middle as u32).cmp(text) {
+                std::cmp::Ordering::Less => low = middle + 1,
+                std::cmp::Ordering::Greater => high = middle,
+                std::cmp::Ordering::Equal => return Ok(middle as u32),
+            }
+        }
+        Err(low as u32)
+    }
+}
+
+/// What a walk reads of an edge.
+#[derive(Clone, Copy)]
+struct Slot {
+    source: u32,
+    target: u32,
+    edge_type: EdgeType,
+    role: Option<Role>,
+    iati_role: Option<IatiRole>,
+    from: Option<PartialDate>,
+    to: Option<PartialDate>,
+}
+
+/// The fields of a stored edge record the topology keeps (the sources are skipped unread).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StoredLink<'a> {
+    #[serde(rename = "type")]
+    edge_type: EdgeType,
+    #[serde(borrow)]
+    source: Cow<'a, str>,
+    #[serde(borrow)]
+    target: Cow<'a, str>,
+    #[serde(default)]
+    role: Option<Role>,
+    #[serde(default)]
+    iati_role: Option<IatiRole>,
+    #[serde(default)]
+    from: Option<PartialDate>,
+    #[serde(default)]
+    to: Option<PartialDate>,
+    #[serde(default)]
+    amount_usd: Option<f64>,
+}
+
+/// One committed state of the graph's structure, in memory.
+pub(crate) struct Topology {
+    /// The store generation this was built from.
+    pub(crate) generation: u64,
+    nodes: SortedStrings,
+    edge_ids: SortedStrings,
+    slots: Vec<Slot>,
+    /// `(edge rank, amount)` for the edges that have one, by rank.
+    amounts: Vec<(u32, f64)>,
+    /// `incident[offsets[n]..offsets[n + 1]]`: the ranks of the edges touching node `n`, ascending.
+    offsets: Vec<u32>,
+    incident: Vec<u32>,
+    /// Edges touching each node, a loop counted twice (as the `degree` table does).
+    degrees: Vec<u32>,
+}
+
+fn too_large(what: &str) -> StoreError {
+    StoreError::Backend { backend: "embedded", reason: format!("graph too large for the in-memory index: {what}") }
+}
+
+fn corrupt(key: &str, reason: impl Into<String>) -> StoreError {
+    StoreError::Corrupt { key: key.to_owned(), reason: reason.into() }
+}
+
+impl Topology {
+    /// Reads the structure of the committed state `txn` sees, labelled `generation`.
+    pub(crate) fn build(txn: &ReadTransaction, generation: u64) -> Result<Topology, StoreError> {
+        let mut nodes = SortedStrings::default();
+        for entry in txn.open_table(NODES).map_err(backend_error)?.iter().map_err(backend_error)? {
+            let (key, _) = entry.map_err(backend_error)?;
+            nodes.push(key.value())?;
+        }
+        let node_count = u32::try_from(nodes.len()).map_err(|_| too_large("over 4G nodes"))?;
+        let rank_of: HashMap<&str, u32> = (0..node_count).map(|rank| (nodes.get(rank), rank)).collect();
+
+        let edges = txn.open_table(EDGES).map_err(backend_error)?;
+        let mut edge_ids = SortedStrings::default();
+        let mut slots = Vec::new();
+        let mut amounts = Vec::new();
+        let mut degrees = vec![0u32; nodes.len()];
+        for entry in edges.iter().map_err(backend_error)? {
+            let (key, value) = entry.map_err(backend_error)?;
+            let id = key.value();
+            let stored: StoredLink = serde_json::from_slice(value.value()).map_err(|err| corrupt(id, err.to_string()))?;
+            let end = |node: &str| rank_of.get(node).copied().ok_or_else(|| corrupt(id, format!("edge end `{node}` is not a node")));
+            let (source, target) = (end(&stored.source)?, end(&stored.target)?);
+            let rank = u32::try_from(slots.len()).map_err(|_| too_large("over 4G edges"))?;
+            edge_ids.push(id)?;
+            if let Some(amount) = stored.amount_usd {
+                amounts.push((rank, amount));
+            }
+            for node in [source, target] {
+                degrees[node as usize] = degrees[node as usize].saturating_add(1);
+            }
+            slots.push(Slot {
+                source,
+                target,
+                edge_type: stored.edge_type,
+                role: stored.role,
+                iati_role: stored.iati_role,
+                from: stored.from,
+                to: stored.to,
+            });
+        }
+        drop(rank_of);
+
+        // CSR: count each node's distinct incident edges, then fill in rank order (so lists come sorted).
+        let mut offsets = vec![0u32; nodes.len() + 1];
+        for slot in &slots {
+            offsets[slot.source as usize + 1] += 1;
+            if slot.target != slot.source {
+                offsets[slot.target as usize + 1] += 1;
+            }
+        }
+        for node in 0..nodes.len() {
+            offsets[node + 1] = offsets[node].checked_add(offsets[node + 1]).ok_or_else(|| too_large("over 4G adjacency entries"))?;
+        }
+        let mut fill = offsets.clone();
+        let mut incident = vec![0u32; offsets[nodes.len()] as usize];
+        for (rank, slot) in slots.iter().enumerate() {
+            let ends: &[u32] = if slot.source == slot.target { &[slot.source] } else { &[slot.source, slot.target] };
+            for node in ends {
+                let at = &mut fill[*node as usize];
+                incident[*at as usize] = rank as u32;
+                *at += 1;
+            }
+        }
+        Ok(Topology { generation, nodes, edge_ids, slots, amounts, offsets, incident, degrees })
+    }
+
+    /// Approximate heap bytes held.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.nodes.bytes.len()
+            + self.edge_ids.bytes.len()
+            + 4 * (self.nodes.ends.len() + self.edge_ids.ends.len() + self.offsets.len() + self.incident.len() + self.degrees.len())
+            + std::mem::size_of::<Slot>() * self.slots.len()
+            + std::mem::size_of::<(u32, f64)>() * self.amounts.len()
+    }
+
+    fn node_rank(&self, id: &NodeId) -> Option<u32> {
+        self.nodes.position(id.as_str()).ok()
+    }
+
+    fn incident_of(&self, node: u32) -> &[u32] {
+        &self.incident[self.offsets[node as usize] as usize..self.offsets[node as usize + 1] as usize]
+    }
+
+    /// The number of edges touching each of `ids` (0 for unknown ids).
+    pub(crate) fn degrees(&self, ids: &[NodeId]) -> Vec<u64> {
+        ids.iter().map(|id| self.node_rank(id).map_or(0, |rank| u64::from(self.degrees[rank as usize]))).collect()
+    }
+
+    /// The edges touching `frontier` that pass `filter`, with id > `after`, in id order, at most `limit`:
+    /// a k-way merge of the frontier's incident lists that stops when the page is full.
+    pub(crate) fn expand(
+        &self,
+        frontier: &[NodeId],
+        filter: &EdgeFilter,
+        after: Option<&EdgeId>,
+        limit: usize,
+    ) -> Result<Vec<EdgeLink>, StoreError> {
+        let mut found = Vec::new();
+        if limit == 0 {
+            return Ok(found);
+        }
+        let lower = match after {
+            Some(after) => self.edge_ids.position(after.as_str()).map_or_else(|at| at, |at| at + 1),
+            None => 0,
+        };
+        let mut ranks: Vec<u32> = frontier.iter().filter_map(|id| self.node_rank(id)).collect();
+        ranks.sort_unstable();
+        ranks.dedup();
+        let lists: Vec<&[u32]> = ranks
+            .iter()
+            .map(|node| {
+                let list = self.incident_of(*node);
+                &list[list.partition_point(|edge| *edge < lower)..]
+            })
+            .filter(|list| !list.is_empty())
+            .collect();
+        let mut heap: BinaryHeap<Reverse<(u32, usize, usize)>> =
+            lists.iter().enumerate().map(|(list, edges)| Reverse((edges[0], list, 0))).collect();
+        let mut last = None;
+        while let Some(Reverse((edge, list, at))) = heap.pop() {
+            if let Some(next) = lists[list].get(at + 1) {
+                heap.push(Reverse((*next, list, at + 1)));
+            }
+            if last == Some(edge) {
+                continue;
+            }
+            last = Some(edge);
+            let slot = &self.slots[edge as usize];
+            let type_ok = filter.types.is_empty() || filter.types.contains(&slot.edge_type);
+            if type_ok && filter.as_of.is_none_or(|as_of| partnergraph_schema::date::valid_during(slot.from, slot.to, as_of)) {
+                found.push(self.link(edge)?);
+                if found.len() >= limit {
+                    break;
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    fn link(&self, edge: u32) -> Result<EdgeLink, StoreError> {
+        let slot = &self.slots[edge as usize];
+        let id = self.edge_ids.get(edge);
+        let node = |rank: u32| NodeId::parse(self.nodes.get(rank)).map_err(|err| corrupt(id, err.to_string()));
+        Ok(EdgeLink {
+            id: EdgeId::parse(id).map_err(|err| corrupt(id, err.to_string()))?,
+            edge_type: slot.edge_type,
+            source: node(slot.source)?,
+            target: node(slot.target)?,
+            role: slot.role,
+            iati_role: slot.iati_role,
+            from: slot.from,
+            to: slot.to,
+            amount_usd: self.amounts.binary_search_by_key(&edge, |(rank, _)| *rank).ok().map(|at| self.amounts[at].1),
+        })
+    }
+}
