@@ -48,6 +48,24 @@ impl PartialDate {
     pub fn year_number(self) -> u16 {
         self.year
     }
+
+    /// Year, month and day as given (month and day absent below the date's precision).
+    pub fn parts(self) -> (u16, Option<u8>, Option<u8>) {
+        (self.year, self.month, self.day)
+    }
+
+    /// The date with these parts, checked as text is: a four-digit year, a month 1–12, a day that exists
+    /// in its month, and no day without a month.
+    pub fn from_parts(year: u16, month: Option<u8>, day: Option<u8>) -> Result<PartialDate, DateError> {
+        let date = PartialDate { year, month, day };
+        let month_ok = month.is_none_or(|month| (1..=12).contains(&month));
+        let day_ok = match (month, day) {
+            (_, None) => true,
+            (Some(month), Some(day)) => month_ok && (1..=days_in_month(year, month)).contains(&day),
+            (None, Some(_)) => false,
+        };
+        if year <= 9999 && month_ok && day_ok { Ok(date) } else { Err(DateError(date.to_string())) }
+    }
 }
 
 /// Whether a relation valid from `from` to `to` (open ends open) holds at some time during `as_of`.
@@ -101,17 +119,7 @@ impl FromStr for PartialDate {
         }
         let month = month.map(|m| u8::try_from(m).map_err(|_| err())).transpose()?;
         let day = day.map(|d| u8::try_from(d).map_err(|_| err())).transpose()?;
-        if let Some(month) = month
-            && !(1..=12).contains(&month)
-        {
-            return Err(err());
-        }
-        if let (Some(month), Some(day)) = (month, day)
-            && !(1..=days_in_month(year, month)).contains(&day)
-        {
-            return Err(err());
-        }
-        Ok(PartialDate { year, month, day })
+        PartialDate::from_parts(year, month, day).map_err(|_| err())
     }
 }
 

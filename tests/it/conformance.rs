@@ -349,4 +349,22 @@ async fn background_topology_is_built_dropped_on_commit_and_rebuilt() {
     wait_fresh(&store).await;
     assert_eq!(store.expand(&[id("agency:undp")], &EdgeFilter::default()).await.expect("expand"), after_delete);
     assert_eq!(store.degrees(&[id("network:wacap")]).await.expect("degrees"), [0]);
+
+    // The rebuilt topology was saved; a restart loads it before answering anything.
+    assert!(dir.path().join("topology.bin").is_file(), "snapshot written");
+    drop(store);
+    let mut reopened = None;
+    for _ in 0..200 {
+        match EmbeddedStore::open_with(dir.path(), IndexMode::Background) {
+            Ok(store) => {
+                reopened = Some(store);
+                break;
+            }
+            // The builder thread may still hold the database for a moment.
+            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(10)).await,
+        }
+    }
+    let reopened = reopened.expect("reopen");
+    assert!(reopened.topology_is_fresh().expect("fresh?"), "loaded from the snapshot at open");
+    assert_eq!(reopened.expand(&[id("agency:undp")], &EdgeFilter::default()).await.expect("expand"), after_delete);
 }

@@ -6,6 +6,7 @@
 //! right, and asks for a rebuild. So a reader never mixes two states, and a commit by another process
 //! (`partnergraph import` beside `serve`) is noticed on the next read.
 
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
@@ -13,11 +14,15 @@ use std::time::Instant;
 use redb::{Database, ReadTransaction, ReadableDatabase, ReadableTable, WriteTransaction};
 
 use crate::store::StoreError;
+use crate::store::embedded::snapshot;
 use crate::store::embedded::topology::Topology;
 use crate::store::embedded::{META, backend_error};
 
 /// The `meta` key holding the number of committed writes.
 const GENERATION: &str = "generation";
+/// The `meta` key holding a random id of this store, made when the store is created (it tells the
+/// snapshot of this store from one left by a store that was deleted and created again).
+const STORE_ID: &str = "store_id";
 
 /// Whether and how the embedded store keeps its topology in memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -39,6 +44,21 @@ pub(crate) fn generation(txn: &ReadTransaction) -> Result<u64, StoreError> {
     Ok(value.and_then(|value| value.value().parse().ok()).unwrap_or(0))
 }
 
+/// This store's random id, made on first call (inside the store's first write transaction).
+pub(crate) fn store_id(txn: &WriteTransaction) -> Result<u64, StoreError> {
+    use std::hash::{BuildHasher, Hasher};
+    let mut meta = txn.open_table(META).map_err(backend_error)?;
+    if let Some(id) = meta.get(STORE_ID).map_err(backend_error)?.and_then(|value| value.value().parse().ok()) {
+        return Ok(id);
+    }
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_nanos()));
+    hasher.write_u32(std::process::id());
+    let id = hasher.finish();
+    meta.insert(STORE_ID, id.to_string().as_str()).map_err(backend_error)?;
+    Ok(id)
+}
+
 /// Bumps the generation inside a write transaction (called once per commit).
 pub(crate) fn bump_generation(txn: &WriteTransaction) -> Result<(), StoreError> {
     let mut meta = txn.open_table(META).map_err(backend_error)?;
@@ -50,6 +70,8 @@ pub(crate) fn bump_generation(txn: &WriteTransaction) -> Result<(), StoreError> 
 /// The current topology, if any, and the machinery that rebuilds it.
 pub(crate) struct TopologyIndex {
     mode: IndexMode,
+    /// Where the snapshot is kept (background mode only), and the store it belongs to.
+    snapshot: Option<(PathBuf, u64)>,
     current: RwLock<Option<Arc<Topology>>>,
     building: AtomicBool,
     /// 1 + the generation whose build failed (0: none), so a failing build is not retried per read.
@@ -59,14 +81,27 @@ pub(crate) struct TopologyIndex {
 }
 
 impl TopologyIndex {
-    pub(crate) fn new(mode: IndexMode) -> TopologyIndex {
-        TopologyIndex {
+    /// An index kept as `mode` says; in background mode, `snapshot` names the data directory and the
+    /// store id, and a snapshot of the committed state is loaded at once if there is one.
+    pub(crate) fn new(mode: IndexMode, snapshot: Option<(PathBuf, u64)>, db: &Database) -> Result<TopologyIndex, StoreError> {
+        let snapshot = snapshot.filter(|_| mode == IndexMode::Background);
+        let index = TopologyIndex {
             mode,
+            snapshot,
             current: RwLock::new(None),
             building: AtomicBool::new(false),
             failed: AtomicU64::new(0),
             build_lock: Mutex::new(()),
+        };
+        if let Some((dir, store_id)) = &index.snapshot {
+            let started = Instant::now();
+            let generation = generation(&db.begin_read().map_err(backend_error)?)?;
+            if let Some(topology) = snapshot::load(dir, *store_id, generation) {
+                tracing::info!(generation, seconds = started.elapsed().as_secs_f64(), "in-memory topology loaded from its snapshot");
+                index.install(topology);
+            }
         }
+        Ok(index)
     }
 
     fn current(&self) -> Option<Arc<Topology>> {
@@ -130,9 +165,18 @@ impl TopologyIndex {
         Ok(self.current().is_some_and(|topology| topology.generation == generation))
     }
 
-    /// Starts a background build of the latest committed state unless one is running.
+    /// Starts a background build of the latest committed state unless one is running or the current
+    /// topology is already of that state.
     pub(crate) fn start_build(self: &Arc<Self>, db: &Arc<Database>) {
-        if self.mode != IndexMode::Background || self.building.swap(true, Ordering::AcqRel) {
+        if self.mode != IndexMode::Background {
+            return;
+        }
+        if let Ok(txn) = db.begin_read()
+            && self.is_fresh(&txn).unwrap_or(false)
+        {
+            return;
+        }
+        if self.building.swap(true, Ordering::AcqRel) {
             return;
         }
         let (index, db) = (self.clone(), db.clone());
@@ -151,6 +195,13 @@ impl TopologyIndex {
                         mib = topology.heap_bytes() / (1 << 20),
                         "in-memory topology ready"
                     );
+                    if let Some((dir, store_id)) = &index.snapshot {
+                        let started = Instant::now();
+                        match snapshot::save(dir, *store_id, &topology) {
+                            Ok(()) => tracing::info!(seconds = started.elapsed().as_secs_f64(), "topology snapshot written"),
+                            Err(err) => tracing::warn!(error = %err, "topology snapshot not written; the next start rebuilds it"),
+                        }
+                    }
                     index.install(topology);
                 }
                 Err(err) => {

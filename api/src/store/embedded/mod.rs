@@ -17,6 +17,7 @@
 
 mod expand;
 mod index;
+mod snapshot;
 mod topology;
 mod write;
 
@@ -104,38 +105,11 @@ impl EmbeddedStore {
             }
             other => backend_error(other),
         })?;
-        let store = EmbeddedStore { db: Arc::new(db), path, index: Arc::new(TopologyIndex::new(mode)) };
-        store.initialise()?;
+        let store_id = initialise(&db, &path)?;
+        let index = TopologyIndex::new(mode, Some((dir.to_path_buf(), store_id)), &db)?;
+        let store = EmbeddedStore { db: Arc::new(db), path, index: Arc::new(index) };
         store.index.start_build(&store.db);
         Ok(store)
-    }
-
-    /// Creates the tables on first open and checks the format version.
-    fn initialise(&self) -> Result<(), StoreError> {
-        let txn = self.db.begin_write().map_err(backend_error)?;
-        {
-            let mut meta = txn.open_table(META).map_err(backend_error)?;
-            let found = meta.get("format").map_err(backend_error)?.map(|value| value.value().to_owned());
-            match found {
-                Some(found) if found != FORMAT => {
-                    return Err(StoreError::IncompatibleFormat {
-                        path: self.path.display().to_string(),
-                        found,
-                        expected: FORMAT.to_owned(),
-                    });
-                }
-                Some(_) => {}
-                None => {
-                    meta.insert("format", FORMAT).map_err(backend_error)?;
-                }
-            }
-            txn.open_table(NODES).map_err(backend_error)?;
-            txn.open_table(EDGES).map_err(backend_error)?;
-            txn.open_table(ADJACENCY).map_err(backend_error)?;
-            txn.open_table(DEGREE).map_err(backend_error)?;
-            txn.open_multimap_table(TERMS).map_err(backend_error)?;
-        }
-        txn.commit().map_err(backend_error)
     }
 
     /// The database file.
@@ -180,6 +154,32 @@ impl EmbeddedStore {
         .await
         .map_err(|err| StoreError::Backend { backend: BACKEND, reason: format!("read task failed: {err}") })?
     }
+}
+
+/// Creates the tables on first open, checks the format version, and returns the store's id.
+fn initialise(db: &Database, path: &Path) -> Result<u64, StoreError> {
+    let txn = db.begin_write().map_err(backend_error)?;
+    {
+        let mut meta = txn.open_table(META).map_err(backend_error)?;
+        let found = meta.get("format").map_err(backend_error)?.map(|value| value.value().to_owned());
+        match found {
+            Some(found) if found != FORMAT => {
+                return Err(StoreError::IncompatibleFormat { path: path.display().to_string(), found, expected: FORMAT.to_owned() });
+            }
+            Some(_) => {}
+            None => {
+                meta.insert("format", FORMAT).map_err(backend_error)?;
+            }
+        }
+        txn.open_table(NODES).map_err(backend_error)?;
+        txn.open_table(EDGES).map_err(backend_error)?;
+        txn.open_table(ADJACENCY).map_err(backend_error)?;
+        txn.open_table(DEGREE).map_err(backend_error)?;
+        txn.open_multimap_table(TERMS).map_err(backend_error)?;
+    }
+    let store_id = index::store_id(&txn)?;
+    txn.commit().map_err(backend_error)?;
+    Ok(store_id)
 }
 
 fn get_records<T: DeserializeOwned>(

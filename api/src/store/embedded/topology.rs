@@ -19,13 +19,13 @@ use crate::store::{EdgeFilter, StoreError};
 
 /// Sorted strings stored end to end; a string's position is its rank.
 #[derive(Default)]
-struct SortedStrings {
-    bytes: String,
-    ends: Vec<u32>,
+pub(super) struct SortedStrings {
+    pub(super) bytes: String,
+    pub(super) ends: Vec<u32>,
 }
 
 impl SortedStrings {
-    fn push(&mut self, text: &str) -> Result<(), StoreError> {
+    pub(super) fn push(&mut self, text: &str) -> Result<(), StoreError> {
         self.bytes.push_str(text);
         let end = u32::try_from(self.bytes.len()).map_err(|_| too_large("id text over 4 GiB"))?;
         self.ends.push(end);
@@ -59,14 +59,14 @@ impl SortedStrings {
 
 /// What a walk reads of an edge.
 #[derive(Clone, Copy)]
-struct Slot {
-    source: u32,
-    target: u32,
-    edge_type: EdgeType,
-    role: Option<Role>,
-    iati_role: Option<IatiRole>,
-    from: Option<PartialDate>,
-    to: Option<PartialDate>,
+pub(super) struct Slot {
+    pub(super) source: u32,
+    pub(super) target: u32,
+    pub(super) edge_type: EdgeType,
+    pub(super) role: Option<Role>,
+    pub(super) iati_role: Option<IatiRole>,
+    pub(super) from: Option<PartialDate>,
+    pub(super) to: Option<PartialDate>,
 }
 
 /// The fields of a stored edge record the topology keeps (the sources are skipped unread).
@@ -95,19 +95,19 @@ struct StoredLink<'a> {
 pub(crate) struct Topology {
     /// The store generation this was built from.
     pub(crate) generation: u64,
-    nodes: SortedStrings,
-    edge_ids: SortedStrings,
-    slots: Vec<Slot>,
+    pub(super) nodes: SortedStrings,
+    pub(super) edge_ids: SortedStrings,
+    pub(super) slots: Vec<Slot>,
     /// `(edge rank, amount)` for the edges that have one, by rank.
-    amounts: Vec<(u32, f64)>,
+    pub(super) amounts: Vec<(u32, f64)>,
     /// `incident[offsets[n]..offsets[n + 1]]`: the ranks of the edges touching node `n`, ascending.
-    offsets: Vec<u32>,
-    incident: Vec<u32>,
+    pub(super) offsets: Vec<u32>,
+    pub(super) incident: Vec<u32>,
     /// Edges touching each node, a loop counted twice (as the `degree` table does).
-    degrees: Vec<u32>,
+    pub(super) degrees: Vec<u32>,
 }
 
-fn too_large(what: &str) -> StoreError {
+pub(super) fn too_large(what: &str) -> StoreError {
     StoreError::Backend { backend: "embedded", reason: format!("graph too large for the in-memory index: {what}") }
 }
 

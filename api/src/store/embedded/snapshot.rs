@@ -1,0 +1,360 @@
+//! The topology's snapshot file (`topology.bin` beside the database), so a restart loads the in-memory
+//! topology in a fraction of a second instead of rebuilding it from the tables.
+//!
+//! The file is a cache, never the truth: its header names the store (a random id kept in `meta`) and the
+//! generation it was built from, and it is used only when both match the database's, its checksum holds
+//! and every index in it is in range. Anything else is ignored and the topology is rebuilt. It is written
+//! to a temporary file, synced, then renamed over the old one.
+
+use std::fs::File;
+use std::io::{BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use partnergraph_schema::{EdgeType, IatiRole, PartialDate, Role};
+
+use crate::store::embedded::topology::{Slot, SortedStrings, Topology};
+
+const MAGIC: &[u8; 8] = b"PGTOPO01";
+/// The snapshot's file name in the data directory.
+pub(crate) const FILE_NAME: &str = "topology.bin";
+
+/// A fast 64-bit checksum over little-endian words (corruption detection, not security); the same
+/// bytes give the same sum however they are split across `update` calls.
+#[derive(Default)]
+struct Checksum {
+    state: u64,
+    pending: [u8; 8],
+    filled: usize,
+}
+
+impl Checksum {
+    fn update(&mut self, mut bytes: &[u8]) {
+        if self.filled > 0 {
+            let take = (8 - self.filled).min(bytes.len());
+            self.pending[self.filled..self.filled + take].copy_from_slice(&bytes[..take]);
+            self.filled += take;
+            bytes = &bytes[take..];
+            if self.filled < 8 {
+                return;
+            }
+            self.mix(u64::from_le_bytes(self.pending));
+            self.filled = 0;
+        }
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.mix(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        self.pending[..rest.len()].copy_from_slice(rest);
+        self.filled = rest.len();
+    }
+
+    fn mix(&mut self, word: u64) {
+        self.state = (self.state ^ word).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
+    }
+
+    fn finish(mut self) -> u64 {
+        let mut last = [0u8; 8];
+        last[..self.filled].copy_from_slice(&self.pending[..self.filled]);
+        self.mix(u64::from_le_bytes(last) ^ ((self.filled as u64) << 56));
+        self.state
+    }
+}
+
+/// Writes the sections and keeps the checksum of everything written.
+struct Writer<W: Write> {
+    out: W,
+    checksum: Checksum,
+}
+
+impl<W: Write> Writer<W> {
+    fn bytes(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.checksum.update(bytes);
+        self.out.write_all(bytes)
+    }
+
+    fn u64(&mut self, value: u64) -> std::io::Result<()> {
+        self.bytes(&value.to_le_bytes())
+    }
+
+    fn u32s(&mut self, values: &[u32]) -> std::io::Result<()> {
+        self.u64(values.len() as u64)?;
+        let mut buffer = Vec::with_capacity(values.len() * 4);
+        values.iter().for_each(|value| buffer.extend_from_slice(&value.to_le_bytes()));
+        self.bytes(&buffer)
+    }
+
+    fn strings(&mut self, strings: &SortedStrings) -> std::io::Result<()> {
+        self.u64(strings.bytes.len() as u64)?;
+        self.bytes(strings.bytes.as_bytes())?;
+        self.u32s(&strings.ends)
+    }
+}
+
+fn date_bytes(date: Option<PartialDate>) -> [u8; 4] {
+    match date {
+        None => [0; 4],
+        Some(date) => {
+            let (year, month, day) = date.parts();
+            let [low, high] = year.to_le_bytes();
+            [low, high, month.unwrap_or(0), day.unwrap_or(0)]
+        }
+    }
+}
+
+fn code<T: PartialEq + Copy>(all: &[T], value: Option<T>) -> u8 {
+    value.and_then(|value| all.iter().position(|candidate| *candidate == value)).map_or(0, |at| at as u8 + 1)
+}
+
+/// Writes `topology` for the store `store_id` into `dir`, replacing any older snapshot.
+pub(crate) fn save(dir: &Path, store_id: u64, topology: &Topology) -> std::io::Result<()> {
+    let temporary = dir.join(format!("{FILE_NAME}.tmp"));
+    let mut writer = Writer { out: BufWriter::new(File::create(&temporary)?), checksum: Checksum::default() };
+    writer.bytes(MAGIC)?;
+    writer.u64(store_id)?;
+    writer.u64(topology.generation)?;
+    writer.strings(&topology.nodes)?;
+    writer.strings(&topology.edge_ids)?;
+    writer.u64(topology.slots.len() as u64)?;
+    let mut buffer = Vec::with_capacity(topology.slots.len() * 19);
+    for slot in &topology.slots {
+        buffer.extend_from_slice(&slot.source.to_le_bytes());
+        buffer.extend_from_slice(&slot.target.to_le_bytes());
+        buffer.push(code(EdgeType::ALL, Some(slot.edge_type)));
+        buffer.push(code(Role::ALL, slot.role));
+        buffer.push(code(IatiRole::ALL, slot.iati_role));
+        buffer.extend_from_slice(&date_bytes(slot.from));
+        buffer.extend_from_slice(&date_bytes(slot.to));
+    }
+    writer.bytes(&buffer)?;
+    writer.u64(topology.amounts.len() as u64)?;
+    for (rank, amount) in &topology.amounts {
+        writer.bytes(&rank.to_le_bytes())?;
+        writer.bytes(&amount.to_le_bytes())?;
+    }
+    writer.u32s(&topology.offsets)?;
+    writer.u32s(&topology.incident)?;
+    writer.u32s(&topology.degrees)?;
+    let checksum = writer.checksum.finish();
+    writer.out.write_all(&checksum.to_le_bytes())?;
+    let file = writer.out.into_inner().map_err(|err| err.into_error())?;
+    file.sync_all()?;
+    std::fs::rename(&temporary, dir.join(FILE_NAME))?;
+    Ok(())
+}
+
+/// Reads sections back, refusing anything out of bounds.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, len: usize) -> Option<&'a [u8]> {
+        let end = self.at.checked_add(len).filter(|end| *end <= self.bytes.len())?;
+        let slice = &self.bytes[self.at..end];
+        self.at = end;
+        Some(slice)
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        self.take(8)?.try_into().ok().map(u64::from_le_bytes)
+    }
+
+    fn len(&mut self) -> Option<usize> {
+        usize::try_from(self.u64()?).ok()
+    }
+
+    fn u32s(&mut self) -> Option<Vec<u32>> {
+        let len = self.len()?;
+        let bytes = self.take(len.checked_mul(4)?)?;
+        Some(bytes.chunks_exact(4).map(|chunk| u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]])).collect())
+    }
+
+    fn strings(&mut self) -> Option<SortedStrings> {
+        let len = self.len()?;
+        let text = std::str::from_utf8(self.take(len)?).ok().filter(|text| text.is_ascii())?.to_owned();
+        let ends = self.u32s()?;
+        let in_bounds = ends.windows(2).all(|pair| pair[0] <= pair[1]) && ends.last().is_none_or(|last| *last as usize == text.len());
+        in_bounds.then_some(SortedStrings { bytes: text, ends })
+    }
+}
+
+fn decode_date(bytes: &[u8]) -> Option<Option<PartialDate>> {
+    let year = u16::from_le_bytes([bytes[0], bytes[1]]);
+    let part = |byte: u8| (byte != 0).then_some(byte);
+    if bytes == [0; 4] {
+        return Some(None);
+    }
+    PartialDate::from_parts(year, part(bytes[2]), part(bytes[3])).ok().map(Some)
+}
+
+fn decode_code<T: Copy>(all: &[T], code: u8) -> Option<Option<T>> {
+    if code == 0 { Some(None) } else { all.get(usize::from(code) - 1).copied().map(Some) }
+}
+
+fn decode(bytes: &[u8], store_id: u64, generation: u64) -> Option<Topology> {
+    let (body, trailer) = bytes.split_at_checked(bytes.len().checked_sub(8)?)?;
+    let mut checksum = Checksum::default();
+    checksum.update(body);
+    if trailer != checksum.finish().to_le_bytes() {
+        return None;
+    }
+    let mut reader = Reader { bytes: body, at: 0 };
+    if reader.take(8)? != MAGIC || reader.u64()? != store_id || reader.u64()? != generation {
+        return None;
+    }
+    let nodes = reader.strings()?;
+    let edge_ids = reader.strings()?;
+    let slot_count = reader.len()?;
+    let node_count = nodes.ends.len();
+    let mut slots = Vec::with_capacity(slot_count);
+    for record in reader.take(slot_count.checked_mul(19)?)?.chunks_exact(19) {
+        let source = u32::from_le_bytes([record[0], record[1], record[2], record[3]]);
+        let target = u32::from_le_bytes([record[4], record[5], record[6], record[7]]);
+        if source as usize >= node_count || target as usize >= node_count {
+            return None;
+        }
+        slots.push(Slot {
+            source,
+            target,
+            edge_type: decode_code(EdgeType::ALL, record[8])??,
+            role: decode_code(Role::ALL, record[9])?,
+            iati_role: decode_code(IatiRole::ALL, record[10])?,
+            from: decode_date(&record[11..15])?,
+            to: decode_date(&record[15..19])?,
+        });
+    }
+    let amount_count = reader.len()?;
+    let mut amounts = Vec::with_capacity(amount_count);
+    for record in reader.take(amount_count.checked_mul(12)?)?.chunks_exact(12) {
+        let rank = u32::from_le_bytes([record[0], record[1], record[2], record[3]]);
+        let amount = f64::from_le_bytes(record[4..12].try_into().ok()?);
+        if rank as usize >= slot_count {
+            return None;
+        }
+        amounts.push((rank, amount));
+    }
+    let offsets = reader.u32s()?;
+    let incident = reader.u32s()?;
+    let degrees = reader.u32s()?;
+    let consistent = edge_ids.ends.len() == slot_count
+        && offsets.len() == node_count + 1
+        && offsets.first() == Some(&0)
+        && offsets.windows(2).all(|pair| pair[0] <= pair[1])
+        && offsets.last().is_some_and(|last| *last as usize == incident.len())
+        && incident.iter().all(|edge| (*edge as usize) < slot_count)
+        && degrees.len() == node_count
+        && reader.at == body.len();
+    consistent.then_some(Topology { generation, nodes, edge_ids, slots, amounts, offsets, incident, degrees })
+}
+
+/// The snapshot in `dir` if it was written for this store at this generation and reads back intact.
+pub(crate) fn load(dir: &Path, store_id: u64, generation: u64) -> Option<Topology> {
+    let mut bytes = Vec::new();
+    File::open(path(dir)).ok()?.read_to_end(&mut bytes).ok()?;
+    decode(&bytes, store_id, generation)
+}
+
+/// Where the snapshot of the store in `dir` lives.
+pub(crate) fn path(dir: &Path) -> PathBuf {
+    dir.join(FILE_NAME)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(items: &[&str]) -> SortedStrings {
+        let mut strings = SortedStrings::default();
+        items.iter().for_each(|item| strings.push(item).expect("push"));
+        strings
+    }
+
+    /// Two nodes, one dated edge with every field set, and a loop.
+    fn topology() -> Topology {
+        let dated = Slot {
+            source: 0,
+            target: 1,
+            edge_type: EdgeType::ParticipatesIn,
+            role: Some(Role::Pivotal),
+            iati_role: Some(IatiRole::Implementing),
+            from: Some("2012-02-29".parse().expect("date")),
+            to: Some("2020".parse().expect("date")),
+        };
+        let looped = Slot { source: 1, target: 1, edge_type: EdgeType::PartOf, role: None, iati_role: None, from: None, to: None };
+        Topology {
+            generation: 7,
+            nodes: strings(&["agency:a", "agreement:b"]),
+            edge_ids: strings(&["e1", "e2"]),
+            slots: vec![dated, looped],
+            amounts: vec![(0, 1.5e6)],
+            offsets: vec![0, 1, 3],
+            incident: vec![0, 0, 1],
+            degrees: vec![1, 3],
+        }
+    }
+
+    fn encoded(topology: &Topology) -> Vec<u8> {
+        let dir = tempfile::tempdir().expect("dir");
+        save(dir.path(), 42, topology).expect("save");
+        std::fs::read(path(dir.path())).expect("read")
+    }
+
+    #[test]
+    fn a_snapshot_reads_back_exactly_for_its_store_and_generation_only() {
+        let bytes = encoded(&topology());
+        let back = decode(&bytes, 42, 7).expect("decodes");
+        assert_eq!(encoded(&back), bytes);
+        assert_eq!(back.slots[0].from, topology().slots[0].from);
+        assert_eq!(back.slots[0].role, Some(Role::Pivotal));
+        assert_eq!(back.amounts, [(0, 1.5e6)]);
+        assert!(decode(&bytes, 42, 8).is_none(), "another generation");
+        assert!(decode(&bytes, 41, 7).is_none(), "another store");
+    }
+
+    #[test]
+    fn the_checksum_does_not_depend_on_how_the_bytes_are_split() {
+        let bytes: Vec<u8> = (0..100u8).collect();
+        let sum = |splits: &[usize]| {
+            let mut checksum = Checksum::default();
+            let mut at = 0;
+            for split in splits.iter().copied().chain([bytes.len()]) {
+                checksum.update(&bytes[at..split]);
+                at = split;
+            }
+            checksum.finish()
+        };
+        assert_eq!(sum(&[]), sum(&[3, 4, 17, 64, 99]));
+        assert_ne!(sum(&[]), {
+            let mut checksum = Checksum::default();
+            checksum.update(&bytes[..99]);
+            checksum.finish()
+        });
+    }
+
+    #[test]
+    fn a_damaged_or_truncated_snapshot_is_ignored() {
+        let bytes = encoded(&topology());
+        for at in [0, 20, bytes.len() / 2, bytes.len() - 9, bytes.len() - 1] {
+            let mut damaged = bytes.clone();
+            damaged[at] ^= 0x40;
+            assert!(decode(&damaged, 42, 7).is_none(), "byte {at} flipped");
+        }
+        for len in [0, 7, 8, 30, bytes.len() - 1] {
+            assert!(decode(&bytes[..len], 42, 7).is_none(), "cut at {len}");
+        }
+    }
+
+    #[test]
+    fn out_of_range_indexes_are_refused_even_with_a_valid_checksum() {
+        let mut bad = topology();
+        bad.incident[2] = 9;
+        assert!(decode(&encoded(&bad), 42, 7).is_none());
+        let mut bad = topology();
+        bad.slots[1].target = 2;
+        assert!(decode(&encoded(&bad), 42, 7).is_none());
+    }
+}
