@@ -7,7 +7,7 @@
 //! memory: shortest first, ties broken by the node ids along the path, at most one path per sequence of
 //! nodes (parallel edges between the same two nodes do not make a new path).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 
 use partnergraph_schema::{EdgeId, EdgeLink, NodeId, NodeRecord, PartialDate};
 
@@ -43,45 +43,65 @@ pub struct Path {
     pub edges: Vec<EdgeLink>,
 }
 
-/// The loaded part of the graph, undirected.
+/// The loaded part of the graph, undirected: edges by id (loops left out).
 #[derive(Default)]
 struct LocalGraph {
-    edges: BTreeMap<EdgeId, EdgeLink>,
-    /// node → (neighbour, edge id), sorted.
-    adjacency: HashMap<NodeId, BTreeSet<(NodeId, EdgeId)>>,
+    edges: HashMap<EdgeId, EdgeLink>,
 }
 
 impl LocalGraph {
     fn add(&mut self, edge: EdgeLink) {
-        if self.edges.contains_key(&edge.id) || edge.source == edge.target {
-            return;
+        if edge.source != edge.target {
+            self.edges.entry(edge.id.clone()).or_insert(edge);
         }
-        self.adjacency.entry(edge.source.clone()).or_default().insert((edge.target.clone(), edge.id.clone()));
-        self.adjacency.entry(edge.target.clone()).or_default().insert((edge.source.clone(), edge.id.clone()));
-        self.edges.insert(edge.id.clone(), edge);
+    }
+}
+
+/// The local graph with every id replaced by its rank in id order, so comparing ranks compares ids and
+/// the search allocates nothing per step.
+struct Interned<'a> {
+    nodes: Vec<&'a NodeId>,
+    edges: Vec<&'a EdgeId>,
+    /// Per node: `(neighbour, edge)`, one entry per neighbour (the smallest edge id), by neighbour id.
+    adjacency: Vec<Vec<(u32, u32)>>,
+}
+
+impl<'a> Interned<'a> {
+    fn new(local: &'a LocalGraph) -> Interned<'a> {
+        let mut nodes: Vec<&NodeId> = local.edges.values().flat_map(|edge| [&edge.source, &edge.target]).collect();
+        nodes.sort_unstable();
+        nodes.dedup();
+        let rank: HashMap<&NodeId, u32> = nodes.iter().enumerate().map(|(rank, id)| (*id, rank as u32)).collect();
+        let mut edges: Vec<&EdgeLink> = local.edges.values().collect();
+        edges.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+        let mut adjacency = vec![Vec::new(); nodes.len()];
+        for (edge_rank, edge) in edges.iter().enumerate() {
+            let (source, target) = (rank[&edge.source], rank[&edge.target]);
+            adjacency[source as usize].push((target, edge_rank as u32));
+            adjacency[target as usize].push((source, edge_rank as u32));
+        }
+        for list in &mut adjacency {
+            list.sort_unstable();
+            list.dedup_by_key(|(neighbour, _)| *neighbour);
+        }
+        Interned { nodes, edges: edges.iter().map(|edge| &edge.id).collect(), adjacency }
     }
 
-    /// Neighbours of `node`, one entry per neighbour (the smallest edge id), sorted by neighbour id.
-    fn neighbours(&self, node: &NodeId) -> Vec<(&NodeId, &EdgeId)> {
-        let mut seen: Vec<(&NodeId, &EdgeId)> = Vec::new();
-        for (neighbour, edge) in self.adjacency.get(node).into_iter().flatten() {
-            if seen.last().is_none_or(|(last, _)| *last != neighbour) {
-                seen.push((neighbour, edge));
-            }
-        }
-        seen
+    fn rank(&self, id: &NodeId) -> Option<u32> {
+        self.nodes.binary_search(&id).ok().map(|rank| rank as u32)
     }
 
-    /// Hop distance from `start` to every node reachable in the local graph.
-    fn distances(&self, start: &NodeId) -> HashMap<NodeId, usize> {
-        let mut distance = HashMap::from([(start.clone(), 0)]);
-        let mut queue = VecDeque::from([start.clone()]);
+    /// Hop distance from `start` to every node (`u32::MAX` where unreachable).
+    fn distances(&self, start: u32) -> Vec<u32> {
+        let mut distance = vec![u32::MAX; self.nodes.len()];
+        distance[start as usize] = 0;
+        let mut queue = VecDeque::from([start]);
         while let Some(node) = queue.pop_front() {
-            let next = distance[&node] + 1;
-            for (neighbour, _) in self.neighbours(&node) {
-                if !distance.contains_key(neighbour) {
-                    distance.insert(neighbour.clone(), next);
-                    queue.push_back(neighbour.clone());
+            let next = distance[node as usize] + 1;
+            for (neighbour, _) in &self.adjacency[node as usize] {
+                if distance[*neighbour as usize] == u32::MAX {
+                    distance[*neighbour as usize] = next;
+                    queue.push_back(*neighbour);
                 }
             }
         }
@@ -114,7 +134,7 @@ impl Graph {
             .into_iter()
             .filter_map(|(nodes, edges)| {
                 let nodes: Option<Vec<NodeRecord>> = nodes.iter().map(|id| records.get(id).cloned()).collect();
-                let edges = edges.iter().map(|id| local.edges[id].clone()).collect();
+                let edges = edges.iter().filter_map(|id| local.edges.get(id).cloned()).collect();
                 nodes.map(|nodes| Path { nodes, edges })
             })
             .collect();
@@ -123,7 +143,7 @@ impl Graph {
 
     /// Loads every edge within `radius` hops of `start` into `local`, one expansion per level.
     async fn load_ball(&self, local: &mut LocalGraph, start: &NodeId, radius: usize, filter: &EdgeFilter) -> Result<(), GraphError> {
-        let mut seen: BTreeSet<NodeId> = BTreeSet::from([start.clone()]);
+        let mut seen: HashSet<NodeId> = HashSet::from([start.clone()]);
         let mut frontier = vec![start.clone()];
         for _ in 0..radius {
             if frontier.is_empty() || seen.len() >= BALL_BUDGET {
@@ -148,55 +168,73 @@ type Sequence = (Vec<NodeId>, Vec<EdgeId>);
 
 /// Simple paths from `from` to `to`, by length then by node ids, at most `first`.
 fn enumerate(local: &LocalGraph, from: &NodeId, to: &NodeId, max_hops: usize, first: usize) -> Vec<Sequence> {
-    let distance_to_target = local.distances(to);
-    let Some(shortest) = distance_to_target.get(from).copied() else {
+    let interned = Interned::new(local);
+    let (Some(start), Some(end)) = (interned.rank(from), interned.rank(to)) else {
         return Vec::new();
     };
+    let distance_to_target = interned.distances(end);
+    let shortest = distance_to_target[start as usize];
+    if shortest == u32::MAX {
+        return Vec::new();
+    }
     let mut found = Vec::new();
     let mut steps = 0;
-    for length in shortest..=max_hops {
-        let mut walk = Walk { local, to, length, distance_to_target: &distance_to_target, first, found: &mut found, steps: &mut steps };
-        let mut nodes = vec![from.clone()];
-        let mut edges = Vec::new();
-        walk.extend(&mut nodes, &mut edges);
+    for length in shortest as usize..=max_hops {
+        let mut walk = Walk {
+            graph: &interned,
+            to: end,
+            length,
+            distance_to_target: &distance_to_target,
+            first,
+            found: &mut found,
+            steps: &mut steps,
+        };
+        walk.extend(&mut vec![start], &mut Vec::new());
         if found.len() >= first || steps >= STEP_BUDGET {
             break;
         }
     }
     found
+        .into_iter()
+        .map(|(nodes, edges)| {
+            let nodes = nodes.iter().map(|rank| interned.nodes[*rank as usize].clone()).collect();
+            let edges = edges.iter().map(|rank| interned.edges[*rank as usize].clone()).collect();
+            (nodes, edges)
+        })
+        .collect()
 }
 
 /// Depth-first search for paths of exactly `length` edges, pruned by the distance to the target.
 struct Walk<'a> {
-    local: &'a LocalGraph,
-    to: &'a NodeId,
+    graph: &'a Interned<'a>,
+    to: u32,
     length: usize,
-    distance_to_target: &'a HashMap<NodeId, usize>,
+    distance_to_target: &'a [u32],
     first: usize,
-    found: &'a mut Vec<Sequence>,
+    found: &'a mut Vec<(Vec<u32>, Vec<u32>)>,
     steps: &'a mut usize,
 }
 
 impl Walk<'_> {
-    fn extend(&mut self, nodes: &mut Vec<NodeId>, edges: &mut Vec<EdgeId>) {
+    fn extend(&mut self, nodes: &mut Vec<u32>, edges: &mut Vec<u32>) {
         *self.steps += 1;
         if self.found.len() >= self.first || *self.steps >= STEP_BUDGET {
             return;
         }
-        let Some(current) = nodes.last().cloned() else { return };
-        if &current == self.to {
+        let Some(current) = nodes.last().copied() else { return };
+        if current == self.to {
             if edges.len() == self.length {
                 self.found.push((nodes.clone(), edges.clone()));
             }
             return;
         }
-        for (neighbour, edge) in self.local.neighbours(&current) {
-            let Some(remaining) = self.distance_to_target.get(neighbour) else { continue };
-            if edges.len() + 1 + remaining > self.length || nodes.contains(neighbour) {
+        for (neighbour, edge) in &self.graph.adjacency[current as usize] {
+            let remaining = self.distance_to_target[*neighbour as usize];
+            if remaining == u32::MAX || edges.len() + 1 + remaining as usize > self.length || nodes.contains(neighbour) {
                 continue;
             }
-            nodes.push(neighbour.clone());
-            edges.push(edge.clone());
+            nodes.push(*neighbour);
+            edges.push(*edge);
             self.extend(nodes, edges);
             nodes.pop();
             edges.pop();
