@@ -14,7 +14,7 @@ use partnergraph_schema::{EdgeType, IatiRole, PartialDate, Role};
 
 use crate::store::embedded::topology::{Slot, SortedStrings, Topology};
 
-const MAGIC: &[u8; 8] = b"PGTOPO01";
+const MAGIC: &[u8; 8] = b"PGTOPO02";
 /// The snapshot's file name in the data directory.
 pub(crate) const FILE_NAME: &str = "topology.bin";
 

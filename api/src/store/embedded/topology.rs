@@ -1,6 +1,6 @@
 //! The in-memory topology of the embedded store: every node and edge id interned as its rank, the edges'
-//! walkable fields in a flat array, and a CSR adjacency (each node's incident edges, ascending by rank,
-//! which is edge-id order). Built from the redb tables in one scan; answers `expand_page` and `degrees`
+//! walkable fields in a flat array, and a CSR adjacency (each node's incident edges by type, then by
+//! rank, which is edge-id order). Built from the redb tables in one scan; answers `expand_page` and `degrees`
 //! without touching a B-tree or decoding a record, so a walk costs the edges it returns.
 //!
 //! It is a cache of one committed state: `generation` says which (see `index.rs`), and it is never
@@ -100,7 +100,8 @@ pub(crate) struct Topology {
     pub(super) slots: Vec<Slot>,
     /// `(edge rank, amount)` for the edges that have one, by rank.
     pub(super) amounts: Vec<(u32, f64)>,
-    /// `incident[offsets[n]..offsets[n + 1]]`: the ranks of the edges touching node `n`, ascending.
+    /// `incident[offsets[n]..offsets[n + 1]]`: the ranks of the edges touching node `n`, sorted by
+    /// (edge type in `EdgeType::ALL` order, rank).
     pub(super) offsets: Vec<u32>,
     pub(super) incident: Vec<u32>,
     /// Edges touching each node, a loop counted twice (as the `degree` table does).
@@ -109,6 +110,11 @@ pub(crate) struct Topology {
 
 pub(super) fn too_large(what: &str) -> StoreError {
     StoreError::Backend { backend: "embedded", reason: format!("graph too large for the in-memory index: {what}") }
+}
+
+/// The position of an edge type in `EdgeType::ALL`, the order of a node's incident list.
+fn type_order(edge_type: EdgeType) -> usize {
+    EdgeType::ALL.iter().position(|candidate| *candidate == edge_type).unwrap_or(usize::MAX)
 }
 
 fn corrupt(key: &str, reason: impl Into<String>) -> StoreError {
@@ -168,14 +174,18 @@ impl Topology {
         for node in 0..nodes.len() {
             offsets[node + 1] = offsets[node].checked_add(offsets[node + 1]).ok_or_else(|| too_large("over 4G adjacency entries"))?;
         }
+        // One pass per edge type, each in rank order: a node's list comes sorted by (type, rank), so a
+        // typed expansion of a hub reads only its edges of that type.
         let mut fill = offsets.clone();
         let mut incident = vec![0u32; offsets[nodes.len()] as usize];
-        for (rank, slot) in slots.iter().enumerate() {
-            let ends: &[u32] = if slot.source == slot.target { &[slot.source] } else { &[slot.source, slot.target] };
-            for node in ends {
-                let at = &mut fill[*node as usize];
-                incident[*at as usize] = rank as u32;
-                *at += 1;
+        for edge_type in EdgeType::ALL {
+            for (rank, slot) in slots.iter().enumerate().filter(|(_, slot)| slot.edge_type == *edge_type) {
+                let ends: &[u32] = if slot.source == slot.target { &[slot.source] } else { &[slot.source, slot.target] };
+                for node in ends {
+                    let at = &mut fill[*node as usize];
+                    incident[*at as usize] = rank as u32;
+                    *at += 1;
+                }
             }
         }
         Ok(Topology { generation, nodes, edge_ids, slots, amounts, offsets, incident, degrees })
@@ -223,14 +233,20 @@ impl Topology {
         let mut ranks: Vec<u32> = frontier.iter().filter_map(|id| self.node_rank(id)).collect();
         ranks.sort_unstable();
         ranks.dedup();
-        let lists: Vec<&[u32]> = ranks
-            .iter()
-            .map(|node| {
-                let list = self.incident_of(*node);
-                &list[list.partition_point(|edge| *edge < lower)..]
-            })
-            .filter(|list| !list.is_empty())
-            .collect();
+        let types: &[EdgeType] = if filter.types.is_empty() { EdgeType::ALL } else { &filter.types };
+        let mut lists: Vec<&[u32]> = Vec::new();
+        for node in &ranks {
+            let list = self.incident_of(*node);
+            for edge_type in types {
+                let order = type_order(*edge_type);
+                let typed = &list[list.partition_point(|edge| type_order(self.slots[*edge as usize].edge_type) < order)..];
+                let typed = &typed[..typed.partition_point(|edge| type_order(self.slots[*edge as usize].edge_type) == order)];
+                let page = &typed[typed.partition_point(|edge| *edge < lower)..];
+                if !page.is_empty() {
+                    lists.push(page);
+                }
+            }
+        }
         let mut heap: BinaryHeap<Reverse<(u32, usize, usize)>> =
             lists.iter().enumerate().map(|(list, edges)| Reverse((edges[0], list, 0))).collect();
         let mut last = None;
