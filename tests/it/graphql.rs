@@ -100,6 +100,34 @@ async fn neighborhood_respects_limit_kinds_and_reports_truncation() {
     assert!(kinds[1..].iter().all(|kind| *kind == "COUNTRY"));
 }
 
+/// Lists read degrees, locations and sources for all their items at once; each must equal what the same
+/// field gives for the item alone.
+#[tokio::test]
+async fn list_fields_read_ahead_equal_the_same_fields_read_one_by_one() {
+    let (_dir, store) = seeded_store().await;
+    let schema = schema(store);
+    let list = data(
+        &schema,
+        r#"{ neighborhood(id: "agency:unossc", depth: 1) { nodes { id degree location { lat lon } } edges { id sources { document paragraph } } } }"#,
+    )
+    .await;
+    let nodes = list["neighborhood"]["nodes"].as_array().expect("nodes");
+    assert!(nodes.iter().filter(|node| !node["location"].is_null()).count() >= 3, "some located nodes: {nodes:?}");
+    for node in nodes {
+        let alone =
+            data(&schema, &format!(r#"{{ node(id: "{}") {{ id degree location {{ lat lon }} }} }}"#, node["id"].as_str().expect("id")))
+                .await;
+        assert_eq!(&alone["node"], node);
+    }
+    let edges = list["neighborhood"]["edges"].as_array().expect("edges");
+    assert!(edges.len() >= 3 && edges.iter().all(|edge| !edge["sources"].as_array().expect("sources").is_empty()));
+    let center = data(&schema, r#"{ node(id: "agency:unossc") { edges(first: 500) { id sources { document paragraph } } } }"#).await;
+    for edge in edges {
+        let same = center["node"]["edges"].as_array().expect("edges").iter().find(|other| other["id"] == edge["id"]).expect("same edge");
+        assert_eq!(same, edge);
+    }
+}
+
 #[tokio::test]
 async fn paths_triangulars_and_partners() {
     let (_dir, store) = seeded_store().await;

@@ -59,31 +59,48 @@ pub enum Node {
 impl Node {
     /// The view of `record` for its kind.
     pub fn from_record(record: NodeRecord) -> Node {
-        Node::with_degree(record, None)
+        Node::with_known(record, Known::default())
     }
 
-    /// The view of `record`, with its degree when already known.
-    fn with_degree(record: NodeRecord, degree: Option<u64>) -> Node {
+    /// The view of `record`, with what a list already read for it.
+    fn with_known(record: NodeRecord, known: Known) -> Node {
         match record.kind {
-            DomainKind::Agency => Node::Agency(Agency(record, degree)),
-            DomainKind::Country => Node::Country(Country(record, degree)),
-            DomainKind::City => Node::City(City(record, degree)),
-            DomainKind::Network => Node::Network(Network(record, degree)),
-            DomainKind::Agreement => Node::Agreement(Agreement(record, degree)),
-            DomainKind::Event => Node::Event(Event(record, degree)),
+            DomainKind::Agency => Node::Agency(Agency(record, known)),
+            DomainKind::Country => Node::Country(Country(record, known)),
+            DomainKind::City => Node::City(City(record, known)),
+            DomainKind::Network => Node::Network(Network(record, known)),
+            DomainKind::Agreement => Node::Agreement(Agreement(record, known)),
+            DomainKind::Event => Node::Event(Event(record, known)),
         }
     }
 }
 
-/// Converts records to views for a list field. When the query asks for `degree`, the degrees of the
-/// whole list are read in one store call here, so the list costs one round trip and no batching delay.
+/// Fields of a node read ahead for a whole list (`None`: read when asked).
+#[derive(Default)]
+pub struct Known {
+    degree: Option<u64>,
+    location: Option<Option<partnergraph_schema::GeoPoint>>,
+}
+
+/// Converts records to views for a list field. When the query asks for `degree` or `location`, they are
+/// read for the whole list here — one store call for degrees, two expansions and one node read for
+/// locations — so a list of any length costs a few round trips and no batching delay.
 pub async fn nodes(ctx: &Context<'_>, records: Vec<NodeRecord>) -> Result<Vec<Node>> {
-    if records.len() < 2 || !ctx.look_ahead().field("degree").exists() {
-        return Ok(records.into_iter().map(Node::from_record).collect());
+    let mut known: Vec<Known> = records.iter().map(|_| Known::default()).collect();
+    if records.len() >= 2 {
+        let graph = ctx.data::<Graph>()?;
+        let look_ahead = ctx.look_ahead();
+        if look_ahead.field("degree").exists() {
+            let ids: Vec<NodeId> = records.iter().map(|record| record.id.clone()).collect();
+            let degrees = graph.degrees(&ids).await.gql()?;
+            known.iter_mut().zip(degrees).for_each(|(known, degree)| known.degree = Some(degree));
+        }
+        if look_ahead.field("location").exists() {
+            let positions = positions(graph, &records).await?;
+            known.iter_mut().zip(positions).for_each(|(known, position)| known.location = Some(position));
+        }
     }
-    let ids: Vec<NodeId> = records.iter().map(|record| record.id.clone()).collect();
-    let degrees = ctx.data::<Graph>()?.degrees(&ids).await.gql()?;
-    Ok(records.into_iter().zip(degrees).map(|(record, degree)| Node::with_degree(record, Some(degree))).collect())
+    Ok(records.into_iter().zip(known).map(|(record, known)| Node::with_known(record, known)).collect())
 }
 
 async fn fetch(ctx: &Context<'_>, id: Option<NodeId>) -> Result<Option<Node>> {
@@ -96,33 +113,49 @@ async fn located(ctx: &Context<'_>, id: &NodeId) -> Result<crate::graph::Located
     Ok(graph.locate(std::slice::from_ref(id)).await.gql()?.remove(id).unwrap_or_default())
 }
 
+/// Whether a node without coordinates of its own takes its city's or country's.
+fn placed_by_edges(node: &NodeRecord) -> bool {
+    node.location.is_none() && matches!(node.kind, DomainKind::Agency | DomainKind::Event | DomainKind::Network)
+}
+
 /// Own location, else the city's, else the country's.
 async fn position(ctx: &Context<'_>, node: &NodeRecord) -> Result<Option<GeoPoint>> {
-    if let Some(point) = node.location {
-        return Ok(Some(GeoPoint(point)));
-    }
-    if !matches!(node.kind, DomainKind::Agency | DomainKind::Event | DomainKind::Network) {
-        return Ok(None);
-    }
-    let place = located(ctx, &node.id).await?;
     let graph = ctx.data::<Graph>()?;
-    for id in [place.city, place.country].into_iter().flatten() {
-        if let Some(point) = graph.node(&id).await.gql()?.and_then(|node| node.location) {
-            return Ok(Some(GeoPoint(point)));
-        }
+    Ok(positions(graph, std::slice::from_ref(node)).await?.pop().flatten().map(GeoPoint))
+}
+
+/// [`position`] for each of `nodes`, in order, reading the places of the whole batch at once.
+async fn positions(graph: &Graph, nodes: &[NodeRecord]) -> Result<Vec<Option<partnergraph_schema::GeoPoint>>> {
+    let unplaced: Vec<NodeId> = nodes.iter().filter(|node| placed_by_edges(node)).map(|node| node.id.clone()).collect();
+    if unplaced.is_empty() {
+        return Ok(nodes.iter().map(|node| node.location).collect());
     }
-    Ok(None)
+    let places = graph.locate(&unplaced).await.gql()?;
+    let mut place_ids: Vec<NodeId> = places.values().flat_map(|place| [place.city.clone(), place.country.clone()]).flatten().collect();
+    place_ids.sort_unstable();
+    place_ids.dedup();
+    let place_nodes = graph.node_map(&place_ids).await.gql()?;
+    let point_of = |id: &Option<NodeId>| id.as_ref().and_then(|id| place_nodes.get(id)).and_then(|node| node.location);
+    Ok(nodes
+        .iter()
+        .map(|node| {
+            if !placed_by_edges(node) {
+                return node.location;
+            }
+            places.get(&node.id).and_then(|place| point_of(&place.city).or_else(|| point_of(&place.country)))
+        })
+        .collect())
 }
 
 macro_rules! node_object {
     ($(#[$meta:meta])* $name:ident { $($extra:tt)* }) => {
         $(#[$meta])*
-        pub struct $name(pub(crate) NodeRecord, Option<u64>);
+        pub struct $name(pub(crate) NodeRecord, Known);
 
         impl $name {
             /// The view of `record` (which must be of this kind).
             pub(crate) fn new(record: NodeRecord) -> $name {
-                $name(record, None)
+                $name(record, Known::default())
             }
         }
 
@@ -165,12 +198,15 @@ macro_rules! node_object {
 
             /// Coordinates (own, else its city's, else its country's).
             async fn location(&self, ctx: &Context<'_>) -> Result<Option<GeoPoint>> {
-                position(ctx, &self.0).await
+                match self.1.location {
+                    Some(known) => Ok(known.map(GeoPoint)),
+                    None => position(ctx, &self.0).await,
+                }
             }
 
             /// Number of edges touching the node.
             async fn degree(&self, ctx: &Context<'_>) -> Result<i32> {
-                let degree = match self.1 {
+                let degree = match self.1.degree {
                     Some(degree) => Some(degree),
                     None => ctx.data::<DataLoader<DegreeLoader>>()?.load_one(self.0.id.clone()).await.gql()?,
                 };
