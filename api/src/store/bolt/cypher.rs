@@ -76,18 +76,40 @@ pub const EXISTING_NODE_IDS: &str = "UNWIND $ids AS wanted MATCH (n:Node {id: wa
 /// Deletes the nodes `$ids` with their relationships.
 pub const DETACH_DELETE_NODES: &str = "UNWIND $ids AS wanted MATCH (n:Node {id: wanted}) DETACH DELETE n";
 
-/// Deletes the edges `$ids` of one type.
+/// Deletes the edges `$ids` of one type. `WHERE r.id IN $ids` is the shape ArcadeDB answers from the
+/// index on `r.id`; `UNWIND $ids ... MATCH ()-[r:T {id: wanted}]->()` walks every node once per id.
 pub fn delete_edges(edge_type: EdgeType) -> String {
-    format!("UNWIND $ids AS wanted MATCH ()-[r:{} {{id: wanted}}]->() DELETE r", edge_type.as_str())
+    format!("MATCH ()-[r:{}]->() WHERE r.id IN $ids DELETE r", edge_type.as_str())
 }
 
-/// Upserts `$rows` (`id`, `kind`, `name`, `json`, `terms`) as nodes of one kind.
-pub fn upsert_nodes(kind: NodeKind) -> String {
+/// `$ids` → `(id, kind, json)` of the nodes that exist, for the write path (the index on `Node.id` is
+/// used inside `UNWIND` for a node pattern).
+pub const STORED_NODES: &str = "UNWIND $ids AS wanted MATCH (n:Node {id: wanted}) RETURN n.id AS id, n.kind AS kind, n.json AS json";
+
+/// `$ids` → `(id, json)` of the stored edges of one type, through the index on `r.id` (see
+/// [`delete_edges`] for why not `UNWIND`). The `IN` filter is linear in `$ids`, so keep the list short.
+pub fn stored_edges(edge_type: EdgeType) -> String {
+    format!("MATCH ()-[r:{}]->() WHERE r.id IN $ids RETURN r.id AS id, r.json AS json", edge_type.as_str())
+}
+
+/// Number of relationships of one type, as `c` (ArcadeDB answers from its totals, without a scan).
+pub fn count_edges_of(edge_type: EdgeType) -> String {
+    format!("MATCH ()-[r:{}]->() RETURN count(r) AS c", edge_type.as_str())
+}
+
+/// Creates `$rows` (`id`, `kind`, `name`, `json`, `terms`) as nodes of one kind, none of which exists.
+/// (`MERGE (n:Node:<Kind> {id})` does not use the index on `Node.id` in ArcadeDB: 5,000 rows took 16 s.)
+pub fn create_nodes(kind: NodeKind) -> String {
     format!(
-        "UNWIND $rows AS row MERGE (n:Node:{} {{id: row.id}}) SET n.kind = row.kind, n.name = row.name, n.json = row.json, n.terms = row.terms",
+        "UNWIND $rows AS row CREATE (n:Node:{} {{id: row.id, kind: row.kind, name: row.name, json: row.json, terms: row.terms}})",
         kind_label(kind)
     )
 }
+
+/// Replaces the properties of the existing nodes `$rows` (`id`, `kind`, `name`, `json`, `terms`); the
+/// labels stay, as a node's kind follows from its id.
+pub const UPDATE_NODES: &str =
+    "UNWIND $rows AS row MATCH (n:Node {id: row.id}) SET n.kind = row.kind, n.name = row.name, n.json = row.json, n.terms = row.terms";
 
 /// Creates `$rows` (`id`, `source`, `target`, `json`) as relationships of one type; returns how many, as `c`.
 pub fn create_edges(edge_type: EdgeType) -> String {
