@@ -28,11 +28,6 @@ pub fn kind_label(kind: NodeKind) -> &'static str {
 /// `$ids` → `(id, json)` of the nodes that exist.
 pub const NODES_BY_ID: &str = "UNWIND $ids AS wanted MATCH (n:Node {id: wanted}) RETURN n.id AS id, n.json AS json";
 
-/// `$ids` → `(id, json)` of the edges of one type that exist.
-pub fn edges_by_id(edge_type: EdgeType) -> String {
-    format!("UNWIND $ids AS wanted MATCH ()-[r:{} {{id: wanted}}]->() RETURN r.id AS id, r.json AS json", edge_type.as_str())
-}
-
 /// `$ids`, `$types`, `$after`, `$limit` → the edges touching those nodes, of those types (all when
 /// empty), with id > `$after`, in id order.
 pub const EXPAND: &str = "UNWIND $ids AS wanted MATCH (n:Node {id: wanted})-[r]-() \
