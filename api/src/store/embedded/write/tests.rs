@@ -21,7 +21,7 @@ struct Dump {
 
 fn dump(db: &Database) -> Dump {
     let txn = db.begin_read().expect("read");
-    let records = |table| {
+    let records = |table: redb::TableDefinition<&str, &[u8]>| {
         let table = txn.open_table(table).expect("table");
         let entries = table.iter().expect("iter").map(|entry| entry.expect("entry"));
         entries.map(|(key, value)| (key.value().to_owned(), value.value().to_vec())).collect::<Vec<_>>()
