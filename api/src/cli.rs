@@ -244,15 +244,16 @@ async fn import(args: ImportArgs) -> Result<ExitCode, CliError> {
     let store = open_store(&args.store, IndexMode::Off).await?;
     let mut failed = false;
     for path in &args.files {
-        let text = match read_file(path) {
-            Ok(text) => text,
-            Err(message) => {
-                eprintln!("{message}");
+        // Streamed: a file of millions of records is never held whole in memory as text.
+        let file = match std::fs::File::open(path) {
+            Ok(file) => std::io::BufReader::with_capacity(1 << 20, file),
+            Err(err) => {
+                eprintln!("{}: cannot read: {err}", path.display());
                 failed = true;
                 continue;
             }
         };
-        match io::import(store.as_ref(), &text).await {
+        match io::import_reader(store.as_ref(), file).await {
             Ok(summary) => println!(
                 "{}: imported: {} nodes created, {} updated, {} unchanged; {} edges created, {} updated, {} unchanged",
                 path.display(),
@@ -268,6 +269,10 @@ async fn import(args: ImportArgs) -> Result<ExitCode, CliError> {
                     eprintln!("{}:{}: {}", path.display(), problem.line, problem.kind);
                 }
                 eprintln!("{}: {} problem(s); nothing was imported from this file", path.display(), problems.len());
+                failed = true;
+            }
+            Err(IoError::Read(err)) => {
+                eprintln!("{}: cannot read: {err}", path.display());
                 failed = true;
             }
             Err(IoError::Store(err)) => return Err(err.into()),

@@ -1,13 +1,16 @@
 //! Parsing and validation of a dataset file (JSON Lines), reporting every problem with its line.
 //!
-//! [`parse`] reads every line it can and collects a [`Problem`] for each one it cannot; [`validate`] then
+//! [`parse`] (or [`parse_reader`], streaming) reads every line it can and collects a [`Problem`] for each one it cannot; [`validate`] then
 //! checks the records against each other and against the nodes a store already holds (so an import may
 //! point at existing nodes). A file with any problem must not be imported at all: callers get either a
 //! valid [`Dataset`] or the full list of problems, sorted by line.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
-use crate::wire::{Place, Record};
+pub use read::{parse, parse_reader};
+
+use crate::hash::{IdMap, IdSet};
+use crate::wire::Place;
 use crate::{EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate, Source};
 
 /// Longest quote accepted in a source, in characters.
@@ -171,26 +174,6 @@ fn problem(line: usize, kind: ProblemKind) -> Problem {
     Problem { line, kind }
 }
 
-/// Reads a dataset; blank lines and lines starting with `//` are skipped.
-pub fn parse(text: &str) -> (Dataset, Vec<Problem>) {
-    let mut dataset = Dataset::default();
-    let mut problems = Vec::new();
-    for (idx, raw) in text.lines().enumerate() {
-        let line = idx + 1;
-        let trimmed = raw.trim();
-        if trimmed.is_empty() || trimmed.starts_with("//") {
-            continue;
-        }
-        match serde_json::from_str::<Record>(trimmed) {
-            Ok(Record::Node(record)) => dataset.nodes.push(Lined { line, record }),
-            Ok(Record::Edge(record)) => dataset.edges.push(Lined { line, record }),
-            Ok(Record::Place(record)) => dataset.places.push(Lined { line, record }),
-            Err(err) => problems.push(problem(line, ProblemKind::Syntax(strip_position(&err.to_string())))),
-        }
-    }
-    (dataset, problems)
-}
-
 /// serde_json appends " at line 1 column N", which is about the one-line record, not the file.
 fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
@@ -217,6 +200,9 @@ impl Dataset {
     /// node is missing or is not a country or city.
     pub fn merge_places(&mut self) -> Vec<Problem> {
         let mut problems = Vec::new();
+        if self.places.is_empty() {
+            return problems;
+        }
         let index: HashMap<NodeId, usize> = self.nodes.iter().enumerate().map(|(idx, node)| (node.record.id.clone(), idx)).collect();
         for place in &self.places {
             let found = index.get(&place.record.id).map(|idx| &mut self.nodes[*idx].record);
@@ -235,7 +221,7 @@ impl Dataset {
 
     /// Edge endpoints that are not nodes of this file; an importer looks them up in its store.
     pub fn external_endpoints(&self) -> Vec<NodeId> {
-        let local: HashSet<&NodeId> = self.nodes.iter().map(|node| &node.record.id).collect();
+        let local: IdSet<&NodeId> = self.nodes.iter().map(|node| &node.record.id).collect();
         let mut external: Vec<NodeId> = self
             .edges
             .iter()
@@ -253,8 +239,9 @@ impl Dataset {
 /// not in the file but already in the store. Returns every problem, sorted by line.
 pub fn validate(dataset: &Dataset, existing: &HashMap<NodeId, NodeKind>) -> Vec<Problem> {
     let mut problems = Vec::new();
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut kinds: HashMap<&NodeId, NodeKind> = existing.iter().map(|(id, kind)| (id, *kind)).collect();
+    let mut seen: IdMap<&str, usize> = IdMap::with_capacity_and_hasher(dataset.nodes.len() + dataset.edges.len(), Default::default());
+    let mut kinds: IdMap<&NodeId, NodeKind> = IdMap::with_capacity_and_hasher(existing.len() + dataset.nodes.len(), Default::default());
+    kinds.extend(existing.iter().map(|(id, kind)| (id, *kind)));
     for Lined { line, record } in &dataset.nodes {
         check_unique(&mut seen, record.id.as_str(), *line, &mut problems);
         kinds.insert(&record.id, record.kind);
@@ -283,11 +270,11 @@ pub fn validate(dataset: &Dataset, existing: &HashMap<NodeId, NodeKind>) -> Vec<
     problems
 }
 
-fn check_unique(seen: &mut HashMap<String, usize>, id: &str, line: usize, problems: &mut Vec<Problem>) {
+fn check_unique<'d>(seen: &mut IdMap<&'d str, usize>, id: &'d str, line: usize, problems: &mut Vec<Problem>) {
     if let Some(first_line) = seen.get(id) {
         problems.push(problem(line, ProblemKind::DuplicateId { id: id.to_owned(), first_line: *first_line }));
     } else {
-        seen.insert(id.to_owned(), line);
+        seen.insert(id, line);
     }
 }
 
@@ -381,7 +368,7 @@ pub fn endpoint_kinds(edge_type: EdgeType) -> (Option<&'static [NodeKind]>, Opti
     }
 }
 
-fn check_edge(edge: &EdgeRecord, kinds: &HashMap<&NodeId, NodeKind>) -> Vec<ProblemKind> {
+fn check_edge(edge: &EdgeRecord, kinds: &IdMap<&NodeId, NodeKind>) -> Vec<ProblemKind> {
     let id = edge.id.as_str();
     let mut problems = check_sources(id, &edge.sources);
     if edge.source == edge.target {
@@ -418,5 +405,6 @@ fn check_edge(edge: &EdgeRecord, kinds: &HashMap<&NodeId, NodeKind>) -> Vec<Prob
     problems
 }
 
+mod read;
 #[cfg(test)]
 mod tests;

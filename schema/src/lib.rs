@@ -11,6 +11,7 @@
 pub mod crosswalk;
 pub mod dataset;
 pub mod date;
+pub mod hash;
 pub mod ids;
 pub mod kinds;
 pub mod seed;

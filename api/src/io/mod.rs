@@ -9,7 +9,7 @@
 pub mod synthetic;
 
 use std::collections::HashMap;
-use std::io::Write;
+use std::io::{BufRead, Write};
 
 use partnergraph_schema::dataset::{self, Dataset, Problem};
 use partnergraph_schema::wire::Record;
@@ -35,6 +35,9 @@ pub enum IoError {
     /// Writing the export failed.
     #[error("cannot write the export: {0}")]
     Write(#[from] std::io::Error),
+    /// Reading the file to import failed (or it is not UTF-8); nothing was written.
+    #[error("cannot read: {0}")]
+    Read(std::io::Error),
 }
 
 /// Validates `dataset` against the store and returns it as one batch, or every problem.
@@ -64,6 +67,23 @@ pub async fn import(store: &dyn GraphStore, text: &str) -> Result<WriteSummary, 
     let (dataset, problems) = dataset::parse(text);
     let batch = prepare(store, dataset, problems).await?;
     Ok(store.apply(batch).await?)
+}
+
+/// Imports one file streamed from `reader`, with the meaning of [`import`] on its whole text, without
+/// holding the text in memory. Reading runs on the blocking pool; a read error (or text that is not UTF-8)
+/// fails the import before anything is written.
+pub async fn import_reader(store: &dyn GraphStore, reader: impl BufRead + Send + 'static) -> Result<WriteSummary, IoError> {
+    let started = std::time::Instant::now();
+    let parsed = tokio::task::spawn_blocking(move || dataset::parse_reader(reader))
+        .await
+        .map_err(|err| IoError::Read(std::io::Error::other(format!("the reading task failed: {err}"))))?;
+    let (dataset, problems) = parsed.map_err(IoError::Read)?;
+    tracing::debug!(elapsed_ms = started.elapsed().as_millis(), nodes = dataset.nodes.len(), edges = dataset.edges.len(), "import: parsed");
+    let batch = prepare(store, dataset, problems).await?;
+    tracing::debug!(elapsed_ms = started.elapsed().as_millis(), "import: validated");
+    let summary = store.apply(batch).await?;
+    tracing::debug!(elapsed_ms = started.elapsed().as_millis(), "import: written");
+    Ok(summary)
 }
 
 /// Writes the whole graph to `out`: a header line, the nodes, then the edges, each in id order.
