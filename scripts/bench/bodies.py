@@ -27,6 +27,13 @@ def main():
     agreement = lambda: f"agreement:s{rng.randrange(agreements)}"
     typical_agency = lambda: f"agency:s{rng.randrange(agencies // 2, agencies)}"
     neighborhood2 = lambda: f'{{ neighborhood(id: "{agreement()}", depth: 2, limit: 500) {{ nodes {{ id name kind }} edges {{ source target type }} truncated }} }}'
+    # The map widget's own request (widgets/src/gql.rs MAP_QUERY, with its defaults: depth 1, limit 500).
+    map_query = (
+        "query PartnergraphMap($id: ID!, $depth: Int!, $asOf: Date, $limit: Int!) { neighborhood(id: $id, depth: $depth, asOf: $asOf, limit: $limit) "
+        "{ truncated nodes { id kind name acronym description degree location { lat lon } sources { document paragraph } "
+        "... on Agreement { start end } ... on Event { start end } } edges { id type source target role iatiRole from to sources { document paragraph } } } }"
+    )
+    widget_map = lambda: {"query": map_query, "operationName": "PartnergraphMap", "variables": {"id": typical_agency(), "depth": 1, "asOf": None, "limit": 500}}
     makers = {
         "typename": [lambda: "{ __typename }"],
         "neighborhood2": [neighborhood2],
@@ -37,11 +44,13 @@ def main():
             lambda: f'{{ search(text: "{rng.choice(["ministry", "agency ka", "fund lo", "institute", "bank of"])}", first: 10) {{ id name kind }} }}',
             lambda: f'{{ triangulars(involving: "{typical_agency()}", first: 10) {{ agreement {{ id }} beneficiary {{ id }} pivotal {{ id }} facilitating {{ id }} }} }}',
             lambda: f'{{ paths(from: "{agreement()}", to: "{agreement()}", maxHops: 4, first: 3) {{ nodes {{ id }} }} }}',
+            widget_map,
         ],
     }[kind]
     with open(out, "w") as file:
         for i in range(2000):
-            file.write(json.dumps({"query": makers[i % len(makers)]()}) + "\n")
+            made = makers[i % len(makers)]()
+            file.write(json.dumps(made if isinstance(made, dict) else {"query": made}) + "\n")
 
 
 if __name__ == "__main__":
