@@ -28,6 +28,8 @@ fn store_for(runtime: &tokio::runtime::Runtime, nodes: u64) -> Arc<dyn GraphStor
         let text = String::from_utf8(text).expect("utf-8");
         runtime.block_on(partnergraph::io::import(&store, &text)).expect("import");
     }
+    // Any indexed read builds the in-memory topology (blocking mode): do it before measuring.
+    runtime.block_on(store.degrees(&[])).expect("build the topology");
     Arc::new(store)
 }
 
