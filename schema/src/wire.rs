@@ -153,33 +153,6 @@ pub struct EdgeRecord {
     pub sources: Vec<Source>,
 }
 
-impl EdgeRecord {
-    /// The endpoint that is not `node` (or `node` itself for a loop).
-    pub fn other_end(&self, node: &NodeId) -> &NodeId {
-        if &self.source == node { &self.target } else { &self.source }
-    }
-
-    /// Whether the edge holds at some time during `as_of` (always, without `as_of`).
-    pub fn valid_during(&self, as_of: Option<PartialDate>) -> bool {
-        as_of.is_none_or(|as_of| crate::date::valid_during(self.from, self.to, as_of))
-    }
-
-    /// The edge without its sources.
-    pub fn link(&self) -> EdgeLink {
-        EdgeLink {
-            id: self.id.clone(),
-            edge_type: self.edge_type,
-            source: self.source.clone(),
-            target: self.target.clone(),
-            role: self.role,
-            iati_role: self.iati_role,
-            from: self.from,
-            to: self.to,
-            amount_usd: self.amount_usd,
-        }
-    }
-}
-
 /// An edge without its sources: everything a graph walk reads, and what a store's expansion returns.
 /// The sources, the bulky part of a record, are fetched by id only for the edges an answer shows.
 /// Deserializes from an [`EdgeRecord`]'s JSON, skipping `sources`.
@@ -213,11 +186,6 @@ pub struct EdgeLink {
 }
 
 impl EdgeLink {
-    /// The endpoint that is not `node` (or `node` itself for a loop).
-    pub fn other_end(&self, node: &NodeId) -> &NodeId {
-        if &self.source == node { &self.target } else { &self.source }
-    }
-
     /// Whether the edge holds at some time during `as_of` (always, without `as_of`).
     pub fn valid_during(&self, as_of: Option<PartialDate>) -> bool {
         as_of.is_none_or(|as_of| crate::date::valid_during(self.from, self.to, as_of))

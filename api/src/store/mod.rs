@@ -38,7 +38,14 @@ impl EdgeFilter {
     /// Whether `edge` passes. Backends may push part of the filter into their query language, but the
     /// answer must be the one this function gives.
     pub fn matches(&self, edge: &EdgeLink) -> bool {
-        (self.types.is_empty() || self.types.contains(&edge.edge_type)) && edge.valid_during(self.as_of)
+        self.admits(edge.edge_type, edge.from, edge.to)
+    }
+
+    /// [`EdgeFilter::matches`] on an edge's type and validity period alone, for a backend that keeps
+    /// them without the rest of the edge.
+    pub fn admits(&self, edge_type: EdgeType, from: Option<PartialDate>, to: Option<PartialDate>) -> bool {
+        (self.types.is_empty() || self.types.contains(&edge_type))
+            && self.as_of.is_none_or(|as_of| partnergraph_schema::date::valid_during(from, to, as_of))
     }
 }
 

@@ -14,6 +14,7 @@ use partnergraph_schema::{EdgeId, EdgeLink, EdgeType, IatiRole, NodeId, PartialD
 use redb::{ReadTransaction, ReadableTable};
 use serde::Deserialize;
 
+use crate::store::embedded::expand::type_index;
 use crate::store::embedded::{EDGES, NODES, backend_error};
 use crate::store::{EdgeFilter, StoreError};
 
@@ -110,11 +111,6 @@ pub(crate) struct Topology {
 
 pub(super) fn too_large(what: &str) -> StoreError {
     StoreError::Backend { backend: "embedded", reason: format!("graph too large for the in-memory index: {what}") }
-}
-
-/// The position of an edge type in `EdgeType::ALL`, the order of a node's incident list.
-fn type_order(edge_type: EdgeType) -> usize {
-    EdgeType::ALL.iter().position(|candidate| *candidate == edge_type).unwrap_or(usize::MAX)
 }
 
 fn corrupt(key: &str, reason: impl Into<String>) -> StoreError {
@@ -238,9 +234,9 @@ impl Topology {
         for node in &ranks {
             let list = self.incident_of(*node);
             for edge_type in types {
-                let order = type_order(*edge_type);
-                let typed = &list[list.partition_point(|edge| type_order(self.slots[*edge as usize].edge_type) < order)..];
-                let typed = &typed[..typed.partition_point(|edge| type_order(self.slots[*edge as usize].edge_type) == order)];
+                let order = type_index(*edge_type);
+                let typed = &list[list.partition_point(|edge| type_index(self.slots[*edge as usize].edge_type) < order)..];
+                let typed = &typed[..typed.partition_point(|edge| type_index(self.slots[*edge as usize].edge_type) == order)];
                 let page = &typed[typed.partition_point(|edge| *edge < lower)..];
                 if !page.is_empty() {
                     lists.push(page);
@@ -259,8 +255,7 @@ impl Topology {
             }
             last = Some(edge);
             let slot = &self.slots[edge as usize];
-            let type_ok = filter.types.is_empty() || filter.types.contains(&slot.edge_type);
-            if type_ok && filter.as_of.is_none_or(|as_of| partnergraph_schema::date::valid_during(slot.from, slot.to, as_of)) {
+            if filter.admits(slot.edge_type, slot.from, slot.to) {
                 found.push(self.link(edge)?);
                 if found.len() >= limit {
                     break;
