@@ -37,18 +37,21 @@ pub enum IndexMode {
     Blocking,
 }
 
+/// A number kept as text in the `meta` table, if present and readable.
+fn meta_number(meta: &impl ReadableTable<&'static str, &'static str>, key: &str) -> Result<Option<u64>, StoreError> {
+    Ok(meta.get(key).map_err(backend_error)?.and_then(|value| value.value().parse().ok()))
+}
+
 /// The generation a transaction sees (0 for a store never written since generations began).
 pub(crate) fn generation(txn: &ReadTransaction) -> Result<u64, StoreError> {
-    let meta = txn.open_table(META).map_err(backend_error)?;
-    let value = meta.get(GENERATION).map_err(backend_error)?;
-    Ok(value.and_then(|value| value.value().parse().ok()).unwrap_or(0))
+    Ok(meta_number(&txn.open_table(META).map_err(backend_error)?, GENERATION)?.unwrap_or(0))
 }
 
 /// This store's random id, made on first call (inside the store's first write transaction).
 pub(crate) fn store_id(txn: &WriteTransaction) -> Result<u64, StoreError> {
     use std::hash::{BuildHasher, Hasher};
     let mut meta = txn.open_table(META).map_err(backend_error)?;
-    if let Some(id) = meta.get(STORE_ID).map_err(backend_error)?.and_then(|value| value.value().parse().ok()) {
+    if let Some(id) = meta_number(&meta, STORE_ID)? {
         return Ok(id);
     }
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
@@ -62,7 +65,7 @@ pub(crate) fn store_id(txn: &WriteTransaction) -> Result<u64, StoreError> {
 /// Bumps the generation inside a write transaction (called once per commit).
 pub(crate) fn bump_generation(txn: &WriteTransaction) -> Result<(), StoreError> {
     let mut meta = txn.open_table(META).map_err(backend_error)?;
-    let current: u64 = meta.get(GENERATION).map_err(backend_error)?.and_then(|value| value.value().parse().ok()).unwrap_or(0);
+    let current = meta_number(&meta, GENERATION)?.unwrap_or(0);
     meta.insert(GENERATION, (current + 1).to_string().as_str()).map_err(backend_error)?;
     Ok(())
 }

@@ -16,7 +16,7 @@ use crate::store::embedded::topology::{Slot, SortedStrings, Topology};
 
 const MAGIC: &[u8; 8] = b"PGTOPO02";
 /// The snapshot's file name in the data directory.
-pub(crate) const FILE_NAME: &str = "topology.bin";
+const FILE_NAME: &str = "topology.bin";
 
 /// A fast 64-bit checksum over little-endian words (corruption detection, not security); the same
 /// bytes give the same sum however they are split across `update` calls.
@@ -141,7 +141,7 @@ pub(crate) fn save(dir: &Path, store_id: u64, topology: &Topology) -> std::io::R
     writer.out.write_all(&checksum.to_le_bytes())?;
     let file = writer.out.into_inner().map_err(|err| err.into_error())?;
     file.sync_all()?;
-    std::fs::rename(&temporary, dir.join(FILE_NAME))?;
+    std::fs::rename(&temporary, path(dir))?;
     Ok(())
 }
 
