@@ -159,7 +159,7 @@ macro_rules! node_object {
             }
         }
 
-        #[Object]
+        #[Object(serial)]
         impl $name {
             /// Stable, readable id: `<kind>:<slug>`.
             async fn id(&self) -> ID {

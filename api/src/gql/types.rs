@@ -12,7 +12,7 @@ use crate::graph::{self, Graph};
 /// Where a fact comes from: a document and paragraph, with the sentence that states it.
 pub struct Source(pub(crate) partnergraph_schema::Source);
 
-#[Object]
+#[Object(serial)]
 impl Source {
     /// The seed document's file name, or an imported file's name or IATI identifier.
     async fn document(&self) -> &str {
@@ -34,7 +34,7 @@ impl Source {
 /// A WGS 84 point.
 pub struct GeoPoint(pub(crate) partnergraph_schema::GeoPoint);
 
-#[Object]
+#[Object(serial)]
 impl GeoPoint {
     /// Latitude in degrees.
     async fn lat(&self) -> f64 {
@@ -89,7 +89,7 @@ pub struct Edge {
     sources: Option<Vec<partnergraph_schema::Source>>,
 }
 
-#[Object]
+#[Object(serial)]
 impl Edge {
     /// Stable id.
     async fn id(&self) -> ID {
@@ -160,7 +160,7 @@ pub struct Participation {
     sources: Option<Vec<partnergraph_schema::Source>>,
 }
 
-#[Object]
+#[Object(serial)]
 impl Participation {
     /// Who takes part.
     async fn actor(&self, ctx: &Context<'_>) -> Result<Node> {
@@ -202,7 +202,7 @@ impl Participation {
 /// Nodes and the edges walked between them.
 pub struct Subgraph(pub(crate) graph::Subgraph);
 
-#[Object]
+#[Object(serial)]
 impl Subgraph {
     /// The centre first, then each level's new nodes in id order.
     async fn nodes(&self, ctx: &Context<'_>) -> Result<Vec<Node>> {
@@ -224,7 +224,7 @@ impl Subgraph {
 /// A path: n nodes and the n − 1 edges between them, in walking order.
 pub struct Path(pub(crate) graph::Path);
 
-#[Object]
+#[Object(serial)]
 impl Path {
     /// From the start to the end.
     async fn nodes(&self, ctx: &Context<'_>) -> Result<Vec<Node>> {
@@ -245,7 +245,7 @@ impl Path {
 /// A triangular arrangement: an agreement and its beneficiary, pivotal and facilitating corners.
 pub struct Triangular(pub(crate) graph::Triangular);
 
-#[Object]
+#[Object(serial)]
 impl Triangular {
     /// The agreement.
     async fn agreement(&self) -> Node {
@@ -277,7 +277,7 @@ impl Triangular {
 /// A partner of an actor, through shared agreements.
 pub struct Partnership(pub(crate) graph::Partnership);
 
-#[Object]
+#[Object(serial)]
 impl Partnership {
     /// The partner.
     async fn partner(&self) -> Node {
