@@ -6,6 +6,7 @@
 mod lists;
 mod loaders;
 mod nodes;
+mod plain;
 mod query;
 mod scalars;
 mod schema;

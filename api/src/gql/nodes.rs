@@ -9,8 +9,9 @@ use partnergraph_schema::{EdgeType as DomainEdgeType, NodeId, NodeKind as Domain
 
 use crate::error::{AppError, IntoGql};
 use crate::gql::loaders::DegreeLoader;
+use crate::gql::plain::{EdgeList, NodeList, PlannedList};
 use crate::gql::scalars::{AgencyType, AgreementType, Date, EdgeType, EventType, NetworkType, NodeKind, to_domain};
-use crate::gql::types::{Edge, GeoPoint, Participation, Source, edges, participations};
+use crate::gql::types::{GeoPoint, Participation, Source, edges, participations};
 use crate::graph::{Graph, triangulars::is_triangular};
 use crate::store::{EdgeFilter, StoreError};
 
@@ -34,7 +35,7 @@ use crate::store::{EdgeFilter, StoreError};
     field(name = "degree", ty = "Result<i32>", desc = "Number of edges touching the node."),
     field(
         name = "edges",
-        ty = "Result<Vec<Edge>>",
+        ty = "Result<EdgeList>",
         desc = "The first `first` edges touching the node (at most 5000), in id order.",
         arg(name = "types", ty = "Option<Vec<EdgeType>>", desc = "Only these types."),
         arg(name = "as_of", ty = "Option<Date>", desc = "Only edges valid at some time during this date."),
@@ -62,8 +63,20 @@ impl Node {
         Node::with_known(record, Known::default())
     }
 
+    /// The record and what a list read ahead for it.
+    pub(crate) fn parts(&self) -> (&NodeRecord, &Known) {
+        match self {
+            Node::Agency(Agency(record, known))
+            | Node::Country(Country(record, known))
+            | Node::City(City(record, known))
+            | Node::Network(Network(record, known))
+            | Node::Agreement(Agreement(record, known))
+            | Node::Event(Event(record, known)) => (record, known),
+        }
+    }
+
     /// The view of `record`, with what a list already read for it.
-    fn with_known(record: NodeRecord, known: Known) -> Node {
+    pub(crate) fn with_known(record: NodeRecord, known: Known) -> Node {
         match record.kind {
             DomainKind::Agency => Node::Agency(Agency(record, known)),
             DomainKind::Country => Node::Country(Country(record, known)),
@@ -78,14 +91,24 @@ impl Node {
 /// Fields of a node read ahead for a whole list (`None`: read when asked).
 #[derive(Default)]
 pub struct Known {
-    degree: Option<u64>,
-    location: Option<Option<partnergraph_schema::GeoPoint>>,
+    pub(crate) degree: Option<u64>,
+    pub(crate) location: Option<Option<partnergraph_schema::GeoPoint>>,
+}
+
+/// A degree as the schema's `Int`.
+pub(crate) fn degree_number(degree: u64) -> i32 {
+    i32::try_from(degree).unwrap_or(i32::MAX)
+}
+
+/// A country's ISO 3166-1 alpha-3 code: its own, else its id's slug.
+pub(crate) fn iso3(record: &NodeRecord) -> &str {
+    record.iso3.as_deref().unwrap_or_else(|| record.id.slug())
 }
 
 /// Converts records to views for a list field. When the query asks for `degree` or `location`, they are
 /// read for the whole list here — one store call for degrees, two expansions and one node read for
 /// locations — so a list of any length costs a few round trips and no batching delay.
-pub async fn nodes(ctx: &Context<'_>, records: Vec<NodeRecord>) -> Result<Vec<Node>> {
+pub async fn nodes(ctx: &Context<'_>, records: Vec<NodeRecord>) -> Result<NodeList> {
     let mut known: Vec<Known> = records.iter().map(|_| Known::default()).collect();
     if records.len() >= 2 {
         let graph = ctx.data::<Graph>()?;
@@ -100,7 +123,7 @@ pub async fn nodes(ctx: &Context<'_>, records: Vec<NodeRecord>) -> Result<Vec<No
             known.iter_mut().zip(positions).for_each(|(known, position)| known.location = Some(position));
         }
     }
-    Ok(records.into_iter().zip(known).map(|(record, known)| Node::with_known(record, known)).collect())
+    Ok(PlannedList(records.into_iter().zip(known).map(|(record, known)| Node::with_known(record, known)).collect()))
 }
 
 async fn fetch(ctx: &Context<'_>, id: Option<NodeId>) -> Result<Option<Node>> {
@@ -210,7 +233,7 @@ macro_rules! node_object {
                     Some(degree) => Some(degree),
                     None => ctx.data::<DataLoader<DegreeLoader>>()?.load_one(self.0.id.clone()).await.gql()?,
                 };
-                Ok(degree.map_or(0, |degree| i32::try_from(degree).unwrap_or(i32::MAX)))
+                Ok(degree.map_or(0, degree_number))
             }
 
             /// The first `first` edges touching the node (by id), of some types and valid on a date.
@@ -220,7 +243,7 @@ macro_rules! node_object {
                 types: Option<Vec<EdgeType>>,
                 as_of: Option<Date>,
                 #[graphql(default = 100)] first: Option<i32>,
-            ) -> Result<Vec<Edge>> {
+            ) -> Result<EdgeList> {
                 let filter = EdgeFilter { types: to_domain(types), as_of: as_of.map(|date| date.0) };
                 let first = i64::from(first.unwrap_or(100));
                 let links = ctx.data::<Graph>()?.incident_page(&self.0.id, &filter, first).await.gql()?;
@@ -259,7 +282,7 @@ node_object! {
     Country {
         /// ISO 3166-1 alpha-3 code.
         async fn iso3(&self) -> &str {
-            self.0.iso3.as_deref().unwrap_or_else(|| self.0.id.slug())
+            iso3(&self.0)
         }
 
         /// Continent (from GeoNames).
@@ -295,7 +318,7 @@ node_object! {
         }
 
         /// Its members (MEMBER_OF edges pointing at it): the first `first` by edge id.
-        async fn members(&self, ctx: &Context<'_>, as_of: Option<Date>, #[graphql(default = 500)] first: Option<i32>) -> Result<Vec<Node>> {
+        async fn members(&self, ctx: &Context<'_>, as_of: Option<Date>, #[graphql(default = 500)] first: Option<i32>) -> Result<NodeList> {
             let graph = ctx.data::<Graph>()?;
             let filter = EdgeFilter { types: vec![DomainEdgeType::MemberOf], as_of: as_of.map(|date| date.0) };
             let edges = graph.incident_page(&self.0.id, &filter, i64::from(first.unwrap_or(500))).await.gql()?;

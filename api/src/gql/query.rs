@@ -6,6 +6,7 @@ use partnergraph_schema::crosswalk::CROSSWALK;
 
 use crate::error::{AppError, IntoGql};
 use crate::gql::nodes::{Node, nodes};
+use crate::gql::plain::NodeList;
 use crate::gql::scalars::{Date, EdgeType, NodeKind, to_domain};
 use crate::gql::types::{CrosswalkEntry, Partnership, Path, Stats, Subgraph, Triangular};
 use crate::graph::{Graph, NeighborhoodQuery, PathQuery};
@@ -48,7 +49,7 @@ impl QueryRoot {
         text: String,
         kinds: Option<Vec<NodeKind>>,
         #[graphql(default = 10)] first: Option<i32>,
-    ) -> Result<Vec<Node>> {
+    ) -> Result<NodeList> {
         let kinds = to_domain(kinds);
         let found = ctx.data::<Graph>()?.search(&text, &kinds, i64::from(first.unwrap_or(10))).await.gql()?;
         nodes(ctx, found).await

@@ -33,7 +33,8 @@ impl Default for Limits {
     }
 }
 
-/// The schema over `graph`.
+/// The schema over `graph`. It registers no extensions: node and edge lists are answered without
+/// per-field hooks (`plain.rs`).
 pub fn build_schema(graph: Graph, limits: Limits) -> ApiSchema {
     Schema::build(Query::default(), EmptyMutation, EmptySubscription)
         .data(DataLoader::new(DegreeLoader(graph.clone()), tokio::spawn))

@@ -6,6 +6,7 @@ use partnergraph_schema::{EdgeId, EdgeLink, NodeId};
 
 use crate::error::IntoGql;
 use crate::gql::nodes::{Node, nodes};
+use crate::gql::plain::{EdgeList, NodeList, PlannedList};
 use crate::gql::scalars::{Affinity, Date, EdgeType, IatiRole, Role};
 use crate::graph::{self, Graph};
 
@@ -22,13 +23,18 @@ impl Source {
     /// The paragraph: the report's own number for the Secretary-General's report, else the count of
     /// non-empty paragraphs from the top of the document.
     async fn paragraph(&self) -> Option<i32> {
-        self.0.paragraph.and_then(|paragraph| i32::try_from(paragraph).ok())
+        paragraph_number(&self.0)
     }
 
     /// A short verbatim extract that states the fact.
     async fn quote(&self) -> Option<&str> {
         self.0.quote.as_deref()
     }
+}
+
+/// A source's paragraph as the schema's `Int` (none if it does not fit).
+pub(crate) fn paragraph_number(source: &partnergraph_schema::Source) -> Option<i32> {
+    source.paragraph.and_then(|paragraph| i32::try_from(paragraph).ok())
 }
 
 /// A WGS 84 point.
@@ -71,9 +77,9 @@ async fn sources_of(ctx: &Context<'_>, id: &EdgeId, known: &Option<Vec<partnergr
 }
 
 /// Views of `links` for a list field, with their sources read in one call when the query asks for them.
-pub async fn edges(ctx: &Context<'_>, links: Vec<EdgeLink>) -> Result<Vec<Edge>> {
+pub async fn edges(ctx: &Context<'_>, links: Vec<EdgeLink>) -> Result<EdgeList> {
     let sources = prefetch_sources(ctx, &links).await?;
-    Ok(links.into_iter().zip(sources).map(|(link, sources)| Edge { link, sources }).collect())
+    Ok(PlannedList(links.into_iter().zip(sources).map(|(link, sources)| Edge { link, sources }).collect()))
 }
 
 /// Views of PARTICIPATES_IN `links` for a list field, as [`edges`] does.
@@ -87,6 +93,24 @@ pub struct Edge {
     link: EdgeLink,
     /// Sources read ahead for a whole list; `None` reads them when asked.
     sources: Option<Vec<partnergraph_schema::Source>>,
+}
+
+impl Edge {
+    /// The view of `link`, with its sources if a list read them ahead.
+    #[cfg(test)]
+    pub(crate) fn new(link: EdgeLink, sources: Option<Vec<partnergraph_schema::Source>>) -> Edge {
+        Edge { link, sources }
+    }
+
+    /// The relation, without its sources.
+    pub(crate) fn link(&self) -> &EdgeLink {
+        &self.link
+    }
+
+    /// The sources, if a list read them ahead.
+    pub(crate) fn known_sources(&self) -> Option<&[partnergraph_schema::Source]> {
+        self.sources.as_deref()
+    }
 }
 
 #[Object(serial)]
@@ -205,13 +229,13 @@ pub struct Subgraph(pub(crate) graph::Subgraph);
 #[Object(serial)]
 impl Subgraph {
     /// The centre first, then each level's new nodes in id order.
-    async fn nodes(&self, ctx: &Context<'_>) -> Result<Vec<Node>> {
+    async fn nodes(&self, ctx: &Context<'_>) -> Result<NodeList> {
         nodes(ctx, self.0.nodes.clone()).await
     }
 
     /// The edges walked (those touching a node closer than the depth) whose two ends are both returned,
     /// in id order.
-    async fn edges(&self, ctx: &Context<'_>) -> Result<Vec<Edge>> {
+    async fn edges(&self, ctx: &Context<'_>) -> Result<EdgeList> {
         edges(ctx, self.0.edges.clone()).await
     }
 
@@ -227,12 +251,12 @@ pub struct Path(pub(crate) graph::Path);
 #[Object(serial)]
 impl Path {
     /// From the start to the end.
-    async fn nodes(&self, ctx: &Context<'_>) -> Result<Vec<Node>> {
+    async fn nodes(&self, ctx: &Context<'_>) -> Result<NodeList> {
         nodes(ctx, self.0.nodes.clone()).await
     }
 
     /// `edges[i]` joins `nodes[i]` and `nodes[i + 1]`, in either direction.
-    async fn edges(&self, ctx: &Context<'_>) -> Result<Vec<Edge>> {
+    async fn edges(&self, ctx: &Context<'_>) -> Result<EdgeList> {
         edges(ctx, self.0.edges.clone()).await
     }
 
@@ -253,17 +277,17 @@ impl Triangular {
     }
 
     /// Beneficiary partners.
-    async fn beneficiary(&self, ctx: &Context<'_>) -> Result<Vec<Node>> {
+    async fn beneficiary(&self, ctx: &Context<'_>) -> Result<NodeList> {
         nodes(ctx, self.0.beneficiary.clone()).await
     }
 
     /// Pivotal partners.
-    async fn pivotal(&self, ctx: &Context<'_>) -> Result<Vec<Node>> {
+    async fn pivotal(&self, ctx: &Context<'_>) -> Result<NodeList> {
         nodes(ctx, self.0.pivotal.clone()).await
     }
 
     /// Facilitating partners.
-    async fn facilitating(&self, ctx: &Context<'_>) -> Result<Vec<Node>> {
+    async fn facilitating(&self, ctx: &Context<'_>) -> Result<NodeList> {
         nodes(ctx, self.0.facilitating.clone()).await
     }
 
@@ -285,7 +309,7 @@ impl Partnership {
     }
 
     /// The agreements both are involved in.
-    async fn agreements(&self, ctx: &Context<'_>) -> Result<Vec<Node>> {
+    async fn agreements(&self, ctx: &Context<'_>) -> Result<NodeList> {
         nodes(ctx, self.0.agreements.clone()).await
     }
 
