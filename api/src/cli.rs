@@ -137,11 +137,16 @@ enum CliError {
     Other(String),
 }
 
+/// Threads for blocking work: embedded-store reads, which are CPU-bound, so more threads than a few per
+/// core only queue the same work and keep more memory (each thread holds its own allocator pages; at
+/// tokio's default of 512 the serving RSS at 1M nodes nearly doubled under load, BENCHMARKS.md).
+const BLOCKING_THREADS: usize = 8;
+
 /// Parses the command line and runs it.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     crate::logging::init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().max_blocking_threads(BLOCKING_THREADS).enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => {
             eprintln!("error: cannot start the async runtime: {err}");
