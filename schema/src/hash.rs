@@ -1,8 +1,9 @@
 //! A fast, non-cryptographic hasher for in-memory sets and maps of ids (the FxHash mix), used by dataset
-//! validation and the embedded store's bulk write.
+//! validation, the embedded store's bulk write and the path search.
 //!
-//! The keys are ids from a file or batch being imported by its owner, so there is no untrusted peer to
-//! defend against with SipHash, and millions of lookups per import make the difference measurable.
+//! The keys are ids written by the graph's owner (a file or batch being imported, or the stored graph a
+//! query walks), so there is no untrusted peer to defend against with SipHash, and millions of lookups
+//! per import, or tens of thousands per path query, make the difference measurable.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
