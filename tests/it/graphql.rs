@@ -128,6 +128,28 @@ async fn list_fields_read_ahead_equal_the_same_fields_read_one_by_one() {
     }
 }
 
+/// Lists are answered from a plan when they ask only record fields and fields read ahead, and by
+/// async-graphql otherwise (`api/src/gql/plain`). The map's own selection over a real neighbourhood, and
+/// the same selection with a field that reads the store, must give each node what `node(id)` gives.
+#[tokio::test]
+async fn planned_lists_equal_the_nodes_read_one_by_one() {
+    let (_dir, store) = seeded_store().await;
+    let schema = schema(store);
+    let map_fields = "id kind name acronym description degree location { lat lon } sources { document paragraph } \
+        ... on Agreement { start end } ... on Event { start end } __typename";
+    for fields in [map_fields.to_owned(), format!("{map_fields} edges(first: 2) {{ id type }}")] {
+        let list = data(&schema, &format!(r#"{{ neighborhood(id: "agency:unossc", depth: 1) {{ nodes {{ {fields} }} }} }}"#)).await;
+        let nodes = list["neighborhood"]["nodes"].as_array().expect("nodes");
+        assert!(nodes.len() >= 10, "a real neighbourhood: {nodes:?}");
+        assert!(nodes.iter().any(|node| node["__typename"] == "Agreement" && !node["start"].is_null()));
+        for node in nodes {
+            let id = node["id"].as_str().expect("id");
+            let alone = data(&schema, &format!(r#"{{ node(id: "{id}") {{ {fields} }} }}"#)).await;
+            assert_eq!(&alone["node"], node, "{id}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn paths_triangulars_and_partners() {
     let (_dir, store) = seeded_store().await;
