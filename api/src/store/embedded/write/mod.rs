@@ -22,7 +22,12 @@ fn encode<T: Serialize>(record: &T) -> Result<Vec<u8>, StoreError> {
     serde_json::to_vec(record).map_err(|err| StoreError::Backend { backend: "embedded", reason: err.to_string() })
 }
 
-fn shift_degree(degree: &mut Table<'_, &'static str, u64>, node: &str, delta: i64) -> Result<(), StoreError> {
+type Records<'t> = Table<'t, &'static str, &'static [u8]>;
+type Adjacency<'t> = Table<'t, (&'static str, u8, &'static str), ()>;
+type Degrees<'t> = Table<'t, &'static str, u64>;
+type Terms<'t> = MultimapTable<'t, &'static str, &'static str>;
+
+fn shift_degree(degree: &mut Degrees<'_>, node: &str, delta: i64) -> Result<(), StoreError> {
     let current = degree.get(node).map_err(backend_error)?.map_or(0, |value| value.value());
     let next = current.saturating_add_signed(delta);
     if next == 0 {
@@ -33,12 +38,49 @@ fn shift_degree(degree: &mut Table<'_, &'static str, u64>, node: &str, delta: i6
     Ok(())
 }
 
+/// Removes the adjacency and degree entries of `old`, an edge being deleted or replaced.
+fn unlink_edge(adjacency: &mut Adjacency<'_>, degree: &mut Degrees<'_>, old: &EdgeRecord) -> Result<(), StoreError> {
+    let edge_type = type_index(old.edge_type);
+    for end in [old.source.as_str(), old.target.as_str()] {
+        adjacency.remove((end, edge_type, old.id.as_str())).map_err(backend_error)?;
+        shift_degree(degree, end, -1)?;
+    }
+    Ok(())
+}
+
+/// Stores an edge's encoded record under `key` unless it is already stored as is, removing the adjacency
+/// and degree entries of the record it replaces, and counts it; returns whether it was written (its
+/// adjacency and degrees are then due).
+fn upsert_edge(
+    edges: &mut Records<'_>,
+    adjacency: &mut Adjacency<'_>,
+    degree: &mut Degrees<'_>,
+    key: &str,
+    bytes: &[u8],
+    summary: &mut WriteSummary,
+) -> Result<bool, StoreError> {
+    let old = edges.get(key).map_err(backend_error)?.map(|value| value.value().to_vec());
+    match old {
+        Some(old) if old == bytes => {
+            summary.edges_unchanged += 1;
+            return Ok(false);
+        }
+        Some(old) => {
+            unlink_edge(adjacency, degree, &decode(key, &old)?)?;
+            summary.edges_updated += 1;
+        }
+        None => summary.edges_created += 1,
+    }
+    edges.insert(key, bytes).map_err(backend_error)?;
+    Ok(true)
+}
+
 struct Tables<'txn> {
-    nodes: Table<'txn, &'static str, &'static [u8]>,
-    edges: Table<'txn, &'static str, &'static [u8]>,
-    adjacency: Table<'txn, (&'static str, u8, &'static str), ()>,
-    degree: Table<'txn, &'static str, u64>,
-    terms: MultimapTable<'txn, &'static str, &'static str>,
+    nodes: Records<'txn>,
+    edges: Records<'txn>,
+    adjacency: Adjacency<'txn>,
+    degree: Degrees<'txn>,
+    terms: Terms<'txn>,
 }
 
 impl Tables<'_> {
@@ -52,23 +94,37 @@ impl Tables<'_> {
             Some(old) => decode(edge_id, old.value())?,
             None => return Ok(false),
         };
-        let edge_type = type_index(old.edge_type);
-        for end in [old.source.as_str(), old.target.as_str()] {
-            self.adjacency.remove((end, edge_type, edge_id)).map_err(backend_error)?;
-            self.shift_degree(end, -1)?;
-        }
+        unlink_edge(&mut self.adjacency, &mut self.degree, &old)?;
         Ok(true)
     }
 
-    fn insert_edge(&mut self, edge: &EdgeRecord, bytes: &[u8]) -> Result<(), StoreError> {
-        let key = edge.id.as_str();
-        self.edges.insert(key, bytes).map_err(backend_error)?;
+    /// Adds the adjacency and degree entries of a stored edge.
+    fn link_edge(&mut self, edge: &EdgeRecord) -> Result<(), StoreError> {
         let edge_type = type_index(edge.edge_type);
         for end in [edge.source.as_str(), edge.target.as_str()] {
-            self.adjacency.insert((end, edge_type, key), ()).map_err(backend_error)?;
+            self.adjacency.insert((end, edge_type, edge.id.as_str()), ()).map_err(backend_error)?;
             self.shift_degree(end, 1)?;
         }
         Ok(())
+    }
+
+    /// Stores a node's encoded record under `key` unless it is already stored as is, removing the terms of
+    /// the record it replaces, and counts it; returns whether it was written (its terms are then due).
+    fn upsert_node(&mut self, key: &str, bytes: &[u8], summary: &mut WriteSummary) -> Result<bool, StoreError> {
+        let old = self.nodes.get(key).map_err(backend_error)?.map(|value| value.value().to_vec());
+        match old {
+            Some(old) if old == bytes => {
+                summary.nodes_unchanged += 1;
+                return Ok(false);
+            }
+            Some(old) => {
+                self.index_node(&decode(key, &old)?, false)?;
+                summary.nodes_updated += 1;
+            }
+            None => summary.nodes_created += 1,
+        }
+        self.nodes.insert(key, bytes).map_err(backend_error)?;
+        Ok(true)
     }
 
     fn index_node(&mut self, node: &NodeRecord, insert: bool) -> Result<(), StoreError> {
@@ -149,22 +205,9 @@ fn write_batch_with(txn: &WriteTransaction, batch: Batch, allow_sorted: bool) ->
 /// that repeat an id).
 fn write_in_order(tables: &mut Tables<'_>, batch: &Batch, summary: &mut WriteSummary) -> Result<(), StoreError> {
     for node in &batch.nodes {
-        let key = node.id.as_str();
-        let bytes = encode(node)?;
-        let old = tables.nodes.get(key).map_err(backend_error)?.map(|value| value.value().to_vec());
-        match old {
-            Some(old) if old == bytes => {
-                summary.nodes_unchanged += 1;
-                continue;
-            }
-            Some(old) => {
-                tables.index_node(&decode(key, &old)?, false)?;
-                summary.nodes_updated += 1;
-            }
-            None => summary.nodes_created += 1,
+        if tables.upsert_node(node.id.as_str(), &encode(node)?, summary)? {
+            tables.index_node(node, true)?;
         }
-        tables.nodes.insert(key, bytes.as_slice()).map_err(backend_error)?;
-        tables.index_node(node, true)?;
     }
 
     for edge in &batch.edges {
@@ -174,20 +217,9 @@ fn write_in_order(tables: &mut Tables<'_>, batch: &Batch, summary: &mut WriteSum
                 return Err(StoreError::MissingEndpoint { edge: key.to_owned(), node: end.to_string() });
             }
         }
-        let bytes = encode(edge)?;
-        let old = tables.edges.get(key).map_err(backend_error)?.map(|value| value.value().to_vec());
-        match old {
-            Some(old) if old == bytes => {
-                summary.edges_unchanged += 1;
-                continue;
-            }
-            Some(_) => {
-                tables.remove_edge(key)?;
-                summary.edges_updated += 1;
-            }
-            None => summary.edges_created += 1,
+        if upsert_edge(&mut tables.edges, &mut tables.adjacency, &mut tables.degree, key, &encode(edge)?, summary)? {
+            tables.link_edge(edge)?;
         }
-        tables.insert_edge(edge, &bytes)?;
     }
     Ok(())
 }

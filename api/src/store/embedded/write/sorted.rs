@@ -14,14 +14,13 @@
 
 use std::ops::Bound;
 
-use partnergraph_schema::EdgeRecord;
 use partnergraph_schema::hash::{IdMap, IdSet};
 use partnergraph_schema::text::index_terms;
-use redb::{MultimapTable, ReadableTable, ReadableTableMetadata, Table};
+use redb::{ReadableTable, ReadableTableMetadata};
 
-use super::{Tables, encode, shift_degree};
+use super::{Adjacency, Degrees, Records, Tables, Terms, encode, upsert_edge};
+use crate::store::embedded::backend_error;
 use crate::store::embedded::expand::type_index;
-use crate::store::embedded::{backend_error, decode};
 use crate::store::{Batch, StoreError, WriteSummary};
 
 /// Records prepared per hand-over between the helper thread and the writer.
@@ -31,10 +30,6 @@ const POSITION_MASK: u64 = 0xffff_ffff;
 
 /// An id and the index of its record in the batch.
 type Entry<'b> = (&'b str, u32);
-type Records<'t> = Table<'t, &'static str, &'static [u8]>;
-type Adjacency<'t> = Table<'t, (&'static str, u8, &'static str), ()>;
-type Degrees<'t> = Table<'t, &'static str, u64>;
-type Terms<'t> = MultimapTable<'t, &'static str, &'static str>;
 
 /// The batch's nodes and edges, each sorted by id.
 pub(super) struct SortedIds<'b> {
@@ -148,20 +143,9 @@ fn write_nodes(tables: &mut Tables<'_>, batch: &Batch, sorted: &[Entry<'_>], sum
     }
     let mut to_index = Vec::new();
     pipelined(sorted, prepare, |position, (key, _), bytes| {
-        let old = tables.nodes.get(*key).map_err(backend_error)?.map(|value| value.value().to_vec());
-        match old {
-            Some(old) if old == bytes => {
-                summary.nodes_unchanged += 1;
-                return Ok(());
-            }
-            Some(old) => {
-                tables.index_node(&decode(key, &old)?, false)?;
-                summary.nodes_updated += 1;
-            }
-            None => summary.nodes_created += 1,
+        if tables.upsert_node(key, &bytes, summary)? {
+            to_index.push(position as u32);
         }
-        tables.nodes.insert(*key, bytes.as_slice()).map_err(backend_error)?;
-        to_index.push(position as u32);
         Ok(())
     })?;
     Ok(to_index)
@@ -229,26 +213,7 @@ fn write_edges(
     }
     let mut written = Vec::with_capacity(sorted.len());
     pipelined(sorted, prepare, |_, (key, _), bytes| {
-        let old = edges.get(*key).map_err(backend_error)?.map(|value| value.value().to_vec());
-        match old {
-            Some(old) if old == bytes => {
-                summary.edges_unchanged += 1;
-                written.push(false);
-                return Ok(());
-            }
-            Some(old) => {
-                let old: EdgeRecord = decode(key, &old)?;
-                let edge_type = type_index(old.edge_type);
-                for end in [old.source.as_str(), old.target.as_str()] {
-                    adjacency.remove((end, edge_type, *key)).map_err(backend_error)?;
-                    shift_degree(degree, end, -1)?;
-                }
-                summary.edges_updated += 1;
-            }
-            None => summary.edges_created += 1,
-        }
-        edges.insert(*key, bytes.as_slice()).map_err(backend_error)?;
-        written.push(true);
+        written.push(upsert_edge(edges, adjacency, degree, key, &bytes, summary)?);
         Ok(())
     })?;
     Ok(written)
