@@ -65,8 +65,17 @@ pub async fn prepare(store: &dyn GraphStore, mut dataset: Dataset, mut problems:
 /// Imports one file's text: validates it whole, then writes it in one transaction.
 pub async fn import(store: &dyn GraphStore, text: &str) -> Result<WriteSummary, IoError> {
     let (dataset, problems) = dataset::parse(text);
+    write_parsed(store, dataset, problems).await
+}
+
+/// Validates a parsed file whole, then writes it in one transaction.
+async fn write_parsed(store: &dyn GraphStore, dataset: Dataset, problems: Vec<Problem>) -> Result<WriteSummary, IoError> {
+    let started = std::time::Instant::now();
     let batch = prepare(store, dataset, problems).await?;
-    Ok(store.apply(batch).await?)
+    tracing::debug!(elapsed_ms = started.elapsed().as_millis(), "import: validated");
+    let summary = store.apply(batch).await?;
+    tracing::debug!(elapsed_ms = started.elapsed().as_millis(), "import: written");
+    Ok(summary)
 }
 
 /// Imports one file streamed from `reader`, with the meaning of [`import`] on its whole text, without
@@ -79,11 +88,7 @@ pub async fn import_reader(store: &dyn GraphStore, reader: impl BufRead + Send +
         .map_err(|err| IoError::Read(std::io::Error::other(format!("the reading task failed: {err}"))))?;
     let (dataset, problems) = parsed.map_err(IoError::Read)?;
     tracing::debug!(elapsed_ms = started.elapsed().as_millis(), nodes = dataset.nodes.len(), edges = dataset.edges.len(), "import: parsed");
-    let batch = prepare(store, dataset, problems).await?;
-    tracing::debug!(elapsed_ms = started.elapsed().as_millis(), "import: validated");
-    let summary = store.apply(batch).await?;
-    tracing::debug!(elapsed_ms = started.elapsed().as_millis(), "import: written");
-    Ok(summary)
+    write_parsed(store, dataset, problems).await
 }
 
 /// Writes the whole graph to `out`: a header line, the nodes, then the edges, each in id order.
