@@ -1,8 +1,8 @@
 //! The embedded, durable store: one redb file in the data directory, no server.
 //!
-//! Layout (format 2):
-//! - `nodes`: node id → JSON record; `edges`: edge id → JSON record. Ids carry their kind as a prefix, so
-//!   a scan of one kind is a key range and needs no separate index.
+//! Layout (format 3; `migrate.rs` upgrades format 2 when it is opened):
+//! - `nodes`: node id → record; `edges`: edge id → record, in the binary form of `codec.rs`. Ids carry
+//!   their kind as a prefix, so a scan of one kind is a key range and needs no separate index.
 //! - `adjacency`: (node id, edge type, edge id) → (), both ends of every edge. A node's edges of one type
 //!   are one key range in id order, so a typed expansion never reads other types and a page of a hub's
 //!   edges costs the page, not the hub's degree (`expand.rs` merges the ranges).
@@ -15,8 +15,10 @@
 //! mode, so `partnergraph import` can write while `partnergraph serve` reads the same directory; readers
 //! see each commit as a whole. Blocking redb calls run on tokio's blocking pool.
 
+mod codec;
 mod expand;
 mod index;
+mod migrate;
 mod snapshot;
 mod topology;
 mod write;
@@ -32,8 +34,8 @@ use redb::{
     Builder, ConcurrencyMode, Database, MultimapTableDefinition, ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata,
     TableDefinition,
 };
-use serde::de::DeserializeOwned;
 
+use crate::store::embedded::codec::Decode;
 use crate::store::embedded::index::TopologyIndex;
 use crate::store::embedded::topology::Topology;
 use crate::store::{Batch, EdgeFilter, GraphStore, StoreError, StoreStats, WriteSummary};
@@ -48,7 +50,9 @@ pub(crate) const TERMS: MultimapTableDefinition<&str, &str> = MultimapTableDefin
 pub(crate) const META: TableDefinition<&str, &str> = TableDefinition::new("meta");
 
 /// The on-disk layout this build reads and writes.
-const FORMAT: &str = "2";
+const FORMAT: &str = "3";
+/// The older layout this build upgrades when it opens it (`migrate.rs`).
+const UPGRADABLE_FORMAT: &str = "2";
 /// redb's page cache when the store serves reads (the topology holds what walks need).
 const SERVING_CACHE_BYTES: usize = 256 << 20;
 /// The database file inside the data directory.
@@ -73,8 +77,9 @@ pub(crate) fn backend_error(err: impl Into<redb::Error>) -> StoreError {
     StoreError::Backend { backend: BACKEND, reason: err.into().to_string() }
 }
 
-pub(crate) fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, StoreError> {
-    serde_json::from_slice(bytes).map_err(|err| StoreError::Corrupt { key: key.to_owned(), reason: err.to_string() })
+/// Reads the record stored under `key` (`codec.rs`).
+pub(crate) fn decode<T: Decode>(key: &str, bytes: &[u8]) -> Result<T, StoreError> {
+    T::decode(key, bytes)
 }
 
 impl EmbeddedStore {
@@ -159,16 +164,17 @@ impl EmbeddedStore {
 /// Creates the tables on first open, checks the format version, and returns the store's id.
 fn initialise(db: &Database, path: &Path) -> Result<u64, StoreError> {
     let txn = db.begin_write().map_err(backend_error)?;
-    {
+    let found = {
         let mut meta = txn.open_table(META).map_err(backend_error)?;
         let found = meta.get("format").map_err(backend_error)?.map(|value| value.value().to_owned());
-        match found {
-            Some(found) if found != FORMAT => {
-                return Err(StoreError::IncompatibleFormat { path: path.display().to_string(), found, expected: FORMAT.to_owned() });
-            }
-            Some(_) => {}
+        match found.as_deref() {
             None => {
                 meta.insert("format", FORMAT).map_err(backend_error)?;
+            }
+            Some(FORMAT | UPGRADABLE_FORMAT) => {}
+            Some(other) => {
+                let (path, found, expected) = (path.display().to_string(), other.to_owned(), FORMAT.to_owned());
+                return Err(StoreError::IncompatibleFormat { path, found, expected });
             }
         }
         txn.open_table(NODES).map_err(backend_error)?;
@@ -176,13 +182,21 @@ fn initialise(db: &Database, path: &Path) -> Result<u64, StoreError> {
         txn.open_table(ADJACENCY).map_err(backend_error)?;
         txn.open_table(DEGREE).map_err(backend_error)?;
         txn.open_multimap_table(TERMS).map_err(backend_error)?;
+        found
+    };
+    if found.as_deref() == Some(UPGRADABLE_FORMAT) {
+        let started = std::time::Instant::now();
+        tracing::info!(path = %path.display(), "upgrading the store from format {UPGRADABLE_FORMAT} to {FORMAT}");
+        let (nodes, edges) = migrate::from_format_2(&txn)?;
+        txn.open_table(META).map_err(backend_error)?.insert("format", FORMAT).map_err(backend_error)?;
+        tracing::info!(nodes, edges, seconds = started.elapsed().as_secs_f64(), "store upgraded to format {FORMAT}");
     }
     let store_id = index::store_id(&txn)?;
     txn.commit().map_err(backend_error)?;
     Ok(store_id)
 }
 
-fn get_records<T: DeserializeOwned>(
+fn get_records<T: Decode>(
     txn: &ReadTransaction,
     table: TableDefinition<&str, &[u8]>,
     keys: &[String],
@@ -196,7 +210,7 @@ fn get_records<T: DeserializeOwned>(
         .collect()
 }
 
-fn scan_records<T: DeserializeOwned>(
+fn scan_records<T: Decode>(
     txn: &ReadTransaction,
     table: TableDefinition<&str, &[u8]>,
     lower: Bound<&str>,

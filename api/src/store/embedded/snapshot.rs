@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use partnergraph_schema::{EdgeType, IatiRole, PartialDate, Role};
 
+use crate::store::embedded::codec;
 use crate::store::embedded::topology::{Slot, SortedStrings, Topology};
 
 const MAGIC: &[u8; 8] = b"PGTOPO02";
@@ -93,19 +94,14 @@ impl<W: Write> Writer<W> {
     }
 }
 
+/// A date or none: none is four zero bytes, which no date encodes to.
 fn date_bytes(date: Option<PartialDate>) -> [u8; 4] {
-    match date {
-        None => [0; 4],
-        Some(date) => {
-            let (year, month, day) = date.parts();
-            let [low, high] = year.to_le_bytes();
-            [low, high, month.unwrap_or(0), day.unwrap_or(0)]
-        }
-    }
+    date.map_or([0; 4], codec::date_bytes)
 }
 
+/// A vocabulary value or none: none is 0, a value its code plus one.
 fn code<T: PartialEq + Copy>(all: &[T], value: Option<T>) -> u8 {
-    value.and_then(|value| all.iter().position(|candidate| *candidate == value)).map_or(0, |at| at as u8 + 1)
+    value.map_or(0, |value| codec::code(all, value).saturating_add(1))
 }
 
 /// Writes `topology` for the store `store_id` into `dir`, replacing any older snapshot.
@@ -183,16 +179,12 @@ impl<'a> Reader<'a> {
 }
 
 fn decode_date(bytes: &[u8]) -> Option<Option<PartialDate>> {
-    let year = u16::from_le_bytes([bytes[0], bytes[1]]);
-    let part = |byte: u8| (byte != 0).then_some(byte);
-    if bytes == [0; 4] {
-        return Some(None);
-    }
-    PartialDate::from_parts(year, part(bytes[2]), part(bytes[3])).ok().map(Some)
+    let bytes: [u8; 4] = bytes.try_into().ok()?;
+    if bytes == [0; 4] { Some(None) } else { codec::date_from_bytes(bytes).map(Some) }
 }
 
 fn decode_code<T: Copy>(all: &[T], code: u8) -> Option<Option<T>> {
-    if code == 0 { Some(None) } else { all.get(usize::from(code) - 1).copied().map(Some) }
+    if code == 0 { Some(None) } else { codec::from_code(all, code - 1).map(Some) }
 }
 
 fn decode(bytes: &[u8], store_id: u64, generation: u64) -> Option<Topology> {

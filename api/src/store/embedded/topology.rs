@@ -6,14 +6,13 @@
 //! It is a cache of one committed state: `generation` says which (see `index.rs`), and it is never
 //! updated in place.
 
-use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 
 use partnergraph_schema::{EdgeId, EdgeLink, EdgeType, IatiRole, NodeId, PartialDate, Role};
 use redb::{ReadTransaction, ReadableTable};
-use serde::Deserialize;
 
+use crate::store::embedded::codec::LinkView;
 use crate::store::embedded::expand::type_index;
 use crate::store::embedded::{EDGES, NODES, backend_error};
 use crate::store::{EdgeFilter, StoreError};
@@ -70,28 +69,6 @@ pub(super) struct Slot {
     pub(super) to: Option<PartialDate>,
 }
 
-/// The fields of a stored edge record the topology keeps (the sources are skipped unread).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct StoredLink<'a> {
-    #[serde(rename = "type")]
-    edge_type: EdgeType,
-    #[serde(borrow)]
-    source: Cow<'a, str>,
-    #[serde(borrow)]
-    target: Cow<'a, str>,
-    #[serde(default)]
-    role: Option<Role>,
-    #[serde(default)]
-    iati_role: Option<IatiRole>,
-    #[serde(default)]
-    from: Option<PartialDate>,
-    #[serde(default)]
-    to: Option<PartialDate>,
-    #[serde(default)]
-    amount_usd: Option<f64>,
-}
-
 /// One committed state of the graph's structure, in memory.
 pub(crate) struct Topology {
     /// The store generation this was built from.
@@ -136,9 +113,9 @@ impl Topology {
         for entry in edges.iter().map_err(backend_error)? {
             let (key, value) = entry.map_err(backend_error)?;
             let id = key.value();
-            let stored: StoredLink = serde_json::from_slice(value.value()).map_err(|err| corrupt(id, err.to_string()))?;
+            let stored = LinkView::decode(id, value.value())?;
             let end = |node: &str| rank_of.get(node).copied().ok_or_else(|| corrupt(id, format!("edge end `{node}` is not a node")));
-            let (source, target) = (end(&stored.source)?, end(&stored.target)?);
+            let (source, target) = (end(stored.source)?, end(stored.target)?);
             let rank = u32::try_from(slots.len()).map_err(|_| too_large("over 4G edges"))?;
             edge_ids.push(id)?;
             if let Some(amount) = stored.amount_usd {

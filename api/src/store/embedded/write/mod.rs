@@ -8,8 +8,8 @@
 use partnergraph_schema::text::index_terms;
 use partnergraph_schema::{EdgeRecord, NodeRecord};
 use redb::{MultimapTable, ReadableTable, Table, WriteTransaction};
-use serde::Serialize;
 
+use crate::store::embedded::codec::Encode;
 use crate::store::embedded::expand::type_index;
 use crate::store::embedded::{ADJACENCY, DEGREE, EDGES, NODES, TERMS, backend_error, decode};
 use crate::store::{Batch, StoreError, WriteSummary};
@@ -17,10 +17,6 @@ use crate::store::{Batch, StoreError, WriteSummary};
 mod sorted;
 #[cfg(test)]
 mod tests;
-
-fn encode<T: Serialize>(record: &T) -> Result<Vec<u8>, StoreError> {
-    serde_json::to_vec(record).map_err(|err| StoreError::Backend { backend: "embedded", reason: err.to_string() })
-}
 
 type Records<'t> = Table<'t, &'static str, &'static [u8]>;
 type Adjacency<'t> = Table<'t, (&'static str, u8, &'static str), ()>;
@@ -205,7 +201,7 @@ fn write_batch_with(txn: &WriteTransaction, batch: Batch, allow_sorted: bool) ->
 /// that repeat an id).
 fn write_in_order(tables: &mut Tables<'_>, batch: &Batch, summary: &mut WriteSummary) -> Result<(), StoreError> {
     for node in &batch.nodes {
-        if tables.upsert_node(node.id.as_str(), &encode(node)?, summary)? {
+        if tables.upsert_node(node.id.as_str(), &node.encode(), summary)? {
             tables.index_node(node, true)?;
         }
     }
@@ -217,7 +213,7 @@ fn write_in_order(tables: &mut Tables<'_>, batch: &Batch, summary: &mut WriteSum
                 return Err(StoreError::MissingEndpoint { edge: key.to_owned(), node: end.to_string() });
             }
         }
-        if upsert_edge(&mut tables.edges, &mut tables.adjacency, &mut tables.degree, key, &encode(edge)?, summary)? {
+        if upsert_edge(&mut tables.edges, &mut tables.adjacency, &mut tables.degree, key, &edge.encode(), summary)? {
             tables.link_edge(edge)?;
         }
     }

@@ -18,8 +18,9 @@ use partnergraph_schema::hash::{IdMap, IdSet};
 use partnergraph_schema::text::index_terms;
 use redb::{ReadableTable, ReadableTableMetadata};
 
-use super::{Adjacency, Degrees, Records, Tables, Terms, encode, upsert_edge};
+use super::{Adjacency, Degrees, Records, Tables, Terms, upsert_edge};
 use crate::store::embedded::backend_error;
+use crate::store::embedded::codec::Encode;
 use crate::store::embedded::expand::type_index;
 use crate::store::{Batch, StoreError, WriteSummary};
 
@@ -133,7 +134,7 @@ pub(super) fn write(tables: &mut Tables<'_>, batch: &Batch, ids: &SortedIds<'_>,
 /// Upserts the node records in id order and removes the old terms of updated nodes; returns the positions
 /// (in id order) of the nodes whose terms must be inserted.
 fn write_nodes(tables: &mut Tables<'_>, batch: &Batch, sorted: &[Entry<'_>], summary: &mut WriteSummary) -> Result<Vec<u32>, StoreError> {
-    let prepare = |(_, idx): &Entry<'_>| encode(&batch.nodes[*idx as usize]);
+    let prepare = |(_, idx): &Entry<'_>| Ok(batch.nodes[*idx as usize].encode());
     if tables.nodes.is_empty().map_err(backend_error)? {
         let mut cursor = tables.nodes.upper_bound_mut(Bound::<&str>::Unbounded).map_err(backend_error)?;
         pipelined(sorted, prepare, |_, (key, _), bytes| cursor.insert_before(*key, bytes.as_slice()).map_err(backend_error))?;
@@ -203,7 +204,7 @@ fn write_edges(
     sorted: &[Entry<'_>],
     summary: &mut WriteSummary,
 ) -> Result<Vec<bool>, StoreError> {
-    let prepare = |(_, idx): &Entry<'_>| encode(&batch.edges[*idx as usize]);
+    let prepare = |(_, idx): &Entry<'_>| Ok(batch.edges[*idx as usize].encode());
     if edges.is_empty().map_err(backend_error)? {
         let mut cursor = edges.upper_bound_mut(Bound::<&str>::Unbounded).map_err(backend_error)?;
         pipelined(sorted, prepare, |_, (key, _), bytes| cursor.insert_before(*key, bytes.as_slice()).map_err(backend_error))?;
