@@ -1,7 +1,6 @@
 //! The k-hop neighbourhood of a node, filtered by node kind, edge type and date, capped at a node limit.
 
-use std::collections::{BTreeMap, HashSet};
-
+use partnergraph_schema::hash::IdSet;
 use partnergraph_schema::{EdgeId, EdgeLink, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate};
 
 use crate::graph::{Graph, GraphError, check_range};
@@ -50,9 +49,10 @@ impl Graph {
         let limit = check_range("limit", query.limit, 1..=MAX_LIMIT)?;
         let center_node = self.require(center).await?;
         let filter = EdgeFilter { types: query.edge_types.clone(), as_of: query.as_of };
-        let mut included: HashSet<NodeId> = HashSet::from([center.clone()]);
+        let mut included: IdSet<NodeId> = IdSet::default();
+        included.insert(center.clone());
         let mut nodes = vec![center_node];
-        let mut edges: BTreeMap<EdgeId, EdgeLink> = BTreeMap::new();
+        let mut edges: Vec<EdgeLink> = Vec::new();
         let mut frontier = vec![center.clone()];
         let mut truncated = false;
         for _ in 0..depth {
@@ -77,7 +77,7 @@ impl Graph {
                             added.push(end.clone());
                         }
                     }
-                    edges.insert(edge.id.clone(), edge);
+                    edges.push(edge);
                 }
                 if exhausted {
                     break;
@@ -97,7 +97,10 @@ impl Graph {
                 }
             }
         }
-        let edges = edges.into_values().filter(|edge| included.contains(&edge.source) && included.contains(&edge.target)).collect();
+        // An edge between two frontier nodes is met from both ends.
+        edges.retain(|edge| included.contains(&edge.source) && included.contains(&edge.target));
+        edges.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+        edges.dedup_by(|a, b| a.id == b.id);
         Ok(Subgraph { nodes, edges, truncated })
     }
 }

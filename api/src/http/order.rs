@@ -56,7 +56,7 @@ fn apply(document: &ExecutableDocument, value: &mut Value, plan: &Plan) {
         Value::List(items) => items.iter_mut().for_each(|item| apply(document, item, plan)),
         Value::Object(map) => {
             // Usually already in order (fields without I/O complete in order): then only recurse.
-            let in_order = map.keys().eq(plan.keys.iter().filter(|key| map.contains_key(*key)));
+            let in_order = is_subsequence(map.keys(), &plan.keys);
             if !in_order {
                 let mut unordered = std::mem::take(map);
                 for key in &plan.keys {
@@ -74,6 +74,13 @@ fn apply(document: &ExecutableDocument, value: &mut Value, plan: &Plan) {
         }
         _ => {}
     }
+}
+
+/// Whether `keys` appear in `order`, in the same order (each key at most once in both): then an object
+/// with these keys is in query order. Compares names without hashing them.
+fn is_subsequence<'a>(mut keys: impl Iterator<Item = &'a Name>, order: &[Name]) -> bool {
+    let mut rest = order.iter();
+    keys.all(|key| rest.any(|candidate| candidate == key))
 }
 
 /// The response keys a selection set produces, in order, with the sub-selections of each.
@@ -122,6 +129,17 @@ mod tests {
         let query = "{ b: node { z ... on T { y ...F } x } a }  fragment F on T { w { q p } }";
         let shuffled = serde_json::json!({ "a": 1, "b": [{ "x": 1, "w": { "p": 1, "q": 2 }, "y": 2, "z": 3 }] });
         assert_eq!(check(query, shuffled), r#"{"b":[{"z":3,"y":2,"w":{"q":2,"p":1},"x":1}],"a":1}"#);
+    }
+
+    #[test]
+    fn an_object_is_in_order_when_its_keys_follow_the_query_with_gaps() {
+        let names = |keys: &[&str]| keys.iter().map(|key| Name::new(*key)).collect::<Vec<_>>();
+        let order = names(&["a", "b", "c", "d"]);
+        assert!(is_subsequence(names(&["a", "c", "d"]).iter(), &order));
+        assert!(is_subsequence(names(&[]).iter(), &order));
+        assert!(!is_subsequence(names(&["c", "a"]).iter(), &order), "out of order");
+        assert!(!is_subsequence(names(&["a", "x"]).iter(), &order), "a key the query does not name");
+        assert!(!is_subsequence(names(&["a", "a"]).iter(), &order), "a key twice");
     }
 
     #[test]
