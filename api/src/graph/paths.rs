@@ -47,14 +47,41 @@ pub struct Path {
 /// The loaded part of the graph, undirected: edges by id (loops left out).
 #[derive(Default)]
 struct LocalGraph {
-    edges: IdMap<EdgeId, EdgeLink>,
+    edges: IdSet<ById>,
+}
+
+/// A link that hashes and compares by its id, so the set is keyed without a copy of the id.
+struct ById(EdgeLink);
+
+impl PartialEq for ById {
+    fn eq(&self, other: &ById) -> bool {
+        self.0.id == other.0.id
+    }
+}
+
+impl Eq for ById {}
+
+impl std::hash::Hash for ById {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.id.hash(state);
+    }
+}
+
+impl std::borrow::Borrow<EdgeId> for ById {
+    fn borrow(&self) -> &EdgeId {
+        &self.0.id
+    }
 }
 
 impl LocalGraph {
     fn add(&mut self, edge: EdgeLink) {
         if edge.source != edge.target {
-            self.edges.entry(edge.id.clone()).or_insert(edge);
+            self.edges.insert(ById(edge));
         }
+    }
+
+    fn get(&self, id: &EdgeId) -> Option<&EdgeLink> {
+        self.edges.get(id).map(|edge| &edge.0)
     }
 }
 
@@ -79,7 +106,7 @@ impl<'a> Interned<'a> {
         let mut ids: Vec<&NodeId> = Vec::new();
         let mut edges: Vec<&EdgeId> = Vec::with_capacity(local.edges.len());
         let mut neighbours: Vec<Vec<(u32, u32)>> = Vec::new();
-        for (edge_number, (edge_id, edge)) in local.edges.iter().enumerate() {
+        for (edge_number, ById(edge)) in local.edges.iter().enumerate() {
             let mut intern = |id: &'a NodeId| {
                 *number.entry(id).or_insert_with(|| {
                     ids.push(id);
@@ -88,7 +115,7 @@ impl<'a> Interned<'a> {
                 })
             };
             let (source, target) = (intern(&edge.source), intern(&edge.target));
-            edges.push(edge_id);
+            edges.push(&edge.id);
             neighbours[source as usize].push((target, edge_number as u32));
             neighbours[target as usize].push((source, edge_number as u32));
         }
@@ -170,7 +197,7 @@ impl Graph {
             .into_iter()
             .filter_map(|(nodes, edges)| {
                 let nodes: Option<Vec<NodeRecord>> = nodes.iter().map(|id| records.get(id).cloned()).collect();
-                let edges = edges.iter().filter_map(|id| local.edges.get(id).cloned()).collect();
+                let edges = edges.iter().filter_map(|id| local.get(id).cloned()).collect();
                 nodes.map(|nodes| Path { nodes, edges })
             })
             .collect();
@@ -190,7 +217,8 @@ impl Graph {
             frontier = Vec::new();
             for edge in level {
                 for end in [&edge.source, &edge.target] {
-                    if seen.len() < BALL_BUDGET && seen.insert(end.clone()) {
+                    if seen.len() < BALL_BUDGET && !seen.contains(end) {
+                        seen.insert(end.clone());
                         frontier.push(end.clone());
                     }
                 }
