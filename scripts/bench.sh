@@ -43,7 +43,7 @@ if [ ! -f "$dir/store/topology.bin" ] || [ "${BENCH_SKIP_IMPORT:-0}" != 1 ]; the
   PARTNERGRAPH_LOG=warn,partnergraph::store=info "$bin" serve --addr "127.0.0.1:$port" --data "$dir/store" > "$dir/warmup.log" 2>&1 &
   pid=$!
   until grep -q "topology snapshot written" "$dir/warmup.log"; do sleep 0.5; kill -0 $pid || { cat "$dir/warmup.log"; exit 1; }; done
-  say "first start: topology built and snapshot written after $(python3 -c "print(round($(date +%s.%N) - $built, 1))")s ($(grep -o 'mib=[0-9]*' "$dir/warmup.log" | head -1) in memory, snapshot $(du -m "$dir/store/topology.bin" | cut -f1) MiB)"
+  say "first start: topology built and snapshot written after $(python3 -c "print(round($(date +%s.%N) - $built, 1))")s ($(sed 's/\x1b\[[0-9;]*m//g' "$dir/warmup.log" | grep -o 'mib=[0-9]*' | head -1) in memory, snapshot $(du -m "$dir/store/topology.bin" | cut -f1) MiB)"
   kill $pid; wait $pid 2>/dev/null || true
 fi
 start=$(date +%s.%N)
