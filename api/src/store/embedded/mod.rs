@@ -53,6 +53,8 @@ pub(crate) const META: TableDefinition<&str, &str> = TableDefinition::new("meta"
 const FORMAT: &str = "3";
 /// The older layout this build upgrades when it opens it (`migrate.rs`).
 const UPGRADABLE_FORMAT: &str = "2";
+/// Compaction passes after an upgrade (each pass moves what it can; one or two usually suffice).
+const MAX_COMPACTION_PASSES: usize = 8;
 /// redb's page cache, for reads and a write transaction's buffer alike. At 1M nodes / 5M edges an import
 /// peaks 0.5 GiB lower than with redb's default (1 GiB) and takes as long (BENCHMARKS.md, round 4).
 const CACHE_BYTES: usize = 256 << 20;
@@ -103,13 +105,16 @@ impl EmbeddedStore {
         // A server's hot structure lives in the topology, and an import's dirty pages are flushed as the
         // write buffer (half the cache) fills: redb's default of 1 GiB only added to the peak RSS.
         builder.set_cache_size(CACHE_BYTES);
-        let db = builder.create(&path).map_err(|err| match err {
+        let mut db = builder.create(&path).map_err(|err| match err {
             redb::DatabaseError::DatabaseAlreadyOpen | redb::DatabaseError::LockProtocolMismatch => {
                 StoreError::Locked { path: display.clone() }
             }
             other => backend_error(other),
         })?;
-        let store_id = initialise(&db, &path)?;
+        let (store_id, upgraded) = initialise(&db, &path)?;
+        if upgraded {
+            compact(&mut db);
+        }
         let index = TopologyIndex::new(mode, Some((dir.to_path_buf(), store_id)), &db)?;
         let store = EmbeddedStore { db: Arc::new(db), path, index: Arc::new(index) };
         store.index.start_build(&store.db);
@@ -160,8 +165,26 @@ impl EmbeddedStore {
     }
 }
 
-/// Creates the tables on first open, checks the format version, and returns the store's id.
-fn initialise(db: &Database, path: &Path) -> Result<u64, StoreError> {
+/// Gives back the space an upgrade freed (it rewrote every record). A failure costs only disk space, so it
+/// is logged and the store opens all the same.
+fn compact(db: &mut Database) {
+    let started = std::time::Instant::now();
+    for _ in 0..MAX_COMPACTION_PASSES {
+        match db.compact() {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(err) => {
+                tracing::warn!(%err, "could not compact the store after its upgrade; it works, and takes more disk than it needs");
+                return;
+            }
+        }
+    }
+    tracing::info!(seconds = started.elapsed().as_secs_f64(), "store compacted after its upgrade");
+}
+
+/// Creates the tables on first open, checks the format version (upgrading an older one), and returns the
+/// store's id and whether it was upgraded.
+fn initialise(db: &Database, path: &Path) -> Result<(u64, bool), StoreError> {
     let txn = db.begin_write().map_err(backend_error)?;
     let found = {
         let mut meta = txn.open_table(META).map_err(backend_error)?;
@@ -192,7 +215,7 @@ fn initialise(db: &Database, path: &Path) -> Result<u64, StoreError> {
     }
     let store_id = index::store_id(&txn)?;
     txn.commit().map_err(backend_error)?;
-    Ok(store_id)
+    Ok((store_id, found.as_deref() == Some(UPGRADABLE_FORMAT)))
 }
 
 fn get_records<T: Decode>(
