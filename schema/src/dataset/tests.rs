@@ -134,3 +134,14 @@ fn endpoints_may_be_existing_store_nodes() {
     let existing: HashMap<NodeId, NodeKind> = external.into_iter().map(|id| (id.clone(), id.kind())).collect();
     assert_eq!(validate(&dataset, &existing), Vec::new());
 }
+
+/// Numbers read from a file are the numbers written back: an import followed by an export must not move a
+/// coordinate or an amount by the last digit (these literals are ones a fast, inexact float parser misreads).
+#[test]
+fn coordinates_and_amounts_round_trip_exactly() {
+    let line = r#"{"node":{"id":"agreement:a1","kind":"AGREEMENT","name":"A","location":{"lat":-43.19768083743551,"lon":105.83877803843001},"amountUsd":114.49205941805423,"sources":[{"document":"d"}]}}"#;
+    let (dataset, problems) = parse(line);
+    assert!(problems.is_empty(), "{problems:?}");
+    let record = &dataset.nodes[0].record;
+    assert_eq!(serde_json::to_string(&crate::wire::Record::Node(record.clone())).expect("JSON"), line);
+}
