@@ -7,12 +7,13 @@ use std::collections::BinaryHeap;
 use partnergraph_schema::{EdgeLink, EdgeType, NodeId};
 use redb::ReadTransaction;
 
+use crate::store::embedded::codec::code;
 use crate::store::embedded::{ADJACENCY, EDGES, backend_error, decode};
 use crate::store::{EdgeFilter, StoreError};
 
-/// The index of an edge type in the adjacency key.
+/// The index of an edge type in the adjacency key: its vocabulary code, as records store it.
 pub(crate) fn type_index(edge_type: EdgeType) -> u8 {
-    EdgeType::ALL.iter().position(|candidate| *candidate == edge_type).map_or(u8::MAX, |idx| idx as u8)
+    code(EdgeType::ALL, edge_type)
 }
 
 /// The edges touching `frontier` that pass `filter`, with id > `after`, in id order, at most `limit`.
