@@ -440,6 +440,11 @@ impl<'a> LinkView<'a> {
     pub(crate) fn decode(key: &str, bytes: &'a [u8]) -> Result<LinkView<'a>, StoreError> {
         read_link(&mut Reader { bytes }).map_err(|reason| corrupt(key, reason))
     }
+
+    /// The owned link of the edge stored under `key`, its ids checked (what an expansion returns).
+    pub(crate) fn to_link(&self, key: &str) -> Result<EdgeLink, StoreError> {
+        owned_link(key, self).map_err(|reason| corrupt(key, reason))
+    }
 }
 
 fn read_link<'a>(reader: &mut Reader<'a>) -> Read<LinkView<'a>> {
@@ -456,7 +461,7 @@ fn read_link<'a>(reader: &mut Reader<'a>) -> Read<LinkView<'a>> {
     Ok(LinkView { edge_type, source, target, role, iati_role, from, to, amount_usd })
 }
 
-fn owned_link(key: &str, view: LinkView<'_>) -> Read<EdgeLink> {
+fn owned_link(key: &str, view: &LinkView<'_>) -> Read<EdgeLink> {
     let end = |id: &str| NodeId::parse(id).map_err(|_| "invalid node id");
     Ok(EdgeLink {
         id: EdgeId::parse(key).map_err(|_| "invalid edge id")?,
@@ -474,7 +479,7 @@ fn owned_link(key: &str, view: LinkView<'_>) -> Read<EdgeLink> {
 impl Decode for EdgeLink {
     fn decode(key: &str, bytes: &[u8]) -> Result<EdgeLink, StoreError> {
         let mut reader = Reader { bytes };
-        read_link(&mut reader).and_then(|view| owned_link(key, view)).map_err(|reason| corrupt(key, reason))
+        read_link(&mut reader).and_then(|view| owned_link(key, &view)).map_err(|reason| corrupt(key, reason))
     }
 }
 
@@ -482,7 +487,7 @@ impl Decode for EdgeRecord {
     fn decode(key: &str, bytes: &[u8]) -> Result<EdgeRecord, StoreError> {
         let mut reader = Reader { bytes };
         let read = |reader: &mut Reader<'_>| -> Read<EdgeRecord> {
-            let link = owned_link(key, read_link(reader)?)?;
+            let link = owned_link(key, &read_link(reader)?)?;
             let sources = reader.sources()?;
             reader.end()?;
             let EdgeLink { id, edge_type, source, target, role, iati_role, from, to, amount_usd } = link;

@@ -244,18 +244,16 @@ impl Topology {
 
     fn link(&self, edge: u32) -> Result<EdgeLink, StoreError> {
         let slot = &self.slots[edge as usize];
-        let id = self.edge_ids.get(edge);
-        let node = |rank: u32| NodeId::parse(self.nodes.get(rank)).map_err(|err| corrupt(id, err.to_string()));
-        Ok(EdgeLink {
-            id: EdgeId::parse(id).map_err(|err| corrupt(id, err.to_string()))?,
+        let view = LinkView {
             edge_type: slot.edge_type,
-            source: node(slot.source)?,
-            target: node(slot.target)?,
+            source: self.nodes.get(slot.source),
+            target: self.nodes.get(slot.target),
             role: slot.role,
             iati_role: slot.iati_role,
             from: slot.from,
             to: slot.to,
             amount_usd: self.amounts.binary_search_by_key(&edge, |(rank, _)| *rank).ok().map(|at| self.amounts[at].1),
-        })
+        };
+        view.to_link(self.edge_ids.get(edge))
     }
 }
