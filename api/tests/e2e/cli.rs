@@ -82,12 +82,7 @@ fn export_import_export_gives_the_same_bytes_and_reimport_changes_nothing() {
 #[test]
 fn a_generated_graph_exports_to_exactly_the_lines_it_was_imported_from() {
     let dir = tempfile::tempdir().expect("dir");
-    let file = dir.path().join("generated.jsonl");
-    let generated = run(&["bench-data", "--nodes", "3000", "--edges", "12000", "--seed", "7", "--out", &file.display().to_string()]);
-    assert!(generated.status.success(), "{}", String::from_utf8_lossy(&generated.stderr));
-    let data = dir.path().join("store");
-    let imported = run(&["import", "--data", &data.display().to_string(), &file.display().to_string()]);
-    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    let (file, data) = crate::server::generated_store(dir.path(), 3000, 12_000, 7);
     let records = |text: &str| {
         let mut lines: Vec<String> =
             text.lines().filter(|line| !line.starts_with("//") && !line.trim().is_empty()).map(str::to_owned).collect();

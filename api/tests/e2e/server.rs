@@ -15,6 +15,19 @@ pub fn run(args: &[&str]) -> Output {
     Command::new(binary()).args(args).env("PARTNERGRAPH_LOG", "warn").output().expect("run partnergraph")
 }
 
+/// Generates a synthetic graph (`bench-data`) into `dir` and imports it into a store there; returns the
+/// generated file and the store's data directory.
+pub fn generated_store(dir: &Path, nodes: u32, edges: u32, seed: u32) -> (PathBuf, PathBuf) {
+    let file = dir.join("generated.jsonl");
+    let (nodes, edges, seed) = (nodes.to_string(), edges.to_string(), seed.to_string());
+    let generated = run(&["bench-data", "--nodes", &nodes, "--edges", &edges, "--seed", &seed, "--out", &file.display().to_string()]);
+    assert!(generated.status.success(), "{}", String::from_utf8_lossy(&generated.stderr));
+    let data = dir.join("store");
+    let imported = run(&["import", "--data", &data.display().to_string(), &file.display().to_string()]);
+    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    (file, data)
+}
+
 /// A `partnergraph serve` process on a free port, killed when dropped.
 pub struct Server {
     child: Child,

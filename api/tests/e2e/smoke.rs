@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use crate::server::{Server, run};
+use crate::server::{Server, generated_store};
 
 /// The widget-query mix over ids that exist in a 10k graph (see api/src/io/synthetic.rs for the layout).
 fn mix(round: u64) -> Vec<String> {
@@ -78,12 +78,7 @@ fn check(query: &str, answer: &Value) -> Option<String> {
 #[tokio::test]
 async fn the_widget_query_mix_on_a_10k_graph_answers_correctly_under_concurrency() {
     let dir = tempfile::tempdir().expect("dir");
-    let file = dir.path().join("10k.jsonl");
-    let generated = run(&["bench-data", "--nodes", "10000", "--edges", "50000", "--seed", "3", "--out", &file.display().to_string()]);
-    assert!(generated.status.success(), "{}", String::from_utf8_lossy(&generated.stderr));
-    let data = dir.path().join("store");
-    let imported = run(&["import", "--data", &data.display().to_string(), &file.display().to_string()]);
-    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    let (_, data) = generated_store(dir.path(), 10_000, 50_000, 3);
     let server = Server::start(&data);
     let client = reqwest::Client::new();
     let mut tasks = Vec::new();
