@@ -22,34 +22,27 @@ pub fn fold(text: &str) -> String {
 
 /// [`fold`] through Unicode decomposition (NFKD, combining marks dropped).
 fn fold_unicode(text: &str) -> String {
-    let mut folded = String::with_capacity(text.len());
+    fold_chars(text.nfkd().filter(|ch| !is_combining_mark(*ch)), text.len())
+}
+
+/// [`fold`] for ASCII text, which decomposition leaves as it is: the same answer without the Unicode
+/// tables (search folds every candidate's names, and most names are ASCII).
+fn fold_ascii(text: &str) -> String {
+    fold_chars(text.chars(), text.len())
+}
+
+/// Keeps the alphanumeric characters of `chars`, lower-cased, with one space for each run of others
+/// between two words.
+fn fold_chars(chars: impl Iterator<Item = char>, capacity: usize) -> String {
+    let mut folded = String::with_capacity(capacity);
     let mut pending_space = false;
-    for ch in text.nfkd().filter(|ch| !is_combining_mark(*ch)) {
+    for ch in chars {
         if ch.is_alphanumeric() {
             if pending_space && !folded.is_empty() {
                 folded.push(' ');
             }
             pending_space = false;
             folded.extend(ch.to_lowercase());
-        } else {
-            pending_space = true;
-        }
-    }
-    folded
-}
-
-/// [`fold`] for ASCII text, which decomposition leaves as it is: the same answer without the Unicode
-/// tables (search folds every candidate's names, and most names are ASCII).
-fn fold_ascii(text: &str) -> String {
-    let mut folded = String::with_capacity(text.len());
-    let mut pending_space = false;
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() {
-            if pending_space && !folded.is_empty() {
-                folded.push(' ');
-            }
-            pending_space = false;
-            folded.push(char::from(byte.to_ascii_lowercase()));
         } else {
             pending_space = true;
         }
