@@ -5,13 +5,14 @@
 //! point at existing nodes). A file with any problem must not be imported at all: callers get either a
 //! valid [`Dataset`] or the full list of problems, sorted by line.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
-pub use read::{parse, parse_reader};
+pub use check::{Checker, apply_place, endpoint_kinds};
+pub use read::{parse, parse_reader, read_blocks};
 
-use crate::hash::{IdMap, IdSet};
+use crate::hash::IdSet;
 use crate::wire::Place;
-use crate::{EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate, Source};
+use crate::{EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate};
 
 /// Longest quote accepted in a source, in characters.
 pub const MAX_QUOTE_CHARS: usize = 1000;
@@ -165,6 +166,9 @@ pub enum ProblemKind {
     /// A city with LOCATED_IN edges to more than one country.
     #[error("city `{0}` is LOCATED_IN more than one country")]
     CityInSeveralCountries(NodeId),
+    /// More ids than one import can check (4 GiB of id text, or 2^32 − 1 records); split the file.
+    #[error("the file has more ids than one import can check (4 GiB of id text or 2^32 − 1 records): split it")]
+    TooManyIds,
     /// A place for a node that is not a country or city of this file.
     #[error("place `{0}` is not a country or city of this dataset")]
     PlaceWithoutNode(NodeId),
@@ -185,8 +189,8 @@ fn strip_position(message: &str) -> String {
 /// Parses and validates a whole, self-contained dataset (no store to resolve references against).
 pub fn parse_and_validate(text: &str) -> Result<Dataset, Vec<Problem>> {
     let (mut dataset, mut problems) = parse(text);
-    problems.extend(dataset.merge_places());
     problems.extend(validate(&dataset, &HashMap::new()));
+    dataset.merge_places();
     if problems.is_empty() {
         Ok(dataset)
     } else {
@@ -196,27 +200,26 @@ pub fn parse_and_validate(text: &str) -> Result<Dataset, Vec<Problem>> {
 }
 
 impl Dataset {
-    /// Copies each place's location (and region) into the node with the same id; reports places whose
-    /// node is missing or is not a country or city.
-    pub fn merge_places(&mut self) -> Vec<Problem> {
-        let mut problems = Vec::new();
+    /// Copies each place's location (and a country's region) into the country or city with the same id.
+    /// Places without such a node are left for [`validate`] to report.
+    pub fn merge_places(&mut self) {
         if self.places.is_empty() {
-            return problems;
+            return;
         }
         let index: HashMap<NodeId, usize> = self.nodes.iter().enumerate().map(|(idx, node)| (node.record.id.clone(), idx)).collect();
         for place in &self.places {
-            let found = index.get(&place.record.id).map(|idx| &mut self.nodes[*idx].record);
-            match found {
-                Some(node) if matches!(node.kind, NodeKind::Country | NodeKind::City) => {
-                    node.location = Some(place.record.location);
-                    if node.kind == NodeKind::Country {
-                        node.region.clone_from(&place.record.region);
-                    }
-                }
-                _ => problems.push(problem(place.line, ProblemKind::PlaceWithoutNode(place.record.id.clone()))),
+            if let Some(idx) = index.get(&place.record.id) {
+                apply_place(&mut self.nodes[*idx].record, &place.record);
             }
         }
-        problems
+    }
+
+    /// The problems of this dataset's places against its nodes (see [`validate`], which reports them too).
+    pub fn place_problems(&self) -> Vec<Problem> {
+        let kinds: HashMap<&NodeId, NodeKind> = self.nodes.iter().map(|node| (&node.record.id, node.record.kind)).collect();
+        let places: Vec<_> =
+            self.places.iter().map(|place| (place.line, place.record.id.clone(), place.record.location.is_valid())).collect();
+        check::place_problems(&places, |id| kinds.get(id).copied())
     }
 
     /// Edge endpoints that are not nodes of this file; an importer looks them up in its store.
@@ -235,176 +238,23 @@ impl Dataset {
     }
 }
 
-/// Checks the records of `dataset` against each other; `existing` gives the kind of nodes that are
-/// not in the file but already in the store. Returns every problem, sorted by line.
+/// Checks the records of `dataset` against each other; `existing` gives the kind of nodes that are not in
+/// the file but already in the store. Returns every problem (places included), sorted by line.
 pub fn validate(dataset: &Dataset, existing: &HashMap<NodeId, NodeKind>) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    let mut seen: IdMap<&str, usize> = IdMap::with_capacity_and_hasher(dataset.nodes.len() + dataset.edges.len(), Default::default());
-    let mut kinds: IdMap<&NodeId, NodeKind> = IdMap::with_capacity_and_hasher(existing.len() + dataset.nodes.len(), Default::default());
-    kinds.extend(existing.iter().map(|(id, kind)| (id, *kind)));
+    let mut checker = Checker::default();
     for Lined { line, record } in &dataset.nodes {
-        check_unique(&mut seen, record.id.as_str(), *line, &mut problems);
-        kinds.insert(&record.id, record.kind);
-        problems.extend(check_node(record).into_iter().map(|kind| problem(*line, kind)));
+        checker.node(*line, record);
     }
-    let mut city_countries: BTreeMap<&NodeId, usize> = BTreeMap::new();
     for Lined { line, record } in &dataset.edges {
-        check_unique(&mut seen, record.id.as_str(), *line, &mut problems);
-        problems.extend(check_edge(record, &kinds).into_iter().map(|kind| problem(*line, kind)));
-        let is_city_country =
-            record.edge_type == EdgeType::LocatedIn && record.source.kind() == NodeKind::City && record.target.kind() == NodeKind::Country;
-        if is_city_country {
-            *city_countries.entry(&record.source).or_default() += 1;
-        }
+        checker.edge(*line, record);
     }
-    for Lined { line, record } in &dataset.nodes {
-        if record.kind == NodeKind::City {
-            match city_countries.get(&record.id) {
-                None => problems.push(problem(*line, ProblemKind::CityWithoutCountry(record.id.clone()))),
-                Some(count) if *count > 1 => problems.push(problem(*line, ProblemKind::CityInSeveralCountries(record.id.clone()))),
-                Some(_) => {}
-            }
-        }
+    for Lined { line, record } in &dataset.places {
+        checker.place(*line, record);
     }
-    problems.sort_by_key(|problem| problem.line);
-    problems
+    checker.finish(existing)
 }
 
-fn check_unique<'d>(seen: &mut IdMap<&'d str, usize>, id: &'d str, line: usize, problems: &mut Vec<Problem>) {
-    if let Some(first_line) = seen.get(id) {
-        problems.push(problem(line, ProblemKind::DuplicateId { id: id.to_owned(), first_line: *first_line }));
-    } else {
-        seen.insert(id, line);
-    }
-}
-
-fn check_sources(id: &str, sources: &[Source]) -> Vec<ProblemKind> {
-    if sources.is_empty() {
-        return vec![ProblemKind::MissingSources(id.to_owned())];
-    }
-    let invalid = |reason: &str| ProblemKind::InvalidSource { id: id.to_owned(), reason: reason.to_owned() };
-    let mut problems = Vec::new();
-    for source in sources {
-        if source.document.trim().is_empty() {
-            problems.push(invalid("empty document"));
-        }
-        if source.paragraph == Some(0) {
-            problems.push(invalid("paragraphs are counted from 1"));
-        }
-        if source.quote.as_ref().is_some_and(|quote| quote.chars().count() > MAX_QUOTE_CHARS) {
-            problems.push(invalid("quote longer than 1000 characters"));
-        }
-    }
-    problems
-}
-
-fn check_dates(id: &str, start: Option<PartialDate>, end: Option<PartialDate>) -> Option<ProblemKind> {
-    match (start, end) {
-        (Some(start), Some(end)) if end.last_day() < start.first_day() => {
-            Some(ProblemKind::DatesOutOfOrder { id: id.to_owned(), start, end })
-        }
-        _ => None,
-    }
-}
-
-fn check_node(node: &NodeRecord) -> Vec<ProblemKind> {
-    let id = &node.id;
-    let mut problems = Vec::new();
-    if node.kind != id.kind() {
-        problems.push(ProblemKind::KindMismatch { id: id.clone(), kind: node.kind, expected: id.kind() });
-    }
-    if node.name.trim().is_empty() {
-        problems.push(ProblemKind::EmptyName(id.to_string()));
-    }
-    problems.extend(check_sources(id.as_str(), &node.sources));
-    let kind = node.kind;
-    let not_for = |field: &'static str| ProblemKind::FieldNotForKind { id: id.clone(), kind, field };
-    let fields: [(&'static str, bool, &[NodeKind]); 9] = [
-        ("agencyType", node.agency_type.is_some(), &[NodeKind::Agency]),
-        ("iso3", node.iso3.is_some(), &[NodeKind::Country]),
-        ("region", node.region.is_some(), &[NodeKind::Country]),
-        ("networkType", node.network_type.is_some(), &[NodeKind::Network]),
-        ("agreementType", node.agreement_type.is_some(), &[NodeKind::Agreement]),
-        ("eventType", node.event_type.is_some(), &[NodeKind::Event]),
-        ("start", node.start.is_some() || node.end.is_some(), &[NodeKind::Agreement, NodeKind::Event]),
-        ("amountUsd", node.amount_usd.is_some(), &[NodeKind::Agreement]),
-        ("sdgs", !node.sdgs.is_empty(), &[NodeKind::Agreement]),
-    ];
-    for (field, present, allowed) in fields {
-        if present && !allowed.contains(&kind) {
-            problems.push(not_for(field));
-        }
-    }
-    if kind == NodeKind::Country && node.iso3.as_deref() != Some(id.slug()) {
-        problems.push(ProblemKind::Iso3Mismatch(id.clone()));
-    }
-    problems.extend(check_dates(id.as_str(), node.start, node.end));
-    for sdg in &node.sdgs {
-        if !(1..=17).contains(sdg) {
-            problems.push(ProblemKind::InvalidSdg { id: id.clone(), sdg: *sdg });
-        }
-    }
-    if node.amount_usd.is_some_and(|amount| !amount.is_finite() || amount < 0.0) {
-        problems.push(ProblemKind::InvalidAmount(id.to_string()));
-    }
-    if node.location.is_some_and(|location| !location.is_valid()) {
-        problems.push(ProblemKind::InvalidLocation(id.to_string()));
-    }
-    problems
-}
-
-/// The node kinds an edge type accepts as (source, target); `None` accepts any kind.
-pub fn endpoint_kinds(edge_type: EdgeType) -> (Option<&'static [NodeKind]>, Option<&'static [NodeKind]>) {
-    use NodeKind::*;
-    match edge_type {
-        EdgeType::MemberOf => (None, Some(&[Network, Agency])),
-        EdgeType::HostedBy => (None, Some(&[Agency, Country, City])),
-        EdgeType::LocatedIn => (Some(&[City, Agency, Event, Network, Agreement]), Some(&[City, Country])),
-        EdgeType::ParticipatesIn => (None, Some(&[Agreement, Event, Network])),
-        EdgeType::Funds => (None, Some(&[Agreement, Agency, Network, Event])),
-        EdgeType::AdministeredBy => (Some(&[Agreement, Network]), Some(&[Agency])),
-        EdgeType::OrganisedBy => (Some(&[Event]), None),
-        EdgeType::PartOf => (None, None),
-    }
-}
-
-fn check_edge(edge: &EdgeRecord, kinds: &IdMap<&NodeId, NodeKind>) -> Vec<ProblemKind> {
-    let id = edge.id.as_str();
-    let mut problems = check_sources(id, &edge.sources);
-    if edge.source == edge.target {
-        problems.push(ProblemKind::SelfLoop(id.to_owned()));
-    }
-    let (sources_allowed, targets_allowed) = endpoint_kinds(edge.edge_type);
-    for (end, node_id, allowed) in [("source", &edge.source, sources_allowed), ("target", &edge.target, targets_allowed)] {
-        let Some(kind) = kinds.get(node_id) else {
-            problems.push(ProblemKind::DanglingEndpoint { edge: id.to_owned(), end, id: node_id.clone() });
-            continue;
-        };
-        if let Some(allowed) = allowed
-            && !allowed.contains(kind)
-        {
-            let allowed = allowed.iter().map(|kind| kind.as_str()).collect::<Vec<_>>().join(", ");
-            problems.push(ProblemKind::EndpointKind { edge: id.to_owned(), edge_type: edge.edge_type, end, kind: *kind, allowed });
-        }
-    }
-    let not_for = |field: &'static str| ProblemKind::FieldNotForEdgeType { edge: id.to_owned(), edge_type: edge.edge_type, field };
-    let participation = edge.edge_type == EdgeType::ParticipatesIn;
-    if edge.role.is_some() && !participation {
-        problems.push(not_for("role"));
-    }
-    if edge.iati_role.is_some() && !(participation || edge.edge_type == EdgeType::Funds) {
-        problems.push(not_for("iatiRole"));
-    }
-    if edge.amount_usd.is_some() && !(participation || edge.edge_type == EdgeType::Funds) {
-        problems.push(not_for("amountUsd"));
-    }
-    if edge.amount_usd.is_some_and(|amount| !amount.is_finite() || amount < 0.0) {
-        problems.push(ProblemKind::InvalidAmount(id.to_owned()));
-    }
-    problems.extend(check_dates(id, edge.from, edge.to));
-    problems
-}
-
+mod check;
 mod read;
 #[cfg(test)]
 mod tests;

@@ -17,9 +17,10 @@ pub fn dataset() -> Result<Dataset, Vec<String>> {
     let (places, place_problems) = dataset::parse(PLACES_JSONL);
     let mut problems: Vec<String> = seed_problems.into_iter().map(label("seed.jsonl")).collect();
     problems.extend(place_problems.into_iter().map(label("places.jsonl")));
-    seed.places = places.places;
-    problems.extend(seed.merge_places().into_iter().map(label("places.jsonl")));
     problems.extend(dataset::validate(&seed, &Default::default()).into_iter().map(label("seed.jsonl")));
+    seed.places = places.places;
+    problems.extend(seed.place_problems().into_iter().map(label("places.jsonl")));
+    seed.merge_places();
     if problems.is_empty() { Ok(seed) } else { Err(problems) }
 }
 

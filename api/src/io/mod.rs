@@ -1,21 +1,23 @@
 //! Import and export of the dataset format (JSON Lines, `schema/data/README.md`).
 //!
-//! Import is all-or-nothing per file: the file is parsed and validated whole (edges may point at nodes
-//! already in the store), and only a file without a single problem is written, in one transaction.
+//! Import is all-or-nothing per file: the file is streamed, checked and staged in stored form (`stage.rs`),
+//! validated whole (edges may point at nodes already in the store), and only a file without a single
+//! problem is written, in one transaction.
 //! Writing is an upsert keyed by id, so importing the same file twice changes nothing the second time.
 //! Export writes every node, then every edge, in id order: the same graph always exports to the same
 //! bytes, and an export imports back unchanged.
 
+mod stage;
 pub mod synthetic;
 
-use std::collections::HashMap;
 use std::io::{BufRead, Write};
 
-use partnergraph_schema::dataset::{self, Dataset, Problem};
+use partnergraph_schema::dataset::Problem;
 use partnergraph_schema::wire::Record;
-use partnergraph_schema::{EdgeId, NodeId, NodeKind};
+use partnergraph_schema::{EdgeId, NodeId};
 
 use crate::store::{Batch, GraphStore, StoreError, WriteSummary};
+use stage::Staging;
 
 /// Records read from the store per round trip while exporting.
 const EXPORT_PAGE: usize = 1000;
@@ -40,55 +42,28 @@ pub enum IoError {
     Read(std::io::Error),
 }
 
-/// Validates `dataset` against the store and returns it as one batch, or every problem.
-pub async fn prepare(store: &dyn GraphStore, mut dataset: Dataset, mut problems: Vec<Problem>) -> Result<Batch, IoError> {
-    problems.extend(dataset.merge_places());
-    let external = dataset.external_endpoints();
-    let mut existing: HashMap<NodeId, NodeKind> = HashMap::new();
-    for (id, found) in external.iter().zip(store.nodes(&external).await?) {
-        if let Some(node) = found {
-            existing.insert(id.clone(), node.kind);
-        }
-    }
-    problems.extend(dataset::validate(&dataset, &existing));
-    if !problems.is_empty() {
-        problems.sort_by_key(|problem| problem.line);
-        return Err(IoError::Invalid(problems));
-    }
-    Ok(Batch {
-        nodes: dataset.nodes.into_iter().map(|lined| lined.record).collect(),
-        edges: dataset.edges.into_iter().map(|lined| lined.record).collect(),
-        ..Batch::default()
-    })
-}
-
-/// Imports one file's text: validates it whole, then writes it in one transaction.
+/// Imports one file's text with the meaning of [`import_reader`].
 pub async fn import(store: &dyn GraphStore, text: &str) -> Result<WriteSummary, IoError> {
-    let (dataset, problems) = dataset::parse(text);
-    write_parsed(store, dataset, problems).await
+    import_reader(store, std::io::Cursor::new(text.to_owned())).await
 }
 
-/// Validates a parsed file whole, then writes it in one transaction.
-async fn write_parsed(store: &dyn GraphStore, dataset: Dataset, problems: Vec<Problem>) -> Result<WriteSummary, IoError> {
-    let started = std::time::Instant::now();
-    let batch = prepare(store, dataset, problems).await?;
-    tracing::debug!(elapsed_ms = started.elapsed().as_millis(), "import: validated");
-    let summary = store.apply(batch).await?;
-    tracing::debug!(elapsed_ms = started.elapsed().as_millis(), "import: written");
-    Ok(summary)
-}
-
-/// Imports one file streamed from `reader`, with the meaning of [`import`] on its whole text, without
-/// holding the text in memory. Reading runs on the blocking pool; a read error (or text that is not UTF-8)
-/// fails the import before anything is written.
+/// Imports one file streamed from `reader`: reads, checks and stages it block by block (`stage.rs`), so
+/// neither its text nor its parsed records are held whole, finishes the checks against the store, and
+/// writes it in one transaction only if it has no problem at all. Reading runs on the blocking pool; a
+/// read error (or text that is not UTF-8) fails the import before anything is written.
 pub async fn import_reader(store: &dyn GraphStore, reader: impl BufRead + Send + 'static) -> Result<WriteSummary, IoError> {
     let started = std::time::Instant::now();
-    let parsed = tokio::task::spawn_blocking(move || dataset::parse_reader(reader))
+    let staging = tokio::task::spawn_blocking(move || Staging::read(reader))
         .await
-        .map_err(|err| IoError::Read(std::io::Error::other(format!("the reading task failed: {err}"))))?;
-    let (dataset, problems) = parsed.map_err(IoError::Read)?;
-    tracing::debug!(elapsed_ms = started.elapsed().as_millis(), nodes = dataset.nodes.len(), edges = dataset.edges.len(), "import: parsed");
-    write_parsed(store, dataset, problems).await
+        .map_err(|err| IoError::Read(std::io::Error::other(format!("the reading task failed: {err}"))))?
+        .map_err(IoError::Read)?;
+    let (nodes, edges, staged_bytes) = staging.counts();
+    tracing::debug!(elapsed_ms = started.elapsed().as_millis(), nodes, edges, staged_bytes, "import: read and staged");
+    let staged = staging.finish(store).await?.map_err(IoError::Invalid)?;
+    tracing::debug!(elapsed_ms = started.elapsed().as_millis(), "import: validated");
+    let summary = store.apply_staged(staged).await?;
+    tracing::debug!(elapsed_ms = started.elapsed().as_millis(), "import: written");
+    Ok(summary)
 }
 
 /// Writes the whole graph to `out`: a header line, the nodes, then the edges, each in id order.
@@ -137,7 +112,12 @@ pub async fn seed_if_empty(store: &dyn GraphStore) -> Result<bool, IoError> {
         // The seed is validated by a test; reaching this is a build defect, reported as such.
         StoreError::Backend { backend: "seed", reason: problems.join("; ") }
     })?;
-    let batch = prepare(store, dataset, Vec::new()).await?;
+    // The seed is self-contained and checked whole, and the store is empty: it goes in as it is.
+    let batch = Batch {
+        nodes: dataset.nodes.into_iter().map(|lined| lined.record).collect(),
+        edges: dataset.edges.into_iter().map(|lined| lined.record).collect(),
+        ..Batch::default()
+    };
     store.apply(batch).await?;
     Ok(true)
 }

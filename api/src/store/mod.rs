@@ -7,9 +7,12 @@
 //! same answers. The embedded store (redb) is the default; nothing above this module knows which backend
 //! it talks to. The Bolt store (`bolt/`, on neo4rs) serves deployments that outgrow one machine.
 
+mod arena;
 mod bolt;
+pub(crate) mod codec;
 mod embedded;
 mod error;
+mod staged;
 
 use std::fmt::Debug;
 
@@ -19,6 +22,7 @@ use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, NodeId, NodeKi
 pub use bolt::{BoltConfig, BoltStore};
 pub use embedded::{EmbeddedStore, IndexMode};
 pub use error::StoreError;
+pub use staged::Staged;
 
 /// Which edges an expansion follows.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -151,4 +155,10 @@ pub trait GraphStore: Send + Sync + Debug {
     /// Applies `batch` in one transaction (deletes first, then node upserts, then edge upserts). An edge
     /// whose endpoint is not a node afterwards fails the whole batch with `StoreError::MissingEndpoint`.
     async fn apply(&self, batch: Batch) -> Result<WriteSummary, StoreError>;
+
+    /// Applies staged upserts with the meaning of [`GraphStore::apply`] on the batch they were staged from.
+    /// Stores that keep records in their stored form write the bytes as they are; the default decodes them.
+    async fn apply_staged(&self, staged: Staged) -> Result<WriteSummary, StoreError> {
+        self.apply(staged.into_batch()?).await
+    }
 }

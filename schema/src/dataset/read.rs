@@ -11,20 +11,36 @@ use crate::wire::Record;
 /// Text smaller than this is parsed on the calling thread.
 const PARALLEL_MIN_BYTES: usize = 1 << 20;
 /// Bytes read from a reader per block (a block then grows to the end of its last line).
-const BLOCK_BYTES: usize = 16 << 20;
+const BLOCK_BYTES: usize = 4 << 20;
 /// At most this many parsing threads, whatever the machine has.
 const MAX_THREADS: usize = 8;
 
 /// Reads a dataset; blank lines and lines starting with `//` are skipped.
 pub fn parse(text: &str) -> (Dataset, Vec<Problem>) {
     let mut reading = Reading::default();
-    reading.push(text);
-    (reading.dataset, reading.problems)
+    let part = reading.block(text);
+    (part.dataset, part.problems)
 }
 
 /// Reads a dataset from `reader` block by block; the same result as [`parse`] on the whole text. Fails
 /// only if reading fails or the text is not UTF-8 (as reading it into a string would).
-pub fn parse_reader(mut reader: impl BufRead) -> io::Result<(Dataset, Vec<Problem>)> {
+pub fn parse_reader(reader: impl BufRead) -> io::Result<(Dataset, Vec<Problem>)> {
+    let mut dataset = Dataset::default();
+    let mut problems = Vec::new();
+    read_blocks(reader, |mut block, mut block_problems| {
+        dataset.nodes.append(&mut block.nodes);
+        dataset.edges.append(&mut block.edges);
+        dataset.places.append(&mut block.places);
+        problems.append(&mut block_problems);
+    })?;
+    Ok((dataset, problems))
+}
+
+/// Reads a dataset from `reader` and hands each block of whole lines to `each` as soon as it is parsed,
+/// with line numbers counted from the start of the stream: only one block of text and records is held at a
+/// time. Together the blocks hold what [`parse_reader`] returns. Fails as [`parse_reader`] does; blocks
+/// handed over before a failure are then part of an incomplete read.
+pub fn read_blocks(mut reader: impl BufRead, mut each: impl FnMut(Dataset, Vec<Problem>)) -> io::Result<()> {
     let mut reading = Reading::default();
     let mut block: Vec<u8> = Vec::with_capacity(BLOCK_BYTES + (64 << 10));
     loop {
@@ -39,47 +55,48 @@ pub fn parse_reader(mut reader: impl BufRead) -> io::Result<(Dataset, Vec<Proble
         }
         let text =
             std::str::from_utf8(&block).map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "stream did not contain valid UTF-8"))?;
-        reading.push(text);
+        let part = reading.block(text);
+        each(part.dataset, part.problems);
         block.clear();
         if read == 0 {
             break;
         }
     }
-    Ok((reading.dataset, reading.problems))
+    Ok(())
 }
 
-/// Records and problems read so far, and how many lines they came from.
+/// How many lines were read before the current block.
 #[derive(Default)]
 struct Reading {
-    dataset: Dataset,
-    problems: Vec<Problem>,
     lines: usize,
 }
 
 impl Reading {
-    /// Parses `text`, whole lines that follow the lines read so far.
-    fn push(&mut self, text: &str) {
+    /// Parses `text`, whole lines that follow the lines read so far, with line numbers from the start.
+    fn block(&mut self, text: &str) -> Part {
         let threads = std::thread::available_parallelism().map_or(1, |count| count.get()).min(MAX_THREADS);
-        if threads < 2 || text.len() < PARALLEL_MIN_BYTES {
-            let part = parse_part(text);
-            self.append(part);
-            return;
+        let parts = if threads < 2 || text.len() < PARALLEL_MIN_BYTES {
+            vec![parse_part(text)]
+        } else {
+            let pieces = split_lines(text, threads);
+            std::thread::scope(|scope| {
+                let helpers: Vec<_> = pieces[1..].iter().map(|piece| scope.spawn(move || parse_part(piece))).collect();
+                let mut parsed = vec![parse_part(pieces[0])];
+                for helper in helpers {
+                    parsed.push(helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+                }
+                parsed
+            })
+        };
+        let mut block = Part { dataset: Dataset::default(), problems: Vec::new(), lines: 0 };
+        for part in parts {
+            self.append(&mut block, part);
         }
-        let parts = split_lines(text, threads);
-        let parsed: Vec<Part> = std::thread::scope(|scope| {
-            let helpers: Vec<_> = parts[1..].iter().map(|part| scope.spawn(move || parse_part(part))).collect();
-            let mut parsed = vec![parse_part(parts[0])];
-            for helper in helpers {
-                parsed.push(helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-            }
-            parsed
-        });
-        for part in parsed {
-            self.append(part);
-        }
+        block
     }
 
-    fn append(&mut self, mut part: Part) {
+    /// Moves `part` to the end of `block`, counting its lines after every line read so far.
+    fn append(&mut self, block: &mut Part, mut part: Part) {
         let offset = self.lines;
         for node in &mut part.dataset.nodes {
             node.line += offset;
@@ -93,10 +110,11 @@ impl Reading {
         for problem in &mut part.problems {
             problem.line += offset;
         }
-        self.dataset.nodes.append(&mut part.dataset.nodes);
-        self.dataset.edges.append(&mut part.dataset.edges);
-        self.dataset.places.append(&mut part.dataset.places);
-        self.problems.append(&mut part.problems);
+        block.dataset.nodes.append(&mut part.dataset.nodes);
+        block.dataset.edges.append(&mut part.dataset.edges);
+        block.dataset.places.append(&mut part.dataset.places);
+        block.problems.append(&mut part.problems);
+        block.lines += part.lines;
         self.lines += part.lines;
     }
 }

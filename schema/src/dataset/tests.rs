@@ -145,3 +145,46 @@ fn coordinates_and_amounts_round_trip_exactly() {
     let record = &dataset.nodes[0].record;
     assert_eq!(serde_json::to_string(&crate::wire::Record::Node(record.clone())).expect("JSON"), line);
 }
+
+/// Edges may come before the nodes they join: their endpoint checks wait until the whole file is read, and
+/// report the same problems at the edges' own lines.
+#[test]
+fn edges_before_their_nodes_are_checked_once_the_file_is_read() {
+    let mut lines: Vec<&str> = VALID.lines().collect();
+    lines.reverse();
+    let reversed = lines.join("\n");
+    let in_order = parse_and_validate(VALID).expect("valid");
+    let reversed = parse_and_validate(&reversed).expect("valid in any order");
+    assert_eq!(
+        reversed.nodes.iter().map(|node| &node.record).collect::<Vec<_>>(),
+        in_order.nodes.iter().rev().map(|node| &node.record).collect::<Vec<_>>()
+    );
+
+    let text = concat!(
+        r#"{"edge": {"id": "e1", "type": "LOCATED_IN", "source": "city:lima-per", "target": "country:PER", "sources": [{"document": "d"}]}}"#,
+        "\n",
+        r#"{"edge": {"id": "e2", "type": "MEMBER_OF", "source": "city:lima-per", "target": "country:PER", "sources": [{"document": "d"}]}}"#,
+        "\n",
+        r#"{"edge": {"id": "e3", "type": "PART_OF", "source": "agency:gone", "target": "city:lima-per", "sources": [{"document": "d"}]}}"#,
+        "\n",
+        r#"{"node": {"id": "country:PER", "kind": "COUNTRY", "name": "Peru", "iso3": "PER", "sources": [{"document": "d"}]}}"#,
+        "\n",
+        r#"{"node": {"id": "city:lima-per", "kind": "CITY", "name": "Lima", "sources": [{"document": "d"}]}}"#,
+    );
+    let problems = check(text);
+    assert_eq!(
+        problems,
+        [
+            "line 2: edge `e2` of type MEMBER_OF cannot have a COUNTRY as target (allowed: NETWORK, AGENCY)",
+            "line 3: edge `e3` has source `agency:gone`, which is not a node of this file or of the store",
+        ]
+    );
+}
+
+/// A place's coordinates are checked where they are written: an out-of-range place is reported at its own
+/// line, and a valid one fixes nothing it should not.
+#[test]
+fn a_place_out_of_range_is_reported_at_its_line() {
+    let text = with_line(r#"{"place": {"id": "country:THA", "location": {"lat": 91, "lon": 0}, "credit": "t"}}"#);
+    assert_eq!(check(&text), ["line 9: `country:THA` has a location out of range"]);
+}

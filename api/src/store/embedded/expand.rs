@@ -7,7 +7,7 @@ use std::collections::BinaryHeap;
 use partnergraph_schema::{EdgeLink, EdgeType, NodeId};
 use redb::ReadTransaction;
 
-use crate::store::embedded::codec::code;
+use crate::store::codec::code;
 use crate::store::embedded::{ADJACENCY, EDGES, backend_error, decode};
 use crate::store::{EdgeFilter, StoreError};
 

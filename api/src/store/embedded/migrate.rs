@@ -12,7 +12,7 @@ use redb::{ReadableTable, TableDefinition, WriteTransaction};
 use serde::de::DeserializeOwned;
 
 use crate::store::StoreError;
-use crate::store::embedded::codec::Encode;
+use crate::store::codec::Encode;
 use crate::store::embedded::{EDGES, NODES, backend_error, index};
 
 /// Records rewritten per step (each step reads a chunk, then writes it back).

@@ -1,7 +1,7 @@
 //! The embedded, durable store: one redb file in the data directory, no server.
 //!
 //! Layout (format 3; `migrate.rs` upgrades format 2 when it is opened):
-//! - `nodes`: node id → record; `edges`: edge id → record, in the binary form of `codec.rs`. Ids carry
+//! - `nodes`: node id → record; `edges`: edge id → record, in the binary form of `store/codec.rs`. Ids carry
 //!   their kind as a prefix, so a scan of one kind is a key range and needs no separate index.
 //! - `adjacency`: (node id, edge type, edge id) → (), both ends of every edge. A node's edges of one type
 //!   are one key range in id order, so a typed expansion never reads other types and a page of a hub's
@@ -15,7 +15,6 @@
 //! mode, so `partnergraph import` can write while `partnergraph serve` reads the same directory; readers
 //! see each commit as a whole. Blocking redb calls run on tokio's blocking pool.
 
-mod codec;
 mod expand;
 mod index;
 mod migrate;
@@ -35,10 +34,10 @@ use redb::{
     TableDefinition,
 };
 
-use crate::store::embedded::codec::Decode;
+use crate::store::codec::Decode;
 use crate::store::embedded::index::TopologyIndex;
 use crate::store::embedded::topology::Topology;
-use crate::store::{Batch, EdgeFilter, GraphStore, StoreError, StoreStats, WriteSummary};
+use crate::store::{Batch, EdgeFilter, GraphStore, Staged, StoreError, StoreStats, WriteSummary};
 
 pub use index::IndexMode;
 
@@ -55,9 +54,13 @@ const FORMAT: &str = "3";
 const UPGRADABLE_FORMAT: &str = "2";
 /// Compaction passes after an upgrade (each pass moves what it can; one or two usually suffice).
 const MAX_COMPACTION_PASSES: usize = 8;
-/// redb's page cache, for reads and a write transaction's buffer alike. At 1M nodes / 5M edges an import
-/// peaks 0.5 GiB lower than with redb's default (1 GiB) and takes as long (BENCHMARKS.md, round 4).
-const CACHE_BYTES: usize = 256 << 20;
+/// redb's page cache (for reads and a write transaction's buffer alike) when serving: the node records a
+/// query reads stay cached. With the topology in memory, 256 MiB serves 1M nodes as fast as redb's default
+/// of 1 GiB (BENCHMARKS.md, round 4).
+const SERVING_CACHE_BYTES: usize = 256 << 20;
+/// The same for batch commands (`import`, `export`), which pass over each page about once: at 1M nodes /
+/// 5M edges an import peaks 0.12 GiB lower than with the serving cache, and takes as long (round 5).
+const BATCH_CACHE_BYTES: usize = 64 << 20;
 /// The database file inside the data directory.
 const FILE_NAME: &str = "partnergraph.redb";
 const BACKEND: &str = "embedded";
@@ -103,8 +106,8 @@ impl EmbeddedStore {
         let mut builder = Builder::new();
         builder.set_concurrency_mode(ConcurrencyMode::MultiWriter);
         // A server's hot structure lives in the topology, and an import's dirty pages are flushed as the
-        // write buffer (half the cache) fills: redb's default of 1 GiB only added to the peak RSS.
-        builder.set_cache_size(CACHE_BYTES);
+        // cache fills: redb's default of 1 GiB only added to the peak RSS.
+        builder.set_cache_size(if mode == IndexMode::Off { BATCH_CACHE_BYTES } else { SERVING_CACHE_BYTES });
         let mut db = builder.create(&path).map_err(|err| match err {
             redb::DatabaseError::DatabaseAlreadyOpen | redb::DatabaseError::LockProtocolMismatch => {
                 StoreError::Locked { path: display.clone() }
@@ -162,6 +165,24 @@ impl EmbeddedStore {
         })
         .await
         .map_err(|err| StoreError::Backend { backend: BACKEND, reason: format!("read task failed: {err}") })?
+    }
+
+    /// Runs `write` in one write transaction on the blocking pool and commits it with a new generation.
+    async fn write(
+        &self,
+        write: impl FnOnce(&redb::WriteTransaction) -> Result<WriteSummary, StoreError> + Send + 'static,
+    ) -> Result<WriteSummary, StoreError> {
+        let (db, index) = (self.db.clone(), self.index.clone());
+        tokio::task::spawn_blocking(move || {
+            let txn = db.begin_write().map_err(backend_error)?;
+            let summary = write(&txn)?;
+            index::bump_generation(&txn)?;
+            txn.commit().map_err(backend_error)?;
+            index.start_build(&db);
+            Ok(summary)
+        })
+        .await
+        .map_err(|err| StoreError::Backend { backend: BACKEND, reason: format!("write task failed: {err}") })?
     }
 }
 
@@ -360,16 +381,10 @@ impl GraphStore for EmbeddedStore {
     }
 
     async fn apply(&self, batch: Batch) -> Result<WriteSummary, StoreError> {
-        let (db, index) = (self.db.clone(), self.index.clone());
-        tokio::task::spawn_blocking(move || {
-            let txn = db.begin_write().map_err(backend_error)?;
-            let summary = write::write_batch(&txn, batch)?;
-            index::bump_generation(&txn)?;
-            txn.commit().map_err(backend_error)?;
-            index.start_build(&db);
-            Ok(summary)
-        })
-        .await
-        .map_err(|err| StoreError::Backend { backend: BACKEND, reason: format!("write task failed: {err}") })?
+        self.write(move |txn| write::write_batch(txn, batch)).await
+    }
+
+    async fn apply_staged(&self, staged: Staged) -> Result<WriteSummary, StoreError> {
+        self.write(move |txn| write::write_staged(txn, staged)).await
     }
 }

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use partnergraph_schema::{EdgeType, IatiRole, PartialDate, Role};
 
-use crate::store::embedded::codec;
+use crate::store::codec;
 use crate::store::embedded::topology::{Slot, SortedStrings, Topology};
 
 const MAGIC: &[u8; 8] = b"PGTOPO02";

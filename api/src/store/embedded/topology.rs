@@ -12,7 +12,7 @@ use std::collections::{BinaryHeap, HashMap};
 use partnergraph_schema::{EdgeId, EdgeLink, EdgeType, IatiRole, NodeId, PartialDate, Role};
 use redb::{ReadTransaction, ReadableTable};
 
-use crate::store::embedded::codec::LinkView;
+use crate::store::codec::LinkView;
 use crate::store::embedded::expand::type_index;
 use crate::store::embedded::{EDGES, NODES, backend_error};
 use crate::store::{EdgeFilter, StoreError};

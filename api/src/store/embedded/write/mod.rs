@@ -1,18 +1,19 @@
-//! The write path of the embedded store: one `Batch` in one redb write transaction.
+//! The write path of the embedded store: one `Batch` (or `Staged` import) in one redb write transaction.
 //!
-//! Deletes run first, one by one. A batch whose node ids and edge ids are each unique (every imported
-//! file, since validation rejects duplicates) is then written table by table in key order (`sorted.rs`),
-//! which is what makes bulk imports fast; a batch with a repeated id is written record by record in
-//! batch order, so a later record overrides an earlier one exactly as the summary counts it.
+//! Deletes run first, one by one. Upserts whose node ids and edge ids are each unique (every imported
+//! file, since validation rejects duplicates) are then staged in stored form, if they are not already,
+//! and written table by table in key order (`sorted.rs`), which is what makes bulk imports fast; a batch
+//! with a repeated id is written record by record in batch order, so a later record overrides an earlier
+//! one exactly as the summary counts it.
 
 use partnergraph_schema::text::index_terms;
 use partnergraph_schema::{EdgeRecord, NodeRecord};
 use redb::{MultimapTable, ReadableTable, Table, WriteTransaction};
 
-use crate::store::embedded::codec::Encode;
+use crate::store::codec::Encode;
 use crate::store::embedded::expand::type_index;
 use crate::store::embedded::{ADJACENCY, DEGREE, EDGES, NODES, TERMS, backend_error, decode};
-use crate::store::{Batch, StoreError, WriteSummary};
+use crate::store::{Batch, Staged, StoreError, WriteSummary};
 
 mod sorted;
 #[cfg(test)]
@@ -79,7 +80,17 @@ struct Tables<'txn> {
     terms: Terms<'txn>,
 }
 
-impl Tables<'_> {
+impl<'txn> Tables<'txn> {
+    fn open(txn: &'txn WriteTransaction) -> Result<Tables<'txn>, StoreError> {
+        Ok(Tables {
+            nodes: txn.open_table(NODES).map_err(backend_error)?,
+            edges: txn.open_table(EDGES).map_err(backend_error)?,
+            adjacency: txn.open_table(ADJACENCY).map_err(backend_error)?,
+            degree: txn.open_table(DEGREE).map_err(backend_error)?,
+            terms: txn.open_multimap_table(TERMS).map_err(backend_error)?,
+        })
+    }
+
     fn shift_degree(&mut self, node: &str, delta: i64) -> Result<(), StoreError> {
         shift_degree(&mut self.degree, node, delta)
     }
@@ -160,13 +171,7 @@ fn write_batch_in_order(txn: &WriteTransaction, batch: Batch) -> Result<WriteSum
 
 fn write_batch_with(txn: &WriteTransaction, batch: Batch, allow_sorted: bool) -> Result<WriteSummary, StoreError> {
     let mut summary = WriteSummary::default();
-    let mut tables = Tables {
-        nodes: txn.open_table(NODES).map_err(backend_error)?,
-        edges: txn.open_table(EDGES).map_err(backend_error)?,
-        adjacency: txn.open_table(ADJACENCY).map_err(backend_error)?,
-        degree: txn.open_table(DEGREE).map_err(backend_error)?,
-        terms: txn.open_multimap_table(TERMS).map_err(backend_error)?,
-    };
+    let mut tables = Tables::open(txn)?;
 
     for edge_id in &batch.delete_edges {
         if tables.remove_edge(edge_id.as_str())? {
@@ -187,12 +192,28 @@ fn write_batch_with(txn: &WriteTransaction, batch: Batch, allow_sorted: bool) ->
         summary.nodes_deleted += 1;
     }
 
+    if allow_sorted {
+        let staged = Staged::of(&batch);
+        if let Some(ids) = sorted::SortedIds::of(&staged) {
+            drop(batch);
+            sorted::write(&mut tables, staged, &ids, &mut summary)?;
+            return Ok(summary);
+        }
+    }
+    write_in_order(&mut tables, &batch, &mut summary)?;
+    Ok(summary)
+}
+
+/// Writes staged upserts into `txn` with the meaning of [`write_batch`] on the batch they were staged from.
+pub(crate) fn write_staged(txn: &WriteTransaction, staged: Staged) -> Result<WriteSummary, StoreError> {
+    let mut summary = WriteSummary::default();
+    let mut tables = Tables::open(txn)?;
     let started = std::time::Instant::now();
-    let sorted_ids = if allow_sorted { sorted::SortedIds::of(&batch) } else { None };
+    let sorted_ids = sorted::SortedIds::of(&staged);
     tracing::debug!(elapsed_ms = started.elapsed().as_millis(), sorted = sorted_ids.is_some(), "write: ids sorted");
     match sorted_ids {
-        Some(ids) => sorted::write(&mut tables, &batch, &ids, &mut summary)?,
-        None => write_in_order(&mut tables, &batch, &mut summary)?,
+        Some(ids) => sorted::write(&mut tables, staged, &ids, &mut summary)?,
+        None => write_in_order(&mut tables, &staged.into_batch()?, &mut summary)?,
     }
     Ok(summary)
 }

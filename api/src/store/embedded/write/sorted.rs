@@ -4,9 +4,9 @@
 //! random leaf each. New keys of a table that is empty go in through one redb cursor, which splices sorted
 //! runs into the tree instead of descending it per key. Degrees are counted in memory and written once per
 //! node; endpoints are checked against an in-memory set of the batch's nodes before the store is asked;
-//! JSON encoding runs on a helper thread while this thread inserts, and the terms index (folding, sorting,
-//! inserting) is written on a thread of its own while this one writes the edges (redb lets the tables of
-//! one write transaction be written from different threads).
+//! the records arrive already in stored form ([`Staged`]), and the terms index (folding, sorting, inserting)
+//! is written on a thread of its own while this one writes the edges (redb lets the tables of one write
+//! transaction be written from different threads).
 //!
 //! The result is the one `write_in_order` gives: with unique ids the outcome of one key never depends on
 //! another key's, edges are checked for missing endpoints in batch order (so the same edge is reported),
@@ -14,114 +14,99 @@
 
 use std::ops::Bound;
 
-use partnergraph_schema::hash::{IdMap, IdSet};
+use partnergraph_schema::NodeRecord;
+use std::hash::Hasher;
+
+use hashbrown::HashTable;
+use partnergraph_schema::hash::{IdHasher, IdMap};
 use partnergraph_schema::text::index_terms;
 use redb::{ReadableTable, ReadableTableMetadata};
 
 use super::{Adjacency, Degrees, Records, Tables, Terms, upsert_edge};
+use crate::store::arena::{Arena, Span};
+use crate::store::codec::LinkView;
 use crate::store::embedded::backend_error;
-use crate::store::embedded::codec::Encode;
 use crate::store::embedded::expand::type_index;
-use crate::store::{Batch, StoreError, WriteSummary};
+use crate::store::staged::Packed;
+use crate::store::{Staged, StoreError, WriteSummary};
 
-/// Records prepared per hand-over between the helper thread and the writer.
-const CHUNK: usize = 8192;
 /// The low half of an adjacency entry: the edge's position in id order.
 const POSITION_MASK: u64 = 0xffff_ffff;
+/// Search terms per node to reserve room for (a name gives its words and itself).
+const TERMS_PER_NODE: usize = 6;
 
-/// An id and the index of its record in the batch.
-type Entry<'b> = (&'b str, u32);
-
-/// The batch's nodes and edges, each sorted by id.
-pub(super) struct SortedIds<'b> {
-    nodes: Vec<Entry<'b>>,
-    edges: Vec<Entry<'b>>,
+/// The staged nodes and edges, each as positions in push order, sorted by id.
+pub(super) struct SortedIds {
+    nodes: Vec<u32>,
+    edges: Vec<u32>,
 }
 
-impl<'b> SortedIds<'b> {
-    /// Sorts the ids; `None` if a node id or an edge id repeats (or the batch cannot be indexed by u32).
-    pub(super) fn of(batch: &'b Batch) -> Option<SortedIds<'b>> {
-        let nodes = sorted_unique(batch.nodes.iter().map(|node| node.id.as_str()))?;
-        let edges = sorted_unique(batch.edges.iter().map(|edge| edge.id.as_str()))?;
-        Some(SortedIds { nodes, edges })
+impl SortedIds {
+    /// Sorts the ids; `None` if a node id or an edge id repeats (or there are too many to index by u32).
+    pub(super) fn of(staged: &Staged) -> Option<SortedIds> {
+        let (nodes, edges) = staged.packed();
+        let nodes_sorted = sorted_unique(nodes.len(), |index| nodes.id_bytes(index as usize))?;
+        let edges_sorted = sorted_unique(edges.len(), |index| edges.id_bytes(index as usize))?;
+        Some(SortedIds { nodes: nodes_sorted, edges: edges_sorted })
     }
 }
 
-fn sorted_unique<'b>(ids: impl ExactSizeIterator<Item = &'b str>) -> Option<Vec<Entry<'b>>> {
-    u32::try_from(ids.len()).ok()?;
+/// The positions `0..count` sorted by `id_of` (the ids' bytes); `None` if an id repeats.
+fn sorted_unique<'s>(count: usize, id_of: impl Fn(u32) -> &'s [u8]) -> Option<Vec<u32>> {
+    let count = u32::try_from(count).ok()?;
     // The first eight bytes as a number decide most comparisons without reading the strings.
-    let mut keyed: Vec<(u64, &'b str, u32)> = ids.zip(0u32..).map(|(id, idx)| (prefix(id), id, idx)).collect();
-    keyed.sort_unstable();
-    if keyed.windows(2).any(|pair| pair[0].1 == pair[1].1) {
+    let mut keyed: Vec<(u64, u32)> = (0..count).map(|index| (prefix(id_of(index)), index)).collect();
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| id_of(a.1).cmp(id_of(b.1))));
+    if keyed.windows(2).any(|pair| pair[0].0 == pair[1].0 && id_of(pair[0].1) == id_of(pair[1].1)) {
         return None;
     }
-    Some(keyed.into_iter().map(|(_, id, idx)| (id, idx)).collect())
+    Some(keyed.into_iter().map(|(_, index)| index).collect())
+}
+
+fn hash_id(id: &[u8]) -> u64 {
+    let mut hasher = IdHasher::default();
+    hasher.write(id);
+    hasher.finish()
 }
 
 /// The first eight bytes of `id`, big-endian, zero-padded: ordering by it, then by the whole id, is the
 /// id order (padding can only tie, never invert, two ids).
-fn prefix(id: &str) -> u64 {
+fn prefix(bytes: &[u8]) -> u64 {
     let mut word = [0u8; 8];
-    let bytes = id.as_bytes();
     let len = bytes.len().min(8);
     word[..len].copy_from_slice(&bytes[..len]);
     u64::from_be_bytes(word)
 }
 
 fn thread_failed() -> StoreError {
-    StoreError::Backend { backend: "embedded", reason: "the encoding thread failed".to_owned() }
+    StoreError::Backend { backend: "embedded", reason: "the terms thread failed".to_owned() }
 }
 
-/// Runs `prepare` over `items` a chunk ahead on a helper thread, and `consume` (with the item's position)
-/// over the results in order on this one.
-fn pipelined<'a, I: Sync, O: Send>(
-    items: &'a [I],
-    prepare: impl Fn(&'a I) -> Result<O, StoreError> + Sync,
-    mut consume: impl FnMut(usize, &'a I, O) -> Result<(), StoreError>,
-) -> Result<(), StoreError> {
-    let prepare_chunk = |chunk: &'a [I]| chunk.iter().map(&prepare).collect::<Result<Vec<O>, StoreError>>();
-    let prepare_chunk = &prepare_chunk;
-    let mut chunks = items.chunks(CHUNK);
-    let Some(first) = chunks.next() else { return Ok(()) };
-    std::thread::scope(|scope| {
-        let mut current = (first, prepare_chunk(first)?);
-        let mut start = 0;
-        for next in chunks {
-            let helper = scope.spawn(move || prepare_chunk(next));
-            let (chunk, prepared) = current;
-            for (offset, (item, output)) in chunk.iter().zip(prepared).enumerate() {
-                consume(start + offset, item, output)?;
-            }
-            start += chunk.len();
-            current = (next, helper.join().map_err(|_| thread_failed())??);
-        }
-        let (chunk, prepared) = current;
-        for (offset, (item, output)) in chunk.iter().zip(prepared).enumerate() {
-            consume(start + offset, item, output)?;
-        }
-        Ok(())
-    })
-}
-
-/// Writes the upserts of `batch` (deletes are done) in key order. The terms index is written on a
-/// thread of its own while this one writes the edges, adjacency and degrees.
-pub(super) fn write(tables: &mut Tables<'_>, batch: &Batch, ids: &SortedIds<'_>, summary: &mut WriteSummary) -> Result<(), StoreError> {
+/// Writes the staged upserts (deletes are done) in key order. The terms index is written on a thread of
+/// its own while this one writes the edges, adjacency and degrees; the edges' stored values are freed as
+/// soon as they are written, before the adjacency entries are built.
+pub(super) fn write(tables: &mut Tables<'_>, mut staged: Staged, ids: &SortedIds, summary: &mut WriteSummary) -> Result<(), StoreError> {
     let started = std::time::Instant::now();
-    let to_index = write_nodes(tables, batch, &ids.nodes, summary)?;
+    let (staged_nodes, staged_edges) = staged.parts();
+    let to_index = write_nodes(tables, staged_nodes, &ids.nodes, summary)?;
     tracing::debug!(elapsed_ms = started.elapsed().as_millis(), "write: nodes");
+    // The node values are needed only to list the terms: that thread takes them and frees them after.
+    let node_values = staged_nodes.take_values();
+    let staged_nodes = &*staged_nodes;
     let Tables { nodes, edges, adjacency, degree, terms } = tables;
     std::thread::scope(|scope| {
         let indexer = scope.spawn(move || {
-            insert_terms(terms, batch, &ids.nodes, &to_index)?;
+            insert_terms(terms, staged_nodes, node_values, &ids.nodes, &to_index)?;
             tracing::debug!(elapsed_ms = started.elapsed().as_millis(), "write: terms");
             Ok(())
         });
         let mut rest = || {
-            let external = check_endpoints(nodes, batch, &ids.nodes)?;
-            tracing::debug!(elapsed_ms = started.elapsed().as_millis(), "write: endpoints checked");
-            let written = write_edges(edges, adjacency, degree, batch, &ids.edges, summary)?;
+            let ends = resolve_ends(nodes, staged_nodes, staged_edges, &ids.nodes)?;
+            tracing::debug!(elapsed_ms = started.elapsed().as_millis(), "write: endpoints resolved");
+            let written = write_edges(edges, adjacency, degree, staged_edges, &ids.edges, summary)?;
+            staged_edges.release_values();
             tracing::debug!(elapsed_ms = started.elapsed().as_millis(), "write: edges");
-            write_adjacency(adjacency, degree, batch, ids, &external, &written)?;
+            write_adjacency(adjacency, degree, staged_nodes, staged_edges, ids, ends, &written)?;
             tracing::debug!(elapsed_ms = started.elapsed().as_millis(), "write: adjacency and degrees");
             Ok(())
         };
@@ -133,64 +118,97 @@ pub(super) fn write(tables: &mut Tables<'_>, batch: &Batch, ids: &SortedIds<'_>,
 
 /// Upserts the node records in id order and removes the old terms of updated nodes; returns the positions
 /// (in id order) of the nodes whose terms must be inserted.
-fn write_nodes(tables: &mut Tables<'_>, batch: &Batch, sorted: &[Entry<'_>], summary: &mut WriteSummary) -> Result<Vec<u32>, StoreError> {
-    let prepare = |(_, idx): &Entry<'_>| Ok(batch.nodes[*idx as usize].encode());
+fn write_nodes(tables: &mut Tables<'_>, staged: &Packed, sorted: &[u32], summary: &mut WriteSummary) -> Result<Vec<u32>, StoreError> {
     if tables.nodes.is_empty().map_err(backend_error)? {
         let mut cursor = tables.nodes.upper_bound_mut(Bound::<&str>::Unbounded).map_err(backend_error)?;
-        pipelined(sorted, prepare, |_, (key, _), bytes| cursor.insert_before(*key, bytes.as_slice()).map_err(backend_error))?;
+        for index in sorted {
+            let (key, bytes) = staged.get(*index as usize);
+            cursor.insert_before(key, bytes).map_err(backend_error)?;
+        }
         cursor.close().map_err(backend_error)?;
         summary.nodes_created += sorted.len() as u64;
         return Ok((0..sorted.len() as u32).collect());
     }
     let mut to_index = Vec::new();
-    pipelined(sorted, prepare, |position, (key, _), bytes| {
-        if tables.upsert_node(key, &bytes, summary)? {
+    for (position, index) in sorted.iter().enumerate() {
+        let (key, bytes) = staged.get(*index as usize);
+        if tables.upsert_node(key, bytes, summary)? {
             to_index.push(position as u32);
         }
-        Ok(())
-    })?;
+    }
     Ok(to_index)
 }
 
 /// Inserts the terms of the nodes at `to_index` (positions in id order), in (term, node id) order.
-fn insert_terms(terms: &mut Terms<'_>, batch: &Batch, nodes: &[Entry<'_>], to_index: &[u32]) -> Result<(), StoreError> {
-    // Every (term, node) pair: the terms in one arena, each pair (start, length, node position).
-    let mut arena = String::new();
-    let mut pairs: Vec<(usize, u32, u32)> = Vec::new();
+/// `values` are the staged nodes' values, freed once the terms are listed.
+fn insert_terms(terms: &mut Terms<'_>, staged: &Packed, values: Arena, nodes: &[u32], to_index: &[u32]) -> Result<(), StoreError> {
+    // Every (term, node) pair: the terms in an arena, each pair (the term's span, the node's position).
+    let mut arena = Arena::default();
+    let mut pairs: Vec<(Span, u32)> = Vec::with_capacity(to_index.len().saturating_mul(TERMS_PER_NODE));
     for position in to_index {
-        for term in index_terms(&batch.nodes[nodes[*position as usize].1 as usize]) {
-            pairs.push((arena.len(), term.len() as u32, *position));
-            arena.push_str(&term);
+        let node: NodeRecord = staged.decode_from(&values, nodes[*position as usize] as usize)?;
+        for term in index_terms(&node) {
+            pairs.push((arena.push(term.as_bytes()), *position));
         }
     }
-    let term = |(start, len, _): &(usize, u32, u32)| &arena[*start..*start + *len as usize];
-    pairs.sort_unstable_by(|a, b| term(a).cmp(term(b)).then(a.2.cmp(&b.2)));
+    drop(values);
+    tracing::debug!(pairs = pairs.len(), arena_bytes = arena.heap_bytes(), "write: terms listed");
+    // Byte order is the order of the terms as strings (UTF-8 preserves it).
+    let term = |(span, _): &(Span, u32)| arena.get(*span);
+    pairs.sort_unstable_by(|a, b| term(a).cmp(term(b)).then(a.1.cmp(&b.1)));
+    tracing::debug!("write: terms sorted");
     for pair in &pairs {
-        terms.insert(term(pair), nodes[pair.2 as usize].0).map_err(backend_error)?;
+        let text = std::str::from_utf8(term(pair))
+            .map_err(|_| StoreError::Backend { backend: "embedded", reason: "a search term is not UTF-8".to_owned() })?;
+        terms.insert(text, staged.id(nodes[pair.1 as usize] as usize)).map_err(backend_error)?;
     }
     Ok(())
 }
 
-/// Checks, in batch order, that every edge endpoint is a node of the batch or of the store, and fails on
-/// the first that is not (as writing edge by edge would). Returns the endpoints only the store has, sorted.
-fn check_endpoints<'b>(node_table: &Records<'_>, batch: &'b Batch, nodes: &[Entry<'b>]) -> Result<Vec<&'b str>, StoreError> {
-    let local: IdSet<&str> = nodes.iter().map(|(id, _)| *id).collect();
-    let mut external: IdSet<&str> = IdSet::default();
-    for edge in &batch.edges {
-        for end in [&edge.source, &edge.target] {
-            let id = end.as_str();
-            if local.contains(id) || external.contains(id) {
-                continue;
-            }
-            if node_table.get(id).map_err(backend_error)?.is_none() {
-                return Err(StoreError::MissingEndpoint { edge: edge.id.to_string(), node: end.to_string() });
-            }
-            external.insert(id);
-        }
+/// The ends of every staged edge, read once: what the adjacency entries and degrees are built from.
+struct Ends {
+    /// Per edge in push order: its (source, target) as node references, and its type's code. A reference
+    /// below the number of staged nodes is that node's position in id order; above, it is a store node,
+    /// `external[reference - staged nodes]`.
+    refs: Vec<([u32; 2], u8)>,
+    /// The endpoints only the store has, in order of first use.
+    external: Vec<String>,
+}
+
+/// Reads every edge's link once, in push order, and resolves its ends to nodes of the batch or of the
+/// store; fails on the first end that is neither (the edge writing edge by edge would report).
+fn resolve_ends(node_table: &Records<'_>, staged_nodes: &Packed, staged_edges: &Packed, nodes: &[u32]) -> Result<Ends, StoreError> {
+    // The batch's nodes by id: a table of their ranks, hashed by the staged ids themselves.
+    let id_of_rank = |rank: u32| staged_nodes.id_bytes(nodes[rank as usize] as usize);
+    let mut local: HashTable<u32> = HashTable::with_capacity(nodes.len());
+    for rank in 0..nodes.len() as u32 {
+        local.insert_unique(hash_id(id_of_rank(rank)), rank, |rank| hash_id(id_of_rank(*rank)));
     }
-    let mut external: Vec<&str> = external.into_iter().collect();
-    external.sort_unstable();
-    Ok(external)
+    let local_rank = |id: &str| local.find(hash_id(id.as_bytes()), |rank| id_of_rank(*rank) == id.as_bytes()).copied();
+    let local_count = nodes.len() as u32;
+    let mut ends = Ends { refs: Vec::with_capacity(staged_edges.len()), external: Vec::new() };
+    let mut external_refs: IdMap<String, u32> = IdMap::default();
+    for index in 0..staged_edges.len() {
+        let (edge_id, bytes) = staged_edges.get(index);
+        let link = LinkView::decode(edge_id, bytes)?;
+        let mut pair = [0u32; 2];
+        for (slot, id) in pair.iter_mut().zip([link.source, link.target]) {
+            *slot = match local_rank(id).or_else(|| external_refs.get(id).copied()) {
+                Some(reference) => reference,
+                None => {
+                    if node_table.get(id).map_err(backend_error)?.is_none() {
+                        return Err(StoreError::MissingEndpoint { edge: edge_id.to_owned(), node: id.to_owned() });
+                    }
+                    let reference = local_count + ends.external.len() as u32;
+                    ends.external.push(id.to_owned());
+                    external_refs.insert(id.to_owned(), reference);
+                    reference
+                }
+            };
+        }
+        ends.refs.push((pair, type_index(link.edge_type)));
+    }
+    Ok(ends)
 }
 
 /// Upserts the edge records in id order; returns, per position in id order, whether the edge was written
@@ -200,23 +218,25 @@ fn write_edges(
     edges: &mut Records<'_>,
     adjacency: &mut Adjacency<'_>,
     degree: &mut Degrees<'_>,
-    batch: &Batch,
-    sorted: &[Entry<'_>],
+    staged: &Packed,
+    sorted: &[u32],
     summary: &mut WriteSummary,
 ) -> Result<Vec<bool>, StoreError> {
-    let prepare = |(_, idx): &Entry<'_>| Ok(batch.edges[*idx as usize].encode());
     if edges.is_empty().map_err(backend_error)? {
         let mut cursor = edges.upper_bound_mut(Bound::<&str>::Unbounded).map_err(backend_error)?;
-        pipelined(sorted, prepare, |_, (key, _), bytes| cursor.insert_before(*key, bytes.as_slice()).map_err(backend_error))?;
+        for index in sorted {
+            let (key, bytes) = staged.get(*index as usize);
+            cursor.insert_before(key, bytes).map_err(backend_error)?;
+        }
         cursor.close().map_err(backend_error)?;
         summary.edges_created += sorted.len() as u64;
         return Ok(vec![true; sorted.len()]);
     }
     let mut written = Vec::with_capacity(sorted.len());
-    pipelined(sorted, prepare, |_, (key, _), bytes| {
-        written.push(upsert_edge(edges, adjacency, degree, key, &bytes, summary)?);
-        Ok(())
-    })?;
+    for index in sorted {
+        let (key, bytes) = staged.get(*index as usize);
+        written.push(upsert_edge(edges, adjacency, degree, key, bytes, summary)?);
+    }
     Ok(written)
 }
 
@@ -225,56 +245,61 @@ fn write_edges(
 fn write_adjacency(
     adjacency: &mut Adjacency<'_>,
     degree: &mut Degrees<'_>,
-    batch: &Batch,
-    ids: &SortedIds<'_>,
-    external: &[&str],
+    staged_nodes: &Packed,
+    staged_edges: &Packed,
+    ids: &SortedIds,
+    ends: Ends,
     written: &[bool],
 ) -> Result<(), StoreError> {
-    // Every endpoint in id order (the batch's nodes and the store's are disjoint), and its rank.
+    // Every endpoint in id order (the batch's nodes and the store's are disjoint), and the rank in that
+    // order of every node reference.
+    let Ends { refs, external } = ends;
+    let mut by_id: Vec<u32> = (0..external.len() as u32).collect();
+    by_id.sort_unstable_by(|a, b| external[*a as usize].cmp(&external[*b as usize]));
     let mut keys: Vec<&str> = Vec::with_capacity(ids.nodes.len() + external.len());
-    let mut store_ids = external.iter().copied().peekable();
-    for (id, _) in &ids.nodes {
-        while let Some(store_id) = store_ids.next_if(|store_id| store_id < id) {
-            keys.push(store_id);
+    let mut rank_of_ref = vec![0u32; ids.nodes.len() + external.len()];
+    let mut store_ids = by_id.iter().copied().peekable();
+    for (reference, index) in ids.nodes.iter().enumerate() {
+        let id = staged_nodes.id(*index as usize);
+        while let Some(position) = store_ids.next_if(|position| external[*position as usize].as_str() < id) {
+            rank_of_ref[ids.nodes.len() + position as usize] = keys.len() as u32;
+            keys.push(&external[position as usize]);
         }
-        keys.push(*id);
+        rank_of_ref[reference] = keys.len() as u32;
+        keys.push(id);
     }
-    keys.extend(store_ids);
-    let rank: IdMap<&str, u32> = keys.iter().copied().zip(0u32..).collect();
-    let rank_of = |id: &str| {
-        rank.get(id).copied().ok_or_else(|| StoreError::Backend { backend: "embedded", reason: format!("endpoint `{id}` was not indexed") })
-    };
+    for position in store_ids {
+        rank_of_ref[ids.nodes.len() + position as usize] = keys.len() as u32;
+        keys.push(&external[position as usize]);
+    }
 
     // Bucket the entries by node (a counting sort), then sort each node's few by (type, edge position).
-    let mut ends: Vec<[u32; 2]> = Vec::with_capacity(ids.edges.len());
     let mut offsets = vec![0usize; keys.len() + 1];
-    for ((_, idx), written) in ids.edges.iter().zip(written) {
-        let edge = &batch.edges[*idx as usize];
-        let pair = if *written { [rank_of(edge.source.as_str())?, rank_of(edge.target.as_str())?] } else { [u32::MAX; 2] };
+    for (index, written) in ids.edges.iter().zip(written) {
         if *written {
-            for end in pair {
-                offsets[end as usize + 1] += 1;
+            for reference in refs[*index as usize].0 {
+                offsets[rank_of_ref[reference as usize] as usize + 1] += 1;
             }
         }
-        ends.push(pair);
     }
     for node in 0..keys.len() {
         offsets[node + 1] += offsets[node];
     }
     let mut fill = offsets.clone();
     let mut entries = vec![0u64; offsets[keys.len()]];
-    for (position, ((_, idx), pair)) in ids.edges.iter().zip(&ends).enumerate() {
-        if pair[0] == u32::MAX {
+    for (position, (index, written)) in ids.edges.iter().zip(written).enumerate() {
+        if !*written {
             continue;
         }
-        let edge_type = u64::from(type_index(batch.edges[*idx as usize].edge_type));
-        for end in pair {
-            let slot = &mut fill[*end as usize];
-            entries[*slot] = (edge_type << 32) | position as u64;
+        let (pair, edge_type) = refs[*index as usize];
+        for reference in pair {
+            let slot = &mut fill[rank_of_ref[reference as usize] as usize];
+            entries[*slot] = (u64::from(edge_type) << 32) | position as u64;
             *slot += 1;
         }
     }
-    drop(ends);
+    drop(refs);
+    drop(rank_of_ref);
     drop(fill);
     for node in 0..keys.len() {
         entries[offsets[node]..offsets[node + 1]].sort_unstable();
@@ -285,7 +310,7 @@ fn write_adjacency(
     let adjacency_keys = (0..keys.len()).flat_map(|node| {
         let slice = &entries[offsets[node]..offsets[node + 1]];
         slice.iter().enumerate().filter(move |(at, entry)| *at == 0 || slice[at - 1] != **entry).map(move |(_, entry)| {
-            let edge_id = ids.edges[(entry & POSITION_MASK) as usize].0;
+            let edge_id = staged_edges.id(ids.edges[(entry & POSITION_MASK) as usize] as usize);
             (keys[node], (entry >> 32) as u8, edge_id)
         })
     });

@@ -215,3 +215,31 @@ fn repeated_ids_in_one_batch_count_as_in_batch_order() {
     assert_eq!((summary.nodes_created, summary.nodes_updated, summary.nodes_unchanged), (2, 1, 1));
     assert_eq!((summary.edges_created, summary.edges_updated), (2, 1));
 }
+
+/// Edges of a batch that join its nodes to nodes only the store has, interleaved in id order, while the
+/// adjacency table is still empty (the cursor path must still insert every key in order).
+#[test]
+fn edges_to_store_nodes_into_an_empty_adjacency_write_the_same_tables_both_ways() {
+    let pair = Pair::new();
+    let stored = ["agency:b", "agency:d", "agency:f"].map(|id| node(id, id));
+    pair.apply(&Batch { nodes: stored.to_vec(), ..Batch::default() }).expect("store nodes");
+    let batch = Batch {
+        nodes: ["agency:g", "agency:a", "agency:e", "agency:c"].map(|id| node(id, id)).to_vec(),
+        edges: vec![
+            edge("e5", "agency:f", EdgeType::PartOf, "agency:a"),
+            edge("e1", "agency:a", EdgeType::PartOf, "agency:b"),
+            edge("e3", "agency:d", EdgeType::MemberOf, "agency:g"),
+            edge("e2", "agency:c", EdgeType::PartOf, "agency:d"),
+            edge("e4", "agency:b", EdgeType::PartOf, "agency:f"),
+            edge("e6", "agency:e", EdgeType::PartOf, "agency:e"),
+        ],
+        ..Batch::default()
+    };
+    let summary = pair.apply(&batch).expect("write");
+    assert_eq!((summary.nodes_created, summary.edges_created), (4, 6));
+    let tables = dump(&pair.sorted);
+    assert_eq!(tables.adjacency.len(), 11, "two entries per edge, one for the self-loop");
+    let degrees: Vec<(&str, u64)> = tables.degree.iter().map(|(node, count)| (node.as_str(), *count)).collect();
+    let expected = [("agency:a", 2), ("agency:b", 2), ("agency:c", 1), ("agency:d", 2), ("agency:e", 2), ("agency:f", 2), ("agency:g", 1)];
+    assert_eq!(degrees, expected);
+}

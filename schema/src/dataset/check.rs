@@ -1,0 +1,300 @@
+//! Validation of a dataset's records as they stream by ([`Checker`]): each record is checked on its own as
+//! it arrives, and against the others once the file has been read.
+//!
+//! What the checker keeps is small next to the records: every id with its line (and a node's kind), the
+//! cities and their LOCATED_IN count, the places, and only those edges whose endpoints were not yet known
+//! when they arrived (none, when nodes come before edges, as in every export). The records themselves can
+//! be dropped, or staged in a compact form, as soon as they are checked.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::{Lined, MAX_QUOTE_CHARS, Problem, ProblemKind, problem};
+use crate::hash::{IdTable, IdTableFull};
+use crate::wire::Place;
+use crate::{EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate, Source};
+
+/// An id seen so far: its line, and its kind if it is a node's.
+#[derive(Debug, Clone, Copy)]
+struct Seen {
+    line: u32,
+    kind: Option<NodeKind>,
+}
+
+/// Checks records one at a time, then against each other with [`Checker::finish`]. Problems are the ones
+/// [`validate`](super::validate) reports for the same records, sorted by line.
+#[derive(Debug, Default)]
+pub struct Checker {
+    seen: IdTable<Seen>,
+    /// Edges with an endpoint that was not (yet) a node of the file when they arrived.
+    deferred: Vec<Lined<EdgeRecord>>,
+    /// Cities of the file, with their lines.
+    cities: Vec<(usize, NodeId)>,
+    /// Per city, its LOCATED_IN edges to countries.
+    city_countries: BTreeMap<NodeId, usize>,
+    /// Each place: its line, its node, and whether its location is in range.
+    places: Vec<(usize, NodeId, bool)>,
+    problems: Vec<Problem>,
+    /// Whether the id table is full (reported once).
+    full: bool,
+}
+
+impl Checker {
+    /// Records `id` at `line`; reports it if an earlier record used it. Returns whether it is new.
+    fn first_use(&mut self, id: &str, line: usize, kind: Option<NodeKind>) -> bool {
+        // Lines beyond u32 would need a 4-billion-line file; saturate rather than wrap.
+        let seen = Seen { line: u32::try_from(line).unwrap_or(u32::MAX), kind };
+        match self.seen.insert_new(id, seen) {
+            Ok(None) => true,
+            Ok(Some(first)) => {
+                let first_line = first.line as usize;
+                self.problems.push(problem(line, ProblemKind::DuplicateId { id: id.to_owned(), first_line }));
+                false
+            }
+            Err(IdTableFull) => {
+                if !self.full {
+                    self.full = true;
+                    self.problems.push(problem(line, ProblemKind::TooManyIds));
+                }
+                false
+            }
+        }
+    }
+
+    /// The kind of a node of the file seen so far.
+    fn node_kind(&self, id: &NodeId) -> Option<NodeKind> {
+        self.seen.get(id.as_str()).and_then(|seen| seen.kind)
+    }
+
+    /// Checks a node record read at `line`.
+    pub fn node(&mut self, line: usize, node: &NodeRecord) {
+        self.first_use(node.id.as_str(), line, Some(node.kind));
+        self.problems.extend(check_node(node).into_iter().map(|kind| problem(line, kind)));
+        if node.kind == NodeKind::City {
+            self.cities.push((line, node.id.clone()));
+        }
+    }
+
+    /// Checks an edge record read at `line`. Its endpoints are checked now if both are nodes already seen,
+    /// otherwise when the file has been read.
+    pub fn edge(&mut self, line: usize, edge: &EdgeRecord) {
+        self.first_use(edge.id.as_str(), line, None);
+        let is_city_country =
+            edge.edge_type == EdgeType::LocatedIn && edge.source.kind() == NodeKind::City && edge.target.kind() == NodeKind::Country;
+        if is_city_country {
+            *self.city_countries.entry(edge.source.clone()).or_default() += 1;
+        }
+        if self.node_kind(&edge.source).is_some() && self.node_kind(&edge.target).is_some() {
+            let problems = check_edge(edge, |id| self.node_kind(id));
+            self.problems.extend(problems.into_iter().map(|kind| problem(line, kind)));
+        } else {
+            self.deferred.push(Lined { line, record: edge.clone() });
+        }
+    }
+
+    /// Notes a place read at `line` (checked once every node is known).
+    pub fn place(&mut self, line: usize, place: &Place) {
+        self.places.push((line, place.id.clone(), place.location.is_valid()));
+    }
+
+    /// Adds problems found elsewhere (lines that are not records).
+    pub fn extend(&mut self, problems: impl IntoIterator<Item = Problem>) {
+        self.problems.extend(problems);
+    }
+
+    /// Problems found so far.
+    pub fn problem_count(&self) -> usize {
+        self.problems.len()
+    }
+
+    /// Edge endpoints that are not nodes of the file; a caller looks them up in its store.
+    pub fn external_endpoints(&self) -> Vec<NodeId> {
+        let mut external: Vec<NodeId> = self
+            .deferred
+            .iter()
+            .flat_map(|edge| [&edge.record.source, &edge.record.target])
+            .filter(|id| self.node_kind(id).is_none())
+            .cloned()
+            .collect();
+        external.sort();
+        external.dedup();
+        external
+    }
+
+    /// Finishes the checks that need the whole file; `existing` gives the kind of nodes that are not in the
+    /// file but already in the store. Returns every problem, sorted by line.
+    pub fn finish(mut self, existing: &HashMap<NodeId, NodeKind>) -> Vec<Problem> {
+        for Lined { line, record } in std::mem::take(&mut self.deferred) {
+            let problems = check_edge(&record, |id| self.node_kind(id).or_else(|| existing.get(id).copied()));
+            self.problems.extend(problems.into_iter().map(|kind| problem(line, kind)));
+        }
+        for (line, id) in std::mem::take(&mut self.cities) {
+            match self.city_countries.get(&id) {
+                None => self.problems.push(problem(line, ProblemKind::CityWithoutCountry(id))),
+                Some(count) if *count > 1 => self.problems.push(problem(line, ProblemKind::CityInSeveralCountries(id))),
+                Some(_) => {}
+            }
+        }
+        let places = std::mem::take(&mut self.places);
+        self.problems.extend(place_problems(&places, |id| self.node_kind(id)));
+        self.problems.sort_by_key(|problem| problem.line);
+        self.problems
+    }
+}
+
+/// The problems of places (line, node, location in range) against the nodes they name (`node_kind`
+/// gives the kind of a node of the file): a place must name a country or city, with a location in range.
+pub(super) fn place_problems(places: &[(usize, NodeId, bool)], node_kind: impl Fn(&NodeId) -> Option<NodeKind>) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for (line, id, valid) in places {
+        if !matches!(node_kind(id), Some(NodeKind::Country | NodeKind::City)) {
+            problems.push(problem(*line, ProblemKind::PlaceWithoutNode(id.clone())));
+        } else if !valid {
+            problems.push(problem(*line, ProblemKind::InvalidLocation(id.to_string())));
+        }
+    }
+    problems
+}
+
+/// Copies a place's location (and a country's region) into `node`; returns `false`, changing nothing, if
+/// `node` is not a country or city.
+pub fn apply_place(node: &mut NodeRecord, place: &Place) -> bool {
+    match node.kind {
+        NodeKind::Country => {
+            node.location = Some(place.location);
+            node.region.clone_from(&place.region);
+            true
+        }
+        NodeKind::City => {
+            node.location = Some(place.location);
+            true
+        }
+        _ => false,
+    }
+}
+
+fn check_sources(id: &str, sources: &[Source]) -> Vec<ProblemKind> {
+    if sources.is_empty() {
+        return vec![ProblemKind::MissingSources(id.to_owned())];
+    }
+    let invalid = |reason: &str| ProblemKind::InvalidSource { id: id.to_owned(), reason: reason.to_owned() };
+    let mut problems = Vec::new();
+    for source in sources {
+        if source.document.trim().is_empty() {
+            problems.push(invalid("empty document"));
+        }
+        if source.paragraph == Some(0) {
+            problems.push(invalid("paragraphs are counted from 1"));
+        }
+        if source.quote.as_ref().is_some_and(|quote| quote.chars().count() > MAX_QUOTE_CHARS) {
+            problems.push(invalid("quote longer than 1000 characters"));
+        }
+    }
+    problems
+}
+
+fn check_dates(id: &str, start: Option<PartialDate>, end: Option<PartialDate>) -> Option<ProblemKind> {
+    match (start, end) {
+        (Some(start), Some(end)) if end.last_day() < start.first_day() => {
+            Some(ProblemKind::DatesOutOfOrder { id: id.to_owned(), start, end })
+        }
+        _ => None,
+    }
+}
+
+fn check_node(node: &NodeRecord) -> Vec<ProblemKind> {
+    let id = &node.id;
+    let mut problems = Vec::new();
+    if node.kind != id.kind() {
+        problems.push(ProblemKind::KindMismatch { id: id.clone(), kind: node.kind, expected: id.kind() });
+    }
+    if node.name.trim().is_empty() {
+        problems.push(ProblemKind::EmptyName(id.to_string()));
+    }
+    problems.extend(check_sources(id.as_str(), &node.sources));
+    let kind = node.kind;
+    let not_for = |field: &'static str| ProblemKind::FieldNotForKind { id: id.clone(), kind, field };
+    let fields: [(&'static str, bool, &[NodeKind]); 9] = [
+        ("agencyType", node.agency_type.is_some(), &[NodeKind::Agency]),
+        ("iso3", node.iso3.is_some(), &[NodeKind::Country]),
+        ("region", node.region.is_some(), &[NodeKind::Country]),
+        ("networkType", node.network_type.is_some(), &[NodeKind::Network]),
+        ("agreementType", node.agreement_type.is_some(), &[NodeKind::Agreement]),
+        ("eventType", node.event_type.is_some(), &[NodeKind::Event]),
+        ("start", node.start.is_some() || node.end.is_some(), &[NodeKind::Agreement, NodeKind::Event]),
+        ("amountUsd", node.amount_usd.is_some(), &[NodeKind::Agreement]),
+        ("sdgs", !node.sdgs.is_empty(), &[NodeKind::Agreement]),
+    ];
+    for (field, present, allowed) in fields {
+        if present && !allowed.contains(&kind) {
+            problems.push(not_for(field));
+        }
+    }
+    if kind == NodeKind::Country && node.iso3.as_deref() != Some(id.slug()) {
+        problems.push(ProblemKind::Iso3Mismatch(id.clone()));
+    }
+    problems.extend(check_dates(id.as_str(), node.start, node.end));
+    for sdg in &node.sdgs {
+        if !(1..=17).contains(sdg) {
+            problems.push(ProblemKind::InvalidSdg { id: id.clone(), sdg: *sdg });
+        }
+    }
+    if node.amount_usd.is_some_and(|amount| !amount.is_finite() || amount < 0.0) {
+        problems.push(ProblemKind::InvalidAmount(id.to_string()));
+    }
+    if node.location.is_some_and(|location| !location.is_valid()) {
+        problems.push(ProblemKind::InvalidLocation(id.to_string()));
+    }
+    problems
+}
+
+/// The node kinds an edge type accepts as (source, target); `None` accepts any kind.
+pub fn endpoint_kinds(edge_type: EdgeType) -> (Option<&'static [NodeKind]>, Option<&'static [NodeKind]>) {
+    use NodeKind::*;
+    match edge_type {
+        EdgeType::MemberOf => (None, Some(&[Network, Agency])),
+        EdgeType::HostedBy => (None, Some(&[Agency, Country, City])),
+        EdgeType::LocatedIn => (Some(&[City, Agency, Event, Network, Agreement]), Some(&[City, Country])),
+        EdgeType::ParticipatesIn => (None, Some(&[Agreement, Event, Network])),
+        EdgeType::Funds => (None, Some(&[Agreement, Agency, Network, Event])),
+        EdgeType::AdministeredBy => (Some(&[Agreement, Network]), Some(&[Agency])),
+        EdgeType::OrganisedBy => (Some(&[Event]), None),
+        EdgeType::PartOf => (None, None),
+    }
+}
+
+fn check_edge(edge: &EdgeRecord, kind_of: impl Fn(&NodeId) -> Option<NodeKind>) -> Vec<ProblemKind> {
+    let id = edge.id.as_str();
+    let mut problems = check_sources(id, &edge.sources);
+    if edge.source == edge.target {
+        problems.push(ProblemKind::SelfLoop(id.to_owned()));
+    }
+    let (sources_allowed, targets_allowed) = endpoint_kinds(edge.edge_type);
+    for (end, node_id, allowed) in [("source", &edge.source, sources_allowed), ("target", &edge.target, targets_allowed)] {
+        let Some(kind) = kind_of(node_id) else {
+            problems.push(ProblemKind::DanglingEndpoint { edge: id.to_owned(), end, id: node_id.clone() });
+            continue;
+        };
+        if let Some(allowed) = allowed
+            && !allowed.contains(&kind)
+        {
+            let allowed = allowed.iter().map(|kind| kind.as_str()).collect::<Vec<_>>().join(", ");
+            problems.push(ProblemKind::EndpointKind { edge: id.to_owned(), edge_type: edge.edge_type, end, kind, allowed });
+        }
+    }
+    let not_for = |field: &'static str| ProblemKind::FieldNotForEdgeType { edge: id.to_owned(), edge_type: edge.edge_type, field };
+    let participation = edge.edge_type == EdgeType::ParticipatesIn;
+    if edge.role.is_some() && !participation {
+        problems.push(not_for("role"));
+    }
+    if edge.iati_role.is_some() && !(participation || edge.edge_type == EdgeType::Funds) {
+        problems.push(not_for("iatiRole"));
+    }
+    if edge.amount_usd.is_some() && !(participation || edge.edge_type == EdgeType::Funds) {
+        problems.push(not_for("amountUsd"));
+    }
+    if edge.amount_usd.is_some_and(|amount| !amount.is_finite() || amount < 0.0) {
+        problems.push(ProblemKind::InvalidAmount(id.to_owned()));
+    }
+    problems.extend(check_dates(id, edge.from, edge.to));
+    problems
+}
