@@ -3,7 +3,7 @@
 //! deployments. This module parses arguments and wires the layers together; it holds no logic of its own.
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -241,10 +241,6 @@ fn shutdown_signal() -> impl Future<Output = ()> {
     }
 }
 
-fn read_file(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|err| format!("{}: cannot read: {err}", path.display()))
-}
-
 async fn import(args: ImportArgs) -> Result<ExitCode, CliError> {
     let store = open_store(&args.store, IndexMode::Off).await?;
     let mut failed = false;
@@ -308,21 +304,21 @@ fn bench_data(args: &BenchDataArgs) -> Result<ExitCode, CliError> {
 fn validate(files: &[PathBuf]) -> ExitCode {
     let mut failed = false;
     for path in files {
-        let text = match read_file(path) {
-            Ok(text) => text,
-            Err(message) => {
-                eprintln!("{message}");
-                failed = true;
-                continue;
+        // Streamed, like an import: only the ids of a large file are held, never its records.
+        let checked = std::fs::File::open(path).and_then(|file| dataset::check_reader(std::io::BufReader::with_capacity(1 << 20, file)));
+        match checked {
+            Ok(report) if report.problems.is_empty() => {
+                println!("{}: ok ({} nodes, {} edges)", path.display(), report.nodes, report.edges);
             }
-        };
-        match dataset::parse_and_validate(&text) {
-            Ok(dataset) => println!("{}: ok ({} nodes, {} edges)", path.display(), dataset.nodes.len(), dataset.edges.len()),
-            Err(problems) => {
-                for problem in &problems {
+            Ok(report) => {
+                for problem in &report.problems {
                     println!("{}:{}: {}", path.display(), problem.line, problem.kind);
                 }
-                println!("{}: {} problem(s)", path.display(), problems.len());
+                println!("{}: {} problem(s)", path.display(), report.problems.len());
+                failed = true;
+            }
+            Err(err) => {
+                eprintln!("{}: cannot read: {err}", path.display());
                 failed = true;
             }
         }

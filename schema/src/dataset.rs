@@ -242,16 +242,33 @@ impl Dataset {
 /// the file but already in the store. Returns every problem (places included), sorted by line.
 pub fn validate(dataset: &Dataset, existing: &HashMap<NodeId, NodeKind>) -> Vec<Problem> {
     let mut checker = Checker::default();
-    for Lined { line, record } in &dataset.nodes {
-        checker.node(*line, record);
-    }
-    for Lined { line, record } in &dataset.edges {
-        checker.edge(*line, record);
-    }
-    for Lined { line, record } in &dataset.places {
-        checker.place(*line, record);
-    }
+    checker.block(dataset);
     checker.finish(existing)
+}
+
+/// What [`check_reader`] found: the records of each kind, and every problem, sorted by line.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CheckReport {
+    /// Node records read.
+    pub nodes: usize,
+    /// Edge records read.
+    pub edges: usize,
+    /// Every problem, sorted by line.
+    pub problems: Vec<Problem>,
+}
+
+/// Checks a self-contained dataset streamed from `reader`, with the problems [`parse_and_validate`] finds,
+/// holding the ids and never the records. Fails only if reading fails or the text is not UTF-8.
+pub fn check_reader(reader: impl std::io::BufRead) -> std::io::Result<CheckReport> {
+    let mut checker = Checker::default();
+    let (mut nodes, mut edges) = (0, 0);
+    read_blocks(reader, |block, problems| {
+        checker.extend(problems);
+        checker.block(&block);
+        nodes += block.nodes.len();
+        edges += block.edges.len();
+    })?;
+    Ok(CheckReport { nodes, edges, problems: checker.finish(&HashMap::new()) })
 }
 
 mod check;

@@ -45,15 +45,7 @@ impl Staging {
     fn add(&mut self, block: Dataset, problems: Vec<Problem>) {
         self.checker.extend(problems);
         let started = std::time::Instant::now();
-        for Lined { line, record } in &block.nodes {
-            self.checker.node(*line, record);
-        }
-        for Lined { line, record } in &block.edges {
-            self.checker.edge(*line, record);
-        }
-        for Lined { line, record } in &block.places {
-            self.checker.place(*line, record);
-        }
+        self.checker.block(&block);
         self.places.extend(block.places.into_iter().map(|place| place.record));
         let checked = std::time::Instant::now();
         self.checking += checked - started;

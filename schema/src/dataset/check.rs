@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::{Lined, MAX_QUOTE_CHARS, Problem, ProblemKind, problem};
+use super::{Dataset, Lined, MAX_QUOTE_CHARS, Problem, ProblemKind, problem};
 use crate::hash::{IdTable, IdTableFull};
 use crate::wire::Place;
 use crate::{EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate, Source};
@@ -63,6 +63,19 @@ impl Checker {
     /// The kind of a node of the file seen so far.
     fn node_kind(&self, id: &NodeId) -> Option<NodeKind> {
         self.seen.get(id.as_str()).and_then(|seen| seen.kind)
+    }
+
+    /// Checks every record of `block` (records read at their lines).
+    pub fn block(&mut self, block: &Dataset) {
+        for Lined { line, record } in &block.nodes {
+            self.node(*line, record);
+        }
+        for Lined { line, record } in &block.edges {
+            self.edge(*line, record);
+        }
+        for Lined { line, record } in &block.places {
+            self.place(*line, record);
+        }
     }
 
     /// Checks a node record read at `line`.

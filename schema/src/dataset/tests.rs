@@ -188,3 +188,31 @@ fn a_place_out_of_range_is_reported_at_its_line() {
     let text = with_line(r#"{"place": {"id": "country:THA", "location": {"lat": 91, "lon": 0}, "credit": "t"}}"#);
     assert_eq!(check(&text), ["line 9: `country:THA` has a location out of range"]);
 }
+
+/// `partnergraph validate` streams: the streamed check finds exactly what a check of the whole text finds.
+#[test]
+fn a_streamed_check_finds_what_a_whole_check_finds() {
+    let report = check_reader(VALID.as_bytes()).expect("read");
+    assert_eq!((report.nodes, report.edges, report.problems.len()), (3, 2, 0));
+
+    let text = with_line(concat!(
+        r#"{"edge": {"id": "e9", "type": "MEMBER_OF", "source": "agency:later", "target": "network:wacap", "sources": [{"document": "d"}]}}"#,
+        "\n",
+        r#"{"node": {"id": "network:wacap", "kind": "NETWORK", "name": "Again", "sources": [{"document": "d"}]}}"#,
+        "\n",
+        "not json\n",
+        r#"{"node": {"id": "agency:later", "kind": "AGENCY", "name": "Later", "sources": []}}"#,
+        "\n",
+        r#"{"place": {"id": "agency:later", "location": {"lat": 1, "lon": 1}, "credit": "t"}}"#,
+    ));
+    let whole = parse_and_validate(&text).expect_err("problems");
+    assert_eq!(whole.len(), 4, "{whole:#?}");
+    let report = check_reader(io_reader(&text)).expect("read");
+    assert_eq!(report.problems, whole);
+    assert_eq!((report.nodes, report.edges), (5, 3));
+}
+
+/// A reader that hands out a few bytes at a time, so lines straddle its reads.
+fn io_reader(text: &str) -> impl std::io::BufRead + '_ {
+    std::io::BufReader::with_capacity(7, text.as_bytes())
+}
