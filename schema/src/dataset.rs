@@ -10,7 +10,6 @@ use std::collections::HashMap;
 pub use check::{Checker, apply_place, endpoint_kinds};
 pub use read::{parse, parse_reader, read_blocks};
 
-use crate::hash::IdSet;
 use crate::wire::Place;
 use crate::{EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate};
 
@@ -220,21 +219,6 @@ impl Dataset {
         let places: Vec<_> =
             self.places.iter().map(|place| (place.line, place.record.id.clone(), place.record.location.is_valid())).collect();
         check::place_problems(&places, |id| kinds.get(id).copied())
-    }
-
-    /// Edge endpoints that are not nodes of this file; an importer looks them up in its store.
-    pub fn external_endpoints(&self) -> Vec<NodeId> {
-        let local: IdSet<&NodeId> = self.nodes.iter().map(|node| &node.record.id).collect();
-        let mut external: Vec<NodeId> = self
-            .edges
-            .iter()
-            .flat_map(|edge| [&edge.record.source, &edge.record.target])
-            .filter(|id| !local.contains(id))
-            .cloned()
-            .collect();
-        external.sort();
-        external.dedup();
-        external
     }
 }
 

@@ -79,9 +79,10 @@ impl<V> Default for IdTable<V> {
     }
 }
 
-fn hash_id(id: &str) -> u64 {
+/// The [`IdHasher`] hash of one id's bytes (for hash tables keyed by positions rather than by ids).
+pub fn hash_id(id: &[u8]) -> u64 {
     let mut hasher = IdHasher::default();
-    hasher.write(id.as_bytes());
+    hasher.write(id);
     hasher.finish()
 }
 
@@ -95,14 +96,14 @@ fn id_at<'t, V>(text: &'t str, entries: &[(u32, V)], index: u32) -> &'t str {
 impl<V: Copy> IdTable<V> {
     /// The value of `id`, if it is in the table.
     pub fn get(&self, id: &str) -> Option<V> {
-        let found = self.table.find(hash_id(id), |index| id_at(&self.text, &self.entries, *index) == id);
+        let found = self.table.find(hash_id(id.as_bytes()), |index| id_at(&self.text, &self.entries, *index) == id);
         found.map(|index| self.entries[*index as usize].1)
     }
 
     /// Adds `id` with `value` if it is not in the table yet (`Ok(None)`); otherwise changes nothing and
     /// returns the value it already has.
     pub fn insert_new(&mut self, id: &str, value: V) -> Result<Option<V>, IdTableFull> {
-        let hash = hash_id(id);
+        let hash = hash_id(id.as_bytes());
         if let Some(index) = self.table.find(hash, |index| id_at(&self.text, &self.entries, *index) == id) {
             return Ok(Some(self.entries[*index as usize].1));
         }
@@ -111,7 +112,7 @@ impl<V: Copy> IdTable<V> {
         self.text.push_str(id);
         self.entries.push((end, value));
         let (text, entries) = (&self.text, &self.entries);
-        self.table.insert_unique(hash, index, |index| hash_id(id_at(text, entries, *index)));
+        self.table.insert_unique(hash, index, |index| hash_id(id_at(text, entries, *index).as_bytes()));
         Ok(None)
     }
 

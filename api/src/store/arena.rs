@@ -3,6 +3,8 @@
 //! [`Blocks`], a list that grows the same way. Growing never copies what is stored (a doubling vector
 //! briefly holds its old and new buffer at once), and dropping frees a few blocks instead of millions.
 
+use super::codec::{put_varint, read_varint};
+
 /// Bytes per chunk; a larger string gets a chunk of its own.
 pub(crate) const CHUNK_BYTES: usize = 4 << 20;
 
@@ -30,12 +32,7 @@ impl Arena {
         let chunk_index = self.chunks.len() - 1;
         let chunk = &mut self.chunks[chunk_index];
         let start = chunk.len();
-        let mut length = bytes.len() as u64;
-        while length >= 0x80 {
-            chunk.push((length as u8) | 0x80);
-            length >>= 7;
-        }
-        chunk.push(length as u8);
+        put_varint(chunk, bytes.len() as u64);
         chunk.extend_from_slice(bytes);
         // A chunk is at most CHUNK_BYTES, or one string's own size, so offsets fit in u32 for any string
         // under 4 GiB; there are fewer than 2^32 chunks.
@@ -44,19 +41,9 @@ impl Arena {
 
     /// The string at `span`; empty if the arena was released.
     pub(crate) fn get(&self, span: Span) -> &[u8] {
-        let Some(chunk) = self.chunks.get(span.chunk as usize) else { return &[] };
-        let mut at = span.start as usize;
-        let mut length = 0usize;
-        let mut shift = 0;
-        while let Some(byte) = chunk.get(at) {
-            at += 1;
-            length |= usize::from(byte & 0x7f) << shift;
-            shift += 7;
-            if byte & 0x80 == 0 {
-                break;
-            }
-        }
-        chunk.get(at..at + length).unwrap_or_default()
+        let Some(rest) = self.chunks.get(span.chunk as usize).and_then(|chunk| chunk.get(span.start as usize..)) else { return &[] };
+        let Ok((length, used)) = read_varint(rest) else { return &[] };
+        usize::try_from(length).ok().and_then(|length| rest.get(used..used.checked_add(length)?)).unwrap_or_default()
     }
 
     /// Bytes held on the heap, spare capacity included.

@@ -92,18 +92,37 @@ pub(crate) fn date_from_bytes(bytes: [u8; 4]) -> Option<PartialDate> {
     PartialDate::from_parts(u16::from_le_bytes([bytes[0], bytes[1]]), part(bytes[2]), part(bytes[3])).ok()
 }
 
+/// Appends `value` as a LEB128 varint: seven bits a byte, low bits first, the high bit set on every byte
+/// but the last (how the codec writes lengths and counts, and how the staging arenas prefix strings).
+pub(crate) fn put_varint(out: &mut Vec<u8>, mut value: u64) {
+    while value >= 0x80 {
+        out.push((value as u8) | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+/// Reads the LEB128 varint at the start of `bytes`: its value and how many bytes it took.
+pub(crate) fn read_varint(bytes: &[u8]) -> Result<(u64, usize), &'static str> {
+    let mut value = 0u64;
+    for (at, shift) in (0..64).step_by(7).enumerate() {
+        let byte = *bytes.get(at).ok_or("truncated")?;
+        value |= u64::from(byte & 0x7f) << shift;
+        if byte & 0x80 == 0 {
+            return Ok((value, at + 1));
+        }
+    }
+    Err("varint too long")
+}
+
 /// Builds a record's bytes.
 struct Writer {
     out: Vec<u8>,
 }
 
 impl Writer {
-    fn varint(&mut self, mut value: u64) {
-        while value >= 0x80 {
-            self.out.push((value as u8) | 0x80);
-            value >>= 7;
-        }
-        self.out.push(value as u8);
+    fn varint(&mut self, value: u64) {
+        put_varint(&mut self.out, value);
     }
 
     fn str(&mut self, text: &str) {
@@ -288,15 +307,9 @@ impl<'a> Reader<'a> {
     }
 
     fn varint(&mut self) -> Read<u64> {
-        let mut value = 0u64;
-        for shift in (0..64).step_by(7) {
-            let byte = self.byte()?;
-            value |= u64::from(byte & 0x7f) << shift;
-            if byte & 0x80 == 0 {
-                return Ok(value);
-            }
-        }
-        Err("varint too long")
+        let (value, used) = read_varint(self.bytes)?;
+        self.take(used)?;
+        Ok(value)
     }
 
     fn len(&mut self) -> Read<usize> {

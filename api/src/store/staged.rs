@@ -34,8 +34,13 @@ pub(crate) struct Packed {
 
 impl Packed {
     fn push(&mut self, id: &str, bytes: &[u8]) {
-        let entry = (self.ids.push(id.as_bytes()), self.values.push(bytes));
+        let entry = self.store(id, bytes);
         self.entries.push(entry);
+    }
+
+    /// Copies a record's id and value into the arenas and returns where they are.
+    fn store(&mut self, id: &str, bytes: &[u8]) -> (Span, Span) {
+        (self.ids.push(id.as_bytes()), self.values.push(bytes))
     }
 
     /// Number of records.
@@ -59,13 +64,8 @@ impl Packed {
         (self.id(index), self.values.get(self.entries.get(index).1))
     }
 
-    /// Frees the stored values, keeping the ids: for a writer that has written the values.
-    pub(crate) fn release_values(&mut self) {
-        self.values = Arena::default();
-    }
-
-    /// Takes the stored values out, keeping the ids: whoever takes them reads them with
-    /// [`Packed::decode_from`] and frees them by dropping them.
+    /// Takes the stored values out, keeping the ids (a writer that has written them drops them; the values
+    /// then read as empty): whoever takes them reads them with [`Packed::decode_from`].
     pub(crate) fn take_values(&mut self) -> Arena {
         std::mem::take(&mut self.values)
     }
@@ -88,8 +88,7 @@ impl Packed {
     }
 
     pub(crate) fn decode<T: Decode>(&self, index: usize) -> Result<T, StoreError> {
-        let (id, bytes) = self.get(index);
-        T::decode(id, bytes)
+        self.decode_from(&self.values, index)
     }
 }
 
@@ -160,7 +159,7 @@ impl Staged {
 
     /// Replaces the node at `index` with `node` (which keeps its place in push order).
     pub fn replace_node(&mut self, index: usize, node: &NodeRecord) {
-        let entry = (self.nodes.ids.push(node.id.as_str().as_bytes()), self.nodes.values.push(&node.encode()));
+        let entry = self.nodes.store(node.id.as_str(), &node.encode());
         self.nodes.entries.set(index, entry);
     }
 
@@ -232,7 +231,7 @@ mod tests {
         let mut staged = Staged::of(&batch);
         let (_, edges) = staged.parts();
         assert!(!edges.get(0).1.is_empty());
-        edges.release_values();
+        drop(edges.take_values());
         assert_eq!(edges.get(0), (batch.edges[0].id.as_str(), &[][..]));
         assert_eq!(staged.edge_id(5), batch.edges[5].id.as_str());
         assert!(matches!(staged.into_batch(), Err(StoreError::Corrupt { .. })), "an empty value is not a record");

@@ -128,7 +128,9 @@ fn endpoints_may_be_existing_store_nodes() {
     let text = r#"{"edge": {"id": "e", "type": "MEMBER_OF", "source": "city:bangkok-tha", "target": "network:wacap", "sources": [{"document": "d"}]}}"#;
     let (dataset, problems) = parse(text);
     assert!(problems.is_empty());
-    let external = dataset.external_endpoints();
+    let mut checker = Checker::default();
+    checker.block(&dataset);
+    let external = checker.external_endpoints();
     assert_eq!(external.len(), 2);
     assert_eq!(validate(&dataset, &HashMap::new()).len(), 2);
     let existing: HashMap<NodeId, NodeKind> = external.into_iter().map(|id| (id.clone(), id.kind())).collect();

@@ -14,11 +14,9 @@
 
 use std::ops::Bound;
 
-use partnergraph_schema::NodeRecord;
-use std::hash::Hasher;
-
 use hashbrown::HashTable;
-use partnergraph_schema::hash::{IdHasher, IdMap};
+use partnergraph_schema::NodeRecord;
+use partnergraph_schema::hash::{IdMap, hash_id};
 use partnergraph_schema::text::index_terms;
 use redb::{ReadableTable, ReadableTableMetadata};
 
@@ -63,12 +61,6 @@ fn sorted_unique<'s>(count: usize, id_of: impl Fn(u32) -> &'s [u8]) -> Option<Ve
     Some(keyed.into_iter().map(|(_, index)| index).collect())
 }
 
-fn hash_id(id: &[u8]) -> u64 {
-    let mut hasher = IdHasher::default();
-    hasher.write(id);
-    hasher.finish()
-}
-
 /// The first eight bytes of `id`, big-endian, zero-padded: ordering by it, then by the whole id, is the
 /// id order (padding can only tie, never invert, two ids).
 fn prefix(bytes: &[u8]) -> u64 {
@@ -104,7 +96,7 @@ pub(super) fn write(tables: &mut Tables<'_>, mut staged: Staged, ids: &SortedIds
             let ends = resolve_ends(nodes, staged_nodes, staged_edges, &ids.nodes)?;
             tracing::debug!(elapsed_ms = started.elapsed().as_millis(), "write: endpoints resolved");
             let written = write_edges(edges, adjacency, degree, staged_edges, &ids.edges, summary)?;
-            staged_edges.release_values();
+            drop(staged_edges.take_values());
             tracing::debug!(elapsed_ms = started.elapsed().as_millis(), "write: edges");
             write_adjacency(adjacency, degree, staged_nodes, staged_edges, ids, ends, &written)?;
             tracing::debug!(elapsed_ms = started.elapsed().as_millis(), "write: adjacency and degrees");
