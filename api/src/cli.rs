@@ -12,7 +12,7 @@ use partnergraph_schema::dataset;
 
 use crate::gql::{Limits, build_schema, sdl};
 use crate::graph::Graph;
-use crate::http::{AppState, HttpConfig, app};
+use crate::http::{AppState, HttpConfig, ResponseCache, app};
 use crate::io::{self, IoError};
 use crate::store::{BoltConfig, BoltStore, EmbeddedStore, GraphStore, IndexMode, StoreError};
 
@@ -95,6 +95,10 @@ struct ServeArgs {
     /// Directory of the built widgets (scripts/build-widgets.sh); default target/widgets if it exists.
     #[arg(long, env = "PARTNERGRAPH_WIDGETS")]
     widgets: Option<PathBuf>,
+    /// MiB of complete GraphQL answers kept for repeated requests, until the data changes (0: no cache;
+    /// never used on a Bolt store, which other clients may write).
+    #[arg(long, env = "PARTNERGRAPH_RESPONSE_CACHE_MIB", default_value_t = 64)]
+    response_cache_mib: u64,
 }
 
 #[derive(Debug, Args)]
@@ -202,7 +206,8 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, CliError> {
     let schema = build_schema(graph.clone(), Limits::default());
     let config = HttpConfig { request_timeout: std::time::Duration::from_secs(args.request_timeout.max(1)), ..HttpConfig::default() };
     let widgets = crate::http::resolve_widgets_dir(args.widgets).map(|dir| Arc::from(dir.as_path()));
-    let router = app(AppState { schema, graph, config, widgets });
+    let cache = ResponseCache::new(args.response_cache_mib.saturating_mul(1024 * 1024)).map(Arc::new);
+    let router = app(AppState { schema, graph, config, widgets, cache });
     let listener =
         tokio::net::TcpListener::bind(args.addr).await.map_err(|err| CliError::Other(format!("cannot listen on {}: {err}", args.addr)))?;
     let local = listener.local_addr().map_err(|err| CliError::Other(err.to_string()))?;

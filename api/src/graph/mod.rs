@@ -61,6 +61,11 @@ impl Graph {
         &self.store
     }
 
+    /// The store's data version ([`GraphStore::data_version`]): equal versions mean equal answers.
+    pub async fn data_version(&self) -> Result<Option<u64>, GraphError> {
+        Ok(self.store.data_version().await?)
+    }
+
     /// One node, or `None`.
     pub async fn node(&self, id: &NodeId) -> Result<Option<NodeRecord>, GraphError> {
         Ok(self.store.nodes(std::slice::from_ref(id)).await?.pop().flatten())

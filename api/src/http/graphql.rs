@@ -8,21 +8,23 @@
 //!   `application/graphql-response+json`, and 200 for `application/json`. Execution errors answer 200
 //!   with `data` and typed `errors[].extensions.code`.
 //! - Every request has a time budget; past it the answer is a TIMEOUT error (504).
+//! - Complete answers are kept in the response cache (`cache.rs`) when it is on; `X-Cache: hit` or
+//!   `miss` says which.
 
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{Request, Response as GqlResponse, ServerError, Variables};
-use axum::body::{Body, to_bytes};
+use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use crate::error::{AppError, Code};
-use crate::http::AppState;
-use crate::http::error_response;
-use crate::http::negotiate::{MediaType, negotiate};
+use crate::http::cache::{Answer, ResponseCache};
+use crate::http::negotiate::{MediaType, accepts_gzip, negotiate};
 use crate::http::order::order_response;
+use crate::http::{AppState, error_response};
 
 /// The parameters of a GraphQL request, before checking.
 #[derive(Debug, Default, Deserialize)]
@@ -58,7 +60,7 @@ pub async fn get(State(state): State<AppState>, headers: HeaderMap, uri: Uri) ->
     if let Err(message) = parse_object("extensions", params.extensions) {
         return bad_request(&message);
     }
-    run(&state, media, query, variables, params.operation_name, true).await
+    run(&state, media, accepts_gzip(&headers), query, variables, params.operation_name, true).await
 }
 
 /// Parses a JSON-object query parameter; absent, empty and `null` mean none.
@@ -111,7 +113,7 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Body)
     if !matches!(body.remove("extensions"), None | Some(Value::Null) | Some(Value::Object(_))) {
         return bad_request("`extensions` must be a JSON object");
     }
-    run(&state, media, query, variables, operation_name, false).await
+    run(&state, media, accepts_gzip(&headers), query, variables, operation_name, false).await
 }
 
 fn not_acceptable() -> Response {
@@ -128,6 +130,7 @@ fn too_large(message: &str) -> Response {
 async fn run(
     state: &AppState,
     media: MediaType,
+    gzip: bool,
     query: String,
     variables: Option<Map<String, Value>>,
     operation_name: Option<String>,
@@ -148,6 +151,15 @@ async fn run(
         return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "POST"), (header::CONTENT_TYPE, media.content_type())], body.to_string())
             .into_response();
     }
+    let cache = match &state.cache {
+        Some(cache) => {
+            ResponseCache::key(&state.graph, &query, operation_name.as_deref(), variables.as_ref()).await.map(|key| (cache, key))
+        }
+        None => None,
+    };
+    if let Some(kept) = cache.as_ref().and_then(|(cache, key)| cache.get(key, gzip)) {
+        return answer(media, kept, gzip, CACHE_HIT);
+    }
     let mut request = Request::new(query);
     if let Some(variables) = variables {
         request = request.variables(Variables::from_json(Value::Object(variables)));
@@ -165,8 +177,38 @@ async fn run(
         return request_error(media, response.errors, "GRAPHQL_VALIDATION_FAILED");
     }
     order_response(&document, operation_name.as_deref(), &mut response.data);
-    let body = serde_json::to_string(&response).unwrap_or_else(|_| r#"{"errors":[{"message":"internal error"}]}"#.to_owned());
-    (StatusCode::OK, [(header::CONTENT_TYPE, media.content_type())], body).into_response()
+    let body = match serde_json::to_vec(&response) {
+        Ok(body) => Bytes::from(body),
+        Err(_) => return error_response(Code::Internal, "internal error"),
+    };
+    let Some((cache, key)) = cache else {
+        return (StatusCode::OK, [(header::CONTENT_TYPE, media.content_type())], body).into_response();
+    };
+    let made = Answer::new(body, gzip);
+    if response.errors.is_empty() {
+        cache.insert(&state.graph, key, made.clone()).await;
+    }
+    answer(media, made, gzip, CACHE_MISS)
+}
+
+/// `X-Cache` when the answer came from the response cache.
+const CACHE_HIT: HeaderValue = HeaderValue::from_static("hit");
+/// `X-Cache` when the answer was executed, with the cache on.
+const CACHE_MISS: HeaderValue = HeaderValue::from_static("miss");
+
+/// A 200 answer, gzipped when the client accepts it and the answer has a gzip form (the compression
+/// layer leaves an encoded body alone), with `X-Cache`.
+fn answer(media: MediaType, answer: Answer, gzip: bool, cache: HeaderValue) -> Response {
+    let encoded = answer.gzip.filter(|_| gzip);
+    let compressed = encoded.is_some();
+    let mut response = (StatusCode::OK, [(header::CONTENT_TYPE, media.content_type())], encoded.unwrap_or(answer.json)).into_response();
+    let headers = response.headers_mut();
+    headers.insert(HeaderName::from_static("x-cache"), cache);
+    if compressed {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
+    response
 }
 
 /// Whether the operation that would run is a mutation.

@@ -4,10 +4,12 @@
 //! assets), `/healthz` (the process is up), `/readyz` (the store answers), `/` (a short index), and the
 //! embeds (`/embed/map`, `/embed.js`, `/oembed`, `/widgets/{file}`, in `embed.rs`), and the explorer
 //! (`/explore`, `/embed/triangles`, in `pages.rs`). Layers:
-//! tracing, panic catching, CORS open for reads, compression and a global timeout. Nothing here talks to
+//! tracing, panic catching, CORS open for reads, compression and a global timeout. `cache.rs` keeps
+//! complete GraphQL answers by request and data version. Nothing here talks to
 //! the store except `/readyz`'s health probe through the graph.
 
 mod assets;
+mod cache;
 mod embed;
 mod graphql;
 mod health;
@@ -28,6 +30,7 @@ use tower_http::cors::{Any, CorsLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+pub use cache::ResponseCache;
 pub use embed::resolve_widgets_dir;
 
 use crate::error::Code;
@@ -62,6 +65,8 @@ pub struct AppState {
     pub config: HttpConfig,
     /// The built widgets (`scripts/build-widgets.sh`), if any; without them `/embed/*` answers 503.
     pub widgets: Option<std::sync::Arc<std::path::Path>>,
+    /// Answers kept by request and data version (`cache.rs`); `None` turns caching off.
+    pub cache: Option<std::sync::Arc<ResponseCache>>,
 }
 
 /// The whole application as a router.

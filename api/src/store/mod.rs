@@ -152,6 +152,13 @@ pub trait GraphStore: Send + Sync + Debug {
     /// Number of nodes and edges.
     async fn stats(&self) -> Result<StoreStats, StoreError>;
 
+    /// A number that changes with every committed write, whichever process made it, or `None` when the
+    /// store cannot tell (answers read from it must then never be reused). The response cache keys its
+    /// entries by it.
+    async fn data_version(&self) -> Result<Option<u64>, StoreError> {
+        Ok(None)
+    }
+
     /// Applies `batch` in one transaction (deletes first, then node upserts, then edge upserts). An edge
     /// whose endpoint is not a node afterwards fails the whole batch with `StoreError::MissingEndpoint`.
     async fn apply(&self, batch: Batch) -> Result<WriteSummary, StoreError>;

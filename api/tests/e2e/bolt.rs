@@ -62,8 +62,11 @@ impl Drop for BoltServer {
     }
 }
 
-async fn post(server: &Server, query: &str) -> (u16, String) {
+/// Status and body of a POST; `X-Cache` must be absent on a Bolt store (other clients write to it, so its
+/// answers are never reused) and is dropped from the comparison with the embedded store.
+async fn post(server: &Server, query: &str, cached: bool) -> (u16, String) {
     let response = reqwest::Client::new().post(server.graphql()).json(&serde_json::json!({ "query": query })).send().await.expect("POST");
+    assert_eq!(response.headers().contains_key("x-cache"), cached, "X-Cache for {query}: {:?}", response.headers().get("x-cache"));
     (response.status().as_u16(), response.text().await.expect("body"))
 }
 
@@ -85,8 +88,8 @@ async fn serve_on_bolt_answers_like_embedded_and_survives_the_server_going_away(
     let data = tempfile::tempdir().expect("data");
     let embedded = Server::start(data.path());
     for query in COMPARED {
-        let (expected_status, expected) = post(&embedded, query).await;
-        let (status, actual) = post(&on_bolt, query).await;
+        let (expected_status, expected) = post(&embedded, query, true).await;
+        let (status, actual) = post(&on_bolt, query, false).await;
         assert_eq!((status, &actual), (expected_status, &expected), "answers differ for {query}");
         assert!(!actual.contains("\"errors\""), "{actual}");
     }
@@ -97,6 +100,8 @@ async fn serve_on_bolt_answers_like_embedded_and_survives_the_server_going_away(
     assert!(started.elapsed() < Duration::from_secs(15), "no hang past the timeout: {:?}", started.elapsed());
     assert_eq!(answer["errors"][0]["extensions"]["code"], "STORE_UNAVAILABLE", "{answer}");
     assert!(!answer.to_string().contains("127.0.0.1"), "no internals in the message: {answer}");
+    let (_, asked_before) = post(&on_bolt, COMPARED[0], false).await;
+    assert!(asked_before.contains("STORE_UNAVAILABLE"), "an answer given before is not reused: {asked_before}");
     let client = reqwest::Client::new();
     let ready = client.get(format!("{}/readyz", on_bolt.base)).send().await.expect("readyz");
     assert_eq!(ready.status(), 503);

@@ -380,6 +380,12 @@ impl GraphStore for EmbeddedStore {
         .await
     }
 
+    /// The generation every commit bumps (`index.rs`), read in a transaction of its own, so a write by
+    /// another process (`partnergraph import` beside `serve`) changes it too.
+    async fn data_version(&self) -> Result<Option<u64>, StoreError> {
+        self.read(|txn| index::generation(txn).map(Some)).await
+    }
+
     async fn apply(&self, batch: Batch) -> Result<WriteSummary, StoreError> {
         self.write(move |txn| write::write_batch(txn, batch)).await
     }
