@@ -4,15 +4,20 @@
 # Generates the synthetic graph (partnergraph bench-data, seed 1), imports it into a fresh embedded store
 # (import throughput, RSS, size on disk), measures restart to ready, then runs wrk against the running
 # server for `{ __typename }`, neighbourhood depth 2 around median nodes, and the widget-query mix, at
-# concurrency 1, 8 and 64, reporting p50/p90/p99, throughput, errors and RSS under load. With --bolt the
+# concurrency 1, 8 and 64, reporting p50/p90/p99, throughput, errors and RSS under load: first with the
+# response cache off (the data work), then with it on after every body was asked once (identity, then
+# gzip as browsers ask). With --bolt the
 # same runs go against a fresh Bolt server (scripts/bolt-server.sh) in the same run. Needs wrk (Debian).
-# BENCH_SKIP_IMPORT=1 reuses an existing store; BENCH_SECONDS sets each wrk run's length (default 10).
+# BENCH_SKIP_IMPORT=1 reuses an existing store; BENCH_SECONDS sets each wrk run's length (default 10);
+# BENCH_CACHE_MIB the response cache of the cached runs (default 256, which holds the answers of all the
+# bodies at 1M: about 190 MB; serve's own default is 64).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 nodes=${1:-1000000}
 edges=${2:-5000000}
 with_bolt=${3:-}
 duration=${BENCH_SECONDS:-10}
+cache_mib=${BENCH_CACHE_MIB:-256}
 command -v wrk >/dev/null || { echo "bench: needs wrk (apt-get install wrk)" >&2; exit 1; }
 cargo build --release --locked -p partnergraph
 bin=target/release/partnergraph
@@ -47,20 +52,37 @@ if [ ! -f "$dir/store/topology.bin" ] || [ "${BENCH_SKIP_IMPORT:-0}" != 1 ]; the
   kill $pid; wait $pid 2>/dev/null || true
 fi
 start=$(date +%s.%N)
-PARTNERGRAPH_LOG=warn,partnergraph::store=info "$bin" serve --addr "127.0.0.1:$port" --data "$dir/store" > "$dir/serve.log" 2>&1 &
+PARTNERGRAPH_LOG=warn,partnergraph::store=info "$bin" serve --addr "127.0.0.1:$port" --data "$dir/store" --response-cache-mib 0 > "$dir/serve.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do sleep 0.02; done
 grep -q "loaded from its snapshot" "$dir/serve.log" || { echo "bench: the restart did not load the topology snapshot" >&2; cat "$dir/serve.log" >&2; exit 1; }
 say "restart to ready (process start to accepting): $(python3 -c "print(round($(date +%s.%N) - $start, 2))")s; RSS after start $(($(awk '/VmRSS/{print $2}' /proc/$pid/status) / 1024)) MiB"
 
-run() { # label url bodies concurrency
+run() { # label url bodies concurrency [accept-encoding]
   local result
-  result=$(wrk -t "$(( $4 < 2 ? 1 : 2 ))" -c "$4" -d "${duration}s" --latency -s scripts/bench/graphql.lua "$2" -- "$3" | grep '^RESULT')
+  result=$(wrk -t "$(( $4 < 2 ? 1 : 2 ))" -c "$4" -d "${duration}s" -H "Accept-Encoding: ${5:-identity}" --latency -s scripts/bench/graphql.lua "$2" -- "$3" | grep '^RESULT')
   say "$1 c=$4 ${result#RESULT }"
 }
-for target in embedded ${with_bolt:+bolt}; do
+for target in embedded cached cached-gzip ${with_bolt:+bolt}; do
   url="http://127.0.0.1:$port/graphql"
+  encoding=identity
+  if [ "$target" = cached-gzip ]; then
+    # The same cached server, asked for gzip as browsers ask: answers of 1 KiB or more go out in the gzip
+    # form the cache keeps.
+    python3 scripts/bench/warm.py --gzip "$url" "$dir/typename.bodies" "$dir/neighborhood2.bodies" "$dir/mix.bodies"
+    encoding=gzip
+  fi
+  if [ "$target" = cached ]; then
+    # The same server with its response cache on, after every body was asked once: what repeated widget
+    # requests cost. The "embedded" rows above ran with the cache off: the data work.
+    kill $pid; wait $pid 2>/dev/null || true
+    PARTNERGRAPH_LOG=warn "$bin" serve --addr "127.0.0.1:$port" --data "$dir/store" --response-cache-mib "$cache_mib" > "$dir/serve-cached.log" 2>&1 &
+    pid=$!
+    until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do sleep 0.02; done
+    python3 scripts/bench/warm.py "$url" "$dir/typename.bodies" "$dir/neighborhood2.bodies" "$dir/mix.bodies"
+    say "cached: --response-cache-mib $cache_mib, every body asked once before; RSS $(($(awk '/VmRSS/{print $2}' /proc/$pid/status) / 1024)) MiB"
+  fi
   if [ "$target" = bolt ]; then
     kill $pid; wait $pid 2>/dev/null || true
     export BOLT_HOME="$dir/bolt" BOLT_HEAP=${BOLT_HEAP:-2g}
@@ -76,9 +98,9 @@ for target in embedded ${with_bolt:+bolt}; do
     until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do sleep 0.05; done
   fi
   for c in 1 8 64; do
-    run "$target typename" "$url" "$dir/typename.bodies" "$c"
-    run "$target neighborhood-depth2" "$url" "$dir/neighborhood2.bodies" "$c"
-    run "$target mix" "$url" "$dir/mix.bodies" "$c"
+    run "$target typename" "$url" "$dir/typename.bodies" "$c" "$encoding"
+    run "$target neighborhood-depth2" "$url" "$dir/neighborhood2.bodies" "$c" "$encoding"
+    run "$target mix" "$url" "$dir/mix.bodies" "$c" "$encoding"
   done
   say "$target RSS under load $(($(awk '/VmRSS/{print $2}' /proc/$pid/status) / 1024)) MiB"
 done
