@@ -47,10 +47,14 @@ pub(crate) struct CacheKey {
 }
 
 impl CacheKey {
-    /// The key of a request against data version `version`.
-    pub(crate) fn new(version: u64, query: &str, operation_name: Option<&str>, variables: Option<&Map<String, Value>>) -> CacheKey {
-        let variables = variables.map_or_else(String::new, |variables| Value::Object(variables.clone()).to_string());
-        CacheKey { version, query: query.to_owned(), operation_name: operation_name.map(str::to_owned), variables }
+    /// The key of a request against data version `version` (`None` if the variables cannot be written
+    /// as JSON, which a map parsed from JSON always can).
+    pub(crate) fn new(version: u64, query: &str, operation_name: Option<&str>, variables: Option<&Map<String, Value>>) -> Option<CacheKey> {
+        let variables = match variables {
+            Some(variables) => serde_json::to_string(variables).ok()?,
+            None => String::new(),
+        };
+        Some(CacheKey { version, query: query.to_owned(), operation_name: operation_name.map(str::to_owned), variables })
     }
 
     fn bytes(&self) -> usize {
@@ -72,9 +76,14 @@ impl Answer {
         if gzip { answer.with_gzip() } else { answer }
     }
 
+    /// Whether a gzip form is worth making and not made yet.
+    fn lacks_gzip(&self) -> bool {
+        self.gzip.is_none() && self.json.len() >= GZIP_MIN
+    }
+
     /// The answer with its gzip form, if it is large enough to be worth it.
     pub(crate) fn with_gzip(self) -> Answer {
-        if self.gzip.is_some() || self.json.len() < GZIP_MIN {
+        if !self.lacks_gzip() {
             return self;
         }
         let mut encoder = GzEncoder::new(Vec::with_capacity(self.json.len() / 4), Compression::default());
@@ -122,14 +131,14 @@ impl ResponseCache {
         variables: Option<&Map<String, Value>>,
     ) -> Option<CacheKey> {
         let version = graph.data_version().await.ok().flatten()?;
-        Some(CacheKey::new(version, query, operation_name, variables))
+        CacheKey::new(version, query, operation_name, variables)
     }
 
     /// The answer kept for `key`, with its gzip form if `gzip` asks for it (made and kept now if it was
     /// not yet).
     pub(crate) fn get(&self, key: &CacheKey, gzip: bool) -> Option<Answer> {
         let answer = self.entries.get(key)?;
-        if !gzip || answer.gzip.is_some() || answer.json.len() < GZIP_MIN {
+        if !gzip || !answer.lacks_gzip() {
             return Some(answer);
         }
         let answer = answer.with_gzip();
@@ -143,11 +152,6 @@ impl ResponseCache {
             self.entries.insert(key, answer);
         }
     }
-
-    /// Bytes held.
-    pub fn weight(&self) -> u64 {
-        self.entries.weight()
-    }
 }
 
 #[cfg(test)]
@@ -155,6 +159,10 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    fn key(version: u64, query: &str, operation_name: Option<&str>, variables: Option<&Map<String, Value>>) -> CacheKey {
+        CacheKey::new(version, query, operation_name, variables).expect("variables as JSON")
+    }
 
     fn variables(value: Value) -> Map<String, Value> {
         match value {
@@ -168,13 +176,13 @@ mod tests {
         let a = variables(json!({ "id": "agency:unossc", "depth": 1 }));
         let reordered: Map<String, Value> =
             [("depth".to_owned(), json!(1)), ("id".to_owned(), json!("agency:unossc"))].into_iter().collect();
-        let base = CacheKey::new(1, "query Q($id: ID!) { node(id: $id) { id } }", Some("Q"), Some(&a));
-        assert_eq!(base, CacheKey::new(1, "query Q($id: ID!) { node(id: $id) { id } }", Some("Q"), Some(&reordered)));
-        assert_ne!(base, CacheKey::new(2, "query Q($id: ID!) { node(id: $id) { id } }", Some("Q"), Some(&a)));
-        assert_ne!(base, CacheKey::new(1, "query Q($id: ID!) { node(id: $id) { id name } }", Some("Q"), Some(&a)));
-        assert_ne!(base, CacheKey::new(1, "query Q($id: ID!) { node(id: $id) { id } }", None, Some(&a)));
+        let base = key(1, "query Q($id: ID!) { node(id: $id) { id } }", Some("Q"), Some(&a));
+        assert_eq!(base, key(1, "query Q($id: ID!) { node(id: $id) { id } }", Some("Q"), Some(&reordered)));
+        assert_ne!(base, key(2, "query Q($id: ID!) { node(id: $id) { id } }", Some("Q"), Some(&a)));
+        assert_ne!(base, key(1, "query Q($id: ID!) { node(id: $id) { id name } }", Some("Q"), Some(&a)));
+        assert_ne!(base, key(1, "query Q($id: ID!) { node(id: $id) { id } }", None, Some(&a)));
         let other = variables(json!({ "id": "agency:undp", "depth": 1 }));
-        assert_ne!(base, CacheKey::new(1, "query Q($id: ID!) { node(id: $id) { id } }", Some("Q"), Some(&other)));
+        assert_ne!(base, key(1, "query Q($id: ID!) { node(id: $id) { id } }", Some("Q"), Some(&other)));
     }
 
     #[test]
@@ -188,11 +196,11 @@ mod tests {
         let cache = ResponseCache::new(capacity).expect("a cache");
         let body = Answer::new(Bytes::from(vec![b'x'; 10_000]), false);
         for i in 0..200 {
-            cache.entries.insert(CacheKey::new(1, &format!("{{ node(id: \"agency:s{i}\") {{ id }} }}"), None, None), body.clone());
-            assert!(cache.weight() <= capacity, "{} bytes held after {i} inserts", cache.weight());
+            cache.entries.insert(key(1, &format!("{{ node(id: \"agency:s{i}\") {{ id }} }}"), None, None), body.clone());
+            assert!(cache.entries.weight() <= capacity, "{} bytes held after {i} inserts", cache.entries.weight());
         }
-        assert!(cache.weight() > capacity / 2, "the cache keeps what fits: {} bytes", cache.weight());
-        let last = CacheKey::new(1, "{ node(id: \"agency:s199\") { id } }", None, None);
+        assert!(cache.entries.weight() > capacity / 2, "the cache keeps what fits: {} bytes", cache.entries.weight());
+        let last = key(1, "{ node(id: \"agency:s199\") { id } }", None, None);
         assert_eq!(cache.get(&last, false), Some(body), "the newest entry is kept");
     }
 
@@ -202,15 +210,15 @@ mod tests {
 
         let cache = ResponseCache::new(1024 * 1024).expect("a cache");
         let json = Bytes::from(format!("{{\"data\":{{\"nodes\":[{}]}}}}", vec!["{\"id\":\"agency:s1\"}"; 200].join(",")));
-        let key = CacheKey::new(1, "{ nodes { id } }", None, None);
-        cache.entries.insert(key.clone(), Answer::new(json.clone(), false));
-        assert_eq!(cache.get(&key, false).and_then(|answer| answer.gzip), None, "not made until asked for");
-        let gzip = cache.get(&key, true).and_then(|answer| answer.gzip).expect("made when asked for");
+        let nodes = key(1, "{ nodes { id } }", None, None);
+        cache.entries.insert(nodes.clone(), Answer::new(json.clone(), false));
+        assert_eq!(cache.get(&nodes, false).and_then(|answer| answer.gzip), None, "not made until asked for");
+        let gzip = cache.get(&nodes, true).and_then(|answer| answer.gzip).expect("made when asked for");
         assert!(gzip.len() < json.len() / 4, "{} of {} bytes", gzip.len(), json.len());
         let mut text = Vec::new();
         flate2::read::GzDecoder::new(&gzip[..]).read_to_end(&mut text).expect("valid gzip");
         assert_eq!(text, json);
-        assert_eq!(cache.entries.get(&key).and_then(|answer| answer.gzip), Some(gzip), "and kept");
+        assert_eq!(cache.entries.get(&nodes).and_then(|answer| answer.gzip), Some(gzip), "and kept");
         let small = Answer::new(Bytes::from_static(b"{\"data\":{}}"), true);
         assert_eq!(small.gzip, None, "a small answer is left to the compression layer");
     }

@@ -184,10 +184,12 @@ async fn run(
     let Some((cache, key)) = cache else {
         return (StatusCode::OK, [(header::CONTENT_TYPE, media.content_type())], body).into_response();
     };
-    let made = Answer::new(body, gzip);
-    if response.errors.is_empty() {
-        cache.insert(&state.graph, key, made.clone()).await;
+    if !response.errors.is_empty() {
+        // Never kept, so no gzip form is made for it: the compression layer compresses it as it goes.
+        return answer(media, Answer::new(body, false), gzip, CACHE_MISS);
     }
+    let made = Answer::new(body, gzip);
+    cache.insert(&state.graph, key, made.clone()).await;
     answer(media, made, gzip, CACHE_MISS)
 }
 
