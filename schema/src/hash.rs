@@ -46,6 +46,10 @@ impl Hasher for IdHasher {
         self.add(u64::from(byte));
     }
 
+    fn write_u32(&mut self, value: u32) {
+        self.add(u64::from(value));
+    }
+
     fn write_usize(&mut self, value: usize) {
         self.add(value as u64);
     }

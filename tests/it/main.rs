@@ -4,5 +4,6 @@ mod backends;
 mod conformance;
 mod facts;
 mod graphql;
+mod ranked;
 mod seed;
 mod tidy;

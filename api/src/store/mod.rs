@@ -1,7 +1,9 @@
 //! Storage: the [`GraphStore`] trait and its backends.
 //!
 //! The trait is small on purpose: batched reads (nodes and edges by id, one frontier expansion per BFS
-//! level, index-term lookup, ordered scans with a cursor) and one transactional write ([`Batch`]).
+//! level, index-term lookup, ordered scans with a cursor) and one transactional write ([`Batch`]). A store
+//! that keeps its structure in memory may also offer it by rank ([`RankedTopology`]), for walks that read
+//! far more edges than they return; answers never depend on whether it does.
 //! Everything a user asks for — neighbourhoods, paths, triangulars, partners, search ranking, filtered
 //! connections — is computed once in `crate::graph` on top of these primitives, so every backend gives the
 //! same answers. The embedded store (redb) is the default; nothing above this module knows which backend
@@ -12,9 +14,11 @@ mod bolt;
 pub(crate) mod codec;
 mod embedded;
 mod error;
+mod ranked;
 mod staged;
 
 use std::fmt::Debug;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate};
@@ -22,6 +26,7 @@ use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, NodeId, NodeKi
 pub use bolt::{BoltConfig, BoltStore};
 pub use embedded::{EmbeddedStore, IndexMode};
 pub use error::StoreError;
+pub use ranked::{RankedEdge, RankedTopology};
 pub use staged::Staged;
 
 /// Which edges an expansion follows.
@@ -156,6 +161,12 @@ pub trait GraphStore: Send + Sync + Debug {
     /// store cannot tell (answers read from it must then never be reused). The response cache keys its
     /// entries by it.
     async fn data_version(&self) -> Result<Option<u64>, StoreError> {
+        Ok(None)
+    }
+
+    /// The structure of the latest committed state by rank ([`RankedTopology`]), when the store keeps it
+    /// in memory and it is current; `None` otherwise (then read by id: the answers are the same).
+    async fn ranked(&self) -> Result<Option<Arc<dyn RankedTopology>>, StoreError> {
         Ok(None)
     }
 

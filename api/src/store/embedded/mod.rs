@@ -37,7 +37,7 @@ use redb::{
 use crate::store::codec::Decode;
 use crate::store::embedded::index::TopologyIndex;
 use crate::store::embedded::topology::Topology;
-use crate::store::{Batch, EdgeFilter, GraphStore, Staged, StoreError, StoreStats, WriteSummary};
+use crate::store::{Batch, EdgeFilter, GraphStore, RankedTopology, Staged, StoreError, StoreStats, WriteSummary};
 
 pub use index::IndexMode;
 
@@ -384,6 +384,18 @@ impl GraphStore for EmbeddedStore {
     /// another process (`partnergraph import` beside `serve`) changes it too.
     async fn data_version(&self) -> Result<Option<u64>, StoreError> {
         self.read(|txn| index::generation(txn).map(Some)).await
+    }
+
+    /// The in-memory topology, when it was built from the latest committed state (in blocking mode,
+    /// after building it).
+    async fn ranked(&self) -> Result<Option<Arc<dyn RankedTopology>>, StoreError> {
+        let (db, index) = (self.db.clone(), self.index.clone());
+        tokio::task::spawn_blocking(move || {
+            let txn = db.begin_read().map_err(backend_error)?;
+            Ok(index.fresh(&db, &txn)?.map(|topology| topology as Arc<dyn RankedTopology>))
+        })
+        .await
+        .map_err(|err| StoreError::Backend { backend: BACKEND, reason: format!("read task failed: {err}") })?
     }
 
     async fn apply(&self, batch: Batch) -> Result<WriteSummary, StoreError> {

@@ -15,7 +15,7 @@ use redb::{ReadTransaction, ReadableTable};
 use crate::store::codec::LinkView;
 use crate::store::embedded::expand::type_index;
 use crate::store::embedded::{EDGES, NODES, backend_error};
-use crate::store::{EdgeFilter, StoreError};
+use crate::store::{EdgeFilter, RankedEdge, RankedTopology, StoreError};
 
 /// Sorted strings stored end to end; a string's position is its rank.
 #[derive(Default)]
@@ -88,6 +88,11 @@ pub(crate) struct Topology {
 
 pub(super) fn too_large(what: &str) -> StoreError {
     StoreError::Backend { backend: "embedded", reason: format!("graph too large for the in-memory index: {what}") }
+}
+
+/// A rank this topology does not have: a caller's mistake, not the data's.
+fn no_rank(what: &str, rank: u32) -> StoreError {
+    StoreError::Backend { backend: "embedded", reason: format!("no {what} of rank {rank} in this topology") }
 }
 
 fn corrupt(key: &str, reason: impl Into<String>) -> StoreError {
@@ -186,8 +191,7 @@ impl Topology {
         ids.iter().map(|id| self.node_rank(id).map_or(0, |rank| u64::from(self.degrees[rank as usize]))).collect()
     }
 
-    /// The edges touching `frontier` that pass `filter`, with id > `after`, in id order, at most `limit`:
-    /// a k-way merge of the frontier's incident lists that stops when the page is full.
+    /// The edges touching `frontier` that pass `filter`, with id > `after`, in id order, at most `limit`.
     pub(crate) fn expand(
         &self,
         frontier: &[NodeId],
@@ -195,20 +199,27 @@ impl Topology {
         after: Option<&EdgeId>,
         limit: usize,
     ) -> Result<Vec<EdgeLink>, StoreError> {
-        let mut found = Vec::new();
-        if limit == 0 {
-            return Ok(found);
-        }
         let lower = match after {
             Some(after) => self.edge_ids.position(after.as_str()).map_or_else(|at| at, |at| at + 1),
             None => 0,
         };
-        let mut ranks: Vec<u32> = frontier.iter().filter_map(|id| self.node_rank(id)).collect();
-        ranks.sort_unstable();
-        ranks.dedup();
+        let ranks: Vec<u32> = frontier.iter().filter_map(|id| self.node_rank(id)).collect();
+        self.expand_edges(ranks, filter, lower, limit).into_iter().map(|edge| self.link(edge)).collect()
+    }
+
+    /// The ranks of the edges touching the nodes `frontier` that pass `filter`, with rank ≥ `lower`, in
+    /// rank order, at most `limit`: a k-way merge of the frontier's incident lists that stops when the
+    /// page is full.
+    fn expand_edges(&self, mut frontier: Vec<u32>, filter: &EdgeFilter, lower: u32, limit: usize) -> Vec<u32> {
+        let mut found = Vec::new();
+        if limit == 0 {
+            return found;
+        }
+        frontier.sort_unstable();
+        frontier.dedup();
         let types: &[EdgeType] = if filter.types.is_empty() { EdgeType::ALL } else { &filter.types };
         let mut lists: Vec<&[u32]> = Vec::new();
-        for node in &ranks {
+        for node in frontier.iter().filter(|node| (**node as usize) < self.degrees.len()) {
             let list = self.incident_of(*node);
             for edge_type in types {
                 let order = type_index(*edge_type);
@@ -233,13 +244,13 @@ impl Topology {
             last = Some(edge);
             let slot = &self.slots[edge as usize];
             if filter.admits(slot.edge_type, slot.from, slot.to) {
-                found.push(self.link(edge)?);
+                found.push(edge);
                 if found.len() >= limit {
                     break;
                 }
             }
         }
-        Ok(found)
+        found
     }
 
     fn link(&self, edge: u32) -> Result<EdgeLink, StoreError> {
@@ -255,5 +266,36 @@ impl Topology {
             amount_usd: self.amounts.binary_search_by_key(&edge, |(rank, _)| *rank).ok().map(|at| self.amounts[at].1),
         };
         view.to_link(self.edge_ids.get(edge))
+    }
+}
+
+impl RankedTopology for Topology {
+    fn node_rank(&self, id: &NodeId) -> Option<u32> {
+        Topology::node_rank(self, id)
+    }
+
+    fn node_id(&self, rank: u32) -> Result<NodeId, StoreError> {
+        if rank as usize >= self.nodes.len() {
+            return Err(no_rank("node", rank));
+        }
+        let id = self.nodes.get(rank);
+        NodeId::parse(id).map_err(|err| corrupt(id, err.to_string()))
+    }
+
+    fn expand_ranks(&self, frontier: &[u32], filter: &EdgeFilter, limit: usize) -> Vec<RankedEdge> {
+        self.expand_edges(frontier.to_vec(), filter, 0, limit)
+            .into_iter()
+            .map(|edge| {
+                let slot = &self.slots[edge as usize];
+                RankedEdge { edge, source: slot.source, target: slot.target }
+            })
+            .collect()
+    }
+
+    fn link(&self, edge: u32) -> Result<EdgeLink, StoreError> {
+        if edge as usize >= self.slots.len() {
+            return Err(no_rank("edge", edge));
+        }
+        Topology::link(self, edge)
     }
 }

@@ -1,0 +1,427 @@
+//! Enumerating paths in memory, over the edges loaded around the two ends: shortest first, ties broken by
+//! the node ids along the path, at most one path per sequence of nodes (parallel edges between the same
+//! two nodes do not make a new path; the one with the smallest id stands for them), loops ignored.
+//!
+//! Written once for any [`Link`]: edges by id (`EdgeLink`) or by rank (`RankedEdge`, whose ranks compare
+//! as the ids do), so both ways of reading the store find the same paths in the same order.
+
+use std::collections::VecDeque;
+use std::hash::Hash;
+
+use partnergraph_schema::hash::{IdMap, IdSet};
+use partnergraph_schema::{EdgeId, EdgeLink, NodeId};
+
+use crate::store::RankedEdge;
+
+/// Most search steps spent enumerating paths.
+const STEP_BUDGET: usize = 2_000_000;
+
+/// What the enumeration reads of an edge: its key and its two ends, each comparing as the ids they
+/// stand for.
+pub(super) trait Link {
+    /// A node's key.
+    type Node: Eq + Hash + Ord;
+    /// An edge's key.
+    type Edge: Eq + Hash + Ord;
+    /// This edge's key.
+    fn key(&self) -> &Self::Edge;
+    /// Its source.
+    fn source(&self) -> &Self::Node;
+    /// Its target.
+    fn target(&self) -> &Self::Node;
+}
+
+impl Link for EdgeLink {
+    type Node = NodeId;
+    type Edge = EdgeId;
+    fn key(&self) -> &EdgeId {
+        &self.id
+    }
+    fn source(&self) -> &NodeId {
+        &self.source
+    }
+    fn target(&self) -> &NodeId {
+        &self.target
+    }
+}
+
+impl Link for RankedEdge {
+    type Node = u32;
+    type Edge = u32;
+    fn key(&self) -> &u32 {
+        &self.edge
+    }
+    fn source(&self) -> &u32 {
+        &self.source
+    }
+    fn target(&self) -> &u32 {
+        &self.target
+    }
+}
+
+/// A path found: its nodes from the source to the target, and the edge taken between each two.
+pub(super) type Found<'a, L> = (Vec<&'a <L as Link>::Node>, Vec<&'a L>);
+
+/// The part of the loaded edges that a path of at most `max_hops` edges can use, with every node replaced
+/// by its position in key order, so comparing positions compares ids and the search allocates nothing per
+/// step.
+struct Interned<'a, L: Link> {
+    nodes: Vec<&'a L::Node>,
+    edges: Vec<&'a L>,
+    /// Per node: `(neighbour, edge)`, one entry per neighbour (the smallest edge key), by neighbour.
+    adjacency: Vec<Vec<(u32, u32)>>,
+}
+
+impl<'a, L: Link> Interned<'a, L> {
+    /// The corridor between `from` and `to`: the nodes whose distance from `from` plus distance to `to`
+    /// is at most `max_hops`. Every node of such a path is in it, and so is every shortest path from
+    /// one of its nodes to `to`, so searching it finds what searching the whole graph finds; only the
+    /// corridor is sorted. `None` when either end is not among the loaded edges.
+    fn corridor(links: &'a [L], from: &L::Node, to: &L::Node, max_hops: usize) -> Option<Interned<'a, L>> {
+        let mut number: IdMap<&L::Node, u32> = IdMap::default();
+        let mut seen: IdSet<&L::Edge> = IdSet::default();
+        let mut ids: Vec<&L::Node> = Vec::new();
+        let mut edges: Vec<&L> = Vec::with_capacity(links.len());
+        let mut neighbours: Vec<Vec<(u32, u32)>> = Vec::new();
+        for link in links {
+            if link.source() == link.target() || !seen.insert(link.key()) {
+                continue;
+            }
+            let mut intern = |id: &'a L::Node| {
+                *number.entry(id).or_insert_with(|| {
+                    ids.push(id);
+                    neighbours.push(Vec::new());
+                    (ids.len() - 1) as u32
+                })
+            };
+            let (source, target) = (intern(link.source()), intern(link.target()));
+            let edge_number = edges.len() as u32;
+            edges.push(link);
+            neighbours[source as usize].push((target, edge_number));
+            neighbours[target as usize].push((source, edge_number));
+        }
+        let (start, end) = (*number.get(from)?, *number.get(to)?);
+        let (from_start, to_end) = (distances(&neighbours, start), distances(&neighbours, end));
+        let mut inside: Vec<u32> = (0..ids.len() as u32)
+            .filter(|node| {
+                let (before, after) = (from_start[*node as usize], to_end[*node as usize]);
+                before != u32::MAX && after != u32::MAX && (before + after) as usize <= max_hops
+            })
+            .collect();
+        inside.sort_unstable_by(|a, b| ids[*a as usize].cmp(ids[*b as usize]));
+        let mut rank = vec![u32::MAX; ids.len()];
+        for (position, node) in inside.iter().enumerate() {
+            rank[*node as usize] = position as u32;
+        }
+        let adjacency = inside
+            .iter()
+            .map(|node| {
+                let mut list: Vec<(u32, u32)> = neighbours[*node as usize]
+                    .iter()
+                    .filter(|(neighbour, _)| rank[*neighbour as usize] != u32::MAX)
+                    .map(|(neighbour, edge)| (rank[*neighbour as usize], *edge))
+                    .collect();
+                list.sort_unstable_by(|(a, a_edge), (b, b_edge)| {
+                    a.cmp(b).then_with(|| edges[*a_edge as usize].key().cmp(edges[*b_edge as usize].key()))
+                });
+                list.dedup_by_key(|(neighbour, _)| *neighbour);
+                list
+            })
+            .collect();
+        Some(Interned { nodes: inside.iter().map(|node| ids[*node as usize]).collect(), edges, adjacency })
+    }
+
+    fn position(&self, id: &L::Node) -> Option<u32> {
+        self.nodes.binary_search(&id).ok().map(|position| position as u32)
+    }
+}
+
+/// Hop distance from `start` to every node of `adjacency` (`u32::MAX` where unreachable).
+fn distances(adjacency: &[Vec<(u32, u32)>], start: u32) -> Vec<u32> {
+    let mut distance = vec![u32::MAX; adjacency.len()];
+    distance[start as usize] = 0;
+    let mut queue = VecDeque::from([start]);
+    while let Some(node) = queue.pop_front() {
+        let next = distance[node as usize] + 1;
+        for (neighbour, _) in &adjacency[node as usize] {
+            if distance[*neighbour as usize] == u32::MAX {
+                distance[*neighbour as usize] = next;
+                queue.push_back(*neighbour);
+            }
+        }
+    }
+    distance
+}
+
+/// Simple paths of at most `max_hops` edges from `from` to `to` over `links` (in any order, duplicates
+/// allowed), by length then by node ids, at most `first`.
+pub(super) fn enumerate<'a, L: Link>(links: &'a [L], from: &L::Node, to: &L::Node, max_hops: usize, first: usize) -> Vec<Found<'a, L>> {
+    let Some(interned) = Interned::corridor(links, from, to, max_hops) else {
+        return Vec::new();
+    };
+    let (Some(start), Some(end)) = (interned.position(from), interned.position(to)) else {
+        return Vec::new();
+    };
+    let distance_to_target = distances(&interned.adjacency, end);
+    let shortest = distance_to_target[start as usize];
+    if shortest == u32::MAX {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    let mut steps = 0;
+    for length in shortest as usize..=max_hops {
+        let mut walk = Walk {
+            adjacency: &interned.adjacency,
+            to: end,
+            length,
+            distance_to_target: &distance_to_target,
+            first,
+            found: &mut found,
+            steps: &mut steps,
+        };
+        walk.extend(&mut vec![start], &mut Vec::new());
+        if found.len() >= first || steps >= STEP_BUDGET {
+            break;
+        }
+    }
+    found
+        .into_iter()
+        .map(|(nodes, edges)| {
+            let nodes = nodes.iter().map(|position| interned.nodes[*position as usize]).collect();
+            let edges = edges.iter().map(|number| interned.edges[*number as usize]).collect();
+            (nodes, edges)
+        })
+        .collect()
+}
+
+/// Depth-first search for paths of exactly `length` edges, pruned by the distance to the target.
+struct Walk<'a> {
+    adjacency: &'a [Vec<(u32, u32)>],
+    to: u32,
+    length: usize,
+    distance_to_target: &'a [u32],
+    first: usize,
+    found: &'a mut Vec<(Vec<u32>, Vec<u32>)>,
+    steps: &'a mut usize,
+}
+
+impl Walk<'_> {
+    fn extend(&mut self, nodes: &mut Vec<u32>, edges: &mut Vec<u32>) {
+        *self.steps += 1;
+        if self.found.len() >= self.first || *self.steps >= STEP_BUDGET {
+            return;
+        }
+        let Some(current) = nodes.last().copied() else { return };
+        if current == self.to {
+            if edges.len() == self.length {
+                self.found.push((nodes.clone(), edges.clone()));
+            }
+            return;
+        }
+        for (neighbour, edge) in &self.adjacency[current as usize] {
+            let remaining = self.distance_to_target[*neighbour as usize];
+            if remaining == u32::MAX || edges.len() + 1 + remaining as usize > self.length || nodes.contains(neighbour) {
+                continue;
+            }
+            nodes.push(*neighbour);
+            edges.push(*edge);
+            self.extend(nodes, edges);
+            nodes.pop();
+            edges.pop();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use partnergraph_schema::EdgeType;
+
+    fn edge(source: &str, target: &str, tag: &str) -> EdgeLink {
+        EdgeLink {
+            id: EdgeId::parse(format!("{source}>{tag}>{target}")).expect("edge id"),
+            edge_type: EdgeType::PartOf,
+            source: NodeId::parse(source).expect("source"),
+            target: NodeId::parse(target).expect("target"),
+            role: None,
+            iati_role: None,
+            from: None,
+            to: None,
+            amount_usd: None,
+        }
+    }
+
+    fn links(edges: &[(&str, &str)]) -> Vec<EdgeLink> {
+        edges.iter().map(|(source, target)| edge(&format!("agency:{source}"), &format!("agency:{target}"), "part_of")).collect()
+    }
+
+    fn agency(slug: &str) -> NodeId {
+        NodeId::parse(format!("agency:{slug}")).expect("node id")
+    }
+
+    /// Enumerates paths in a small text graph and prints them as `a-b-c`.
+    fn check(edges: &[(&str, &str)], from: &str, to: &str, max_hops: usize, first: usize) -> Vec<String> {
+        let links = links(edges);
+        enumerate(&links, &agency(from), &agency(to), max_hops, first)
+            .into_iter()
+            .map(|(nodes, edges)| {
+                assert_eq!(edges.len() + 1, nodes.len());
+                nodes.iter().map(|id| id.slug()).collect::<Vec<_>>().join("-")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn shortest_first_then_by_node_ids() {
+        let diamond = [("a", "b"), ("a", "c"), ("b", "d"), ("c", "d"), ("a", "e"), ("e", "f"), ("f", "d")];
+        assert_eq!(check(&diamond, "a", "d", 4, 5), ["a-b-d", "a-c-d", "a-e-f-d"]);
+        assert_eq!(check(&diamond, "a", "d", 2, 5), ["a-b-d", "a-c-d"]);
+        assert_eq!(check(&diamond, "a", "d", 4, 1), ["a-b-d"]);
+    }
+
+    #[test]
+    fn direction_is_ignored_and_paths_are_simple() {
+        let edges = [("b", "a"), ("b", "c"), ("c", "b")];
+        assert_eq!(check(&edges, "a", "c", 4, 5), ["a-b-c"]);
+    }
+
+    #[test]
+    fn parallel_edges_give_one_path_through_the_smallest_id() {
+        let links = vec![
+            edge("agency:b", "agency:a", "m"),
+            edge("agency:a", "agency:a", "loop"),
+            edge("agency:a", "agency:b", "z"),
+            edge("agency:b", "agency:a", "m"),
+        ];
+        let found = enumerate(&links, &agency("a"), &agency("b"), 3, 5);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].1[0].id.as_str(), "agency:a>z>agency:b", "the smaller of the two ids, though met second");
+    }
+
+    /// Every simple path of at most `max_hops` edges, by brute force: by length, then node ids.
+    fn brute_force(edges: &[(String, String)], from: &str, to: &str, max_hops: usize) -> Vec<String> {
+        fn walk(edges: &[(String, String)], to: &str, max_hops: usize, path: &mut Vec<String>, out: &mut BTreeSet<(usize, Vec<String>)>) {
+            let current = path.last().expect("start").clone();
+            if current == to {
+                out.insert((path.len() - 1, path.clone()));
+                return;
+            }
+            if path.len() > max_hops {
+                return;
+            }
+            for (a, b) in edges {
+                let next = if *a == current {
+                    b
+                } else if *b == current {
+                    a
+                } else {
+                    continue;
+                };
+                if a != b && !path.contains(next) {
+                    path.push(next.clone());
+                    walk(edges, to, max_hops, path, out);
+                    path.pop();
+                }
+            }
+        }
+        let mut out = BTreeSet::new();
+        walk(edges, to, max_hops, &mut vec![from.to_owned()], &mut out);
+        out.into_iter().map(|(_, path)| path.join("-")).collect()
+    }
+
+    /// A pseudo-random source of small numbers (xorshift), so the graphs below are the same every run.
+    struct Numbers(u64);
+
+    impl Numbers {
+        fn below(&mut self, bound: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % bound
+        }
+    }
+
+    /// The corridor search finds exactly what a search of every path finds, in the same order, on
+    /// pseudo-random graphs with hubs, parallel edges and loops.
+    #[test]
+    fn the_corridor_loses_no_path() {
+        let mut numbers = Numbers(0x2545_f491_4f6c_dd1d);
+        for _ in 0..200 {
+            let nodes = 3 + numbers.below(10);
+            let edge_count = numbers.below(nodes * 3);
+            let edges: Vec<(String, String)> = (0..edge_count)
+                .map(|_| {
+                    let a = if numbers.below(3) == 0 { 0 } else { numbers.below(nodes) };
+                    (format!("n{a:02}"), format!("n{:02}", numbers.below(nodes)))
+                })
+                .collect();
+            let pairs: Vec<(&str, &str)> = edges.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+            let (from, to) = (format!("n{:02}", numbers.below(nodes)), format!("n{:02}", numbers.below(nodes)));
+            if from == to {
+                continue;
+            }
+            let max_hops = 1 + numbers.below(4) as usize;
+            let expected = brute_force(&edges, &from, &to, max_hops);
+            assert_eq!(check(&pairs, &from, &to, max_hops, 1000), expected, "{edges:?} {from} → {to} within {max_hops}");
+        }
+    }
+
+    /// Reading the same edges by rank finds the same paths, through the same edges, in the same order,
+    /// as reading them by id: ranks compare as ids, and the order edges arrive in does not matter.
+    #[test]
+    fn ranks_find_what_ids_find() {
+        let mut numbers = Numbers(0x9e37_79b9_7f4a_7c15);
+        for _ in 0..300 {
+            let nodes = 3 + numbers.below(12);
+            let name = |n: u64| format!("agency:n{n}");
+            let mut links: Vec<EdgeLink> = (0..numbers.below(nodes * 4))
+                .map(|_| {
+                    let a = if numbers.below(3) == 0 { 0 } else { numbers.below(nodes) };
+                    let tag = ["a", "b", "c"][numbers.below(3) as usize];
+                    edge(&name(a), &name(numbers.below(nodes)), tag)
+                })
+                .collect();
+            let node_ids: Vec<NodeId> =
+                (0..nodes).map(|n| NodeId::parse(name(n)).expect("id")).collect::<BTreeSet<_>>().into_iter().collect();
+            let edge_ids: Vec<EdgeId> = links.iter().map(|link| link.id.clone()).collect::<BTreeSet<_>>().into_iter().collect();
+            let node_rank = |id: &NodeId| node_ids.binary_search(id).expect("node") as u32;
+            let ranked: Vec<RankedEdge> = links
+                .iter()
+                .rev()
+                .map(|link| RankedEdge {
+                    edge: edge_ids.binary_search(&link.id).expect("edge") as u32,
+                    source: node_rank(&link.source),
+                    target: node_rank(&link.target),
+                })
+                .collect();
+            links.sort_by(|a, b| a.id.cmp(&b.id));
+            let (from, to) =
+                (NodeId::parse(name(numbers.below(nodes))).expect("from"), NodeId::parse(name(numbers.below(nodes))).expect("to"));
+            let max_hops = 1 + numbers.below(5) as usize;
+            let by_id: Vec<(Vec<String>, Vec<String>)> = enumerate(&links, &from, &to, max_hops, 50)
+                .into_iter()
+                .map(|(nodes, edges)| {
+                    (nodes.iter().map(ToString::to_string).collect(), edges.iter().map(|edge| edge.id.to_string()).collect())
+                })
+                .collect();
+            let by_rank: Vec<(Vec<String>, Vec<String>)> = enumerate(&ranked, &node_rank(&from), &node_rank(&to), max_hops, 50)
+                .into_iter()
+                .map(|(nodes, edges)| {
+                    let nodes = nodes.iter().map(|rank| node_ids[**rank as usize].to_string()).collect();
+                    (nodes, edges.iter().map(|edge| edge_ids[edge.edge as usize].to_string()).collect())
+                })
+                .collect();
+            assert_eq!(by_rank, by_id, "{from} → {to} within {max_hops}");
+        }
+    }
+
+    #[test]
+    fn no_path_within_the_hop_limit() {
+        let chain = [("a", "b"), ("b", "c"), ("c", "d")];
+        assert!(check(&chain, "a", "d", 2, 3).is_empty());
+        assert_eq!(check(&chain, "a", "d", 3, 3), ["a-b-c-d"]);
+        assert!(check(&chain, "a", "z", 3, 3).is_empty());
+    }
+}

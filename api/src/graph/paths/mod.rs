@@ -1,0 +1,213 @@
+//! "Through whom": the k shortest simple paths between two nodes, ignoring edge direction.
+//!
+//! The store is read from both ends at once: a ball of radius ⌈h/2⌉ around the source and ⌊h/2⌋ around
+//! the target (h = maxHops), one expansion per level, each ball capped at [`BALL_BUDGET`] nodes and edges
+//! per level (the first edges by id: around hubs, paths through the rest are not seen). Every path of at
+//! most h hops lies inside the union of the two (uncapped) balls, so the paths are then enumerated in
+//! memory (`enumerate.rs`).
+//!
+//! The balls are read by rank when the store offers its structure that way ([`RankedTopology`]: no id
+//! is copied, hashed or compared as text until the few paths found are turned back into ids), and by id
+//! through `expand_page` otherwise. Both readers return the same edges in the same order, and the
+//! enumeration is one generic function, so the answer does not depend on the reader.
+
+mod enumerate;
+
+use std::collections::BTreeSet;
+use std::hash::Hash;
+use std::sync::Arc;
+
+use partnergraph_schema::hash::IdSet;
+use partnergraph_schema::{EdgeLink, NodeId, NodeRecord, PartialDate};
+
+use crate::graph::paths::enumerate::{Link, enumerate};
+use crate::graph::{Graph, GraphError, check_range};
+use crate::store::{EdgeFilter, GraphStore, RankedEdge, RankedTopology};
+
+/// Longest path searched.
+pub const MAX_HOPS: i64 = 6;
+/// Most paths returned.
+pub const MAX_PATHS: i64 = 20;
+/// Most nodes, and most edges per level, loaded around each end.
+const BALL_BUDGET: usize = 10_000;
+
+/// What to search for.
+#[derive(Debug, Clone)]
+pub struct PathQuery {
+    /// Longest path, in edges.
+    pub max_hops: i64,
+    /// How many paths.
+    pub first: i64,
+    /// Only edges valid at some time during this date.
+    pub as_of: Option<PartialDate>,
+}
+
+/// One path: n nodes and the n − 1 edges between them, in walking order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Path {
+    /// From the source to the target.
+    pub nodes: Vec<NodeRecord>,
+    /// `edges[i]` joins `nodes[i]` and `nodes[i + 1]` (in either direction).
+    pub edges: Vec<EdgeLink>,
+}
+
+/// How the search reads the graph's structure.
+trait Reader: Sync {
+    /// What a level returns for each edge.
+    type Link: Link<Node = Self::Node> + Send + Sync;
+    /// A node's key.
+    type Node: Clone + Eq + Hash + Ord + Send + Sync;
+
+    /// The key of the node `id`, or `None` when the state read has no such node.
+    fn node(&self, id: &NodeId) -> Option<Self::Node>;
+
+    /// The edges touching `frontier` that pass `filter`, in id order, at most `limit`.
+    fn level(
+        &self,
+        frontier: &[Self::Node],
+        filter: &EdgeFilter,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<Self::Link>, GraphError>> + Send;
+
+    /// The id of a node key.
+    fn node_id(&self, node: &Self::Node) -> Result<NodeId, GraphError>;
+
+    /// An edge as the answer shows it.
+    fn edge_link(&self, link: &Self::Link) -> Result<EdgeLink, GraphError>;
+}
+
+/// Reads by id, through [`GraphStore::expand_page`]: any store.
+struct ById<'a>(&'a dyn GraphStore);
+
+impl Reader for ById<'_> {
+    type Link = EdgeLink;
+    type Node = NodeId;
+
+    fn node(&self, id: &NodeId) -> Option<NodeId> {
+        Some(id.clone())
+    }
+
+    async fn level(&self, frontier: &[NodeId], filter: &EdgeFilter, limit: usize) -> Result<Vec<EdgeLink>, GraphError> {
+        Ok(self.0.expand_page(frontier, filter, None, limit).await?)
+    }
+
+    fn node_id(&self, node: &NodeId) -> Result<NodeId, GraphError> {
+        Ok(node.clone())
+    }
+
+    fn edge_link(&self, link: &EdgeLink) -> Result<EdgeLink, GraphError> {
+        Ok(link.clone())
+    }
+}
+
+/// Reads by rank, from one committed state held in memory.
+struct ByRank(Arc<dyn RankedTopology>);
+
+impl Reader for ByRank {
+    type Link = RankedEdge;
+    type Node = u32;
+
+    fn node(&self, id: &NodeId) -> Option<u32> {
+        self.0.node_rank(id)
+    }
+
+    async fn level(&self, frontier: &[u32], filter: &EdgeFilter, limit: usize) -> Result<Vec<RankedEdge>, GraphError> {
+        Ok(self.0.expand_ranks(frontier, filter, limit))
+    }
+
+    fn node_id(&self, node: &u32) -> Result<NodeId, GraphError> {
+        Ok(self.0.node_id(*node)?)
+    }
+
+    fn edge_link(&self, link: &RankedEdge) -> Result<EdgeLink, GraphError> {
+        Ok(self.0.link(link.edge)?)
+    }
+}
+
+impl Graph {
+    /// The `first` shortest simple paths of at most `max_hops` edges from `from` to `to`.
+    pub async fn paths(&self, from: &NodeId, to: &NodeId, query: &PathQuery) -> Result<Vec<Path>, GraphError> {
+        let max_hops = check_range("maxHops", query.max_hops, 1..=MAX_HOPS)?;
+        let first = check_range("first", query.first, 0..=MAX_PATHS)?;
+        let from_node = self.require(from).await?;
+        self.require(to).await?;
+        if from == to {
+            return Ok(vec![Path { nodes: vec![from_node], edges: Vec::new() }]);
+        }
+        if first == 0 {
+            return Ok(Vec::new());
+        }
+        let filter = EdgeFilter { types: Vec::new(), as_of: query.as_of };
+        match self.store().ranked().await? {
+            Some(topology) => self.paths_read_by(&ByRank(topology), from, to, max_hops, first, &filter).await,
+            None => self.paths_read_by(&ById(self.store().as_ref()), from, to, max_hops, first, &filter).await,
+        }
+    }
+
+    /// [`Graph::paths`] of two distinct nodes, reading the structure through `reader`.
+    async fn paths_read_by<R: Reader>(
+        &self,
+        reader: &R,
+        from: &NodeId,
+        to: &NodeId,
+        max_hops: usize,
+        first: usize,
+        filter: &EdgeFilter,
+    ) -> Result<Vec<Path>, GraphError> {
+        let (Some(start), Some(end)) = (reader.node(from), reader.node(to)) else {
+            return Ok(Vec::new());
+        };
+        let mut links = Vec::new();
+        load_ball(reader, &mut links, start.clone(), max_hops.div_ceil(2), filter).await?;
+        load_ball(reader, &mut links, end.clone(), max_hops / 2, filter).await?;
+
+        let sequences = enumerate(&links, &start, &end, max_hops, first);
+        let mut paths_by_id = Vec::with_capacity(sequences.len());
+        for (nodes, edges) in sequences {
+            let nodes = nodes.into_iter().map(|node| reader.node_id(node)).collect::<Result<Vec<NodeId>, GraphError>>()?;
+            let edges = edges.into_iter().map(|link| reader.edge_link(link)).collect::<Result<Vec<EdgeLink>, GraphError>>()?;
+            paths_by_id.push((nodes, edges));
+        }
+        let ids: Vec<NodeId> =
+            paths_by_id.iter().flat_map(|(nodes, _)| nodes.iter().cloned()).collect::<BTreeSet<_>>().into_iter().collect();
+        let records = self.node_map(&ids).await?;
+        let paths = paths_by_id
+            .into_iter()
+            .filter_map(|(nodes, edges)| {
+                let nodes: Option<Vec<NodeRecord>> = nodes.iter().map(|id| records.get(id).cloned()).collect();
+                nodes.map(|nodes| Path { nodes, edges })
+            })
+            .collect();
+        Ok(paths)
+    }
+}
+
+/// Appends to `links` every edge within `radius` hops of `start`, one expansion per level.
+async fn load_ball<R: Reader>(
+    reader: &R,
+    links: &mut Vec<R::Link>,
+    start: R::Node,
+    radius: usize,
+    filter: &EdgeFilter,
+) -> Result<(), GraphError> {
+    let mut seen: IdSet<R::Node> = IdSet::default();
+    seen.insert(start.clone());
+    let mut frontier = vec![start];
+    for _ in 0..radius {
+        if frontier.is_empty() || seen.len() >= BALL_BUDGET {
+            break;
+        }
+        let level = reader.level(&frontier, filter, BALL_BUDGET).await?;
+        frontier = Vec::new();
+        for link in level {
+            for end in [link.source(), link.target()] {
+                if seen.len() < BALL_BUDGET && !seen.contains(end) {
+                    seen.insert(end.clone());
+                    frontier.push(end.clone());
+                }
+            }
+            links.push(link);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,159 @@
+//! Ranked reads: the embedded store's in-memory topology, addressed by rank, agrees with its reads by id;
+//! stores without one offer none; and the path search answers the same whichever way it reads.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use partnergraph::graph::{Graph, PathQuery};
+use partnergraph::store::{Batch, EdgeFilter, GraphStore};
+use partnergraph_schema::{EdgeId, EdgeRecord, EdgeType, NodeId, NodeRecord, PartialDate, Source};
+
+/// A pseudo-random source of small numbers (xorshift), so every run builds the same graph.
+struct Numbers(u64);
+
+impl Numbers {
+    fn below(&mut self, bound: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % bound
+    }
+}
+
+const NODES: u64 = 240;
+
+fn node_id(n: u64) -> NodeId {
+    // Ids whose text order is not their number order (`agency:n10` < `agency:n9`), across kinds.
+    let kind = ["agency", "agreement", "city"][(n % 3) as usize];
+    NodeId::parse(format!("{kind}:n{n}")).expect("node id")
+}
+
+/// A graph of `NODES` nodes and about four times as many edges, with hubs, parallel edges of different
+/// types, loops and validity periods.
+fn random_graph() -> Batch {
+    let mut numbers = Numbers(0x2545_f491_4f6c_dd1d);
+    let sources = vec![Source { document: "ranked".into(), paragraph: Some(1), quote: None }];
+    let nodes = (0..NODES).map(|n| NodeRecord::new(node_id(n), format!("Node {n}"), sources.clone())).collect();
+    let types = [EdgeType::ParticipatesIn, EdgeType::PartOf, EdgeType::Funds, EdgeType::HostedBy];
+    let mut ids = BTreeSet::new();
+    let mut edges = Vec::new();
+    for _ in 0..NODES * 4 {
+        // A third of the edges touch one of five hubs.
+        let source = if numbers.below(3) == 0 { numbers.below(5) } else { numbers.below(NODES) };
+        let target = numbers.below(NODES);
+        let edge_type = types[numbers.below(types.len() as u64) as usize];
+        let (source, target) = (node_id(source), node_id(target));
+        let id = EdgeId::parse(format!("{source}>{}>{target}", edge_type.as_str().to_lowercase())).expect("edge id");
+        if !ids.insert(id.clone()) {
+            continue;
+        }
+        let year = |offset: u64| -> PartialDate { (2000 + offset).to_string().parse().expect("year") };
+        let from = (numbers.below(2) == 0).then(|| year(numbers.below(20)));
+        let to = (numbers.below(3) == 0).then(|| year(10 + numbers.below(16)));
+        edges.push(EdgeRecord {
+            id,
+            edge_type,
+            source,
+            target,
+            role: None,
+            iati_role: None,
+            from,
+            to: to.filter(|to| from.is_none_or(|from| from <= *to)),
+            amount_usd: None,
+            sources: sources.clone(),
+        });
+    }
+    Batch { nodes, edges, ..Batch::default() }
+}
+
+async fn loaded(store: &Arc<dyn GraphStore>) {
+    store.apply(random_graph()).await.expect("load the random graph");
+}
+
+#[tokio::test]
+async fn ranked_reads_agree_with_reads_by_id() {
+    let (_dir, store) = partnergraph_tests::empty_store();
+    loaded(&store).await;
+    let ranked = store.ranked().await.expect("ranked").expect("an embedded store with its topology offers ranks");
+
+    let ids: Vec<NodeId> = (0..NODES).map(node_id).collect::<BTreeSet<_>>().into_iter().collect();
+    for (position, id) in ids.iter().enumerate() {
+        assert_eq!(ranked.node_rank(id), Some(position as u32), "ranks follow id order");
+        assert_eq!(&ranked.node_id(position as u32).expect("id of a rank"), id);
+    }
+    assert_eq!(ranked.node_rank(&NodeId::parse("agency:nowhere").expect("id")), None);
+    assert!(ranked.node_id(NODES as u32).is_err(), "a rank past the last node is an error, not a panic");
+    assert!(ranked.link(u32::MAX).is_err());
+
+    let filters = [
+        EdgeFilter::default(),
+        EdgeFilter::types(&[EdgeType::Funds, EdgeType::PartOf]),
+        EdgeFilter { types: Vec::new(), as_of: Some("2012".parse().expect("date")) },
+    ];
+    let mut numbers = Numbers(0x9e37_79b9_7f4a_7c15);
+    let mut compared = 0;
+    for round in 0..60 {
+        let frontier: Vec<NodeId> = (0..1 + numbers.below(6)).map(|_| node_id(numbers.below(NODES))).collect();
+        let filter = &filters[round % filters.len()];
+        let limit = [0, 1, 7, usize::MAX][round % 4];
+        let by_id = store.expand_page(&frontier, filter, None, limit).await.expect("expand by id");
+        let ranks: Vec<u32> = frontier.iter().map(|id| ranked.node_rank(id).expect("rank")).collect();
+        let by_rank = ranked.expand_ranks(&ranks, filter, limit);
+        assert_eq!(by_rank.len(), by_id.len(), "{frontier:?} {filter:?} limit {limit}");
+        for (edge, link) in by_rank.iter().zip(&by_id) {
+            assert_eq!(&ranked.link(edge.edge).expect("link"), link);
+            assert_eq!((Some(edge.source), Some(edge.target)), (ranked.node_rank(&link.source), ranked.node_rank(&link.target)));
+        }
+        assert!(by_rank.windows(2).all(|pair| pair[0].edge < pair[1].edge), "in rank order, each edge once");
+        compared += by_id.len();
+    }
+    assert!(compared > 200, "the frontiers met edges ({compared})");
+}
+
+#[tokio::test]
+async fn a_ranked_state_stays_as_it_was_read() {
+    let (_dir, store) = partnergraph_tests::empty_store();
+    loaded(&store).await;
+    let before = store.ranked().await.expect("ranked").expect("ranks");
+    let gone = node_id(7);
+    store.apply(Batch { delete_nodes: vec![gone.clone()], ..Batch::default() }).await.expect("delete");
+    assert!(before.node_rank(&gone).is_some(), "the state held still has the node");
+    let after = store.ranked().await.expect("ranked").expect("ranks of the new state");
+    assert_eq!(after.node_rank(&gone), None);
+}
+
+#[tokio::test]
+async fn stores_without_a_topology_in_memory_offer_no_ranks() {
+    let (_dir, tables) = partnergraph_tests::empty_store_without_index();
+    loaded(&tables).await;
+    assert!(tables.ranked().await.expect("ranked").is_none());
+    let (_db, bolt) = partnergraph_tests::bolt_store().await;
+    assert!(bolt.ranked().await.expect("ranked").is_none());
+}
+
+/// The path search over a store with its topology (read by rank) and over the same graph in a store
+/// without (read by id through `expand_page`): the same paths, nodes and edges, in the same order.
+#[tokio::test]
+async fn paths_are_the_same_read_by_rank_or_by_id() {
+    let (_ranked_dir, with_ranks) = partnergraph_tests::empty_store();
+    let (_tables_dir, by_id) = partnergraph_tests::empty_store_without_index();
+    loaded(&with_ranks).await;
+    loaded(&by_id).await;
+    assert!(with_ranks.ranked().await.expect("ranked").is_some());
+    let (with_ranks, by_id) = (Graph::new(with_ranks), Graph::new(by_id));
+    let mut numbers = Numbers(0x6a09_e667_f3bc_c909);
+    let mut found = 0;
+    for round in 0..80 {
+        let (from, to) = (node_id(numbers.below(NODES)), node_id(numbers.below(NODES)));
+        let query = PathQuery {
+            max_hops: 1 + (round % 6) as i64,
+            first: [1, 3, 20][round % 3],
+            as_of: (round % 4 == 0).then(|| "2010".parse().expect("date")),
+        };
+        let expected = by_id.paths(&from, &to, &query).await.expect("paths by id");
+        let actual = with_ranks.paths(&from, &to, &query).await.expect("paths by rank");
+        assert_eq!(actual, expected, "{from} → {to} {query:?}");
+        found += expected.len();
+    }
+    assert!(found > 100, "the pairs were joined by paths ({found})");
+}
