@@ -25,10 +25,23 @@ fn fold_unicode(text: &str) -> String {
     fold_chars(text.nfkd().filter(|ch| !is_combining_mark(*ch)), text.len())
 }
 
-/// [`fold`] for ASCII text, which decomposition leaves as it is: the same answer without the Unicode
-/// tables (search folds every candidate's names, and most names are ASCII).
+/// [`fold`] for ASCII text, which decomposition leaves as it is: the same answer, a byte at a time and
+/// without the Unicode tables (search folds every candidate's names, and most names are ASCII).
 fn fold_ascii(text: &str) -> String {
-    fold_chars(text.chars(), text.len())
+    let mut folded = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() {
+            if pending_space && !folded.is_empty() {
+                folded.push(' ');
+            }
+            pending_space = false;
+            folded.push(char::from(byte.to_ascii_lowercase()));
+        } else {
+            pending_space = true;
+        }
+    }
+    folded
 }
 
 /// Keeps the alphanumeric characters of `chars`, lower-cased, with one space for each run of others
@@ -101,15 +114,16 @@ pub fn rank(node: &NodeRecord, query: &str) -> Option<u8> {
     if query_words.is_empty() {
         return None;
     }
-    let acronym = node.acronym.as_deref().map(fold);
-    if acronym.as_deref() == Some(query) {
+    // Each name folded once: the name, then the acronym if any, then the aliases (as `names` lists them).
+    let folded: Vec<String> = names(node).map(fold).collect();
+    let aliases_from = if node.acronym.is_some() { 2 } else { 1 };
+    if node.acronym.is_some() && folded[1] == query {
         return Some(0);
     }
-    if fold(&node.name) == query {
+    if folded[0] == query {
         return Some(1);
     }
-    let folded: Vec<String> = names(node).map(fold).collect();
-    if folded.iter().skip(1).any(|name| name == query) {
+    if folded[aliases_from..].iter().any(|name| name == query) {
         return Some(2);
     }
     if folded.iter().any(|name| name.starts_with(query)) {
@@ -201,5 +215,13 @@ mod tests {
         assert_eq!(rank(&wacap, "citi pov"), Some(5));
         assert_eq!(rank(&wacap, "brazil"), None);
         assert_eq!(rank(&wacap, ""), None);
+        // With an acronym and aliases: an alias equal to the query ranks 2, the acronym 0, whatever the
+        // acronym's place among the names.
+        let unossc = node("agency:unossc", "UN Office for South-South Cooperation", Some("UNOSSC"), &["SU/SSC", "Special Unit"]);
+        assert_eq!(rank(&unossc, "special unit"), Some(2));
+        assert_eq!(rank(&unossc, "su ssc"), Some(2));
+        assert_eq!(rank(&unossc, "unossc"), Some(0));
+        assert_eq!(rank(&unossc, "un office for south south cooperation"), Some(1));
+        assert_eq!(rank(&unossc, "special"), Some(3));
     }
 }

@@ -3,8 +3,6 @@
 //! Candidates come from the store's term index (whole folded names, and word prefixes of the most
 //! selective query word); ranking is `partnergraph_schema::text::rank`, then shorter names, then id.
 
-use std::collections::BTreeSet;
-
 use partnergraph_schema::text::{EXACT, WORD, fold, rank};
 use partnergraph_schema::{NodeId, NodeKind, NodeRecord};
 
@@ -28,21 +26,24 @@ impl Graph {
         if query.is_empty() || first == 0 {
             return Ok(Vec::new());
         }
-        let mut candidates: BTreeSet<NodeId> = BTreeSet::new();
-        candidates.extend(self.store().find_by_term(&format!("{EXACT}{query}"), true, CANDIDATES).await?);
+        let mut candidates: Vec<NodeId> = self.store().find_by_term(&format!("{EXACT}{query}"), true, CANDIDATES).await?;
         let most_selective = query.split(' ').max_by_key(|word| word.len()).unwrap_or(query.as_str());
         candidates.extend(self.store().find_by_term(&format!("{WORD}{most_selective}"), true, CANDIDATES).await?);
-        let candidates: Vec<NodeId> = candidates.into_iter().filter(|id| kinds.is_empty() || kinds.contains(&id.kind())).collect();
-        let mut ranked: Vec<(u8, NodeRecord)> = self
-            .store()
-            .nodes(&candidates)
-            .await?
-            .into_iter()
-            .flatten()
-            .filter_map(|node| rank(&node, &query).map(|score| (score, node)))
+        candidates.retain(|id| kinds.is_empty() || kinds.contains(&id.kind()));
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut found = self.store().nodes(&candidates).await?;
+        // (score, name length, position): positions follow the candidates, which are in id order, so
+        // sorting these small keys ranks by score, then shorter names, then id, without moving records.
+        let mut ranked: Vec<(u8, usize, usize)> = found
+            .iter()
+            .enumerate()
+            .filter_map(|(position, node)| {
+                let node = node.as_ref()?;
+                rank(node, &query).map(|score| (score, node.name.len(), position))
+            })
             .collect();
-        ranked
-            .sort_by(|(score_a, a), (score_b, b)| score_a.cmp(score_b).then(a.name.len().cmp(&b.name.len())).then_with(|| a.id.cmp(&b.id)));
-        Ok(ranked.into_iter().take(first).map(|(_, node)| node).collect())
+        ranked.sort_unstable();
+        Ok(ranked.into_iter().take(first).filter_map(|(_, _, position)| found[position].take()).collect())
     }
 }

@@ -22,7 +22,7 @@ mod snapshot;
 mod topology;
 mod write;
 
-use std::collections::BTreeSet;
+use partnergraph_schema::hash::IdSet;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -318,7 +318,7 @@ impl GraphStore for EmbeddedStore {
         let term = term.to_owned();
         self.read(move |txn| {
             let terms = txn.open_multimap_table(TERMS).map_err(backend_error)?;
-            let mut seen = BTreeSet::new();
+            let mut seen: IdSet<NodeId> = IdSet::default();
             let mut ids = Vec::new();
             'terms: for entry in terms.range::<&str>(term.as_str()..).map_err(backend_error)? {
                 let (key, values) = entry.map_err(backend_error)?;
@@ -328,9 +328,11 @@ impl GraphStore for EmbeddedStore {
                     break;
                 }
                 for value in values {
-                    let id = value.map_err(backend_error)?.value().to_owned();
+                    let value = value.map_err(backend_error)?;
+                    let id = value.value();
+                    let id = NodeId::parse(id).map_err(|err| StoreError::Corrupt { key: id.to_owned(), reason: err.to_string() })?;
                     if seen.insert(id.clone()) {
-                        ids.push(NodeId::parse(id.clone()).map_err(|err| StoreError::Corrupt { key: id, reason: err.to_string() })?);
+                        ids.push(id);
                         if ids.len() >= limit {
                             break 'terms;
                         }
