@@ -110,6 +110,37 @@ async fn ranked_reads_agree_with_reads_by_id() {
     assert!(compared > 200, "the frontiers met edges ({compared})");
 }
 
+/// The in-memory topology pages expansions exactly as the tables do, on frontiers of hubs (with more
+/// edges than a short list) and of ordinary nodes, with and without type filters and cursors.
+#[tokio::test]
+async fn the_topology_expands_as_the_tables_do() {
+    let (_dir, topology) = partnergraph_tests::empty_store();
+    let (_tables_dir, tables) = partnergraph_tests::empty_store_without_index();
+    loaded(&topology).await;
+    loaded(&tables).await;
+    let hub_degree = topology.degrees(&[node_id(0)]).await.expect("degrees")[0];
+    assert!(hub_degree > 40, "node 0 is a hub ({hub_degree} edges)");
+    let filters = [
+        EdgeFilter::default(),
+        EdgeFilter::types(&[EdgeType::HostedBy, EdgeType::ParticipatesIn]),
+        EdgeFilter { types: Vec::new(), as_of: Some("2015".parse().expect("date")) },
+    ];
+    let mut numbers = Numbers(0x3c6e_f372_fe94_f82b);
+    for round in 0..90 {
+        let frontier: Vec<NodeId> =
+            (0..1 + numbers.below(4)).map(|_| node_id(numbers.below(if round % 2 == 0 { 5 } else { NODES }))).collect();
+        let filter = &filters[round % filters.len()];
+        let limit = [3, 25, usize::MAX][round % 3];
+        let expected = tables.expand_page(&frontier, filter, None, limit).await.expect("tables");
+        assert_eq!(topology.expand_page(&frontier, filter, None, limit).await.expect("topology"), expected, "{frontier:?} {filter:?}");
+        if let Some(middle) = expected.get(expected.len() / 2) {
+            let after = Some(&middle.id);
+            let expected = tables.expand_page(&frontier, filter, after, limit).await.expect("tables, after");
+            assert_eq!(topology.expand_page(&frontier, filter, after, limit).await.expect("topology, after"), expected);
+        }
+    }
+}
+
 #[tokio::test]
 async fn a_ranked_state_stays_as_it_was_read() {
     let (_dir, store) = partnergraph_tests::empty_store();

@@ -62,6 +62,44 @@ impl Link for RankedEdge {
 /// A path found: its nodes from the source to the target, and the edge taken between each two.
 pub(super) type Found<'a, L> = (Vec<&'a <L as Link>::Node>, Vec<&'a L>);
 
+/// Neighbour lists side by side: node `n`'s `(neighbour, edge)` pairs are
+/// `entries[offsets[n]..offsets[n + 1]]`.
+struct Adjacency {
+    offsets: Vec<u32>,
+    entries: Vec<(u32, u32)>,
+}
+
+impl Adjacency {
+    /// Both directions of each edge `(source, target)`, numbered by position, over `nodes` nodes.
+    fn undirected(nodes: usize, ends: &[(u32, u32)]) -> Adjacency {
+        let mut offsets = vec![0u32; nodes + 1];
+        for (source, target) in ends {
+            offsets[*source as usize + 1] += 1;
+            offsets[*target as usize + 1] += 1;
+        }
+        for node in 0..nodes {
+            offsets[node + 1] += offsets[node];
+        }
+        let mut fill = offsets.clone();
+        let mut entries = vec![(0, 0); ends.len() * 2];
+        for (edge, (source, target)) in ends.iter().enumerate() {
+            for (from, to) in [(*source, *target), (*target, *source)] {
+                entries[fill[from as usize] as usize] = (to, edge as u32);
+                fill[from as usize] += 1;
+            }
+        }
+        Adjacency { offsets, entries }
+    }
+
+    fn len(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    fn of(&self, node: u32) -> &[(u32, u32)] {
+        &self.entries[self.offsets[node as usize] as usize..self.offsets[node as usize + 1] as usize]
+    }
+}
+
 /// The part of the loaded edges that a path of at most `max_hops` edges can use, with every node replaced
 /// by its position in key order, so comparing positions compares ids and the search allocates nothing per
 /// step.
@@ -69,7 +107,7 @@ struct Interned<'a, L: Link> {
     nodes: Vec<&'a L::Node>,
     edges: Vec<&'a L>,
     /// Per node: `(neighbour, edge)`, one entry per neighbour (the smallest edge key), by neighbour.
-    adjacency: Vec<Vec<(u32, u32)>>,
+    adjacency: Adjacency,
 }
 
 impl<'a, L: Link> Interned<'a, L> {
@@ -78,11 +116,11 @@ impl<'a, L: Link> Interned<'a, L> {
     /// one of its nodes to `to`, so searching it finds what searching the whole graph finds; only the
     /// corridor is sorted. `None` when either end is not among the loaded edges.
     fn corridor(links: &'a [L], from: &L::Node, to: &L::Node, max_hops: usize) -> Option<Interned<'a, L>> {
-        let mut number: IdMap<&L::Node, u32> = IdMap::default();
-        let mut seen: IdSet<&L::Edge> = IdSet::default();
-        let mut ids: Vec<&L::Node> = Vec::new();
+        let mut number: IdMap<&L::Node, u32> = IdMap::with_capacity_and_hasher(links.len(), Default::default());
+        let mut seen: IdSet<&L::Edge> = IdSet::with_capacity_and_hasher(links.len(), Default::default());
+        let mut ids: Vec<&L::Node> = Vec::with_capacity(links.len());
         let mut edges: Vec<&L> = Vec::with_capacity(links.len());
-        let mut neighbours: Vec<Vec<(u32, u32)>> = Vec::new();
+        let mut ends: Vec<(u32, u32)> = Vec::with_capacity(links.len());
         for link in links {
             if link.source() == link.target() || !seen.insert(link.key()) {
                 continue;
@@ -90,17 +128,14 @@ impl<'a, L: Link> Interned<'a, L> {
             let mut intern = |id: &'a L::Node| {
                 *number.entry(id).or_insert_with(|| {
                     ids.push(id);
-                    neighbours.push(Vec::new());
                     (ids.len() - 1) as u32
                 })
             };
-            let (source, target) = (intern(link.source()), intern(link.target()));
-            let edge_number = edges.len() as u32;
+            ends.push((intern(link.source()), intern(link.target())));
             edges.push(link);
-            neighbours[source as usize].push((target, edge_number));
-            neighbours[target as usize].push((source, edge_number));
         }
         let (start, end) = (*number.get(from)?, *number.get(to)?);
+        let neighbours = Adjacency::undirected(ids.len(), &ends);
         let (from_start, to_end) = (distances(&neighbours, start), distances(&neighbours, end));
         let mut inside: Vec<u32> = (0..ids.len() as u32)
             .filter(|node| {
@@ -113,21 +148,32 @@ impl<'a, L: Link> Interned<'a, L> {
         for (position, node) in inside.iter().enumerate() {
             rank[*node as usize] = position as u32;
         }
-        let adjacency = inside
-            .iter()
-            .map(|node| {
-                let mut list: Vec<(u32, u32)> = neighbours[*node as usize]
+        let mut adjacency = Adjacency { offsets: Vec::with_capacity(inside.len() + 1), entries: Vec::new() };
+        adjacency.offsets.push(0);
+        for node in &inside {
+            let first = adjacency.entries.len();
+            adjacency.entries.extend(
+                neighbours
+                    .of(*node)
                     .iter()
                     .filter(|(neighbour, _)| rank[*neighbour as usize] != u32::MAX)
-                    .map(|(neighbour, edge)| (rank[*neighbour as usize], *edge))
-                    .collect();
-                list.sort_unstable_by(|(a, a_edge), (b, b_edge)| {
-                    a.cmp(b).then_with(|| edges[*a_edge as usize].key().cmp(edges[*b_edge as usize].key()))
-                });
-                list.dedup_by_key(|(neighbour, _)| *neighbour);
-                list
-            })
-            .collect();
+                    .map(|(neighbour, edge)| (rank[*neighbour as usize], *edge)),
+            );
+            let list = &mut adjacency.entries[first..];
+            list.sort_unstable_by(|(a, a_edge), (b, b_edge)| {
+                a.cmp(b).then_with(|| edges[*a_edge as usize].key().cmp(edges[*b_edge as usize].key()))
+            });
+            // Keep the first entry per neighbour (the smallest edge key): compact in place.
+            let mut kept = first;
+            for at in first..adjacency.entries.len() {
+                if kept == first || adjacency.entries[kept - 1].0 != adjacency.entries[at].0 {
+                    adjacency.entries[kept] = adjacency.entries[at];
+                    kept += 1;
+                }
+            }
+            adjacency.entries.truncate(kept);
+            adjacency.offsets.push(kept as u32);
+        }
         Some(Interned { nodes: inside.iter().map(|node| ids[*node as usize]).collect(), edges, adjacency })
     }
 
@@ -137,13 +183,13 @@ impl<'a, L: Link> Interned<'a, L> {
 }
 
 /// Hop distance from `start` to every node of `adjacency` (`u32::MAX` where unreachable).
-fn distances(adjacency: &[Vec<(u32, u32)>], start: u32) -> Vec<u32> {
+fn distances(adjacency: &Adjacency, start: u32) -> Vec<u32> {
     let mut distance = vec![u32::MAX; adjacency.len()];
     distance[start as usize] = 0;
     let mut queue = VecDeque::from([start]);
     while let Some(node) = queue.pop_front() {
         let next = distance[node as usize] + 1;
-        for (neighbour, _) in &adjacency[node as usize] {
+        for (neighbour, _) in adjacency.of(node) {
             if distance[*neighbour as usize] == u32::MAX {
                 distance[*neighbour as usize] = next;
                 queue.push_back(*neighbour);
@@ -196,7 +242,7 @@ pub(super) fn enumerate<'a, L: Link>(links: &'a [L], from: &L::Node, to: &L::Nod
 
 /// Depth-first search for paths of exactly `length` edges, pruned by the distance to the target.
 struct Walk<'a> {
-    adjacency: &'a [Vec<(u32, u32)>],
+    adjacency: &'a Adjacency,
     to: u32,
     length: usize,
     distance_to_target: &'a [u32],
@@ -218,7 +264,7 @@ impl Walk<'_> {
             }
             return;
         }
-        for (neighbour, edge) in &self.adjacency[current as usize] {
+        for (neighbour, edge) in self.adjacency.of(current) {
             let remaining = self.distance_to_target[*neighbour as usize];
             if remaining == u32::MAX || edges.len() + 1 + remaining as usize > self.length || nodes.contains(neighbour) {
                 continue;

@@ -17,6 +17,10 @@ use crate::store::embedded::expand::type_index;
 use crate::store::embedded::{EDGES, NODES, backend_error};
 use crate::store::{EdgeFilter, RankedEdge, RankedTopology, StoreError};
 
+/// Incident lists up to this long are split into their runs of one type by a scan, not by binary
+/// searches per type (an agreement has 2–8 edges; there are nine types).
+const SHORT_LIST: usize = 32;
+
 /// Sorted strings stored end to end; a string's position is its rank.
 #[derive(Default)]
 pub(super) struct SortedStrings {
@@ -219,18 +223,32 @@ impl Topology {
         frontier.dedup();
         let types: &[EdgeType] = if filter.types.is_empty() { EdgeType::ALL } else { &filter.types };
         let mut lists: Vec<&[u32]> = Vec::new();
+        // Where a run (edges of one type, by rank) reaches `lower`.
+        let from_lower = |run: &[u32]| run.partition_point(|edge| *edge < lower);
+        let type_of = |edge: &u32| type_index(self.slots[*edge as usize].edge_type);
         for node in frontier.iter().filter(|node| (**node as usize) < self.degrees.len()) {
             let list = self.incident_of(*node);
+            if filter.types.is_empty() && list.len() <= SHORT_LIST {
+                // Every type, and few edges: split the list into its runs of one type in one pass
+                // instead of two binary searches per type.
+                let mut rest = list;
+                while let Some(first) = rest.first() {
+                    let edge_type = type_of(first);
+                    let end = rest.iter().position(|edge| type_of(edge) != edge_type).unwrap_or(rest.len());
+                    let run = &rest[..end];
+                    lists.push(&run[from_lower(run)..]);
+                    rest = &rest[end..];
+                }
+                continue;
+            }
             for edge_type in types {
                 let order = type_index(*edge_type);
-                let typed = &list[list.partition_point(|edge| type_index(self.slots[*edge as usize].edge_type) < order)..];
-                let typed = &typed[..typed.partition_point(|edge| type_index(self.slots[*edge as usize].edge_type) == order)];
-                let page = &typed[typed.partition_point(|edge| *edge < lower)..];
-                if !page.is_empty() {
-                    lists.push(page);
-                }
+                let typed = &list[list.partition_point(|edge| type_of(edge) < order)..];
+                let run = &typed[..typed.partition_point(|edge| type_of(edge) == order)];
+                lists.push(&run[from_lower(run)..]);
             }
         }
+        lists.retain(|run| !run.is_empty());
         let mut heap: BinaryHeap<Reverse<(u32, usize, usize)>> =
             lists.iter().enumerate().map(|(list, edges)| Reverse((edges[0], list, 0))).collect();
         let mut last = None;
