@@ -100,6 +100,26 @@ async fn neighborhood_respects_limit_kinds_and_reports_truncation() {
     assert!(kinds[1..].iter().all(|kind| *kind == "COUNTRY"));
 }
 
+/// A subgraph's lists share its records: asking for them twice, under two aliases and with different
+/// fields, gives both lists in full.
+#[tokio::test]
+async fn a_subgraph_lists_its_nodes_and_edges_as_often_as_asked() {
+    let (_dir, store) = seeded_store().await;
+    let schema = schema(store);
+    let once = data(&schema, r#"{ neighborhood(id: "agency:unossc", depth: 2) { nodes { id name } edges { id type } } }"#).await;
+    let twice = data(
+        &schema,
+        r#"{ neighborhood(id: "agency:unossc", depth: 2) { a: nodes { id } b: nodes { id name } x: edges { id } y: edges { id type } } }"#,
+    )
+    .await;
+    let (once, twice) = (&once["neighborhood"], &twice["neighborhood"]);
+    assert!(ids(&once["nodes"]).len() > 20 && ids(&once["edges"]).len() > 20);
+    assert_eq!(ids(&twice["a"]), ids(&once["nodes"]));
+    assert_eq!(twice["b"], once["nodes"]);
+    assert_eq!(ids(&twice["x"]), ids(&once["edges"]));
+    assert_eq!(twice["y"], once["edges"]);
+}
+
 /// Lists read degrees, locations and sources for all their items at once; each must equal what the same
 /// field gives for the item alone.
 #[tokio::test]

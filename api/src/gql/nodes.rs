@@ -3,6 +3,9 @@
 //! The fields every node has are generated once by `node_object!`; each kind adds its own. Related
 //! nodes (headquarters, countries, participants) are resolved through `crate::graph`, never the store.
 
+use std::borrow::Borrow;
+use std::sync::Arc;
+
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, ErrorExtensions, ID, Interface, Object, Result};
 use partnergraph_schema::{EdgeType as DomainEdgeType, NodeId, NodeKind as DomainKind, NodeRecord};
@@ -60,7 +63,7 @@ pub enum Node {
 impl Node {
     /// The view of `record` for its kind.
     pub fn from_record(record: NodeRecord) -> Node {
-        Node::with_known(record, Known::default())
+        Node::with_known(Arc::new(record), Known::default())
     }
 
     /// The record and what a list read ahead for it.
@@ -75,8 +78,8 @@ impl Node {
         }
     }
 
-    /// The view of `record`, with what a list already read for it.
-    pub(crate) fn with_known(record: NodeRecord, known: Known) -> Node {
+    /// The view of `record` (shared with whatever else holds it), with what a list already read for it.
+    pub(crate) fn with_known(record: Arc<NodeRecord>, known: Known) -> Node {
         match record.kind {
             DomainKind::Agency => Node::Agency(Agency(record, known)),
             DomainKind::Country => Node::Country(Country(record, known)),
@@ -108,7 +111,10 @@ pub(crate) fn iso3(record: &NodeRecord) -> &str {
 /// Converts records to views for a list field. When the query asks for `degree` or `location`, they are
 /// read for the whole list here — one store call for degrees, two expansions and one node read for
 /// locations — so a list of any length costs a few round trips and no batching delay.
-pub async fn nodes(ctx: &Context<'_>, records: Vec<NodeRecord>) -> Result<NodeList> {
+/// Records come owned or shared (`Arc`): a result that several fields list, such as a subgraph, shares its
+/// records with each list instead of copying them.
+pub async fn nodes<R: Into<Arc<NodeRecord>>>(ctx: &Context<'_>, records: Vec<R>) -> Result<NodeList> {
+    let records: Vec<Arc<NodeRecord>> = records.into_iter().map(Into::into).collect();
     let mut known: Vec<Known> = records.iter().map(|_| Known::default()).collect();
     if records.len() >= 2 {
         let graph = ctx.data::<Graph>()?;
@@ -148,7 +154,8 @@ async fn position(ctx: &Context<'_>, node: &NodeRecord) -> Result<Option<GeoPoin
 }
 
 /// [`position`] for each of `nodes`, in order, reading the places of the whole batch at once.
-async fn positions(graph: &Graph, nodes: &[NodeRecord]) -> Result<Vec<Option<partnergraph_schema::GeoPoint>>> {
+async fn positions<R: Borrow<NodeRecord>>(graph: &Graph, nodes: &[R]) -> Result<Vec<Option<partnergraph_schema::GeoPoint>>> {
+    let nodes: Vec<&NodeRecord> = nodes.iter().map(Borrow::borrow).collect();
     let unplaced: Vec<NodeId> = nodes.iter().filter(|node| placed_by_edges(node)).map(|node| node.id.clone()).collect();
     if unplaced.is_empty() {
         return Ok(nodes.iter().map(|node| node.location).collect());
@@ -173,12 +180,12 @@ async fn positions(graph: &Graph, nodes: &[NodeRecord]) -> Result<Vec<Option<par
 macro_rules! node_object {
     ($(#[$meta:meta])* $name:ident { $($extra:tt)* }) => {
         $(#[$meta])*
-        pub struct $name(pub(crate) NodeRecord, Known);
+        pub struct $name(pub(crate) Arc<NodeRecord>, Known);
 
         impl $name {
             /// The view of `record` (which must be of this kind).
             pub(crate) fn new(record: NodeRecord) -> $name {
-                $name(record, Known::default())
+                $name(Arc::new(record), Known::default())
             }
         }
 

@@ -76,7 +76,7 @@ impl QueryRoot {
             as_of: as_of.map(|date| date.0),
             limit: i64::from(limit.unwrap_or(500)),
         };
-        ctx.data::<Graph>()?.neighborhood(&id, &query).await.map(Subgraph).gql()
+        ctx.data::<Graph>()?.neighborhood(&id, &query).await.map(Subgraph::from).gql()
     }
 
     /// "Through whom": the `first` shortest paths of at most `maxHops` edges between two nodes, ignoring

@@ -1,8 +1,11 @@
 //! GraphQL object types other than nodes: edges, participations, sources, and the shapes of the
 //! algorithm results (subgraphs, paths, triangulars, partnerships).
 
+use std::borrow::Borrow;
+use std::sync::Arc;
+
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
-use partnergraph_schema::{EdgeId, EdgeLink, NodeId};
+use partnergraph_schema::{EdgeId, EdgeLink, NodeId, NodeRecord};
 
 use crate::error::IntoGql;
 use crate::gql::nodes::{Node, nodes};
@@ -59,11 +62,11 @@ async fn node_by_id(ctx: &Context<'_>, id: &NodeId) -> Result<Option<Node>> {
 
 /// The sources of each of `links`, when the query asks for `sources` below the current list field: one
 /// store call for the whole list (the sources are not part of a link).
-async fn prefetch_sources(ctx: &Context<'_>, links: &[EdgeLink]) -> Result<Vec<Option<Vec<partnergraph_schema::Source>>>> {
+async fn prefetch_sources<L: Borrow<EdgeLink>>(ctx: &Context<'_>, links: &[L]) -> Result<Vec<Option<Vec<partnergraph_schema::Source>>>> {
     if links.len() < 2 || !ctx.look_ahead().field("sources").exists() {
         return Ok(vec![None; links.len()]);
     }
-    let ids: Vec<EdgeId> = links.iter().map(|link| link.id.clone()).collect();
+    let ids: Vec<EdgeId> = links.iter().map(|link| link.borrow().id.clone()).collect();
     Ok(ctx.data::<Graph>()?.edge_sources(&ids).await.gql()?.into_iter().map(Some).collect())
 }
 
@@ -77,9 +80,10 @@ async fn sources_of(ctx: &Context<'_>, id: &EdgeId, known: &Option<Vec<partnergr
 }
 
 /// Views of `links` for a list field, with their sources read in one call when the query asks for them.
-pub async fn edges(ctx: &Context<'_>, links: Vec<EdgeLink>) -> Result<EdgeList> {
+/// Links come owned or shared (`Arc`), as records do for [`nodes`].
+pub async fn edges<L: Into<Arc<EdgeLink>> + Borrow<EdgeLink>>(ctx: &Context<'_>, links: Vec<L>) -> Result<EdgeList> {
     let sources = prefetch_sources(ctx, &links).await?;
-    Ok(PlannedList(links.into_iter().zip(sources).map(|(link, sources)| Edge { link, sources }).collect()))
+    Ok(PlannedList(links.into_iter().zip(sources).map(|(link, sources)| Edge { link: link.into(), sources }).collect()))
 }
 
 /// Views of PARTICIPATES_IN `links` for a list field, as [`edges`] does.
@@ -90,7 +94,7 @@ pub async fn participations(ctx: &Context<'_>, links: Vec<EdgeLink>) -> Result<V
 
 /// A directed, typed, dated relation, with its sources.
 pub struct Edge {
-    link: EdgeLink,
+    link: Arc<EdgeLink>,
     /// Sources read ahead for a whole list; `None` reads them when asked.
     sources: Option<Vec<partnergraph_schema::Source>>,
 }
@@ -99,7 +103,7 @@ impl Edge {
     /// The view of `link`, with its sources if a list read them ahead.
     #[cfg(test)]
     pub(crate) fn new(link: EdgeLink, sources: Option<Vec<partnergraph_schema::Source>>) -> Edge {
-        Edge { link, sources }
+        Edge { link: Arc::new(link), sources }
     }
 
     /// The relation, without its sources.
@@ -219,29 +223,44 @@ impl Participation {
 
     /// The PARTICIPATES_IN edge behind it.
     async fn edge(&self) -> Edge {
-        Edge { link: self.link.clone(), sources: self.sources.clone() }
+        Edge { link: Arc::new(self.link.clone()), sources: self.sources.clone() }
     }
 }
 
-/// Nodes and the edges walked between them.
-pub struct Subgraph(pub(crate) graph::Subgraph);
+/// Nodes and the edges walked between them. The records are shared with the lists made of them, not
+/// copied for each (a field may be asked twice under two aliases, so they cannot be moved out).
+pub struct Subgraph {
+    nodes: Vec<Arc<NodeRecord>>,
+    edges: Vec<Arc<EdgeLink>>,
+    truncated: bool,
+}
+
+impl From<graph::Subgraph> for Subgraph {
+    fn from(subgraph: graph::Subgraph) -> Subgraph {
+        Subgraph {
+            nodes: subgraph.nodes.into_iter().map(Arc::new).collect(),
+            edges: subgraph.edges.into_iter().map(Arc::new).collect(),
+            truncated: subgraph.truncated,
+        }
+    }
+}
 
 #[Object(serial)]
 impl Subgraph {
     /// The centre first, then each level's new nodes in id order.
     async fn nodes(&self, ctx: &Context<'_>) -> Result<NodeList> {
-        nodes(ctx, self.0.nodes.clone()).await
+        nodes(ctx, self.nodes.clone()).await
     }
 
     /// The edges walked (those touching a node closer than the depth) whose two ends are both returned,
     /// in id order.
     async fn edges(&self, ctx: &Context<'_>) -> Result<EdgeList> {
-        edges(ctx, self.0.edges.clone()).await
+        edges(ctx, self.edges.clone()).await
     }
 
     /// Whether nodes within the depth were left out because of `limit`.
     async fn truncated(&self) -> bool {
-        self.0.truncated
+        self.truncated
     }
 }
 

@@ -50,7 +50,7 @@ fn nodes() -> Vec<Node> {
     let located = GeoPoint { lat: 13.75, lon: 100.5 };
     let nodes = records().into_iter().enumerate().map(|(index, record)| {
         let location = Some((index % 3 != 1).then_some(located));
-        Node::with_known(record, Known { degree: Some(index as u64 * 7), location })
+        Node::with_known(std::sync::Arc::new(record), Known { degree: Some(index as u64 * 7), location })
     });
     nodes.collect()
 }
