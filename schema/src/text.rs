@@ -25,23 +25,10 @@ fn fold_unicode(text: &str) -> String {
     fold_chars(text.nfkd().filter(|ch| !is_combining_mark(*ch)), text.len())
 }
 
-/// [`fold`] for ASCII text, which decomposition leaves as it is: the same answer, a byte at a time and
-/// without the Unicode tables (search folds every candidate's names, and most names are ASCII).
+/// [`fold`] for ASCII text, which decomposition leaves as it is: the same answer without the Unicode
+/// tables (search folds every candidate's names, and most names are ASCII).
 fn fold_ascii(text: &str) -> String {
-    let mut folded = String::with_capacity(text.len());
-    let mut pending_space = false;
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() {
-            if pending_space && !folded.is_empty() {
-                folded.push(' ');
-            }
-            pending_space = false;
-            folded.push(char::from(byte.to_ascii_lowercase()));
-        } else {
-            pending_space = true;
-        }
-    }
-    folded
+    fold_chars(text.chars(), text.len())
 }
 
 /// Keeps the alphanumeric characters of `chars`, lower-cased, with one space for each run of others
@@ -55,7 +42,12 @@ fn fold_chars(chars: impl Iterator<Item = char>, capacity: usize) -> String {
                 folded.push(' ');
             }
             pending_space = false;
-            folded.extend(ch.to_lowercase());
+            // An ASCII character lower-cases to one character: skip the general iterator.
+            if ch.is_ascii() {
+                folded.push(ch.to_ascii_lowercase());
+            } else {
+                folded.extend(ch.to_lowercase());
+            }
         } else {
             pending_space = true;
         }

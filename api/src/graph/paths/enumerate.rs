@@ -150,29 +150,22 @@ impl<'a, L: Link> Interned<'a, L> {
         }
         let mut adjacency = Adjacency { offsets: Vec::with_capacity(inside.len() + 1), entries: Vec::new() };
         adjacency.offsets.push(0);
+        let mut list: Vec<(u32, u32)> = Vec::new();
         for node in &inside {
-            let first = adjacency.entries.len();
-            adjacency.entries.extend(
+            list.clear();
+            list.extend(
                 neighbours
                     .of(*node)
                     .iter()
                     .filter(|(neighbour, _)| rank[*neighbour as usize] != u32::MAX)
                     .map(|(neighbour, edge)| (rank[*neighbour as usize], *edge)),
             );
-            let list = &mut adjacency.entries[first..];
             list.sort_unstable_by(|(a, a_edge), (b, b_edge)| {
                 a.cmp(b).then_with(|| edges[*a_edge as usize].key().cmp(edges[*b_edge as usize].key()))
             });
-            // Keep the first entry per neighbour (the smallest edge key): compact in place.
-            let mut kept = first;
-            for at in first..adjacency.entries.len() {
-                if kept == first || adjacency.entries[kept - 1].0 != adjacency.entries[at].0 {
-                    adjacency.entries[kept] = adjacency.entries[at];
-                    kept += 1;
-                }
-            }
-            adjacency.entries.truncate(kept);
-            adjacency.offsets.push(kept as u32);
+            list.dedup_by_key(|(neighbour, _)| *neighbour);
+            adjacency.entries.extend_from_slice(&list);
+            adjacency.offsets.push(adjacency.entries.len() as u32);
         }
         Some(Interned { nodes: inside.iter().map(|node| ids[*node as usize]).collect(), edges, adjacency })
     }

@@ -392,12 +392,7 @@ impl GraphStore for EmbeddedStore {
     /// after building it).
     async fn ranked(&self) -> Result<Option<Arc<dyn RankedTopology>>, StoreError> {
         let (db, index) = (self.db.clone(), self.index.clone());
-        tokio::task::spawn_blocking(move || {
-            let txn = db.begin_read().map_err(backend_error)?;
-            Ok(index.fresh(&db, &txn)?.map(|topology| topology as Arc<dyn RankedTopology>))
-        })
-        .await
-        .map_err(|err| StoreError::Backend { backend: BACKEND, reason: format!("read task failed: {err}") })?
+        self.read(move |txn| Ok(index.fresh(&db, txn)?.map(|topology| topology as Arc<dyn RankedTopology>))).await
     }
 
     async fn apply(&self, batch: Batch) -> Result<WriteSummary, StoreError> {
