@@ -110,8 +110,8 @@ async fn ranked_reads_agree_with_reads_by_id() {
     assert!(compared > 200, "the frontiers met edges ({compared})");
 }
 
-/// The in-memory topology pages expansions exactly as the tables do, on frontiers of hubs (with more
-/// edges than a short list) and of ordinary nodes, with and without type filters and cursors.
+/// The in-memory topology pages expansions exactly as the tables do, on frontiers of hubs (dozens of
+/// edges of several types) and of ordinary nodes, with and without type filters and cursors.
 #[tokio::test]
 async fn the_topology_expands_as_the_tables_do() {
     let (_dir, topology) = partnergraph_tests::empty_store();

@@ -17,10 +17,6 @@ use crate::store::embedded::expand::type_index;
 use crate::store::embedded::{EDGES, NODES, backend_error};
 use crate::store::{EdgeFilter, RankedEdge, RankedTopology, StoreError};
 
-/// Incident lists up to this long are split into their runs of one type by a scan, not by binary
-/// searches per type (an agreement has 2–8 edges; there are nine types).
-const SHORT_LIST: usize = 32;
-
 /// Sorted strings stored end to end; a string's position is its rank.
 #[derive(Default)]
 pub(super) struct SortedStrings {
@@ -228,19 +224,6 @@ impl Topology {
         let type_of = |edge: &u32| type_index(self.slots[*edge as usize].edge_type);
         for node in frontier.iter().filter(|node| (**node as usize) < self.degrees.len()) {
             let list = self.incident_of(*node);
-            if filter.types.is_empty() && list.len() <= SHORT_LIST {
-                // Every type, and few edges: split the list into its runs of one type in one pass
-                // instead of two binary searches per type.
-                let mut rest = list;
-                while let Some(first) = rest.first() {
-                    let edge_type = type_of(first);
-                    let end = rest.iter().position(|edge| type_of(edge) != edge_type).unwrap_or(rest.len());
-                    let run = &rest[..end];
-                    lists.push(&run[from_lower(run)..]);
-                    rest = &rest[end..];
-                }
-                continue;
-            }
             for edge_type in types {
                 let order = type_index(*edge_type);
                 let typed = &list[list.partition_point(|edge| type_of(edge) < order)..];
