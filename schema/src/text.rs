@@ -3,7 +3,7 @@
 //! [`fold`] turns text into lower-case, accent-free words separated by single spaces (`Côte d’Ivoire` →
 //! `cote d ivoire`). [`index_terms`] lists what a store indexes for a node: each word, prefixed with
 //! [`WORD`], and each whole folded name, acronym and alias, prefixed with [`EXACT`]. [`rank`] scores a
-//! node against a query; both stores index the same terms and the ranking lives only here.
+//! node's [`NodeNames`] against a query; both stores index the same terms and the ranking lives only here.
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -60,14 +60,39 @@ pub fn words(text: &str) -> Vec<String> {
     fold(text).split(' ').filter(|word| !word.is_empty()).map(str::to_owned).collect()
 }
 
-fn names(node: &NodeRecord) -> impl Iterator<Item = &str> {
-    std::iter::once(node.name.as_str()).chain(node.acronym.as_deref()).chain(node.aliases.iter().map(String::as_str))
+/// What search matches and ranks of a node: its name, acronym and aliases, and nothing else (a store can
+/// read these without decoding the whole record).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NodeNames {
+    /// The node's name.
+    pub name: String,
+    /// Its acronym, if any.
+    pub acronym: Option<String>,
+    /// Its other names.
+    pub aliases: Vec<String>,
+}
+
+impl NodeNames {
+    /// The name, then the acronym if any, then the aliases.
+    fn all(&self) -> impl Iterator<Item = &str> {
+        names(&self.name, self.acronym.as_deref(), &self.aliases)
+    }
+}
+
+impl From<NodeRecord> for NodeNames {
+    fn from(node: NodeRecord) -> NodeNames {
+        NodeNames { name: node.name, acronym: node.acronym, aliases: node.aliases }
+    }
+}
+
+fn names<'a>(name: &'a str, acronym: Option<&'a str>, aliases: &'a [String]) -> impl Iterator<Item = &'a str> {
+    std::iter::once(name).chain(acronym).chain(aliases.iter().map(String::as_str))
 }
 
 /// The terms a store indexes for `node`, sorted and without duplicates.
 pub fn index_terms(node: &NodeRecord) -> Vec<String> {
     let mut terms = Vec::new();
-    for name in names(node) {
+    for name in names(&node.name, node.acronym.as_deref(), &node.aliases) {
         let folded = fold(name);
         if folded.is_empty() {
             continue;
@@ -96,18 +121,18 @@ pub fn percent_encode(value: &str) -> String {
     out
 }
 
-/// How well `node` matches the folded query `query` (lower is better), or `None` if it does not match.
+/// How well a node's names match the folded query `query` (lower is better), or `None` if they do not.
 ///
 /// 0: the acronym equals the query; 1: the name equals it; 2: an alias equals it; 3: a name, acronym or
 /// alias starts with it; 4: every query word is a whole word of one of them; 5: every query word starts a
 /// word of one of them.
-pub fn rank(node: &NodeRecord, query: &str) -> Option<u8> {
+pub fn rank(node: &NodeNames, query: &str) -> Option<u8> {
     let query_words: Vec<&str> = query.split(' ').filter(|word| !word.is_empty()).collect();
     if query_words.is_empty() {
         return None;
     }
     // Each name folded once: the name, then the acronym if any, then the aliases (as `names` lists them).
-    let folded: Vec<String> = names(node).map(fold).collect();
+    let folded: Vec<String> = node.all().map(fold).collect();
     let aliases_from = if node.acronym.is_some() { 2 } else { 1 };
     if node.acronym.is_some() && folded[1] == query {
         return Some(0);
@@ -197,8 +222,8 @@ mod tests {
 
     #[test]
     fn ranking_puts_exact_acronyms_before_names_before_prefixes() {
-        let wacap = node("network:wacap", "World Alliance of Cities Against Poverty", Some("WACAP"), &[]);
-        let brazil = node("country:BRA", "Brazil", None, &["Federative Republic of Brazil"]);
+        let wacap = NodeNames::from(node("network:wacap", "World Alliance of Cities Against Poverty", Some("WACAP"), &[]));
+        let brazil = NodeNames::from(node("country:BRA", "Brazil", None, &["Federative Republic of Brazil"]));
         assert_eq!(rank(&wacap, "wacap"), Some(0));
         assert_eq!(rank(&brazil, "brazil"), Some(1));
         assert_eq!(rank(&brazil, "federative republic of brazil"), Some(2));
@@ -209,7 +234,8 @@ mod tests {
         assert_eq!(rank(&wacap, ""), None);
         // With an acronym and aliases: an alias equal to the query ranks 2, the acronym 0, whatever the
         // acronym's place among the names.
-        let unossc = node("agency:unossc", "UN Office for South-South Cooperation", Some("UNOSSC"), &["SU/SSC", "Special Unit"]);
+        let unossc =
+            NodeNames::from(node("agency:unossc", "UN Office for South-South Cooperation", Some("UNOSSC"), &["SU/SSC", "Special Unit"]));
         assert_eq!(rank(&unossc, "special unit"), Some(2));
         assert_eq!(rank(&unossc, "su ssc"), Some(2));
         assert_eq!(rank(&unossc, "unossc"), Some(0));

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use partnergraph::store::{Batch, EdgeFilter, GraphStore};
-use partnergraph_schema::text::{EXACT, WORD, fold};
+use partnergraph_schema::text::{EXACT, NodeNames, WORD, fold};
 use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate, Role, Source};
 
 fn sources() -> Vec<Source> {
@@ -96,6 +96,26 @@ pub async fn reads_nodes_and_edges_by_id_in_the_order_asked(store: Arc<dyn Graph
     assert_eq!(edges[0].as_ref().map(|edge| edge.edge_type), Some(EdgeType::PartOf));
     assert!(edges[1].is_none());
     assert!(store.nodes(&[]).await.expect("empty").is_empty());
+}
+
+pub async fn reads_node_names_alone_as_the_records_hold_them(store: Arc<dyn GraphStore>) {
+    let mut batch = fixture();
+    let unossc = batch.nodes.iter_mut().find(|node| node.id.as_str() == "agency:unossc").expect("in the fixture");
+    unossc.acronym = Some("UNOSSC".into());
+    unossc.aliases = vec!["Special Unit for South-South Cooperation".into(), "SU/SSC".into()];
+    store.apply(batch).await.expect("apply fixture");
+    let ids = [id("agency:unossc"), id("agency:nope"), id("country:CIV"), id("agreement:fund")];
+    let names = store.node_names(&ids).await.expect("names");
+    let records = store.nodes(&ids).await.expect("nodes");
+    assert_eq!(names, records.into_iter().map(|node| node.map(NodeNames::from)).collect::<Vec<_>>());
+    let unossc = names[0].as_ref().expect("a known node");
+    assert_eq!(
+        (unossc.acronym.as_deref(), unossc.aliases.as_slice()),
+        (Some("UNOSSC"), ["Special Unit for South-South Cooperation".to_owned(), "SU/SSC".to_owned()].as_slice())
+    );
+    assert!(names[1].is_none(), "unknown ids give None");
+    assert_eq!(names[2].as_ref().map(|names| names.name.as_str()), Some("Côte d’Ivoire"));
+    assert!(store.node_names(&[]).await.expect("empty").is_empty());
 }
 
 pub async fn expands_a_frontier_in_both_directions_with_filters(store: Arc<dyn GraphStore>) {
@@ -288,6 +308,7 @@ macro_rules! conformance_suite {
             }
 
             case!(reads_nodes_and_edges_by_id_in_the_order_asked);
+            case!(reads_node_names_alone_as_the_records_hold_them);
             case!(expands_a_frontier_in_both_directions_with_filters);
             case!(finds_nodes_by_folded_terms);
             case!(scans_nodes_and_edges_in_id_order_with_cursors);

@@ -1,7 +1,8 @@
 //! Search by name, acronym or alias: case- and accent-insensitive, exact acronym and name hits first.
 //!
 //! Candidates come from the store's term index (whole folded names, and word prefixes of the most
-//! selective query word); ranking is `partnergraph_schema::text::rank`, then shorter names, then id.
+//! selective query word); ranking is `partnergraph_schema::text::rank` over the candidates' names (read
+//! alone), then shorter names, then id; only the records shown are read whole.
 
 use partnergraph_schema::text::{EXACT, WORD, fold, rank};
 use partnergraph_schema::{NodeId, NodeKind, NodeRecord};
@@ -32,18 +33,20 @@ impl Graph {
         candidates.retain(|id| kinds.is_empty() || kinds.contains(&id.kind()));
         candidates.sort_unstable();
         candidates.dedup();
-        let mut found = self.store().nodes(&candidates).await?;
+        let names = self.store().node_names(&candidates).await?;
         // (score, name length, position): positions follow the candidates, which are in id order, so
-        // sorting these small keys ranks by score, then shorter names, then id, without moving records.
-        let mut ranked: Vec<(u8, usize, usize)> = found
+        // sorting these small keys ranks by score, then shorter names, then id.
+        let mut ranked: Vec<(u8, usize, usize)> = names
             .iter()
             .enumerate()
-            .filter_map(|(position, node)| {
-                let node = node.as_ref()?;
-                rank(node, &query).map(|score| (score, node.name.len(), position))
+            .filter_map(|(position, names)| {
+                let names = names.as_ref()?;
+                rank(names, &query).map(|score| (score, names.name.len(), position))
             })
             .collect();
         ranked.sort_unstable();
-        Ok(ranked.into_iter().take(first).filter_map(|(_, _, position)| found[position].take()).collect())
+        // Only the records shown are read whole (a node deleted meanwhile drops out).
+        let best: Vec<NodeId> = ranked.into_iter().take(first).map(|(_, _, position)| candidates[position].clone()).collect();
+        Ok(self.store().nodes(&best).await?.into_iter().flatten().collect())
     }
 }

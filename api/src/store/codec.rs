@@ -15,6 +15,7 @@
 //! Decoding checks everything it reads (bounds, UTF-8, codes, dates, ids, no trailing bytes) and reports
 //! a damaged record as [`StoreError::Corrupt`]; it never panics.
 
+use partnergraph_schema::text::NodeNames;
 use partnergraph_schema::{
     AgencyType, AgreementType, EdgeId, EdgeLink, EdgeRecord, EdgeType, EventType, GeoPoint, IatiRole, NetworkType, NodeId, NodeKind,
     NodeRecord, PartialDate, Role, Source,
@@ -383,18 +384,31 @@ impl Decode for NodeRecord {
     }
 }
 
-fn read_node(id: NodeId, reader: &mut Reader<'_>) -> Read<NodeRecord> {
+/// Reads only a stored node's names, which come first: the rest of the record is neither read nor checked.
+impl Decode for NodeNames {
+    fn decode(key: &str, bytes: &[u8]) -> Result<NodeNames, StoreError> {
+        read_names(&mut Reader { bytes }).map(|(_, _, names)| names).map_err(|reason| corrupt(key, reason))
+    }
+}
+
+/// A node's flags, kind and names: the start of its stored form.
+fn read_names(reader: &mut Reader<'_>) -> Read<(Flags, NodeKind, NodeNames)> {
     let flags = reader.flags(NodeFlag::Sdgs as u8 + 1)?;
-    let has = |flag: NodeFlag| flags.has(flag as u8);
     let kind = reader.code(NodeKind::ALL)?;
     let name = reader.string()?;
-    let acronym = if has(NodeFlag::Acronym) { Some(reader.string()?) } else { None };
+    let acronym = if flags.has(NodeFlag::Acronym as u8) { Some(reader.string()?) } else { None };
     let mut aliases = Vec::new();
-    if has(NodeFlag::Aliases) {
+    if flags.has(NodeFlag::Aliases as u8) {
         for _ in 0..reader.len()? {
             aliases.push(reader.string()?);
         }
     }
+    Ok((flags, kind, NodeNames { name, acronym, aliases }))
+}
+
+fn read_node(id: NodeId, reader: &mut Reader<'_>) -> Read<NodeRecord> {
+    let (flags, kind, NodeNames { name, acronym, aliases }) = read_names(reader)?;
+    let has = |flag: NodeFlag| flags.has(flag as u8);
     let description = if has(NodeFlag::Description) { Some(reader.string()?) } else { None };
     let location = if has(NodeFlag::Location) { Some(GeoPoint { lat: reader.f64()?, lon: reader.f64()? }) } else { None };
     let agency_type = if has(NodeFlag::AgencyType) { Some(reader.code(AgencyType::ALL)?) } else { None };

@@ -21,6 +21,7 @@ use std::fmt::Debug;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use partnergraph_schema::text::NodeNames;
 use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate};
 
 pub use bolt::{BoltConfig, BoltStore};
@@ -119,6 +120,13 @@ pub trait GraphStore: Send + Sync + Debug {
 
     /// The nodes with these ids, in the order asked; `None` for unknown ids.
     async fn nodes(&self, ids: &[NodeId]) -> Result<Vec<Option<NodeRecord>>, StoreError>;
+
+    /// The names of the nodes with these ids (what search ranks by), in the order asked; `None` for
+    /// unknown ids. A lighter read than [`GraphStore::nodes`] where a store can read names alone; the
+    /// default reads the whole records.
+    async fn node_names(&self, ids: &[NodeId]) -> Result<Vec<Option<NodeNames>>, StoreError> {
+        Ok(self.nodes(ids).await?.into_iter().map(|node| node.map(NodeNames::from)).collect())
+    }
 
     /// The edges with these ids, in the order asked; `None` for unknown ids.
     async fn edges(&self, ids: &[EdgeId]) -> Result<Vec<Option<EdgeRecord>>, StoreError>;

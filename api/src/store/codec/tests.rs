@@ -7,6 +7,8 @@ use partnergraph_schema::{
     NodeRecord, PartialDate, Role, Source,
 };
 
+use partnergraph_schema::text::NodeNames;
+
 use super::{Decode, Encode, LinkView};
 
 fn seed() -> (Vec<NodeRecord>, Vec<EdgeRecord>) {
@@ -66,7 +68,10 @@ fn every_seed_record_and_every_optional_field_round_trips() {
     nodes.push(full_node());
     edges.push(full_edge());
     for node in &nodes {
-        assert_eq!(&NodeRecord::decode(node.id.as_str(), &node.encode()).expect("decodes"), node);
+        let bytes = node.encode();
+        assert_eq!(&NodeRecord::decode(node.id.as_str(), &bytes).expect("decodes"), node);
+        let names = NodeNames::decode(node.id.as_str(), &bytes).expect("names decode");
+        assert_eq!(names, NodeNames::from(node.clone()), "{}: the names alone", node.id);
     }
     for edge in &edges {
         let bytes = edge.encode();
@@ -103,6 +108,14 @@ fn damaged_records_are_reported_and_never_panic() {
     for len in 0..node_bytes.len() {
         assert!(NodeRecord::decode("agreement:full", &node_bytes[..len]).is_err(), "node cut at {len}");
     }
+    // The names are read from the record's start: cut inside them, they fail too.
+    // Two bytes of flags, the kind, then each string as a one-byte length and its bytes (all are short).
+    let acronym = node.acronym.as_deref().unwrap_or_default();
+    let names_end = 3 + 1 + node.name.len() + 1 + acronym.len() + 1 + node.aliases.iter().map(|alias| 1 + alias.len()).sum::<usize>();
+    for len in 0..names_end {
+        assert!(NodeNames::decode("agreement:full", &node_bytes[..len]).is_err(), "names cut at {len}");
+    }
+    assert!(NodeNames::decode("agreement:full", &node_bytes[..names_end]).is_ok(), "the names end there");
     for len in 0..edge_bytes.len() {
         assert!(EdgeRecord::decode("e:full", &edge_bytes[..len]).is_err(), "edge cut at {len}");
     }
@@ -116,6 +129,7 @@ fn damaged_records_are_reported_and_never_panic() {
             let mut damaged = node_bytes.clone();
             damaged[at] = value;
             let _ = NodeRecord::decode("agreement:full", &damaged);
+            let _ = NodeNames::decode("agreement:full", &damaged);
         }
     }
     for at in 0..edge_bytes.len() {

@@ -28,6 +28,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use partnergraph_schema::text::NodeNames;
 use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, NodeId, NodeKind, NodeRecord};
 use redb::{
     Builder, ConcurrencyMode, Database, MultimapTableDefinition, ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata,
@@ -152,6 +153,16 @@ impl EmbeddedStore {
 
     /// Runs `read` in a read transaction on the blocking pool, with the in-memory topology of the same
     /// committed state when there is one.
+    /// The records of `table` stored under these ids, decoded as `T`, in the order asked.
+    async fn get_records<T: Decode + Send + 'static>(
+        &self,
+        table: TableDefinition<'static, &'static str, &'static [u8]>,
+        ids: &[impl ToString],
+    ) -> Result<Vec<Option<T>>, StoreError> {
+        let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
+        self.read(move |txn| get_records(txn, table, &keys)).await
+    }
+
     async fn read_indexed<T, F>(&self, read: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
@@ -276,13 +287,15 @@ impl GraphStore for EmbeddedStore {
     }
 
     async fn nodes(&self, ids: &[NodeId]) -> Result<Vec<Option<NodeRecord>>, StoreError> {
-        let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
-        self.read(move |txn| get_records(txn, NODES, &keys)).await
+        self.get_records(NODES, ids).await
+    }
+
+    async fn node_names(&self, ids: &[NodeId]) -> Result<Vec<Option<NodeNames>>, StoreError> {
+        self.get_records(NODES, ids).await
     }
 
     async fn edges(&self, ids: &[EdgeId]) -> Result<Vec<Option<EdgeRecord>>, StoreError> {
-        let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
-        self.read(move |txn| get_records(txn, EDGES, &keys)).await
+        self.get_records(EDGES, ids).await
     }
 
     async fn expand_page(
