@@ -94,6 +94,20 @@ async fn a_client_that_accepts_gzip_gets_the_kept_gzip_form_of_a_large_answer() 
         flate2::read::GzDecoder::new(&bytes[..]).read_to_string(&mut text).expect("one valid gzip stream");
         assert_eq!(serde_json::from_str::<Value>(&text).expect("JSON").to_string(), plain);
     }
+    // The identity form of the same entry also names what it varies by, so a shared cache in front
+    // never hands one client's encoding to another.
+    let identity = reqwest::Client::new()
+        .post(server.graphql())
+        .header("accept-encoding", "identity")
+        .json(&body)
+        .send()
+        .await
+        .expect("POST /graphql");
+    let headers = identity.headers().clone();
+    assert_eq!(headers.get("x-cache").map(|value| value.to_str().expect("ascii")), Some("hit"));
+    assert!(!headers.contains_key("content-encoding"), "{headers:?}");
+    assert_eq!(headers.get("vary").map(|value| value.to_str().expect("ascii")), Some("accept-encoding"));
+    assert_eq!(identity.json::<Value>().await.expect("JSON").to_string(), plain);
 }
 
 #[tokio::test]
