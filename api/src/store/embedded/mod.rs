@@ -151,8 +151,6 @@ impl EmbeddedStore {
         .map_err(|err| StoreError::Backend { backend: BACKEND, reason: format!("read task failed: {err}") })?
     }
 
-    /// Runs `read` in a read transaction on the blocking pool, with the in-memory topology of the same
-    /// committed state when there is one.
     /// The records of `table` stored under these ids, decoded as `T`, in the order asked.
     async fn get_records<T: Decode + Send + 'static>(
         &self,
@@ -163,6 +161,8 @@ impl EmbeddedStore {
         self.read(move |txn| get_records(txn, table, &keys)).await
     }
 
+    /// Runs `read` in a read transaction on the blocking pool, with the in-memory topology of the same
+    /// committed state when there is one.
     async fn read_indexed<T, F>(&self, read: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
