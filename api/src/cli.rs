@@ -12,8 +12,9 @@ use partnergraph_schema::dataset;
 
 use crate::gql::{Limits, build_schema, sdl};
 use crate::graph::Graph;
-use crate::http::{AppState, HttpConfig, ResponseCache, app};
+use crate::http::{AppState, QueryRunner, ResponseCache, app};
 use crate::io::{self, IoError};
+use crate::limits::LimitArgs;
 use crate::store::{BoltConfig, BoltStore, EmbeddedStore, GraphStore, IndexMode, StoreError};
 
 /// partnergraph: South-South and triangular co-operation as a graph, served over GraphQL.
@@ -89,9 +90,8 @@ struct ServeArgs {
     addr: SocketAddr,
     #[command(flatten)]
     store: StoreArgs,
-    /// Seconds a GraphQL request may run.
-    #[arg(long, env = "PARTNERGRAPH_REQUEST_TIMEOUT", default_value_t = 10)]
-    request_timeout: u64,
+    #[command(flatten)]
+    limits: LimitArgs,
     /// Directory of the built widgets (scripts/build-widgets.sh); default target/widgets if it exists.
     #[arg(long, env = "PARTNERGRAPH_WIDGETS")]
     widgets: Option<PathBuf>,
@@ -198,23 +198,25 @@ async fn open_store(args: &StoreArgs, index: IndexMode) -> Result<Arc<dyn GraphS
 }
 
 async fn serve(args: ServeArgs) -> Result<ExitCode, CliError> {
+    // Listen first: a port in use must not leave the seed written into an empty store.
+    let listener =
+        tokio::net::TcpListener::bind(args.addr).await.map_err(|err| CliError::Other(format!("cannot listen on {}: {err}", args.addr)))?;
+    let local = listener.local_addr().map_err(|err| CliError::Other(err.to_string()))?;
     let store = open_store(&args.store, IndexMode::Background).await?;
     if io::seed_if_empty(store.as_ref()).await.map_err(|err| CliError::Other(err.to_string()))? {
         tracing::info!("loaded the seed dataset into the empty store");
     }
     let graph = Graph::new(store);
     let schema = build_schema(graph.clone(), Limits::default());
-    let config = HttpConfig { request_timeout: std::time::Duration::from_secs(args.request_timeout.max(1)), ..HttpConfig::default() };
     let widgets = crate::http::resolve_widgets_dir(args.widgets).map(|dir| Arc::from(dir.as_path()));
     let cache = ResponseCache::new(args.response_cache_mib.saturating_mul(1024 * 1024)).map(Arc::new);
-    let router = app(AppState { schema, graph, config, widgets, cache });
-    let listener =
-        tokio::net::TcpListener::bind(args.addr).await.map_err(|err| CliError::Other(format!("cannot listen on {}: {err}", args.addr)))?;
-    let local = listener.local_addr().map_err(|err| CliError::Other(err.to_string()))?;
+    let queries = QueryRunner::new(schema, args.limits.queries(BLOCKING_THREADS))
+        .map_err(|err| CliError::Other(format!("cannot start the query runtime: {err}")))?;
+    let router = app(AppState { queries, graph, config: args.limits.http(), widgets, cache });
     let shutdown = shutdown_signal();
     println!("partnergraph listening on http://{local} (GraphiQL: http://{local}/graphiql)");
     tracing::info!(%local, "listening");
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await.map_err(|err| CliError::Other(format!("server error: {err}")))?;
+    crate::http::serve(listener, router, args.limits.connections(), shutdown).await;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -19,8 +19,14 @@ pub enum Code {
     NotFound,
     /// The write conflicts with stored data.
     Conflict,
+    /// The query asks for more than one request may (fragments, fields or work): refused before it ran.
+    QueryTooComplex,
+    /// The answer would be larger than the server sends.
+    ResponseTooLarge,
     /// The request took longer than the server allows.
     Timeout,
+    /// The server has too many requests or connections at once; retry shortly.
+    Overloaded,
     /// The database is unreachable or too slow; retry later.
     StoreUnavailable,
     /// A bug or a corrupt store; details are in the server log.
@@ -34,7 +40,10 @@ impl Code {
             Code::BadUserInput => "BAD_USER_INPUT",
             Code::NotFound => "NOT_FOUND",
             Code::Conflict => "CONFLICT",
+            Code::QueryTooComplex => "QUERY_TOO_COMPLEX",
+            Code::ResponseTooLarge => "RESPONSE_TOO_LARGE",
             Code::Timeout => "TIMEOUT",
+            Code::Overloaded => "OVERLOADED",
             Code::StoreUnavailable => "STORE_UNAVAILABLE",
             Code::Internal => "INTERNAL",
         }
@@ -47,7 +56,9 @@ impl Code {
             Code::BadUserInput => StatusCode::BAD_REQUEST,
             Code::NotFound => StatusCode::NOT_FOUND,
             Code::Conflict => StatusCode::CONFLICT,
+            Code::QueryTooComplex | Code::ResponseTooLarge => StatusCode::BAD_REQUEST,
             Code::Timeout => StatusCode::GATEWAY_TIMEOUT,
+            Code::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
             Code::StoreUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -99,6 +110,7 @@ fn store_code(err: &StoreError) -> Code {
     match err {
         StoreError::Unavailable { .. } | StoreError::Timeout { .. } | StoreError::Locked { .. } => Code::StoreUnavailable,
         StoreError::MissingEndpoint { .. } => Code::Conflict,
+        StoreError::Cancelled => Code::Timeout,
         _ => Code::Internal,
     }
 }

@@ -9,5 +9,6 @@ pub mod gql;
 pub mod graph;
 pub mod http;
 pub mod io;
+pub mod limits;
 pub mod logging;
 pub mod store;

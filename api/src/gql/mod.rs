@@ -3,6 +3,7 @@
 //! Resolvers are thin: they parse arguments, call one graph method and wrap the records in view types.
 //! Errors leave through `crate::error` with an `extensions.code`.
 
+mod cost;
 mod lists;
 mod loaders;
 mod nodes;
@@ -12,4 +13,5 @@ mod scalars;
 mod schema;
 mod types;
 
+pub use cost::{Shape, ShapeError, ShapeLimits, check as check_shape};
 pub use schema::{ApiSchema, Limits, build_schema, sdl};

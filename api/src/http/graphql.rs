@@ -12,18 +12,19 @@
 //!   `miss` says which.
 
 use async_graphql::parser::types::{DocumentOperations, OperationType};
-use async_graphql::{Request, Response as GqlResponse, ServerError, Variables};
-use axum::body::{Body, Bytes, to_bytes};
+use async_graphql::{Request, ServerError, Variables};
+use axum::body::{Body, to_bytes};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use crate::error::{AppError, Code};
+use crate::error::Code;
+use crate::gql::check_shape;
 use crate::http::cache::{Answer, ResponseCache};
 use crate::http::negotiate::{MediaType, accepts_gzip, negotiate};
-use crate::http::order::order_response;
+use crate::http::queries::{Outcome, RunError};
 use crate::http::{AppState, error_response};
 
 /// The parameters of a GraphQL request, before checking.
@@ -84,9 +85,24 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Body)
         let body = json!({ "errors": [{ "message": message, "extensions": { "code": Code::BadUserInput.as_str() } }] });
         return (StatusCode::UNSUPPORTED_MEDIA_TYPE, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response();
     }
-    let bytes = match to_bytes(body, state.config.body_limit).await {
-        Ok(bytes) => bytes,
-        Err(_) => return too_large(&format!("request body larger than {} bytes", state.config.body_limit)),
+    let limit = state.config.body_limit;
+    let declared = headers.get(header::CONTENT_LENGTH).and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return too_large(&format!("request body larger than {limit} bytes"));
+    }
+    let bytes = match tokio::time::timeout(state.config.body_read_timeout, to_bytes(body, limit)).await {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(_)) => return too_large(&format!("request body larger than {limit} bytes")),
+        Err(_) => {
+            let message = format!("the request body did not arrive within {} s", state.config.body_read_timeout.as_secs());
+            let body = json!({ "errors": [{ "message": message, "extensions": { "code": Code::BadUserInput.as_str() } }] });
+            return (
+                StatusCode::REQUEST_TIMEOUT,
+                [(header::CONTENT_TYPE, "application/json"), (header::CONNECTION, "close")],
+                body.to_string(),
+            )
+                .into_response();
+        }
     };
     let body: Value = match serde_json::from_slice(&bytes) {
         Ok(body) => body,
@@ -146,6 +162,9 @@ async fn run(
             return request_error(media, vec![error], "GRAPHQL_PARSE_FAILED");
         }
     };
+    if let Err(err) = check_shape(&document, operation_name.as_deref(), variables.as_ref(), state.config.shape) {
+        return request_error(media, vec![ServerError::new(err.to_string(), None)], Code::QueryTooComplex.as_str());
+    }
     if is_get && selects_mutation(&document.operations, operation_name.as_deref()) {
         let body = json!({ "errors": [{ "message": "mutations are not allowed over GET", "extensions": { "code": Code::BadUserInput.as_str() } }] });
         return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "POST"), (header::CONTENT_TYPE, media.content_type())], body.to_string())
@@ -164,33 +183,44 @@ async fn run(
     if let Some(variables) = variables {
         request = request.variables(Variables::from_json(Value::Object(variables)));
     }
-    if let Some(name) = &operation_name {
-        request = request.operation_name(name.clone());
+    if let Some(name) = operation_name {
+        request = request.operation_name(name);
     }
+    request.set_parsed_query(document.clone());
     let budget = state.config.request_timeout;
-    let Ok(mut response) = tokio::time::timeout(budget, state.schema.execute(request)).await else {
-        let err = AppError::Timeout(budget.as_secs());
-        let body = json!({ "errors": [{ "message": err.public_message(), "extensions": { "code": err.code().as_str() } }] });
-        return (StatusCode::GATEWAY_TIMEOUT, [(header::CONTENT_TYPE, media.content_type())], body.to_string()).into_response();
-    };
-    if is_request_error(&response) {
-        return request_error(media, response.errors, "GRAPHQL_VALIDATION_FAILED");
-    }
-    order_response(&document, operation_name.as_deref(), &mut response.data);
-    let body = match serde_json::to_vec(&response) {
-        Ok(body) => Bytes::from(body),
-        Err(_) => return error_response(Code::Internal, "internal error"),
+    let (body, has_errors) = match state.queries.run(request, document, budget).await {
+        Ok(Outcome::Answer { body, has_errors }) => (body, has_errors),
+        Ok(Outcome::RequestErrors(errors)) => return request_error(media, errors, "GRAPHQL_VALIDATION_FAILED"),
+        Err(err) => return run_error(media, &err),
     };
     let Some((cache, key)) = cache else {
         return (StatusCode::OK, [(header::CONTENT_TYPE, media.content_type())], body).into_response();
     };
-    if !response.errors.is_empty() {
+    if has_errors {
         // Never kept, so no gzip form is made for it: the compression layer compresses it as it goes.
         return answer(media, Answer::new(body, false), gzip, CACHE_MISS);
     }
     let made = Answer::new(body, gzip);
     cache.insert(&state.graph, key, made.clone()).await;
     answer(media, made, gzip, CACHE_MISS)
+}
+
+/// The answer to a request that did not run to its end.
+fn run_error(media: MediaType, err: &RunError) -> Response {
+    let code = match err {
+        RunError::Overloaded => Code::Overloaded,
+        RunError::Timeout(_) => Code::Timeout,
+        RunError::TooLarge(_) => {
+            return request_error(media, vec![ServerError::new(err.to_string(), None)], Code::ResponseTooLarge.as_str());
+        }
+        RunError::Internal => Code::Internal,
+    };
+    let body = json!({ "errors": [{ "message": err.to_string(), "extensions": { "code": code.as_str() } }] });
+    let mut response = (code.http_status(), [(header::CONTENT_TYPE, media.content_type())], body.to_string()).into_response();
+    if code == Code::Overloaded {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    }
+    response
 }
 
 /// `X-Cache` when the answer came from the response cache.
@@ -223,12 +253,6 @@ fn selects_mutation(operations: &DocumentOperations, name: Option<&str>) -> bool
         (DocumentOperations::Multiple(_), None) => None,
     };
     ty == Some(OperationType::Mutation)
-}
-
-/// A response with no data whose errors all lack a path failed before execution (validation,
-/// variable coercion, limits, unknown operation).
-fn is_request_error(response: &GqlResponse) -> bool {
-    response.data == async_graphql::Value::Null && !response.errors.is_empty() && response.errors.iter().all(|error| error.path.is_empty())
 }
 
 /// A parse or validation failure: 400 without `data` for graphql-response+json, 200 for json.

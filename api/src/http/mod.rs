@@ -16,6 +16,8 @@ mod health;
 mod negotiate;
 mod order;
 mod pages;
+mod queries;
+mod server;
 
 use std::time::Duration;
 
@@ -33,9 +35,11 @@ use tower_http::trace::TraceLayer;
 
 pub use cache::ResponseCache;
 pub use embed::resolve_widgets_dir;
+pub use queries::{QueryConfig, QueryRunner};
+pub use server::{ConnectionLimits, serve};
 
 use crate::error::Code;
-use crate::gql::ApiSchema;
+use crate::gql::ShapeLimits;
 use crate::graph::Graph;
 
 /// Limits of the HTTP layer.
@@ -45,21 +49,31 @@ pub struct HttpConfig {
     pub request_timeout: Duration,
     /// Largest request body, in bytes.
     pub body_limit: usize,
+    /// Longest wait for a request's body.
+    pub body_read_timeout: Duration,
     /// Longest query text, in bytes (GET or POST).
     pub max_query_bytes: usize,
+    /// Bounds on a query's fragments, fields and work, checked before it is validated.
+    pub shape: ShapeLimits,
 }
 
 impl Default for HttpConfig {
     fn default() -> HttpConfig {
-        HttpConfig { request_timeout: Duration::from_secs(10), body_limit: 256 * 1024, max_query_bytes: 64 * 1024 }
+        HttpConfig {
+            request_timeout: Duration::from_secs(10),
+            body_limit: 256 * 1024,
+            body_read_timeout: Duration::from_secs(10),
+            max_query_bytes: 64 * 1024,
+            shape: ShapeLimits::default(),
+        }
     }
 }
 
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
-    /// The executable GraphQL schema.
-    pub schema: ApiSchema,
+    /// Runs GraphQL requests, on their own runtime and within their bounds.
+    pub queries: QueryRunner,
     /// The graph, for health checks.
     pub graph: Graph,
     /// HTTP limits.

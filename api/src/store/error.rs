@@ -54,6 +54,9 @@ pub enum StoreError {
         /// The decoding error.
         reason: String,
     },
+    /// The request the read belonged to was cancelled or ran out of time before the read started.
+    #[error("the request was cancelled before this read started")]
+    Cancelled,
     /// Any other failure of the backend (I/O, protocol, bug).
     #[error("{backend} store failure: {reason}")]
     Backend {

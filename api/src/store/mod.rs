@@ -11,6 +11,7 @@
 
 mod arena;
 mod bolt;
+pub mod cancel;
 pub(crate) mod codec;
 mod embedded;
 mod error;

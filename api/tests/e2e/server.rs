@@ -64,6 +64,11 @@ impl Server {
         Server { child, base }
     }
 
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// The GraphQL endpoint.
     pub fn graphql(&self) -> String {
         format!("{}/graphql", self.base)

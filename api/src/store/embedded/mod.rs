@@ -35,6 +35,7 @@ use redb::{
     TableDefinition,
 };
 
+use crate::store::cancel::{self, Cancel};
 use crate::store::codec::Decode;
 use crate::store::embedded::index::TopologyIndex;
 use crate::store::embedded::topology::Topology;
@@ -143,7 +144,9 @@ impl EmbeddedStore {
         F: FnOnce(&ReadTransaction) -> Result<T, StoreError> + Send + 'static,
     {
         let db = self.db.clone();
+        let cancel = Cancel::current();
         tokio::task::spawn_blocking(move || {
+            cancel::check(cancel.as_ref())?;
             let txn = db.begin_read().map_err(backend_error)?;
             read(&txn)
         })
@@ -169,7 +172,9 @@ impl EmbeddedStore {
         F: FnOnce(&ReadTransaction, Option<&Topology>) -> Result<T, StoreError> + Send + 'static,
     {
         let (db, index) = (self.db.clone(), self.index.clone());
+        let cancel = Cancel::current();
         tokio::task::spawn_blocking(move || {
+            cancel::check(cancel.as_ref())?;
             let txn = db.begin_read().map_err(backend_error)?;
             let topology = index.fresh(&db, &txn)?;
             read(&txn, topology.as_deref())
