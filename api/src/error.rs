@@ -124,6 +124,31 @@ impl ErrorExtensions for AppError {
     }
 }
 
+/// The code of an error that async-graphql made without one: argument and variable values that do not
+/// fit their types (an `Int` over 2^31, `asOf: "2015-02-30"`, `asOf: 123`) are `BAD_USER_INPUT`; anything
+/// else that failed before execution is `GRAPHQL_VALIDATION_FAILED`, during it `INTERNAL`.
+pub fn untyped_error_code(error: &async_graphql::ServerError) -> &'static str {
+    const COERCION: [&str; 4] = ["Failed to parse", "Expected input type", "Invalid value for argument", "Variable "];
+    if COERCION.iter().any(|start| error.message.starts_with(start)) {
+        Code::BadUserInput.as_str()
+    } else if error.path.is_empty() {
+        "GRAPHQL_VALIDATION_FAILED"
+    } else {
+        Code::Internal.as_str()
+    }
+}
+
+/// Gives every error of `errors` that has no `extensions.code` one ([`untyped_error_code`]).
+pub fn type_errors(errors: &mut [async_graphql::ServerError]) {
+    for error in errors {
+        let has_code = error.extensions.as_ref().is_some_and(|extensions| extensions.get("code").is_some());
+        if !has_code {
+            let code = untyped_error_code(error);
+            error.extensions.get_or_insert_with(Default::default).set("code", code);
+        }
+    }
+}
+
 /// Turns a layer's result into a GraphQL result with `extensions.code`.
 pub trait IntoGql<T> {
     /// Converts the error through [`AppError`].
@@ -140,6 +165,25 @@ impl<T, E: Into<AppError>> IntoGql<T> for Result<T, E> {
 mod tests {
     use super::*;
     use partnergraph_schema::NodeId;
+
+    #[test]
+    fn untyped_errors_get_a_code_by_what_they_are() {
+        let coercion = async_graphql::ServerError::new("Failed to parse \"Int\": Only integers from -2147483648 to 2147483647 are accepted.", None);
+        let missing = async_graphql::ServerError::new("Variable n is not defined.", None);
+        let unknown_field = async_graphql::ServerError::new("Unknown field \"nope\" on type \"Query\".", None);
+        let mut resolver = async_graphql::ServerError::new("something broke", None);
+        resolver.path = vec![async_graphql::PathSegment::Field("search".into())];
+        let mut typed = vec![coercion, missing, unknown_field, resolver, AppError::Timeout(1).extend().into_server_error(async_graphql::Pos::default())];
+        type_errors(&mut typed);
+        let codes: Vec<String> = typed
+            .iter()
+            .map(|error| match error.extensions.as_ref().and_then(|extensions| extensions.get("code")) {
+                Some(async_graphql::Value::String(code)) => code.clone(),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(codes, ["BAD_USER_INPUT", "BAD_USER_INPUT", "GRAPHQL_VALIDATION_FAILED", "INTERNAL", "TIMEOUT"]);
+    }
 
     #[test]
     fn every_error_class_has_its_code_and_status() {

@@ -251,20 +251,30 @@ impl<'a> Meter<'a> {
         cost
     }
 
-    /// An argument's value as a size: an integer, or a list's length; variables resolved.
+    /// An argument's value as a size: an integer, or a list's length; variables resolved. A value that is
+    /// no GraphQL `Int` (over 2^31) is no size: validation refuses it with its own message.
     fn argument(&self, value: Option<&Positioned<async_graphql_value::Value>>) -> Option<u64> {
         use async_graphql_value::Value as Syntax;
         let value = value?;
         match &value.node {
             Syntax::Variable(name) => match self.variables.get(name.as_str())? {
-                serde_json::Value::Number(number) => number.as_u64().or_else(|| number.as_i64().map(|_| 0)),
+                serde_json::Value::Number(number) => int_size(number.as_u64(), number.as_i64()),
                 serde_json::Value::Array(items) => Some(items.len() as u64),
                 _ => None,
             },
-            Syntax::Number(number) => number.as_u64().or_else(|| number.as_i64().map(|_| 0)),
+            Syntax::Number(number) => int_size(number.as_u64(), number.as_i64()),
             Syntax::List(items) => Some(items.len() as u64),
             _ => None,
         }
+    }
+}
+
+/// A size from an integer: negatives are 0, values over `i32::MAX` none.
+fn int_size(unsigned: Option<u64>, signed: Option<i64>) -> Option<u64> {
+    match (unsigned, signed) {
+        (Some(value), _) => (value <= i32::MAX as u64).then_some(value),
+        (None, Some(_)) => Some(0),
+        (None, None) => None,
     }
 }
 

@@ -1,5 +1,5 @@
 //! Static assets compiled into the binary: the GraphiQL IDE (vendored by `scripts/vendor-graphiql.sh`,
-//! no CDN) and the index page.
+//! no CDN; `boot.js` and `boot.css` are ours) and the index page, each page with a Content-Security-Policy.
 
 use axum::extract::Path;
 use axum::http::header;
@@ -16,6 +16,8 @@ const GRAPHIQL_FILES: &[(&str, &str, &[u8])] = &[
     ("graphiql.min.css", "text/css; charset=utf-8", include_bytes!("../../assets/graphiql/graphiql.min.css")),
     ("react.production.min.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/graphiql/react.production.min.js")),
     ("react-dom.production.min.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/graphiql/react-dom.production.min.js")),
+    ("boot.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/graphiql/boot.js")),
+    ("boot.css", "text/css; charset=utf-8", include_bytes!("../../assets/graphiql/boot.css")),
     ("LICENSE-graphiql", "text/plain; charset=utf-8", include_bytes!("../../assets/graphiql/LICENSE-graphiql")),
     ("LICENSE-react", "text/plain; charset=utf-8", include_bytes!("../../assets/graphiql/LICENSE-react")),
     ("LICENSE-react-dom", "text/plain; charset=utf-8", include_bytes!("../../assets/graphiql/LICENSE-react-dom")),
@@ -35,14 +37,21 @@ const INDEX: &str = r#"<!doctype html>
 <p>City coordinates: GeoNames (CC-BY 4.0). Country centroids: Natural Earth (public domain).</p>
 </body></html>"#;
 
+/// The index page's policy: its own inline style, nothing else, never framed.
+const INDEX_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+/// The IDE's policy: scripts from this origin only (the page has no inline script); GraphiQL sets styles
+/// and loads its fonts and icons inline; it talks to this origin only; never framed.
+const GRAPHIQL_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+                            font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 /// GET /: a short index of the service.
-pub async fn index() -> Html<&'static str> {
-    Html(INDEX)
+pub async fn index() -> Response {
+    ([(header::CONTENT_SECURITY_POLICY, INDEX_CSP)], Html(INDEX)).into_response()
 }
 
 /// GET /graphiql: the IDE page.
-pub async fn graphiql_index() -> Html<&'static str> {
-    Html(GRAPHIQL_INDEX)
+pub async fn graphiql_index() -> Response {
+    ([(header::CONTENT_SECURITY_POLICY, GRAPHIQL_CSP)], Html(GRAPHIQL_INDEX)).into_response()
 }
 
 /// GET /graphiql/{file}: one vendored asset, cacheable for a day.

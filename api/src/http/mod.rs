@@ -22,7 +22,8 @@ mod server;
 use std::time::Duration;
 
 use axum::Router;
-use axum::http::{HeaderName, Method, StatusCode, header};
+use axum::body::HttpBody;
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tower::ServiceBuilder;
@@ -30,6 +31,7 @@ use tower_http::CompressionLevel;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{Any, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -111,7 +113,6 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
         .layer(
             ServiceBuilder::new()
-                .layer(TraceLayer::new_for_http())
                 .layer(CatchPanicLayer::custom(|_| error_response(Code::Internal, "internal error")))
                 .layer(TimeoutLayer::with_status_code(StatusCode::GATEWAY_TIMEOUT, backstop))
                 .layer(cors)
@@ -119,6 +120,32 @@ pub fn app(state: AppState) -> Router {
                 // a browser's uncached 91 KB map answer a third slower (BENCHMARKS.md, round 6).
                 .layer(CompressionLayer::new().quality(CompressionLevel::Fastest)),
         )
+        // Outside the timeout, so its 504 gets a body too.
+        .layer(axum::middleware::map_response(with_error_body))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Gives an error answer that a layer made without a body (405 from routing, 504 from the backstop
+/// timeout, 413 from a body limit) the JSON error body every other error has.
+async fn with_error_body(response: Response) -> Response {
+    let status = response.status();
+    let empty = HttpBody::size_hint(response.body()).exact() == Some(0);
+    if !(status.is_client_error() || status.is_server_error()) || !empty || response.headers().contains_key(header::CONTENT_TYPE) {
+        return response;
+    }
+    let code = match status {
+        StatusCode::GATEWAY_TIMEOUT | StatusCode::REQUEST_TIMEOUT => Code::Timeout,
+        StatusCode::SERVICE_UNAVAILABLE => Code::Overloaded,
+        status if status.is_server_error() => Code::Internal,
+        _ => Code::BadUserInput,
+    };
+    let message = status.canonical_reason().unwrap_or("error").to_lowercase();
+    let (mut parts, _) = response.into_parts();
+    let body = serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str() } }] }).to_string();
+    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(body))
 }
 
 /// A JSON error body in the GraphQL error shape, with the code's status.

@@ -18,6 +18,7 @@ use axum::body::Bytes;
 use tokio::runtime::Runtime;
 use tokio::sync::Semaphore;
 
+use crate::error::type_errors;
 use crate::gql::ApiSchema;
 use crate::http::order::order_response;
 use crate::store::cancel::Cancel;
@@ -123,6 +124,7 @@ impl QueryRunner {
         let task = runtime.spawn(cancel.scope(async move {
             let _permit = permit;
             let mut response = schema.execute(request).await;
+            type_errors(&mut response.errors);
             if is_request_error(&response) {
                 return Ok(Outcome::RequestErrors(response.errors));
             }
