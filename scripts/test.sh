@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every check of partnergraph, as CI does (.ci/run calls this): formatting, clippy (native and
 # wasm), the whole test suite in one cargo invocation against both stores (a real Bolt server is started
-# for it and stopped after), the GraphQL-over-HTTP audit against the real server, and the widgets' browser
-# tests (release wasm build, then headless Chromium against a real server and a host page on another origin). Installs what it
-# needs on a fresh machine (scripts/setup.sh, scripts/bolt-server.sh).
+# for it and stopped after), the GraphQL-over-HTTP audit against the real server, the widgets' browser
+# tests (release wasm build, then headless Chromium against a real server and a host page on another origin),
+# and a bounded, seeded GraphQL fuzzing run against a real server. Installs what it needs on a fresh
+# machine (scripts/setup.sh, scripts/bolt-server.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -51,3 +52,6 @@ bash scripts/build-widgets.sh
 (cd "$root/tests/browser" && PG_BIN="$root/target/debug/partnergraph" PG_WIDGETS="$root/target/widgets" \
   PG_ARTIFACTS="$root/target/browser-artifacts" node --test --test-concurrency=1 map.test.mjs explore.test.mjs)
 echo "screenshots: target/browser-artifacts/"
+
+step "GraphQL fuzzer (hypothesis-graphql, tests/fuzz/) against a real server of its own"
+target/pyenv/bin/python tests/fuzz/fuzz.py --bin target/debug/partnergraph
