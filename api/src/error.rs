@@ -168,12 +168,19 @@ mod tests {
 
     #[test]
     fn untyped_errors_get_a_code_by_what_they_are() {
-        let coercion = async_graphql::ServerError::new("Failed to parse \"Int\": Only integers from -2147483648 to 2147483647 are accepted.", None);
+        let coercion =
+            async_graphql::ServerError::new("Failed to parse \"Int\": Only integers from -2147483648 to 2147483647 are accepted.", None);
         let missing = async_graphql::ServerError::new("Variable n is not defined.", None);
         let unknown_field = async_graphql::ServerError::new("Unknown field \"nope\" on type \"Query\".", None);
         let mut resolver = async_graphql::ServerError::new("something broke", None);
         resolver.path = vec![async_graphql::PathSegment::Field("search".into())];
-        let mut typed = vec![coercion, missing, unknown_field, resolver, AppError::Timeout(1).extend().into_server_error(async_graphql::Pos::default())];
+        let mut typed = vec![
+            coercion,
+            missing,
+            unknown_field,
+            resolver,
+            AppError::Timeout(1).extend().into_server_error(async_graphql::Pos::default()),
+        ];
         type_errors(&mut typed);
         let codes: Vec<String> = typed
             .iter()
