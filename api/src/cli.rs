@@ -12,7 +12,7 @@ use partnergraph_schema::dataset;
 
 use crate::gql::{Limits, build_schema, sdl};
 use crate::graph::Graph;
-use crate::http::{AppState, QueryRunner, ResponseCache, app};
+use crate::http::{AppState, HttpConfig, QueryRunner, ResponseCache, app};
 use crate::io::{self, IoError};
 use crate::limits::LimitArgs;
 use crate::store::{BoltConfig, BoltStore, EmbeddedStore, GraphStore, IndexMode, StoreError};
@@ -92,6 +92,10 @@ struct ServeArgs {
     store: StoreArgs,
     #[command(flatten)]
     limits: LimitArgs,
+    /// The server's public base URL (e.g. https://maps.example.org) for answers that name it (oEmbed);
+    /// without it, the request's Host header (forwarded headers are never trusted).
+    #[arg(long, env = "PARTNERGRAPH_PUBLIC_URL", value_parser = parse_public_url)]
+    public_url: Option<String>,
     /// Directory of the built widgets (scripts/build-widgets.sh); default target/widgets if it exists.
     #[arg(long, env = "PARTNERGRAPH_WIDGETS")]
     widgets: Option<PathBuf>,
@@ -212,12 +216,23 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, CliError> {
     let cache = ResponseCache::new(args.response_cache_mib.saturating_mul(1024 * 1024)).map(Arc::new);
     let queries = QueryRunner::new(schema, args.limits.queries(BLOCKING_THREADS))
         .map_err(|err| CliError::Other(format!("cannot start the query runtime: {err}")))?;
-    let router = app(AppState { queries, graph, config: args.limits.http(), widgets, cache });
+    let config = HttpConfig { public_url: args.public_url, ..args.limits.http() };
+    let router = app(AppState { queries, graph, config, widgets, cache });
     let shutdown = shutdown_signal();
     println!("partnergraph listening on http://{local} (GraphiQL: http://{local}/graphiql)");
     tracing::info!(%local, "listening");
     crate::http::serve(listener, router, args.limits.connections(), shutdown).await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Checks `--public-url`: `http(s)://host[:port]`, no path, query or user; a trailing slash is dropped.
+fn parse_public_url(text: &str) -> Result<String, String> {
+    let trimmed = text.trim_end_matches('/');
+    let host = trimmed.strip_prefix("https://").or_else(|| trimmed.strip_prefix("http://"));
+    match host {
+        Some(host) if !host.is_empty() && !host.contains(['/', '?', '#', '@', ' ']) => Ok(trimmed.to_owned()),
+        _ => Err(format!("`{text}` is not a base URL like https://maps.example.org")),
+    }
 }
 
 /// A future that resolves on SIGTERM or Ctrl-C. The handlers are installed when this is called, not when

@@ -160,16 +160,25 @@ pub async fn oembed(State(state): State<AppState>, Query(query): Query<OembedQue
     let Some(url) = query.url.as_deref() else {
         return error_response(Code::BadUserInput, "the url parameter is required");
     };
-    let host = headers
-        .get("x-forwarded-host")
-        .or_else(|| headers.get(header::HOST))
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or("localhost")
-        .to_owned();
+    // The public address is configured (`--public-url`), or it is this request's one `Host`: forwarded
+    // headers are never trusted, so a request cannot make the answer point elsewhere.
+    let (public_scheme, host) = match &state.config.public_url {
+        Some(public) => {
+            let (scheme, host) = public.split_once("://").unwrap_or(("https", public));
+            (Some(if scheme == "http" { "http" } else { "https" }), host.to_owned())
+        }
+        None => {
+            let mut hosts = headers.get_all(header::HOST).iter();
+            match (hosts.next().and_then(|value| value.to_str().ok()), hosts.next()) {
+                (Some(host), None) if !host.is_empty() => (None, host.to_owned()),
+                _ => return error_response(Code::BadUserInput, "the request must carry exactly one Host header"),
+            }
+        }
+    };
     let Some((scheme, options)) = parse_map_url(url, &host) else {
         return error_response(Code::NotFound, "not a map URL of this server (expected …/embed/map?focus=…)");
     };
-    let base = format!("{scheme}://{host}");
+    let base = format!("{}://{host}", public_scheme.unwrap_or(scheme));
     let focus = options.iter().find(|(key, _)| key == "focus").map_or("network:wacap", |(_, value)| value.as_str()).to_owned();
     let name = match NodeId::parse(focus.clone()) {
         Ok(id) => state.graph.node(&id).await.ok().flatten().map(|node| node.name),
@@ -195,7 +204,8 @@ pub async fn oembed(State(state): State<AppState>, Query(query): Query<OembedQue
         "version": "1.0", "type": "rich", "provider_name": "partnergraph", "provider_url": format!("{base}/"),
         "title": title, "html": html, "width": width, "height": height, "cache_age": 3600,
     });
-    ([(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "public, max-age=3600")], body.to_string()).into_response()
+    let headers = [(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "public, max-age=3600"), (header::VARY, "host")];
+    (headers, body.to_string()).into_response()
 }
 
 /// Reads `http(s)://HOST/embed/map?…` for this `host`; returns the scheme and the known map options.

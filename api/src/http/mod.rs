@@ -44,9 +44,12 @@ use crate::error::Code;
 use crate::gql::ShapeLimits;
 use crate::graph::Graph;
 
-/// Limits of the HTTP layer.
-#[derive(Debug, Clone, Copy)]
+/// Limits and settings of the HTTP layer.
+#[derive(Debug, Clone)]
 pub struct HttpConfig {
+    /// The server's public base URL (`https://maps.example.org`), for answers that name the server
+    /// (oEmbed); `None`: the request's `Host`, never a forwarded header.
+    pub public_url: Option<String>,
     /// Longest a GraphQL request may run before it answers TIMEOUT.
     pub request_timeout: Duration,
     /// Largest request body, in bytes.
@@ -62,6 +65,7 @@ pub struct HttpConfig {
 impl Default for HttpConfig {
     fn default() -> HttpConfig {
         HttpConfig {
+            public_url: None,
             request_timeout: Duration::from_secs(10),
             body_limit: 256 * 1024,
             body_read_timeout: Duration::from_secs(10),

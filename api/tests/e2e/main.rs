@@ -5,6 +5,7 @@ mod bolt;
 mod cache;
 mod cli;
 mod durability;
+mod edges;
 mod http;
 mod server;
 mod smoke;
