@@ -11,4 +11,5 @@ pub mod http;
 pub mod io;
 pub mod limits;
 pub mod logging;
+pub mod metrics;
 pub mod store;

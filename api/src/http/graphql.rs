@@ -11,7 +11,10 @@
 //! - Complete answers are kept in the response cache (`cache.rs`) when it is on; `X-Cache: hit` or
 //!   `miss` says which.
 
-use async_graphql::parser::types::{DocumentOperations, OperationType};
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType, Selection, TypeKind, TypeSystemDefinition};
 use async_graphql::{Request, ServerError, Variables};
 use axum::body::{Body, to_bytes};
 use axum::extract::{Query, State};
@@ -26,6 +29,7 @@ use crate::http::cache::{Answer, ResponseCache};
 use crate::http::negotiate::{MediaType, accepts_gzip, negotiate};
 use crate::http::queries::{Outcome, RunError};
 use crate::http::{AppState, error_response};
+use crate::metrics::{GraphqlLabels, OperationLabels};
 
 /// The parameters of a GraphQL request, before checking.
 #[derive(Debug, Default, Deserialize)]
@@ -152,6 +156,32 @@ async fn run(
     operation_name: Option<String>,
     is_get: bool,
 ) -> Response {
+    let started = std::time::Instant::now();
+    let mut seen = Observation { operation: "other".to_owned(), outcome: "invalid" };
+    let response = answer_query(state, media, gzip, query, variables, operation_name, is_get, &mut seen).await;
+    let metrics = crate::metrics::metrics();
+    metrics.graphql_requests.get_or_create(&GraphqlLabels { operation: seen.operation.clone(), outcome: seen.outcome }).inc();
+    metrics.graphql_seconds.get_or_create(&OperationLabels { operation: seen.operation }).observe(started.elapsed().as_secs_f64());
+    response
+}
+
+/// What the metrics say of a request: its operation and how it ended.
+struct Observation {
+    operation: String,
+    outcome: &'static str,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn answer_query(
+    state: &AppState,
+    media: MediaType,
+    gzip: bool,
+    query: String,
+    variables: Option<Map<String, Value>>,
+    operation_name: Option<String>,
+    is_get: bool,
+    seen: &mut Observation,
+) -> Response {
     if query.len() > state.config.max_query_bytes {
         return too_large(&format!("query longer than {} bytes", state.config.max_query_bytes));
     }
@@ -162,7 +192,9 @@ async fn run(
             return request_error(media, vec![error], "GRAPHQL_PARSE_FAILED");
         }
     };
+    seen.operation = operation_label(&document, operation_name.as_deref());
     if let Err(err) = check_shape(&document, operation_name.as_deref(), variables.as_ref(), state.config.shape) {
+        seen.outcome = "too_complex";
         return request_error(media, vec![ServerError::new(err.to_string(), None)], Code::QueryTooComplex.as_str());
     }
     if is_get && selects_mutation(&document.operations, operation_name.as_deref()) {
@@ -177,6 +209,7 @@ async fn run(
         None => None,
     };
     if let Some(kept) = cache.as_ref().and_then(|(cache, key)| cache.get(key, gzip)) {
+        seen.outcome = "cached";
         return answer(media, kept, gzip, CACHE_HIT);
     }
     let mut request = Request::new(query);
@@ -191,8 +224,17 @@ async fn run(
     let (body, has_errors) = match state.queries.run(request, document, budget).await {
         Ok(Outcome::Answer { body, has_errors }) => (body, has_errors),
         Ok(Outcome::RequestErrors(errors)) => return request_error(media, errors, "GRAPHQL_VALIDATION_FAILED"),
-        Err(err) => return run_error(media, &err),
+        Err(err) => {
+            seen.outcome = match err {
+                RunError::Overloaded => "overloaded",
+                RunError::Timeout(_) => "timeout",
+                RunError::TooLarge(_) => "too_large",
+                RunError::Internal => "internal",
+            };
+            return run_error(media, &err);
+        }
     };
+    seen.outcome = if has_errors { "errors" } else { "ok" };
     let Some((cache, key)) = cache else {
         return (StatusCode::OK, [(header::CONTENT_TYPE, media.content_type())], body).into_response();
     };
@@ -241,6 +283,42 @@ fn answer(media: MediaType, answer: Answer, gzip: bool, cache: HeaderValue) -> R
         headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
     response
+}
+
+/// The first root field of the operation that would run, if the schema has it (a closed set, so a metric
+/// label), else `other`.
+fn operation_label(document: &ExecutableDocument, name: Option<&str>) -> String {
+    static ROOT_FIELDS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+        let Ok(document) = async_graphql::parser::parse_schema(crate::gql::sdl()) else {
+            return HashSet::new();
+        };
+        document
+            .definitions
+            .iter()
+            .filter_map(|definition| match definition {
+                TypeSystemDefinition::Type(ty) if ty.node.name.node == "Query" => match &ty.node.kind {
+                    TypeKind::Object(object) => {
+                        Some(object.fields.iter().map(|field| field.node.name.node.to_string()).collect::<Vec<_>>())
+                    }
+                    _ => None,
+                },
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    });
+    let operation = match (&document.operations, name) {
+        (DocumentOperations::Single(operation), _) => Some(operation),
+        (DocumentOperations::Multiple(operations), Some(name)) => operations.iter().find(|(op, _)| op.as_str() == name).map(|(_, op)| op),
+        (DocumentOperations::Multiple(_), None) => None,
+    };
+    let first = operation.and_then(|operation| {
+        operation.node.selection_set.node.items.iter().find_map(|item| match &item.node {
+            Selection::Field(field) => Some(field.node.name.node.to_string()),
+            _ => None,
+        })
+    });
+    first.filter(|field| ROOT_FIELDS.contains(field)).unwrap_or_else(|| "other".to_owned())
 }
 
 /// Whether the operation that would run is a mutation.

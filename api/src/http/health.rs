@@ -1,4 +1,5 @@
-//! Liveness (`/healthz`: the process answers) and readiness (`/readyz`: the store answers in time).
+//! Liveness (`/healthz`: the process answers), readiness (`/readyz`: the store answers in time) and the
+//! metrics (`/metrics`, OpenMetrics text, see `crate::metrics`).
 
 use std::time::Duration;
 
@@ -41,4 +42,24 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
         )
             .into_response(),
     }
+}
+
+/// GET /metrics: every metric in the OpenMetrics text format (Prometheus scrapes it as is).
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    let metrics = crate::metrics::metrics();
+    if let Ok(Ok(Some(version))) = tokio::time::timeout(PROBE_TIMEOUT, state.graph.data_version()).await {
+        metrics.data_version.set(i64::try_from(version).unwrap_or(i64::MAX));
+    }
+    let content_type = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+    ([(axum::http::header::CONTENT_TYPE, content_type), (axum::http::header::CACHE_CONTROL, "no-store")], metrics.render()).into_response()
+}
+
+/// Counts every HTTP answer by route pattern and status.
+pub async fn count_requests(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let route =
+        request.extensions().get::<axum::extract::MatchedPath>().map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned());
+    let response = next.run(request).await;
+    let labels = crate::metrics::HttpLabels { route, status: response.status().as_u16() };
+    crate::metrics::metrics().http_requests.get_or_create(&labels).inc();
+    response
 }

@@ -1,10 +1,12 @@
 //! The HTTP surface: the axum router and its middleware.
 //!
 //! Routes: `/graphql` (GET and POST, GraphQL over HTTP), `/graphiql` (the IDE, served from embedded
-//! assets), `/healthz` (the process is up), `/readyz` (the store answers), `/` (a short index), and the
+//! assets), `/healthz` (the process is up), `/readyz` (the store answers), `/metrics` (OpenMetrics), `/` (a short index), and the
 //! embeds (`/embed/map`, `/embed.js`, `/oembed`, `/widgets/{file}`, in `embed.rs`), and the explorer
 //! (`/explore`, `/embed/triangles`, in `pages.rs`). Layers:
-//! tracing, panic catching, CORS open for reads, compression and a global timeout. `cache.rs` keeps
+//! request ids (`X-Request-Id`, kept from the client or made, echoed in the answer and named in every log
+//! line of the request), tracing, HTTP metrics, panic catching, CORS open for reads, compression and a
+//! global timeout. `cache.rs` keeps
 //! complete GraphQL answers by request and data version. Nothing here talks to
 //! the store except `/readyz`'s health probe through the graph.
 
@@ -31,6 +33,7 @@ use tower_http::CompressionLevel;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{Any, CorsLayer};
+use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -106,6 +109,7 @@ pub fn app(state: AppState) -> Router {
         .route("/graphiql/{file}", get(assets::graphiql_asset))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
         .route("/", get(assets::index))
         .route("/embed/map", get(embed::map_page))
         .route("/embed/triangles", get(pages::triangles))
@@ -126,8 +130,45 @@ pub fn app(state: AppState) -> Router {
         )
         // Outside the timeout, so its 504 gets a body too.
         .layer(axum::middleware::map_response(with_error_body))
+        .layer(axum::middleware::from_fn(health::count_requests))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), RequestIds::default()))
+                .layer(TraceLayer::new_for_http().make_span_with(request_span))
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone())),
+        )
+}
+
+/// The header that carries a request's id, in and out.
+static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Ids for requests that come without one: this process's start time and a counter, so they are unique
+/// across restarts without a random source.
+#[derive(Clone)]
+struct RequestIds {
+    prefix: std::sync::Arc<str>,
+    next: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Default for RequestIds {
+    fn default() -> RequestIds {
+        let started = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |since| since.as_millis());
+        RequestIds { prefix: format!("{started:x}").into(), next: std::sync::Arc::default() }
+    }
+}
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let number = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        HeaderValue::from_str(&format!("{}-{number}", self.prefix)).ok().map(RequestId::new)
+    }
+}
+
+/// The tracing span of a request, with its id, so every log line of the request names it.
+fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
+    let id = request.headers().get(&REQUEST_ID).and_then(|value| value.to_str().ok()).unwrap_or("-");
+    tracing::info_span!("request", id, method = %request.method(), uri = %request.uri().path())
 }
 
 /// Gives an error answer that a layer made without a body (405 from routing, 504 from the backstop

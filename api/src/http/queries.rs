@@ -17,6 +17,7 @@ use async_graphql::{Request, ServerError};
 use axum::body::Bytes;
 use tokio::runtime::Runtime;
 use tokio::sync::Semaphore;
+use tracing::Instrument;
 
 use crate::error::type_errors;
 use crate::gql::ApiSchema;
@@ -121,18 +122,23 @@ impl QueryRunner {
         let Some(runtime) = &self.runtime.0 else {
             return Err(RunError::Internal);
         };
-        let task = runtime.spawn(cancel.scope(async move {
-            let _permit = permit;
-            let mut response = schema.execute(request).await;
-            type_errors(&mut response.errors);
-            if is_request_error(&response) {
-                return Ok(Outcome::RequestErrors(response.errors));
-            }
-            order_response(&document, operation_name.as_deref(), &mut response.data);
-            let mut out = BoundedWriter { bytes: Vec::new(), max: max_bytes };
-            serde_json::to_writer(&mut out, &response).map_err(|_| RunError::TooLarge(max_bytes))?;
-            Ok(Outcome::Answer { body: Bytes::from(out.bytes), has_errors: !response.errors.is_empty() })
-        }));
+        let task = runtime.spawn(
+            cancel.scope(
+                async move {
+                    let _permit = permit;
+                    let mut response = schema.execute(request).await;
+                    type_errors(&mut response.errors);
+                    if is_request_error(&response) {
+                        return Ok(Outcome::RequestErrors(response.errors));
+                    }
+                    order_response(&document, operation_name.as_deref(), &mut response.data);
+                    let mut out = BoundedWriter { bytes: Vec::new(), max: max_bytes };
+                    serde_json::to_writer(&mut out, &response).map_err(|_| RunError::TooLarge(max_bytes))?;
+                    Ok(Outcome::Answer { body: Bytes::from(out.bytes), has_errors: !response.errors.is_empty() })
+                }
+                .instrument(tracing::Span::current()),
+            ),
+        );
         let abort = task.abort_handle();
         match tokio::time::timeout_at(deadline.into(), task).await {
             Ok(Ok(outcome)) => outcome,

@@ -22,6 +22,8 @@ use hyper_util::service::TowerToHyperService;
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 
+use crate::metrics::metrics;
+
 /// Bounds on connections.
 #[derive(Debug, Clone, Copy)]
 pub struct ConnectionLimits {
@@ -71,6 +73,7 @@ pub async fn serve(listener: TcpListener, router: Router, limits: ConnectionLimi
         };
         let Some(slot) = slots.take(peer.ip()) else {
             tracing::debug!(%peer, "connection refused: no slot");
+            metrics().connections_refused.inc();
             tokio::spawn(refuse(stream));
             continue;
         };
@@ -140,6 +143,7 @@ impl Slots {
         }
         open.total += 1;
         open.by_address.insert(address, from_address + 1);
+        metrics().connections_open.inc();
         Some(Slot { slots: self.clone(), address })
     }
 }
@@ -154,6 +158,7 @@ impl Drop for Slot {
     fn drop(&mut self) {
         let mut open = self.slots.open.lock().unwrap_or_else(PoisonError::into_inner);
         open.total = open.total.saturating_sub(1);
+        metrics().connections_open.dec();
         if let Some(count) = open.by_address.get_mut(&self.address) {
             *count = count.saturating_sub(1);
             if *count == 0 {

@@ -136,3 +136,37 @@ async fn serve_on_a_port_in_use_writes_nothing() {
     assert!(String::from_utf8_lossy(&failed.stderr).contains("cannot listen on"), "{}", String::from_utf8_lossy(&failed.stderr));
     assert!(!data.exists(), "nothing was created or seeded in {}", data.display());
 }
+
+#[tokio::test]
+async fn metrics_count_requests_and_every_answer_carries_a_request_id() {
+    let dir = tempfile::tempdir().expect("dir");
+    let server = Server::start(dir.path());
+    let client = reqwest::Client::new();
+    let (status, _) = post(&server, json!({ "query": r#"{ search(text: "WACAP") { id } }"# }), "application/json").await;
+    assert_eq!(status, 200);
+    let (_, refused) = post(&server, json!({ "query": "{ ...a } fragment a on Query { ...a }" }), "application/json").await;
+    assert_eq!(codes(&refused), ["QUERY_TOO_COMPLEX"]);
+    let given = client.get(format!("{}/healthz", server.base)).header("x-request-id", "trace-42").send().await.expect("healthz");
+    assert_eq!(given.headers()["x-request-id"], "trace-42", "a client's request id is kept");
+    let made = client.get(format!("{}/healthz", server.base)).send().await.expect("healthz");
+    let first = made.headers()["x-request-id"].to_str().expect("id").to_owned();
+    let again = client.get(format!("{}/healthz", server.base)).send().await.expect("healthz");
+    assert_ne!(again.headers()["x-request-id"].to_str().expect("id"), first, "ids are unique");
+
+    let scraped = client.get(format!("{}/metrics", server.base)).send().await.expect("metrics");
+    assert!(scraped.headers()["content-type"].to_str().expect("type").starts_with("application/openmetrics-text"));
+    let text = scraped.text().await.expect("text");
+    for needle in [
+        r#"partnergraph_graphql_requests_total{operation="search",outcome="ok"} 1"#,
+        r#"partnergraph_graphql_requests_total{operation="other",outcome="too_complex"} 1"#,
+        r#"partnergraph_graphql_request_duration_seconds_count{operation="search"} 1"#,
+        r#"partnergraph_http_requests_total{route="/healthz",status="200"} 3"#,
+        r#"partnergraph_http_requests_total{route="/graphql",status="200"} 2"#,
+        "partnergraph_connections_open ",
+        r#"partnergraph_store_reads_total{backend="embedded"}"#,
+        "partnergraph_data_version ",
+        "# EOF",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from\n{text}");
+    }
+}

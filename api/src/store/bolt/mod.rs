@@ -136,6 +136,7 @@ impl BoltStore {
 
     /// Runs a read query and collects its rows, under the read timeout.
     async fn rows(&self, query: Query) -> Result<Vec<Row>, StoreError> {
+        crate::metrics::metrics().store_read(BACKEND);
         self.within(self.timeout, async {
             let mut stream = self.driver.execute(query).await.map_err(driver_error)?;
             let mut rows = Vec::new();

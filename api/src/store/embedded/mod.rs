@@ -35,6 +35,7 @@ use redb::{
     TableDefinition,
 };
 
+use crate::metrics::metrics;
 use crate::store::cancel::{self, Cancel};
 use crate::store::codec::Decode;
 use crate::store::embedded::index::TopologyIndex;
@@ -145,6 +146,7 @@ impl EmbeddedStore {
     {
         let db = self.db.clone();
         let cancel = Cancel::current();
+        metrics().store_read(BACKEND);
         tokio::task::spawn_blocking(move || {
             cancel::check(cancel.as_ref())?;
             let txn = db.begin_read().map_err(backend_error)?;
@@ -173,6 +175,7 @@ impl EmbeddedStore {
     {
         let (db, index) = (self.db.clone(), self.index.clone());
         let cancel = Cancel::current();
+        metrics().store_read(BACKEND);
         tokio::task::spawn_blocking(move || {
             cancel::check(cancel.as_ref())?;
             let txn = db.begin_read().map_err(backend_error)?;
