@@ -65,7 +65,8 @@ pub async fn get(State(state): State<AppState>, headers: HeaderMap, uri: Uri) ->
     if let Err(message) = parse_object("extensions", params.extensions) {
         return bad_request(&message);
     }
-    run(&state, media, accepts_gzip(&headers), query, variables, params.operation_name, true).await
+    let asked = Asked { query, variables, operation_name: params.operation_name, is_get: true };
+    run(&state, media, accepts_gzip(&headers), asked).await
 }
 
 /// Parses a JSON-object query parameter; absent, empty and `null` mean none.
@@ -133,7 +134,7 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Body)
     if !matches!(body.remove("extensions"), None | Some(Value::Null) | Some(Value::Object(_))) {
         return bad_request("`extensions` must be a JSON object");
     }
-    run(&state, media, accepts_gzip(&headers), query, variables, operation_name, false).await
+    run(&state, media, accepts_gzip(&headers), Asked { query, variables, operation_name, is_get: false }).await
 }
 
 fn not_acceptable() -> Response {
@@ -146,19 +147,19 @@ fn too_large(message: &str) -> Response {
     (StatusCode::PAYLOAD_TOO_LARGE, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
 }
 
-/// Parses, checks the operation type, executes within the time budget, and shapes the answer.
-async fn run(
-    state: &AppState,
-    media: MediaType,
-    gzip: bool,
+/// A well-formed GraphQL-over-HTTP request, before it is parsed.
+struct Asked {
     query: String,
     variables: Option<Map<String, Value>>,
     operation_name: Option<String>,
     is_get: bool,
-) -> Response {
+}
+
+/// Answers `asked` and counts it in the metrics.
+async fn run(state: &AppState, media: MediaType, gzip: bool, asked: Asked) -> Response {
     let started = std::time::Instant::now();
     let mut seen = Observation { operation: "other".to_owned(), outcome: "invalid" };
-    let response = answer_query(state, media, gzip, query, variables, operation_name, is_get, &mut seen).await;
+    let response = answer_query(state, media, gzip, asked, &mut seen).await;
     let metrics = crate::metrics::metrics();
     metrics.graphql_requests.get_or_create(&GraphqlLabels { operation: seen.operation.clone(), outcome: seen.outcome }).inc();
     metrics.graphql_seconds.get_or_create(&OperationLabels { operation: seen.operation }).observe(started.elapsed().as_secs_f64());
@@ -171,17 +172,9 @@ struct Observation {
     outcome: &'static str,
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn answer_query(
-    state: &AppState,
-    media: MediaType,
-    gzip: bool,
-    query: String,
-    variables: Option<Map<String, Value>>,
-    operation_name: Option<String>,
-    is_get: bool,
-    seen: &mut Observation,
-) -> Response {
+/// Parses, measures, checks the operation type, executes within the time budget, and shapes the answer.
+async fn answer_query(state: &AppState, media: MediaType, gzip: bool, asked: Asked, seen: &mut Observation) -> Response {
+    let Asked { query, variables, operation_name, is_get } = asked;
     if query.len() > state.config.max_query_bytes {
         return too_large(&format!("query longer than {} bytes", state.config.max_query_bytes));
     }
