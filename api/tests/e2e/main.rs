@@ -1,5 +1,6 @@
 //! End-to-end tests of the `partnergraph` binary: real processes, real HTTP on free ports, real files.
 
+mod backup;
 mod bolt;
 mod cache;
 mod cli;
