@@ -303,7 +303,7 @@ async fn import(args: ImportArgs) -> Result<ExitCode, CliError> {
                 for problem in &problems {
                     eprintln!("{}:{}: {}", path.display(), problem.line, problem.kind);
                 }
-                eprintln!("{}: {} problem(s); nothing was imported from this file", path.display(), problems.len());
+                eprintln!("{}: {} problem(s); nothing was imported from this file", path.display(), dataset::problem_total(&problems));
                 failed = true;
             }
             Err(IoError::Read(err)) => {
@@ -372,7 +372,7 @@ fn validate(files: &[PathBuf]) -> ExitCode {
                 for problem in &report.problems {
                     println!("{}:{}: {}", path.display(), problem.line, problem.kind);
                 }
-                println!("{}: {} problem(s)", path.display(), report.problems.len());
+                println!("{}: {} problem(s)", path.display(), dataset::problem_total(&report.problems));
                 failed = true;
             }
             Err(err) => {

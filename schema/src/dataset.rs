@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 
 pub use check::{Checker, apply_place, endpoint_kinds};
+pub use problems::total as problem_total;
 pub use read::{NotText, parse, parse_reader, read_blocks};
 
 use crate::wire::Place;
@@ -66,6 +67,13 @@ pub enum ProblemKind {
     NotUtf8 {
         /// 1-based byte position of the first invalid byte in the line.
         column: usize,
+    },
+    /// Problems past the first [`limits::MAX_PROBLEMS`] of a file, counted but not listed; the line is the
+    /// first of theirs.
+    #[error("{count} more problem(s) from this line on are not listed (a report lists the first {max})", max = limits::MAX_PROBLEMS)]
+    Unlisted {
+        /// How many.
+        count: usize,
     },
     /// A field larger than the format allows (see `limits`).
     #[error("`{id}` has a `{field}` of {size} {unit}, over the limit of {max}")]
@@ -225,15 +233,12 @@ fn strip_position(message: &str) -> String {
 
 /// Parses and validates a whole, self-contained dataset (no store to resolve references against).
 pub fn parse_and_validate(text: &str) -> Result<Dataset, Vec<Problem>> {
-    let (mut dataset, mut problems) = parse(text);
+    let (mut dataset, parsed) = parse(text);
+    let mut problems = problems::ProblemList::default();
+    problems.extend(parsed);
     problems.extend(validate(&dataset, &HashMap::new()));
     dataset.merge_places();
-    if problems.is_empty() {
-        Ok(dataset)
-    } else {
-        problems.sort_by_key(|problem| problem.line);
-        Err(problems)
-    }
+    if problems.total() == 0 { Ok(dataset) } else { Err(problems.finish()) }
 }
 
 impl Dataset {
@@ -275,7 +280,8 @@ pub struct CheckReport {
     pub nodes: usize,
     /// Edge records read.
     pub edges: usize,
-    /// Every problem, sorted by line.
+    /// Every problem, sorted by line (past [`limits::MAX_PROBLEMS`], counted by a last
+    /// [`ProblemKind::Unlisted`]; [`problem_total`] counts them all).
     pub problems: Vec<Problem>,
 }
 
@@ -295,6 +301,7 @@ pub fn check_reader(reader: impl std::io::BufRead) -> std::io::Result<CheckRepor
 
 mod check;
 pub mod limits;
+mod problems;
 mod read;
 #[cfg(test)]
 mod tests;

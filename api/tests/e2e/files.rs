@@ -152,3 +152,22 @@ fn validate_reports_what_used_to_hide_behind_the_first_problem() {
         assert!(report.contains(expected), "missing {expected:?} in:\n{report}");
     }
 }
+
+/// A text file that is all problems (a log given by mistake: a million lines of `x`) is checked in bounded
+/// memory: the first 10,000 problems are listed, the rest counted (before, this 2 MB file took 290 MB).
+#[test]
+fn a_file_of_a_million_bad_lines_lists_the_first_problems_and_counts_the_rest() {
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("log.txt");
+    std::fs::write(&file, "x\n".repeat(1_000_000)).expect("write");
+    let finished = watch(spawn(&["validate", &file.display().to_string()], Stdio::null()), Duration::from_secs(120), None);
+    assert_eq!(finished.status.code(), Some(1), "{}", finished.stderr);
+    let lines: Vec<&str> = finished.stdout.lines().collect();
+    assert_eq!(lines.len(), 10_002, "10,000 problems, the count of the others, the total");
+    assert!(lines[9_999].contains("log.txt:10000: not a valid record"), "{}", lines[9_999]);
+    assert!(
+        lines[10_000].ends_with("log.txt:10001: 990000 more problem(s) from this line on are not listed (a report lists the first 10000)")
+    );
+    assert!(lines[10_001].ends_with("log.txt: 1000000 problem(s)"), "{}", lines[10_001]);
+    assert!(finished.peak_kib < MAX_PEAK_RSS_KIB, "peaked at {} KiB", finished.peak_kib);
+}

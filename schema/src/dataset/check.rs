@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::problems::ProblemList;
 use super::{Dataset, Lined, Problem, ProblemKind, limits, problem};
 use crate::hash::{IdTable, IdTableFull};
 use crate::wire::Place;
@@ -33,7 +34,7 @@ pub struct Checker {
     city_countries: BTreeMap<NodeId, usize>,
     /// Each place: its line, its node, and whether its location is in range.
     places: Vec<(usize, NodeId, bool)>,
-    problems: Vec<Problem>,
+    problems: ProblemList,
     /// Whether the id table is full (reported once).
     full: bool,
 }
@@ -117,7 +118,7 @@ impl Checker {
 
     /// Problems found so far.
     pub fn problem_count(&self) -> usize {
-        self.problems.len()
+        self.problems.total()
     }
 
     /// Edge endpoints that are not nodes of the file; a caller looks them up in its store.
@@ -135,7 +136,8 @@ impl Checker {
     }
 
     /// Finishes the checks that need the whole file; `existing` gives the kind of nodes that are not in the
-    /// file but already in the store. Returns every problem, sorted by line.
+    /// file but already in the store. Returns every problem, sorted by line (past
+    /// [`limits::MAX_PROBLEMS`], the others counted by a last [`ProblemKind::Unlisted`]).
     pub fn finish(mut self, existing: &HashMap<NodeId, NodeKind>) -> Vec<Problem> {
         for Lined { line, record } in std::mem::take(&mut self.deferred) {
             let problems = check_edge(&record, |id| self.node_kind(id).or_else(|| existing.get(id).copied()));
@@ -150,8 +152,7 @@ impl Checker {
         }
         let places = std::mem::take(&mut self.places);
         self.problems.extend(place_problems(&places, |id| self.node_kind(id)));
-        self.problems.sort_by_key(|problem| problem.line);
-        self.problems
+        self.problems.finish()
     }
 }
 

@@ -31,6 +31,8 @@ pub const MAX_SOURCES: usize = 1000;
 pub const MAX_DOCUMENT_BYTES: usize = 1024;
 /// Longest quote in a source, in characters (the format says a quote is a short extract).
 pub const MAX_QUOTE_CHARS: usize = 300;
+/// Most problems listed for one file: the first ones by line; the others are counted, not kept.
+pub const MAX_PROBLEMS: usize = 10_000;
 
 /// A field over its limit: `(field, size found, limit, unit)`.
 fn over(id: &str, field: &'static str, size: usize, max: usize, unit: &'static str) -> Option<ProblemKind> {

@@ -6,6 +6,7 @@
 use std::io::{self, BufRead};
 
 use super::limits::MAX_LINE_BYTES;
+use super::problems::ProblemList;
 use super::{Dataset, Lined, Problem, ProblemKind, problem, strip_position};
 use crate::wire::Record;
 
@@ -32,14 +33,14 @@ pub fn parse(text: &str) -> (Dataset, Vec<Problem>) {
 /// that is not UTF-8 is a problem at its line). Fails as [`read_blocks`] does.
 pub fn parse_reader(reader: impl BufRead) -> io::Result<(Dataset, Vec<Problem>)> {
     let mut dataset = Dataset::default();
-    let mut problems = Vec::new();
-    read_blocks(reader, |mut block, mut block_problems| {
+    let mut problems = ProblemList::default();
+    read_blocks(reader, |mut block, block_problems| {
         dataset.nodes.append(&mut block.nodes);
         dataset.edges.append(&mut block.edges);
         dataset.places.append(&mut block.places);
-        problems.append(&mut block_problems);
+        problems.extend(block_problems);
     })?;
-    Ok((dataset, problems))
+    Ok((dataset, problems.finish()))
 }
 
 /// Reads a dataset from `reader` and hands each block of whole lines to `each` as soon as it is parsed,
@@ -76,8 +77,10 @@ pub fn read_blocks(mut reader: impl BufRead, mut each: impl FnMut(Dataset, Vec<P
             std::str::from_utf8(&block).map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "stream did not contain valid UTF-8"))?;
         let mut part = reading.block(text);
         if !skipped.is_empty() {
-            part.problems.append(&mut skipped);
-            part.problems.sort_by_key(|problem| problem.line);
+            let mut problems = ProblemList::default();
+            problems.extend(std::mem::take(&mut part.problems));
+            problems.extend(skipped);
+            part.problems = problems.finish();
         }
         each(part.dataset, part.problems);
         block.clear();
@@ -111,9 +114,15 @@ impl Reading {
                 parsed
             })
         };
+        let parts_count = parts.len();
         let mut block = Part { dataset: Dataset::default(), problems: Vec::new(), lines: 0 };
         for part in parts {
             self.append(&mut block, part);
+        }
+        if parts_count > 1 {
+            let mut problems = ProblemList::default();
+            problems.extend(std::mem::take(&mut block.problems));
+            block.problems = problems.finish();
         }
         block
     }
@@ -170,7 +179,7 @@ struct Part {
 
 fn parse_part(text: &str) -> Part {
     let mut dataset = Dataset::default();
-    let mut problems = Vec::new();
+    let mut problems = ProblemList::default();
     let mut lines = 0;
     for (idx, raw) in text.lines().enumerate() {
         let line = idx + 1;
@@ -195,7 +204,7 @@ fn parse_part(text: &str) -> Part {
             None => {}
         }
     }
-    Part { dataset, problems, lines }
+    Part { dataset, problems: problems.finish(), lines }
 }
 
 /// What is wrong with a line that did not read as a record (`err` is the first error found): every date

@@ -270,3 +270,21 @@ fn a_place_needs_no_credit_and_an_overlong_one_is_reported() {
     let text = with_line(&format!(r#"{{"place": {{"id": "country:THA", "location": {{"lat": 15, "lon": 101}}, "credit": "{credit}"}}}}"#));
     assert_eq!(check(&text), ["line 9: `country:THA` has a `credit` of 1025 bytes, over the limit of 1024"]);
 }
+
+/// Past 10,000 problems a report counts instead of listing, whether the text is read whole, streamed, or
+/// parsed on several threads (this text is over the size that is split).
+#[test]
+fn past_the_problem_limit_the_first_problems_are_listed_and_the_rest_counted() {
+    let bad = format!("{{\"oops\": \"{}\"}}\n", "x".repeat(70));
+    let text = bad.repeat(25_000);
+    let report = check_reader(io_reader(&text)).expect("read");
+    assert_eq!(report.problems.len(), limits::MAX_PROBLEMS + 1);
+    assert!(report.problems[..limits::MAX_PROBLEMS].iter().enumerate().all(|(idx, found)| found.line == idx + 1));
+    let last = report.problems.last().map(ToString::to_string);
+    assert_eq!(
+        last.as_deref(),
+        Some("line 10001: 15000 more problem(s) from this line on are not listed (a report lists the first 10000)")
+    );
+    assert_eq!(problem_total(&report.problems), 25_000);
+    assert_eq!(parse_and_validate(&text).expect_err("problems"), report.problems);
+}

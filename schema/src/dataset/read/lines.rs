@@ -5,6 +5,7 @@
 use std::io::{self, BufRead};
 
 use crate::dataset::limits::MAX_LINE_BYTES;
+use crate::dataset::problems::ProblemList;
 use crate::dataset::{Problem, ProblemKind, problem};
 
 /// Why a file cannot be read as a dataset at all: it holds a NUL byte, which no text file does.
@@ -90,7 +91,7 @@ pub(super) fn blank_invalid_utf8(block: &mut Vec<u8>, lines_before: usize) -> Ve
     if std::str::from_utf8(block).is_ok() {
         return Vec::new();
     }
-    let mut problems = Vec::new();
+    let mut problems = ProblemList::default();
     let mut kept = Vec::with_capacity(block.len());
     for (idx, text) in block.split_inclusive(|byte| *byte == b'\n').enumerate() {
         match std::str::from_utf8(text) {
@@ -102,7 +103,7 @@ pub(super) fn blank_invalid_utf8(block: &mut Vec<u8>, lines_before: usize) -> Ve
         }
     }
     *block = kept;
-    problems
+    problems.finish()
 }
 
 #[cfg(test)]
