@@ -19,7 +19,8 @@ use redb::{
 
 use crate::store::StoreError;
 use crate::store::embedded::{
-    ADJACENCY, DEGREE, EDGES, EmbeddedStore, FILE_NAME, FORMAT, META, NODES, TERMS, backend_error, index, open_error, snapshot,
+    ADJACENCY, BATCH_CACHE_BYTES, DEGREE, EDGES, EmbeddedStore, FILE_NAME, FORMAT, META, NODES, TERMS, backend_error, index, open_error,
+    snapshot,
 };
 
 /// What a backup or a restore copied.
@@ -64,7 +65,8 @@ impl EmbeddedStore {
         }
         let source = self.db.begin_read().map_err(backend_error)?;
         let summary = {
-            let db = Builder::new().create(&partial).map_err(backend_error)?;
+            // Written once, page by page: a small cache keeps the backup's memory small, as for an import.
+            let db = Builder::new().set_cache_size(BATCH_CACHE_BYTES).create(&partial).map_err(backend_error)?;
             let txn = db.begin_write().map_err(backend_error)?;
             let summary = copy_tables(&source, &txn)?;
             copy_meta(&source, &txn)?;
@@ -90,6 +92,7 @@ impl EmbeddedStore {
             Err(_) => return Err(StoreError::NoStore { path: source_path }),
         }
         let source_db = Builder::new()
+            .set_cache_size(BATCH_CACHE_BYTES)
             .set_concurrency_mode(ConcurrencyMode::MultiWriter)
             .open_read_only(&source_file)
             .map_err(|err| open_error(err, &source_path))?;
@@ -108,7 +111,7 @@ impl EmbeddedStore {
             return Err(StoreError::Backend { backend: super::BACKEND, reason: "a store cannot be restored onto itself".to_owned() });
         }
         // Exclusive: refused while `serve` or `import` (multi-writer handles) has the store open.
-        let mut db = Builder::new().create(&target_file).map_err(|err| open_error(err, &target_path))?;
+        let mut db = Builder::new().set_cache_size(BATCH_CACHE_BYTES).create(&target_file).map_err(|err| open_error(err, &target_path))?;
         super::initialise(&db, &target_file)?;
         let (summary, replaced) = {
             let txn = db.begin_write().map_err(backend_error)?;
