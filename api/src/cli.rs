@@ -1,5 +1,5 @@
 //! The command line: `serve`, `import`, `export`, `validate`, `schema` (the CLI contract of the design
-//! note). Every flag can also be set by an environment variable (`PARTNERGRAPH_ADDR`, …), for
+//! note), and `backup` and `restore` of the embedded store. Every flag can also be set by an environment variable (`PARTNERGRAPH_ADDR`, …), for
 //! deployments. This module parses arguments and wires the layers together; it holds no logic of its own.
 
 use std::net::SocketAddr;
@@ -39,6 +39,33 @@ enum Command {
     Schema,
     /// Generate a deterministic synthetic IATI-shaped dataset for benchmarks.
     BenchData(BenchDataArgs),
+    /// Copy one committed state of the embedded store into a new store in DEST (safe while `serve` and
+    /// `import` run on the same data).
+    Backup(BackupArgs),
+    /// Replace the embedded store's contents with a backup's, in one transaction (refused while a server or
+    /// an import has the store open; a store with records is replaced only with --force).
+    Restore(RestoreArgs),
+}
+
+#[derive(Debug, Args)]
+struct BackupArgs {
+    /// Data directory of the embedded store to back up.
+    #[arg(long, env = "PARTNERGRAPH_DATA", default_value = "./data")]
+    data: PathBuf,
+    /// Directory to write the backup in (a new store; it must not hold one yet).
+    dest: PathBuf,
+}
+
+#[derive(Debug, Args)]
+struct RestoreArgs {
+    /// Data directory of the embedded store to restore into.
+    #[arg(long, env = "PARTNERGRAPH_DATA", default_value = "./data")]
+    data: PathBuf,
+    /// Replace a store that holds records.
+    #[arg(long)]
+    force: bool,
+    /// Directory of the backup (written by `partnergraph backup`).
+    src: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -181,6 +208,8 @@ async fn execute(command: Command) -> Result<ExitCode, CliError> {
             Ok(ExitCode::SUCCESS)
         }
         Command::BenchData(args) => bench_data(&args),
+        Command::Backup(args) => backup(&args),
+        Command::Restore(args) => restore(&args),
     }
 }
 
@@ -291,7 +320,7 @@ async fn import(args: ImportArgs) -> Result<ExitCode, CliError> {
                 for problem in &problems {
                     eprintln!("{}:{}: {}", path.display(), problem.line, problem.kind);
                 }
-                eprintln!("{}: {} problem(s); nothing was imported from this file", path.display(), problems.len());
+                eprintln!("{}: {} problem(s); nothing was imported from this file", path.display(), dataset::problem_total(&problems));
                 failed = true;
             }
             Err(IoError::Read(err)) => {
@@ -323,6 +352,30 @@ fn bench_data(args: &BenchDataArgs) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn backup(args: &BackupArgs) -> Result<ExitCode, CliError> {
+    let summary = EmbeddedStore::backup(&args.data, &args.dest)?;
+    println!(
+        "{}: backed up {} nodes and {} edges (generation {}) from {}",
+        args.dest.display(),
+        summary.nodes,
+        summary.edges,
+        summary.generation,
+        args.data.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn restore(args: &RestoreArgs) -> Result<ExitCode, CliError> {
+    let summary = EmbeddedStore::restore(&args.data, &args.src, args.force).map_err(|err| match err {
+        StoreError::Locked { path } => {
+            CliError::Other(format!("{path} is open in another process (partnergraph serve or import): stop it, then restore"))
+        }
+        other => other.into(),
+    })?;
+    println!("{}: restored {} nodes and {} edges from {}", args.data.display(), summary.nodes, summary.edges, args.src.display());
+    Ok(ExitCode::SUCCESS)
+}
+
 fn validate(files: &[PathBuf]) -> ExitCode {
     let mut failed = false;
     for path in files {
@@ -336,7 +389,7 @@ fn validate(files: &[PathBuf]) -> ExitCode {
                 for problem in &report.problems {
                     println!("{}:{}: {}", path.display(), problem.line, problem.kind);
                 }
-                println!("{}: {} problem(s)", path.display(), report.problems.len());
+                println!("{}: {} problem(s)", path.display(), dataset::problem_total(&report.problems));
                 failed = true;
             }
             Err(err) => {

@@ -8,13 +8,11 @@
 use std::collections::HashMap;
 
 pub use check::{Checker, apply_place, endpoint_kinds};
-pub use read::{parse, parse_reader, read_blocks};
+pub use problems::total as problem_total;
+pub use read::{NotText, parse, parse_reader, read_blocks};
 
 use crate::wire::Place;
 use crate::{EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate};
-
-/// Longest quote accepted in a source, in characters.
-pub const MAX_QUOTE_CHARS: usize = 1000;
 
 /// A record and the 1-based line it came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,6 +51,54 @@ pub enum ProblemKind {
     /// The line is not a JSON record of the dataset format (includes unknown fields, enums and bad ids).
     #[error("not a valid record: {0}")]
     Syntax(String),
+    /// A date field that is not a date; each one is reported, and the rest of the record still checked.
+    #[error("`{field}` is `{value}`, which is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")]
+    InvalidDate {
+        /// The field (`start`, `end`, `from` or `to`).
+        field: &'static str,
+        /// The text found.
+        value: String,
+    },
+    /// A line longer than [`limits::MAX_LINE_BYTES`]; it is skipped without being read.
+    #[error("the line is longer than {max} bytes, the longest a record may be; it was skipped", max = limits::MAX_LINE_BYTES)]
+    LineTooLong,
+    /// A line that is not UTF-8 text; the other lines are still read.
+    #[error("the line is not UTF-8 text (invalid byte at column {column})")]
+    NotUtf8 {
+        /// 1-based byte position of the first invalid byte in the line.
+        column: usize,
+    },
+    /// Problems past the first [`limits::MAX_PROBLEMS`] of a file, counted but not listed; the line is the
+    /// first of theirs.
+    #[error("{count} more problem(s) from this line on are not listed (a report lists the first {max})", max = limits::MAX_PROBLEMS)]
+    Unlisted {
+        /// How many.
+        count: usize,
+    },
+    /// A field larger than the format allows (see `limits`).
+    #[error("`{id}` has a `{field}` of {size} {unit}, over the limit of {max}")]
+    TooLarge {
+        /// The record id.
+        id: String,
+        /// The field.
+        field: &'static str,
+        /// Its size (the largest item's, for a list of text).
+        size: usize,
+        /// The limit.
+        max: usize,
+        /// `bytes`, `characters` or `items`.
+        unit: &'static str,
+    },
+    /// An edge id that is not `<source>><type in lower case>><target>`, optionally followed by `~2`, `~3`, ….
+    #[error(
+        "edge id `{id}` does not follow the form `{expected}` (with `~2`, `~3`, … for a further relation of that type between the same nodes)"
+    )]
+    EdgeIdForm {
+        /// The edge id.
+        id: String,
+        /// The id the format expects for this edge.
+        expected: String,
+    },
     /// The id was already used on an earlier line.
     #[error("duplicate id `{id}` (first used on line {first_line})")]
     DuplicateId {
@@ -77,7 +123,7 @@ pub enum ProblemKind {
     /// A record without sources.
     #[error("`{0}` has no sources (every node and edge needs at least one)")]
     MissingSources(String),
-    /// A source without a document, with paragraph 0, or with an overlong quote.
+    /// A source without a document, or with paragraph 0.
     #[error("`{id}` has an invalid source: {reason}")]
     InvalidSource {
         /// The record id.
@@ -187,15 +233,12 @@ fn strip_position(message: &str) -> String {
 
 /// Parses and validates a whole, self-contained dataset (no store to resolve references against).
 pub fn parse_and_validate(text: &str) -> Result<Dataset, Vec<Problem>> {
-    let (mut dataset, mut problems) = parse(text);
+    let (mut dataset, parsed) = parse(text);
+    let mut problems = problems::ProblemList::default();
+    problems.extend(parsed);
     problems.extend(validate(&dataset, &HashMap::new()));
     dataset.merge_places();
-    if problems.is_empty() {
-        Ok(dataset)
-    } else {
-        problems.sort_by_key(|problem| problem.line);
-        Err(problems)
-    }
+    if problems.total() == 0 { Ok(dataset) } else { Err(problems.finish()) }
 }
 
 impl Dataset {
@@ -237,12 +280,13 @@ pub struct CheckReport {
     pub nodes: usize,
     /// Edge records read.
     pub edges: usize,
-    /// Every problem, sorted by line.
+    /// Every problem, sorted by line (past [`limits::MAX_PROBLEMS`], counted by a last
+    /// [`ProblemKind::Unlisted`]; [`problem_total`] counts them all).
     pub problems: Vec<Problem>,
 }
 
 /// Checks a self-contained dataset streamed from `reader`, with the problems [`parse_and_validate`] finds,
-/// holding the ids and never the records. Fails only if reading fails or the text is not UTF-8.
+/// holding the ids and never the records. Fails only if reading fails or the file is not text ([`NotText`]).
 pub fn check_reader(reader: impl std::io::BufRead) -> std::io::Result<CheckReport> {
     let mut checker = Checker::default();
     let (mut nodes, mut edges) = (0, 0);
@@ -256,6 +300,8 @@ pub fn check_reader(reader: impl std::io::BufRead) -> std::io::Result<CheckRepor
 }
 
 mod check;
+pub mod limits;
+mod problems;
 mod read;
 #[cfg(test)]
 mod tests;

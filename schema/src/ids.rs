@@ -2,8 +2,9 @@
 //!
 //! A node id is `<kind>:<slug>` (`agency:unossc`, `country:THA`, `city:bangkok-tha`). The slug uses only
 //! URL-unreserved characters so ids can travel in query strings unescaped; a country's slug is its
-//! upper-case ISO 3166-1 alpha-3 code. Edge ids are free-form printable ASCII (the dataset convention is
-//! `<source>><type>><target>`). Ids are never reused.
+//! upper-case ISO 3166-1 alpha-3 code. An edge id is printable ASCII here; a dataset file's edge ids must
+//! also follow the form `<source>><type>><target>` (`~2`, `~3`, … for a further relation), which dataset
+//! validation checks. Ids are never reused.
 
 use std::fmt;
 use std::str::FromStr;

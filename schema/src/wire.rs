@@ -204,7 +204,8 @@ pub struct Place {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Where the coordinates come from, and their licence.
-    pub credit: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit: Option<String>,
 }
 
 /// One line of a dataset file.

@@ -143,8 +143,21 @@ impl Writer<'_> {
         self.out.write_all(b"\n")
     }
 
-    fn edge(&mut self, edge_type: EdgeType, source: NodeId, target: NodeId, fill: impl FnOnce(&mut EdgeRecord)) -> std::io::Result<()> {
-        let id = EdgeId::parse(format!("e{}", self.edges_written)).unwrap_or_else(|_| unreachable!("synthetic ids are valid"));
+    /// Writes an edge with the format's id, `<source>><type>><target>`, plus `~{repeat}` when `repeat` is
+    /// given (the repeat-th relation of this type between the same nodes, from 2).
+    fn edge(
+        &mut self,
+        edge_type: EdgeType,
+        (source, target): (NodeId, NodeId),
+        repeat: Option<u32>,
+        fill: impl FnOnce(&mut EdgeRecord),
+    ) -> std::io::Result<()> {
+        let tag = edge_type.as_str().to_ascii_lowercase();
+        let id = match repeat {
+            Some(repeat) => format!("{source}>{tag}>{target}~{repeat}"),
+            None => format!("{source}>{tag}>{target}"),
+        };
+        let id = EdgeId::parse(id).unwrap_or_else(|_| unreachable!("synthetic ids are valid"));
         let mut edge = EdgeRecord {
             id,
             edge_type,
@@ -223,14 +236,15 @@ pub fn generate(spec: SyntheticSpec, out: &mut dyn Write) -> Result<(u64, u64), 
     let agency_pick = Zipf::new(agencies, 1.1);
     let country_pick = Zipf::new(countries, 0.8);
     for city in 0..cities {
-        writer.edge(EdgeType::LocatedIn, id(NodeKind::City, city), id(NodeKind::Country, rng.below(countries)), |_| {})?;
+        writer.edge(EdgeType::LocatedIn, (id(NodeKind::City, city), id(NodeKind::Country, rng.below(countries))), None, |_| {})?;
     }
     for agency in 0..agencies {
-        writer.edge(EdgeType::LocatedIn, id(NodeKind::Agency, agency), id(NodeKind::City, rng.below(cities)), |_| {})?;
+        writer.edge(EdgeType::LocatedIn, (id(NodeKind::Agency, agency), id(NodeKind::City, rng.below(cities))), None, |_| {})?;
     }
     for event in 0..events {
-        writer.edge(EdgeType::LocatedIn, id(NodeKind::Event, event), id(NodeKind::City, rng.below(cities)), |_| {})?;
-        writer.edge(EdgeType::OrganisedBy, id(NodeKind::Event, event), id(NodeKind::Agency, agency_pick.sample(&mut rng)), |_| {})?;
+        writer.edge(EdgeType::LocatedIn, (id(NodeKind::Event, event), id(NodeKind::City, rng.below(cities))), None, |_| {})?;
+        let organiser = id(NodeKind::Agency, agency_pick.sample(&mut rng));
+        writer.edge(EdgeType::OrganisedBy, (id(NodeKind::Event, event), organiser), None, |_| {})?;
     }
     let participation_budget = spec.edges.saturating_sub(writer.edges_written) * 85 / 100;
     let mut participations = 0;
@@ -260,7 +274,7 @@ pub fn generate(spec: SyntheticSpec, out: &mut dyn Write) -> Result<(u64, u64), 
                 _ => Role::Partner,
             };
             let iati = IatiRole::ALL[rng.below(4) as usize];
-            writer.edge(EdgeType::ParticipatesIn, actor, target.clone(), |edge| {
+            writer.edge(EdgeType::ParticipatesIn, (actor, target.clone()), None, |edge| {
                 edge.role = Some(role);
                 edge.iati_role = Some(iati);
                 edge.from = Some(from);
@@ -269,14 +283,21 @@ pub fn generate(spec: SyntheticSpec, out: &mut dyn Write) -> Result<(u64, u64), 
         }
         if agreement % 10 == 0 {
             let admin = id(NodeKind::Agency, agency_pick.sample(&mut rng));
-            writer.edge(EdgeType::AdministeredBy, target.clone(), admin, |_| {})?;
+            writer.edge(EdgeType::AdministeredBy, (target.clone(), admin), None, |_| {})?;
         }
     }
+    // Memberships are drawn with repeats (a member that left and joined again): the second of a pair is `~2`.
+    let mut memberships: std::collections::HashMap<(u64, bool, u64), u32> = std::collections::HashMap::new();
     while writer.edges_written < spec.edges {
-        let network = id(NodeKind::Network, rng.below(networks));
-        let member = if rng.below(2) == 0 { id(NodeKind::City, rng.below(cities)) } else { id(NodeKind::Agency, rng.below(agencies)) };
+        let network = rng.below(networks);
+        let city = rng.below(2) == 0;
+        let member = if city { rng.below(cities) } else { rng.below(agencies) };
         let from = date(&mut rng);
-        writer.edge(EdgeType::MemberOf, member, network, |edge| edge.from = Some(from))?;
+        let count = memberships.entry((network, city, member)).or_insert(0);
+        *count += 1;
+        let repeat = (*count > 1).then_some(*count);
+        let member = if city { id(NodeKind::City, member) } else { id(NodeKind::Agency, member) };
+        writer.edge(EdgeType::MemberOf, (member, id(NodeKind::Network, network)), repeat, |edge| edge.from = Some(from))?;
     }
     writer.out.flush()?;
     Ok((spec.nodes, writer.edges_written))

@@ -27,6 +27,37 @@ pub enum StoreError {
         /// The database file.
         path: String,
     },
+    /// The database file exists but is empty: what is left of a store after a failed copy, a full disk or a
+    /// truncation, never an empty store (redb writes a header when it creates one).
+    #[error(
+        "the database file {path} is empty (0 bytes): it is not an empty store but a damaged one; restore it from a backup (`partnergraph restore --data DIR BACKUP`), or move it away to start a new, empty store"
+    )]
+    EmptyFile {
+        /// The database file.
+        path: String,
+    },
+    /// There is no store where one was expected (the source of a restore).
+    #[error("there is no store at {path}")]
+    NoStore {
+        /// The database file expected.
+        path: String,
+    },
+    /// A backup's destination already holds a store: a backup only ever writes a new one.
+    #[error("{path} already exists: a backup is written as a new store only (choose another directory, or move that one away)")]
+    BackupExists {
+        /// The database file found.
+        path: String,
+    },
+    /// A restore would replace records, and was not forced.
+    #[error("the store at {path} holds {nodes} nodes and {edges} edges: restore replaces them only with --force")]
+    RestoreOverData {
+        /// The target database file.
+        path: String,
+        /// Its node records.
+        nodes: u64,
+        /// Its edge records.
+        edges: u64,
+    },
     /// The data directory was written by an incompatible version of partnergraph.
     #[error("the store at {path} has format {found}, this build reads format {expected}")]
     IncompatibleFormat {

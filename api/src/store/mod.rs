@@ -26,7 +26,7 @@ use partnergraph_schema::text::NodeNames;
 use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate};
 
 pub use bolt::{BoltConfig, BoltStore};
-pub use embedded::{EmbeddedStore, IndexMode};
+pub use embedded::{CopySummary, EmbeddedStore, IndexMode};
 pub use error::StoreError;
 pub use ranked::{RankedEdge, RankedTopology};
 pub use staged::Staged;

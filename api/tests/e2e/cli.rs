@@ -26,7 +26,7 @@ fn validate_reports_every_problem_with_its_line() {
             "{\"node\": {\"id\": \"agency:a\", \"kind\": \"AGENCY\", \"name\": \"A\", \"sources\": [{\"document\": \"d\"}]}}\n",
             "{\"node\": {\"id\": \"agency:b\", \"kind\": \"AGENCY\", \"name\": \"B\"}}\n",
             "not json\n",
-            "{\"edge\": {\"id\": \"e\", \"type\": \"FUNDS\", \"source\": \"agency:a\", \"target\": \"agreement:x\", \"from\": \"2020\", \"to\": \"2019\", \"sources\": [{\"document\": \"d\"}]}}\n",
+            "{\"edge\": {\"id\": \"agency:a>funds>agreement:x\", \"type\": \"FUNDS\", \"source\": \"agency:a\", \"target\": \"agreement:x\", \"from\": \"2020\", \"to\": \"2019\", \"sources\": [{\"document\": \"d\"}]}}\n",
         ),
     )
     .expect("write");
@@ -36,8 +36,8 @@ fn validate_reports_every_problem_with_its_line() {
     for expected in [
         ":2: not a valid record: missing field `sources`",
         ":3: not a valid record",
-        ":4: edge `e` has target `agreement:x`",
-        ":4: `e` ends (2019) before it starts (2020)",
+        ":4: edge `agency:a>funds>agreement:x` has target `agreement:x`",
+        ":4: `agency:a>funds>agreement:x` ends (2019) before it starts (2020)",
     ] {
         assert!(report.contains(expected), "missing {expected:?} in:\n{report}");
     }
@@ -141,8 +141,8 @@ fn a_file_with_any_problem_imports_nothing() {
         &mixed,
         concat!(
             "{\"node\": {\"id\": \"agency:new\", \"kind\": \"AGENCY\", \"name\": \"New\", \"sources\": [{\"document\": \"m\"}]}}\n",
-            "{\"edge\": {\"id\": \"x\", \"type\": \"PART_OF\", \"source\": \"agency:new\", \"target\": \"agency:kept\", \"sources\": [{\"document\": \"m\"}]}}\n",
-            "{\"edge\": {\"id\": \"y\", \"type\": \"PART_OF\", \"source\": \"agency:new\", \"target\": \"agency:missing\", \"sources\": [{\"document\": \"m\"}]}}\n",
+            "{\"edge\": {\"id\": \"agency:new>part_of>agency:kept\", \"type\": \"PART_OF\", \"source\": \"agency:new\", \"target\": \"agency:kept\", \"sources\": [{\"document\": \"m\"}]}}\n",
+            "{\"edge\": {\"id\": \"agency:new>part_of>agency:missing\", \"type\": \"PART_OF\", \"source\": \"agency:new\", \"target\": \"agency:missing\", \"sources\": [{\"document\": \"m\"}]}}\n",
             "{\"node\": {\"id\": \"agency:new\", \"kind\": \"AGENCY\", \"name\": \"Dup\", \"sources\": [{\"document\": \"m\"}]}}\n",
         ),
     )
@@ -150,7 +150,7 @@ fn a_file_with_any_problem_imports_nothing() {
     let output = run(&["import", "--data", &data_arg, &mixed.display().to_string()]);
     assert_eq!(output.status.code(), Some(1));
     let errors = String::from_utf8_lossy(&output.stderr);
-    assert!(errors.contains("mixed.jsonl:3: edge `y` has target `agency:missing`"), "{errors}");
+    assert!(errors.contains("mixed.jsonl:3: edge `agency:new>part_of>agency:missing` has target `agency:missing`"), "{errors}");
     assert!(errors.contains("mixed.jsonl:4: duplicate id `agency:new` (first used on line 1)"), "{errors}");
     assert!(!errors.contains(":2:"), "the edge to an existing node is fine: {errors}");
     assert_eq!(export(&data), before, "nothing from the bad file was written");

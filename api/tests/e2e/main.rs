@@ -1,11 +1,13 @@
 //! End-to-end tests of the `partnergraph` binary: real processes, real HTTP on free ports, real files.
 
 mod attacks;
+mod backup;
 mod bolt;
 mod cache;
 mod cli;
 mod durability;
 mod edges;
+mod files;
 mod http;
 mod server;
 mod smoke;

@@ -8,7 +8,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::{Dataset, Lined, MAX_QUOTE_CHARS, Problem, ProblemKind, problem};
+use super::problems::ProblemList;
+use super::{Dataset, Lined, Problem, ProblemKind, limits, problem};
 use crate::hash::{IdTable, IdTableFull};
 use crate::wire::Place;
 use crate::{EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate, Source};
@@ -33,7 +34,7 @@ pub struct Checker {
     city_countries: BTreeMap<NodeId, usize>,
     /// Each place: its line, its node, and whether its location is in range.
     places: Vec<(usize, NodeId, bool)>,
-    problems: Vec<Problem>,
+    problems: ProblemList,
     /// Whether the id table is full (reported once).
     full: bool,
 }
@@ -106,6 +107,7 @@ impl Checker {
 
     /// Notes a place read at `line` (checked once every node is known).
     pub fn place(&mut self, line: usize, place: &Place) {
+        self.problems.extend(limits::place_sizes(place).into_iter().map(|kind| problem(line, kind)));
         self.places.push((line, place.id.clone(), place.location.is_valid()));
     }
 
@@ -116,7 +118,7 @@ impl Checker {
 
     /// Problems found so far.
     pub fn problem_count(&self) -> usize {
-        self.problems.len()
+        self.problems.total()
     }
 
     /// Edge endpoints that are not nodes of the file; a caller looks them up in its store.
@@ -134,7 +136,8 @@ impl Checker {
     }
 
     /// Finishes the checks that need the whole file; `existing` gives the kind of nodes that are not in the
-    /// file but already in the store. Returns every problem, sorted by line.
+    /// file but already in the store. Returns every problem, sorted by line (past
+    /// [`limits::MAX_PROBLEMS`], the others counted by a last [`ProblemKind::Unlisted`]).
     pub fn finish(mut self, existing: &HashMap<NodeId, NodeKind>) -> Vec<Problem> {
         for Lined { line, record } in std::mem::take(&mut self.deferred) {
             let problems = check_edge(&record, |id| self.node_kind(id).or_else(|| existing.get(id).copied()));
@@ -149,8 +152,7 @@ impl Checker {
         }
         let places = std::mem::take(&mut self.places);
         self.problems.extend(place_problems(&places, |id| self.node_kind(id)));
-        self.problems.sort_by_key(|problem| problem.line);
-        self.problems
+        self.problems.finish()
     }
 }
 
@@ -198,9 +200,6 @@ fn check_sources(id: &str, sources: &[Source]) -> Vec<ProblemKind> {
         if source.paragraph == Some(0) {
             problems.push(invalid("paragraphs are counted from 1"));
         }
-        if source.quote.as_ref().is_some_and(|quote| quote.chars().count() > MAX_QUOTE_CHARS) {
-            problems.push(invalid("quote longer than 1000 characters"));
-        }
     }
     problems
 }
@@ -224,6 +223,7 @@ fn check_node(node: &NodeRecord) -> Vec<ProblemKind> {
         problems.push(ProblemKind::EmptyName(id.to_string()));
     }
     problems.extend(check_sources(id.as_str(), &node.sources));
+    problems.extend(limits::node_sizes(node));
     let kind = node.kind;
     let not_for = |field: &'static str| ProblemKind::FieldNotForKind { id: id.clone(), kind, field };
     let fields: [(&'static str, bool, &[NodeKind]); 9] = [
@@ -260,6 +260,32 @@ fn check_node(node: &NodeRecord) -> Vec<ProblemKind> {
     problems
 }
 
+/// A problem if the id of `edge` is not `<source>><type in lower case>><target>`, optionally followed by
+/// `~N` with N ≥ 2 (written without leading zeros), as the format says.
+fn id_form(edge: &EdgeRecord) -> Option<ProblemKind> {
+    let tag = edge.edge_type.as_str();
+    let rest = edge
+        .id
+        .as_str()
+        .strip_prefix(edge.source.as_str())
+        .and_then(|rest| rest.strip_prefix('>'))
+        .and_then(|rest| {
+            let (head, tail) = rest.split_at_checked(tag.len())?;
+            head.bytes().zip(tag.bytes()).all(|(found, upper)| found == upper.to_ascii_lowercase()).then_some(tail)
+        })
+        .and_then(|rest| rest.strip_prefix('>'))
+        .and_then(|rest| rest.strip_prefix(edge.target.as_str()));
+    let follows = match rest {
+        Some("") => true,
+        Some(suffix) => {
+            suffix.strip_prefix('~').is_some_and(|count| !count.starts_with('0') && count.parse::<u32>().is_ok_and(|count| count >= 2))
+        }
+        None => false,
+    };
+    let expected = || format!("{}>{}>{}", edge.source, tag.to_ascii_lowercase(), edge.target);
+    (!follows).then(|| ProblemKind::EdgeIdForm { id: edge.id.to_string(), expected: expected() })
+}
+
 /// The node kinds an edge type accepts as (source, target); `None` accepts any kind.
 pub fn endpoint_kinds(edge_type: EdgeType) -> (Option<&'static [NodeKind]>, Option<&'static [NodeKind]>) {
     use NodeKind::*;
@@ -278,6 +304,8 @@ pub fn endpoint_kinds(edge_type: EdgeType) -> (Option<&'static [NodeKind]>, Opti
 fn check_edge(edge: &EdgeRecord, kind_of: impl Fn(&NodeId) -> Option<NodeKind>) -> Vec<ProblemKind> {
     let id = edge.id.as_str();
     let mut problems = check_sources(id, &edge.sources);
+    problems.extend(limits::source_sizes(id, &edge.sources));
+    problems.extend(id_form(edge));
     if edge.source == edge.target {
         problems.push(ProblemKind::SelfLoop(id.to_owned()));
     }

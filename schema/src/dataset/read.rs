@@ -3,14 +3,21 @@
 //!
 //! Streaming means a large file is never held whole in memory as text: only one block of lines at a time.
 
-use std::io::{self, BufRead, Read};
+use std::io::{self, BufRead};
 
+use super::limits::MAX_LINE_BYTES;
+use super::problems::ProblemList;
 use super::{Dataset, Lined, Problem, ProblemKind, problem, strip_position};
 use crate::wire::Record;
 
+pub use lines::NotText;
+
+mod lines;
+
 /// Text smaller than this is parsed on the calling thread.
 const PARALLEL_MIN_BYTES: usize = 1 << 20;
-/// Bytes read from a reader per block (a block then grows to the end of its last line).
+/// Bytes read from a reader per block (a block then grows to the end of its last line, which is at most
+/// [`MAX_LINE_BYTES`] long).
 const BLOCK_BYTES: usize = 4 << 20;
 /// At most this many parsing threads, whatever the machine has.
 const MAX_THREADS: usize = 8;
@@ -22,43 +29,62 @@ pub fn parse(text: &str) -> (Dataset, Vec<Problem>) {
     (part.dataset, part.problems)
 }
 
-/// Reads a dataset from `reader` block by block; the same result as [`parse`] on the whole text. Fails
-/// only if reading fails or the text is not UTF-8 (as reading it into a string would).
+/// Reads a dataset from `reader` block by block; the same result as [`parse`] on the whole text (a line
+/// that is not UTF-8 is a problem at its line). Fails as [`read_blocks`] does.
 pub fn parse_reader(reader: impl BufRead) -> io::Result<(Dataset, Vec<Problem>)> {
     let mut dataset = Dataset::default();
-    let mut problems = Vec::new();
-    read_blocks(reader, |mut block, mut block_problems| {
+    let mut problems = ProblemList::default();
+    read_blocks(reader, |mut block, block_problems| {
         dataset.nodes.append(&mut block.nodes);
         dataset.edges.append(&mut block.edges);
         dataset.places.append(&mut block.places);
-        problems.append(&mut block_problems);
+        problems.extend(block_problems);
     })?;
-    Ok((dataset, problems))
+    Ok((dataset, problems.finish()))
 }
 
 /// Reads a dataset from `reader` and hands each block of whole lines to `each` as soon as it is parsed,
 /// with line numbers counted from the start of the stream: only one block of text and records is held at a
-/// time. Together the blocks hold what [`parse_reader`] returns. Fails as [`parse_reader`] does; blocks
-/// handed over before a failure are then part of an incomplete read.
+/// time. Together the blocks hold what [`parse_reader`] returns. A line longer than
+/// [`MAX_LINE_BYTES`](super::limits::MAX_LINE_BYTES) is skipped without being held, and a line that is not
+/// UTF-8 is not parsed: each is a problem at its line, and the other lines are read. Fails if reading fails
+/// or the file is not text (a NUL byte: [`NotText`]); blocks handed over before a failure are then part of
+/// an incomplete read.
 pub fn read_blocks(mut reader: impl BufRead, mut each: impl FnMut(Dataset, Vec<Problem>)) -> io::Result<()> {
     let mut reading = Reading::default();
-    let mut block: Vec<u8> = Vec::with_capacity(BLOCK_BYTES + (64 << 10));
+    let mut block: Vec<u8> = Vec::with_capacity(BLOCK_BYTES + MAX_LINE_BYTES + 2);
     loop {
-        let wanted = BLOCK_BYTES.saturating_sub(block.len()).max(1);
-        let read = (&mut reader).take(wanted as u64).read_to_end(&mut block)?;
-        // Finish the last line of the block, so every block holds whole lines.
-        if read > 0 && block.last() != Some(&b'\n') {
-            reader.read_until(b'\n', &mut block)?;
+        let mut skipped = Vec::new();
+        let mut lines = 0;
+        let mut ended = false;
+        while block.len() < BLOCK_BYTES {
+            let line = reading.lines + lines + 1;
+            match lines::read_line(&mut reader, &mut block, line)? {
+                lines::Line::End => {
+                    ended = true;
+                    break;
+                }
+                lines::Line::Kept => {}
+                lines::Line::TooLong => skipped.push(problem(line, ProblemKind::LineTooLong)),
+            }
+            lines += 1;
         }
         if block.is_empty() {
             break;
         }
+        skipped.extend(lines::blank_invalid_utf8(&mut block, reading.lines));
         let text =
             std::str::from_utf8(&block).map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "stream did not contain valid UTF-8"))?;
-        let part = reading.block(text);
+        let mut part = reading.block(text);
+        if !skipped.is_empty() {
+            let mut problems = ProblemList::default();
+            problems.extend(std::mem::take(&mut part.problems));
+            problems.extend(skipped);
+            part.problems = problems.finish();
+        }
         each(part.dataset, part.problems);
         block.clear();
-        if read == 0 {
+        if ended {
             break;
         }
     }
@@ -88,9 +114,15 @@ impl Reading {
                 parsed
             })
         };
+        let parts_count = parts.len();
         let mut block = Part { dataset: Dataset::default(), problems: Vec::new(), lines: 0 };
         for part in parts {
             self.append(&mut block, part);
+        }
+        if parts_count > 1 {
+            let mut problems = ProblemList::default();
+            problems.extend(std::mem::take(&mut block.problems));
+            block.problems = problems.finish();
         }
         block
     }
@@ -147,23 +179,64 @@ struct Part {
 
 fn parse_part(text: &str) -> Part {
     let mut dataset = Dataset::default();
-    let mut problems = Vec::new();
+    let mut problems = ProblemList::default();
     let mut lines = 0;
     for (idx, raw) in text.lines().enumerate() {
         let line = idx + 1;
         lines = line;
+        if raw.len() > MAX_LINE_BYTES {
+            problems.push(problem(line, ProblemKind::LineTooLong));
+            continue;
+        }
         let trimmed = raw.trim();
         if trimmed.is_empty() || trimmed.starts_with("//") {
             continue;
         }
-        match serde_json::from_str::<Record>(trimmed) {
-            Ok(Record::Node(record)) => dataset.nodes.push(Lined { line, record }),
-            Ok(Record::Edge(record)) => dataset.edges.push(Lined { line, record }),
-            Ok(Record::Place(record)) => dataset.places.push(Lined { line, record }),
-            Err(err) => problems.push(problem(line, ProblemKind::Syntax(strip_position(&err.to_string())))),
+        let (record, found) = match serde_json::from_str::<Record>(trimmed) {
+            Ok(record) => (Some(record), Vec::new()),
+            Err(err) => diagnose(trimmed, &err),
+        };
+        problems.extend(found.into_iter().map(|kind| problem(line, kind)));
+        match record {
+            Some(Record::Node(record)) => dataset.nodes.push(Lined { line, record }),
+            Some(Record::Edge(record)) => dataset.edges.push(Lined { line, record }),
+            Some(Record::Place(record)) => dataset.places.push(Lined { line, record }),
+            None => {}
         }
     }
-    Part { dataset, problems, lines }
+    Part { dataset, problems: problems.finish(), lines }
+}
+
+/// What is wrong with a line that did not read as a record (`err` is the first error found): every date
+/// field that is not a date, each on its own, then whatever else is wrong with the rest. If only dates
+/// were wrong, the record without them, so that its id still counts for the rest of the file.
+fn diagnose(text: &str, err: &serde_json::Error) -> (Option<Record>, Vec<ProblemKind>) {
+    let syntax = |err: &serde_json::Error| ProblemKind::Syntax(strip_position(&err.to_string()));
+    let Ok(mut value) = serde_json::from_str::<serde_json::Value>(text) else {
+        return (None, vec![syntax(err)]);
+    };
+    let mut problems = Vec::new();
+    let fields = value.as_object_mut().filter(|record| record.len() == 1).and_then(|record| record.values_mut().next());
+    if let Some(fields) = fields.and_then(serde_json::Value::as_object_mut) {
+        for field in ["start", "end", "from", "to"] {
+            if let Some(serde_json::Value::String(date)) = fields.get(field)
+                && date.parse::<crate::PartialDate>().is_err()
+            {
+                problems.push(ProblemKind::InvalidDate { field, value: date.clone() });
+                fields.remove(field);
+            }
+        }
+    }
+    if problems.is_empty() {
+        return (None, vec![syntax(err)]);
+    }
+    match serde_json::from_value::<Record>(value) {
+        Ok(record) => (Some(record), problems),
+        Err(rest) => {
+            problems.push(syntax(&rest));
+            (None, problems)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -213,9 +286,42 @@ mod tests {
     }
 
     #[test]
-    fn invalid_utf8_fails_the_read() {
-        let bytes: &[u8] = b"// ok\n\xff\xfe\n";
-        let err = parse_reader(bytes).expect_err("not UTF-8");
-        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+    fn invalid_utf8_is_a_problem_at_its_line_and_the_other_lines_are_read() {
+        let bytes: &[u8] = b"// ok\n\xff\xfe\n{\"node\":{\"id\":\"agency:a\",\"kind\":\"AGENCY\",\"name\":\"A\",\"sources\":[{\"document\":\"d\"}]}}\n{oops}\n";
+        let (dataset, problems) = parse_reader(bytes).expect("read");
+        assert_eq!(dataset.nodes.len(), 1);
+        assert_eq!(dataset.nodes[0].line, 3);
+        let found: Vec<_> = problems.iter().map(|problem| (problem.line, problem.kind.clone())).collect();
+        assert!(matches!(found.as_slice(), [(2, ProblemKind::NotUtf8 { column: 1 }), (4, ProblemKind::Syntax(_))]), "{found:?}");
+    }
+
+    #[test]
+    fn an_overlong_line_is_a_problem_in_a_streamed_read_and_in_a_read_of_the_whole_text() {
+        let long = format!("{{\"node\":{{\"name\":\"{}\"}}}}", "x".repeat(MAX_LINE_BYTES));
+        let text = format!("// a\n{long}\n{{oops}}\n");
+        let expected = parse(&text);
+        assert_eq!(expected.1.len(), 2);
+        assert_eq!((expected.1[0].line, &expected.1[0].kind), (2, &ProblemKind::LineTooLong));
+        assert_eq!(expected.1[1].line, 3);
+        let streamed = parse_reader(io::BufReader::with_capacity(4096, text.as_bytes())).expect("read");
+        assert_eq!(streamed, expected);
+    }
+
+    #[test]
+    fn two_bad_dates_on_one_line_are_two_problems_and_the_record_still_counts() {
+        let text = concat!(
+            r#"{"edge":{"id":"agency:a>funds>agency:b","type":"FUNDS","source":"agency:a","target":"agency:b","from":"2014-13","to":"20x","sources":[{"document":"d"}]}}"#,
+            "\n",
+            r#"{"node":{"id":"event:e","kind":"EVENT","name":"E","start":"2014-02-30","colour":"red","sources":[{"document":"d"}]}}"#,
+        );
+        let (dataset, problems) = parse(text);
+        let found: Vec<_> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(found.len(), 4, "{found:?}");
+        assert!(found[0].starts_with("line 1: `from` is `2014-13`, which is not a date"), "{found:?}");
+        assert!(found[1].starts_with("line 1: `to` is `20x`, which is not a date"), "{found:?}");
+        assert!(found[2].starts_with("line 2: `start` is `2014-02-30`"), "{found:?}");
+        assert!(found[3].starts_with("line 2: not a valid record: unknown field `colour`"), "{found:?}");
+        assert_eq!(dataset.edges.len(), 1, "an edge with only bad dates still counts for the rest of the file");
+        assert!(dataset.nodes.is_empty());
     }
 }

@@ -61,7 +61,7 @@ fn bad_ids_unknown_fields_and_unknown_enums_are_syntax_problems() {
             "not a valid record",
         ),
         (
-            r#"{"edge": {"id": "e", "type": "FUNDS", "source": "agency:x", "target": "network:wacap", "from": "2014-13", "sources": [{"document": "d"}]}}"#,
+            r#"{"edge": {"id": "city:bangkok-tha>funds>network:wacap", "type": "FUNDS", "source": "city:bangkok-tha", "target": "network:wacap", "from": "2014-13", "sources": [{"document": "d"}]}}"#,
             "is not a date",
         ),
     ];
@@ -84,11 +84,11 @@ fn semantic_problems_are_all_reported_with_lines() {
         "\n",
         r#"{"node": {"id": "city:lima-per", "kind": "CITY", "name": "Lima", "sources": [{"document": "d"}]}}"#,
         "\n",
-        r#"{"edge": {"id": "e1", "type": "PARTICIPATES_IN", "source": "country:BRA", "target": "agreement:nope", "role": "PIVOTAL", "sources": [{"document": "d"}]}}"#,
+        r#"{"edge": {"id": "country:BRA>participates_in>agreement:nope", "type": "PARTICIPATES_IN", "source": "country:BRA", "target": "agreement:nope", "role": "PIVOTAL", "sources": [{"document": "d"}]}}"#,
         "\n",
-        r#"{"edge": {"id": "e2", "type": "HOSTED_BY", "source": "network:wacap", "target": "network:wacap", "role": "PIVOTAL", "from": "2014", "to": "2010", "sources": [{"document": "d"}]}}"#,
+        r#"{"edge": {"id": "network:wacap>hosted_by>network:wacap", "type": "HOSTED_BY", "source": "network:wacap", "target": "network:wacap", "role": "PIVOTAL", "from": "2014", "to": "2010", "sources": [{"document": "d"}]}}"#,
         "\n",
-        r#"{"edge": {"id": "e1", "type": "ADMINISTERED_BY", "source": "country:BRA", "target": "agreement:f", "sources": [{"document": "d"}]}}"#,
+        r#"{"edge": {"id": "country:BRA>participates_in>agreement:nope", "type": "ADMINISTERED_BY", "source": "country:BRA", "target": "agreement:f", "sources": [{"document": "d"}]}}"#,
         "\n",
         r#"{"place": {"id": "agency:x", "location": {"lat": 1, "lon": 1}, "credit": "t"}}"#,
     ));
@@ -107,14 +107,15 @@ fn semantic_problems_are_all_reported_with_lines() {
         "line 12: country `country:BRA` must have `iso3` equal to its id's code",
         "line 12: `country:BRA` has a location out of range",
         "line 13: city `city:lima-per` needs a LOCATED_IN edge",
-        "line 14: edge `e1` has target `agreement:nope`, which is not a node",
-        "line 15: edge `e2` points from a node to itself",
-        "line 15: edge `e2` of type HOSTED_BY cannot have a NETWORK as target",
-        "line 15: edge `e2` of type HOSTED_BY cannot carry `role`",
-        "line 15: `e2` ends (2010) before it starts (2014)",
-        "line 16: duplicate id `e1` (first used on line 14)",
-        "line 16: edge `e1` of type ADMINISTERED_BY cannot have a COUNTRY as source",
-        "line 16: edge `e1` of type ADMINISTERED_BY cannot have a AGREEMENT as target",
+        "line 14: edge `country:BRA>participates_in>agreement:nope` has target `agreement:nope`, which is not a node",
+        "line 15: edge `network:wacap>hosted_by>network:wacap` points from a node to itself",
+        "line 15: edge `network:wacap>hosted_by>network:wacap` of type HOSTED_BY cannot have a NETWORK as target",
+        "line 15: edge `network:wacap>hosted_by>network:wacap` of type HOSTED_BY cannot carry `role`",
+        "line 15: `network:wacap>hosted_by>network:wacap` ends (2010) before it starts (2014)",
+        "line 16: duplicate id `country:BRA>participates_in>agreement:nope` (first used on line 14)",
+        "line 16: edge id `country:BRA>participates_in>agreement:nope` does not follow the form `country:BRA>administered_by>agreement:f`",
+        "line 16: edge `country:BRA>participates_in>agreement:nope` of type ADMINISTERED_BY cannot have a COUNTRY as source",
+        "line 16: edge `country:BRA>participates_in>agreement:nope` of type ADMINISTERED_BY cannot have a AGREEMENT as target",
         "line 17: place `agency:x` is not a country or city",
     ];
     for expected in expect {
@@ -125,7 +126,7 @@ fn semantic_problems_are_all_reported_with_lines() {
 
 #[test]
 fn endpoints_may_be_existing_store_nodes() {
-    let text = r#"{"edge": {"id": "e", "type": "MEMBER_OF", "source": "city:bangkok-tha", "target": "network:wacap", "sources": [{"document": "d"}]}}"#;
+    let text = r#"{"edge": {"id": "city:bangkok-tha>member_of>network:wacap", "type": "MEMBER_OF", "source": "city:bangkok-tha", "target": "network:wacap", "sources": [{"document": "d"}]}}"#;
     let (dataset, problems) = parse(text);
     assert!(problems.is_empty());
     let mut checker = Checker::default();
@@ -163,11 +164,11 @@ fn edges_before_their_nodes_are_checked_once_the_file_is_read() {
     );
 
     let text = concat!(
-        r#"{"edge": {"id": "e1", "type": "LOCATED_IN", "source": "city:lima-per", "target": "country:PER", "sources": [{"document": "d"}]}}"#,
+        r#"{"edge": {"id": "city:lima-per>located_in>country:PER", "type": "LOCATED_IN", "source": "city:lima-per", "target": "country:PER", "sources": [{"document": "d"}]}}"#,
         "\n",
-        r#"{"edge": {"id": "e2", "type": "MEMBER_OF", "source": "city:lima-per", "target": "country:PER", "sources": [{"document": "d"}]}}"#,
+        r#"{"edge": {"id": "city:lima-per>member_of>country:PER", "type": "MEMBER_OF", "source": "city:lima-per", "target": "country:PER", "sources": [{"document": "d"}]}}"#,
         "\n",
-        r#"{"edge": {"id": "e3", "type": "PART_OF", "source": "agency:gone", "target": "city:lima-per", "sources": [{"document": "d"}]}}"#,
+        r#"{"edge": {"id": "agency:gone>part_of>city:lima-per", "type": "PART_OF", "source": "agency:gone", "target": "city:lima-per", "sources": [{"document": "d"}]}}"#,
         "\n",
         r#"{"node": {"id": "country:PER", "kind": "COUNTRY", "name": "Peru", "iso3": "PER", "sources": [{"document": "d"}]}}"#,
         "\n",
@@ -177,8 +178,8 @@ fn edges_before_their_nodes_are_checked_once_the_file_is_read() {
     assert_eq!(
         problems,
         [
-            "line 2: edge `e2` of type MEMBER_OF cannot have a COUNTRY as target (allowed: NETWORK, AGENCY)",
-            "line 3: edge `e3` has source `agency:gone`, which is not a node of this file or of the store",
+            "line 2: edge `city:lima-per>member_of>country:PER` of type MEMBER_OF cannot have a COUNTRY as target (allowed: NETWORK, AGENCY)",
+            "line 3: edge `agency:gone>part_of>city:lima-per` has source `agency:gone`, which is not a node of this file or of the store",
         ]
     );
 }
@@ -198,7 +199,7 @@ fn a_streamed_check_finds_what_a_whole_check_finds() {
     assert_eq!((report.nodes, report.edges, report.problems.len()), (3, 2, 0));
 
     let text = with_line(concat!(
-        r#"{"edge": {"id": "e9", "type": "MEMBER_OF", "source": "agency:later", "target": "network:wacap", "sources": [{"document": "d"}]}}"#,
+        r#"{"edge": {"id": "agency:later>member_of>network:wacap", "type": "MEMBER_OF", "source": "agency:later", "target": "network:wacap", "sources": [{"document": "d"}]}}"#,
         "\n",
         r#"{"node": {"id": "network:wacap", "kind": "NETWORK", "name": "Again", "sources": [{"document": "d"}]}}"#,
         "\n",
@@ -217,4 +218,73 @@ fn a_streamed_check_finds_what_a_whole_check_finds() {
 /// A reader that hands out a few bytes at a time, so lines straddle its reads.
 fn io_reader(text: &str) -> impl std::io::BufRead + '_ {
     std::io::BufReader::with_capacity(7, text.as_bytes())
+}
+
+/// The format's own rules (`data/README.md`): a quote is at most 300 characters, each field has a size
+/// limit, and an edge id is `<source>><type>><target>`, with `~2`, `~3`, … for a further relation.
+#[test]
+fn the_documented_limits_and_edge_id_form_are_enforced_at_their_lines() {
+    let node = |slug: &str, fields: &str| {
+        format!(r#"{{"node": {{"id": "agency:{slug}", "kind": "AGENCY", "name": "Big", {fields}"sources": [{{"document": "d"}}]}}}}"#)
+    };
+    let quote = |chars: usize| format!(r#""sources": [{{"document": "d", "quote": "{}"}}]"#, "é".repeat(chars));
+    let edge = |id: &str, sources: &str| {
+        format!(r#"{{"edge": {{"id": "{id}", "type": "MEMBER_OF", "source": "city:bangkok-tha", "target": "network:wacap", {sources}}}}}"#)
+    };
+    let aliases = format!(r#""aliases": [{}], "#, vec!["\"a\""; 101].join(","));
+    let description = format!(r#""description": "{}", "#, "d".repeat(64 * 1024 + 1));
+    let lines = [
+        node("aliases", &aliases),
+        node("description", &description),
+        edge("city:bangkok-tha>member_of>network:wacap~2", &quote(300)),
+        edge("city:bangkok-tha>member_of>network:wacap~3", &quote(301)),
+        edge("city:bangkok-tha>MEMBER_OF>network:wacap~4", &quote(1)),
+        edge("city:bangkok-tha>member_of>network:wacap~1", &quote(1)),
+        edge("city:bangkok-tha>member_of>network:wacap~02", &quote(1)),
+        edge("city:bangkok-tha>member_of>network:wacap-2", &quote(1)),
+    ];
+    let problems = check(&with_line(&lines.join("\n")));
+    let form = "does not follow the form `city:bangkok-tha>member_of>network:wacap`";
+    let expect = [
+        "line 9: `agency:aliases` has a `aliases` of 101 items, over the limit of 100",
+        "line 10: `agency:description` has a `description` of 65537 bytes, over the limit of 65536",
+        "line 12: `city:bangkok-tha>member_of>network:wacap~3` has a `quote` of 301 characters, over the limit of 300",
+        &format!("line 13: edge id `city:bangkok-tha>MEMBER_OF>network:wacap~4` {form}"),
+        &format!("line 14: edge id `city:bangkok-tha>member_of>network:wacap~1` {form}"),
+        &format!("line 15: edge id `city:bangkok-tha>member_of>network:wacap~02` {form}"),
+        &format!("line 16: edge id `city:bangkok-tha>member_of>network:wacap-2` {form}"),
+    ];
+    for expected in &expect {
+        assert!(problems.iter().any(|problem| problem.starts_with(expected)), "missing {expected:?} in {problems:#?}");
+    }
+    assert_eq!(problems.len(), expect.len(), "{problems:#?}");
+}
+
+/// `credit` on a place is optional: coordinates a user imports need not say where they come from.
+#[test]
+fn a_place_needs_no_credit_and_an_overlong_one_is_reported() {
+    let text = with_line(r#"{"place": {"id": "country:THA", "location": {"lat": 15, "lon": 101}}}"#);
+    let dataset = parse_and_validate(&text).expect("valid without credit");
+    assert_eq!(dataset.places.last().map(|place| place.record.credit.clone()), Some(None));
+    let credit = "c".repeat(limits::MAX_CREDIT_BYTES + 1);
+    let text = with_line(&format!(r#"{{"place": {{"id": "country:THA", "location": {{"lat": 15, "lon": 101}}, "credit": "{credit}"}}}}"#));
+    assert_eq!(check(&text), ["line 9: `country:THA` has a `credit` of 1025 bytes, over the limit of 1024"]);
+}
+
+/// Past 10,000 problems a report counts instead of listing, whether the text is read whole, streamed, or
+/// parsed on several threads (this text is over the size that is split).
+#[test]
+fn past_the_problem_limit_the_first_problems_are_listed_and_the_rest_counted() {
+    let bad = format!("{{\"oops\": \"{}\"}}\n", "x".repeat(70));
+    let text = bad.repeat(25_000);
+    let report = check_reader(io_reader(&text)).expect("read");
+    assert_eq!(report.problems.len(), limits::MAX_PROBLEMS + 1);
+    assert!(report.problems[..limits::MAX_PROBLEMS].iter().enumerate().all(|(idx, found)| found.line == idx + 1));
+    let last = report.problems.last().map(ToString::to_string);
+    assert_eq!(
+        last.as_deref(),
+        Some("line 10001: 15000 more problem(s) from this line on are not listed (a report lists the first 10000)")
+    );
+    assert_eq!(problem_total(&report.problems), 25_000);
+    assert_eq!(parse_and_validate(&text).expect_err("problems"), report.problems);
 }

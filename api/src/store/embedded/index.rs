@@ -22,7 +22,7 @@ use crate::store::embedded::{META, backend_error};
 const GENERATION: &str = "generation";
 /// The `meta` key holding a random id of this store, made when the store is created (it tells the
 /// snapshot of this store from one left by a store that was deleted and created again).
-const STORE_ID: &str = "store_id";
+pub(crate) const STORE_ID: &str = "store_id";
 
 /// Whether and how the embedded store keeps its topology in memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -99,9 +99,16 @@ impl TopologyIndex {
         if let Some((dir, store_id)) = &index.snapshot {
             let started = Instant::now();
             let generation = generation(&db.begin_read().map_err(backend_error)?)?;
-            if let Some(topology) = snapshot::load(dir, *store_id, generation) {
-                tracing::info!(generation, seconds = started.elapsed().as_secs_f64(), "in-memory topology loaded from its snapshot");
-                index.install(topology);
+            match snapshot::load(dir, *store_id, generation) {
+                Ok(Some(topology)) => {
+                    tracing::info!(generation, seconds = started.elapsed().as_secs_f64(), "in-memory topology loaded from its snapshot");
+                    index.install(topology);
+                }
+                Ok(None) => tracing::info!("no topology snapshot yet; the in-memory topology is built from the tables"),
+                Err(reason) => {
+                    let file = snapshot::path(dir);
+                    tracing::warn!(file = %file.display(), "topology snapshot not used ({reason}); the in-memory topology is rebuilt from the tables");
+                }
             }
         }
         Ok(index)

@@ -15,6 +15,7 @@
 //! mode, so `partnergraph import` can write while `partnergraph serve` reads the same directory; readers
 //! see each commit as a whole. Blocking redb calls run on tokio's blocking pool.
 
+mod backup;
 mod expand;
 mod index;
 mod migrate;
@@ -42,6 +43,7 @@ use crate::store::embedded::index::TopologyIndex;
 use crate::store::embedded::topology::Topology;
 use crate::store::{Batch, EdgeFilter, GraphStore, RankedTopology, Staged, StoreError, StoreStats, WriteSummary};
 
+pub use backup::CopySummary;
 pub use index::IndexMode;
 
 pub(crate) const NODES: TableDefinition<&str, &[u8]> = TableDefinition::new("nodes");
@@ -86,6 +88,16 @@ pub(crate) fn backend_error(err: impl Into<redb::Error>) -> StoreError {
     StoreError::Backend { backend: BACKEND, reason: err.into().to_string() }
 }
 
+/// The error for a database file that cannot be opened: [`StoreError::Locked`] if another process holds it.
+pub(crate) fn open_error(err: redb::DatabaseError, path: &str) -> StoreError {
+    match err {
+        redb::DatabaseError::DatabaseAlreadyOpen | redb::DatabaseError::LockProtocolMismatch => {
+            StoreError::Locked { path: path.to_owned() }
+        }
+        other => backend_error(other),
+    }
+}
+
 /// Reads the record stored under `key` (`codec.rs`).
 pub(crate) fn decode<T: Decode>(key: &str, bytes: &[u8]) -> Result<T, StoreError> {
     T::decode(key, bytes)
@@ -106,20 +118,19 @@ impl EmbeddedStore {
         })?;
         let path = dir.join(FILE_NAME);
         let display = path.display().to_string();
+        if std::fs::metadata(&path).is_ok_and(|meta| meta.len() == 0) {
+            // redb would take a zero-length file for a new database and write an empty store over it.
+            return Err(StoreError::EmptyFile { path: display });
+        }
         let mut builder = Builder::new();
         builder.set_concurrency_mode(ConcurrencyMode::MultiWriter);
         // A server's hot structure lives in the topology, and an import's dirty pages are flushed as the
         // cache fills: redb's default of 1 GiB only added to the peak RSS.
         builder.set_cache_size(if mode == IndexMode::Off { BATCH_CACHE_BYTES } else { SERVING_CACHE_BYTES });
-        let mut db = builder.create(&path).map_err(|err| match err {
-            redb::DatabaseError::DatabaseAlreadyOpen | redb::DatabaseError::LockProtocolMismatch => {
-                StoreError::Locked { path: display.clone() }
-            }
-            other => backend_error(other),
-        })?;
+        let mut db = builder.create(&path).map_err(|err| open_error(err, &display))?;
         let (store_id, upgraded) = initialise(&db, &path)?;
         if upgraded {
-            compact(&mut db);
+            compact(&mut db, "upgrade");
         }
         let index = TopologyIndex::new(mode, Some((dir.to_path_buf(), store_id)), &db)?;
         let store = EmbeddedStore { db: Arc::new(db), path, index: Arc::new(index) };
@@ -205,21 +216,21 @@ impl EmbeddedStore {
     }
 }
 
-/// Gives back the space an upgrade freed (it rewrote every record). A failure costs only disk space, so it
-/// is logged and the store opens all the same.
-fn compact(db: &mut Database) {
+/// Gives back the space an upgrade or a restore freed (each rewrote every record); `after` says which. A
+/// failure costs only disk space, so it is logged and the store opens all the same.
+fn compact(db: &mut Database, after: &str) {
     let started = std::time::Instant::now();
     for _ in 0..MAX_COMPACTION_PASSES {
         match db.compact() {
             Ok(true) => {}
             Ok(false) => break,
             Err(err) => {
-                tracing::warn!(%err, "could not compact the store after its upgrade; it works, and takes more disk than it needs");
+                tracing::warn!(%err, "could not compact the store after its {after}; it works, and takes more disk than it needs");
                 return;
             }
         }
     }
-    tracing::info!(seconds = started.elapsed().as_secs_f64(), "store compacted after its upgrade");
+    tracing::info!(seconds = started.elapsed().as_secs_f64(), "store compacted after its {after}");
 }
 
 /// Creates the tables on first open, checks the format version (upgrading an older one), and returns the

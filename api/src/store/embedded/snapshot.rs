@@ -187,17 +187,59 @@ fn decode_code<T: Copy>(all: &[T], code: u8) -> Option<Option<T>> {
     if code == 0 { Some(None) } else { codec::from_code(all, code - 1).map(Some) }
 }
 
-fn decode(bytes: &[u8], store_id: u64, generation: u64) -> Option<Topology> {
-    let (body, trailer) = bytes.split_at_checked(bytes.len().checked_sub(8)?)?;
+/// Why a snapshot file was not used (the topology is then rebuilt from the tables).
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum Rejected {
+    /// The file exists but could not be read.
+    #[error("it cannot be read: {0}")]
+    Unreadable(std::io::Error),
+    /// The checksum does not match: the file is damaged or was cut short.
+    #[error("it is damaged or cut short (its checksum does not match)")]
+    Damaged,
+    /// Not a snapshot of the format this build writes.
+    #[error("it is not a topology snapshot of this build's format")]
+    Format,
+    /// Written for another store (a data directory copied or restored over another).
+    #[error("it was written for another store")]
+    OtherStore,
+    /// Written from an older (or newer) committed state than the store's.
+    #[error("it was built at generation {found} and the store is at generation {expected} (written since)")]
+    Stale {
+        /// The snapshot's generation.
+        found: u64,
+        /// The store's.
+        expected: u64,
+    },
+    /// The checksum holds but an index is out of range (a bug, or a forged file).
+    #[error("its contents are inconsistent (an index out of range)")]
+    Inconsistent,
+}
+
+fn decode(bytes: &[u8], store_id: u64, generation: u64) -> Result<Topology, Rejected> {
+    let (body, trailer) = bytes.len().checked_sub(8).and_then(|len| bytes.split_at_checked(len)).ok_or(Rejected::Damaged)?;
     let mut checksum = Checksum::default();
     checksum.update(body);
     if trailer != checksum.finish().to_le_bytes() {
-        return None;
+        return Err(Rejected::Damaged);
     }
     let mut reader = Reader { bytes: body, at: 0 };
-    if reader.take(8)? != MAGIC || reader.u64()? != store_id || reader.u64()? != generation {
-        return None;
+    if reader.take(8) != Some(MAGIC.as_slice()) {
+        return Err(Rejected::Format);
     }
+    if reader.u64() != Some(store_id) {
+        return Err(Rejected::OtherStore);
+    }
+    match reader.u64() {
+        Some(found) if found == generation => {}
+        Some(found) => return Err(Rejected::Stale { found, expected: generation }),
+        None => return Err(Rejected::Format),
+    }
+    decode_body(reader, generation).ok_or(Rejected::Inconsistent)
+}
+
+/// The topology after the header, or `None` if anything is out of range.
+fn decode_body(mut reader: Reader<'_>, generation: u64) -> Option<Topology> {
+    let body = reader.bytes;
     let nodes = reader.strings()?;
     let edge_ids = reader.strings()?;
     let slot_count = reader.len()?;
@@ -243,11 +285,16 @@ fn decode(bytes: &[u8], store_id: u64, generation: u64) -> Option<Topology> {
     consistent.then_some(Topology { generation, nodes, edge_ids, slots, amounts, offsets, incident, degrees })
 }
 
-/// The snapshot in `dir` if it was written for this store at this generation and reads back intact.
-pub(crate) fn load(dir: &Path, store_id: u64, generation: u64) -> Option<Topology> {
+/// The snapshot in `dir` if it was written for this store at this generation and reads back intact;
+/// `Ok(None)` if there is none, and why it was rejected otherwise.
+pub(crate) fn load(dir: &Path, store_id: u64, generation: u64) -> Result<Option<Topology>, Rejected> {
     let mut bytes = Vec::new();
-    File::open(path(dir)).ok()?.read_to_end(&mut bytes).ok()?;
-    decode(&bytes, store_id, generation)
+    match File::open(path(dir)) {
+        Ok(mut file) => file.read_to_end(&mut bytes).map_err(Rejected::Unreadable)?,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(err) => return Err(Rejected::Unreadable(err)),
+    };
+    decode(&bytes, store_id, generation).map(Some)
 }
 
 /// Where the snapshot of the store in `dir` lives.
@@ -303,8 +350,8 @@ mod tests {
         assert_eq!(back.slots[0].from, topology().slots[0].from);
         assert_eq!(back.slots[0].role, Some(Role::Pivotal));
         assert_eq!(back.amounts, [(0, 1.5e6)]);
-        assert!(decode(&bytes, 42, 8).is_none(), "another generation");
-        assert!(decode(&bytes, 41, 7).is_none(), "another store");
+        assert!(matches!(decode(&bytes, 42, 8), Err(Rejected::Stale { found: 7, expected: 8 })), "another generation");
+        assert!(matches!(decode(&bytes, 41, 7), Err(Rejected::OtherStore)), "another store");
     }
 
     #[test]
@@ -333,10 +380,10 @@ mod tests {
         for at in [0, 20, bytes.len() / 2, bytes.len() - 9, bytes.len() - 1] {
             let mut damaged = bytes.clone();
             damaged[at] ^= 0x40;
-            assert!(decode(&damaged, 42, 7).is_none(), "byte {at} flipped");
+            assert!(matches!(decode(&damaged, 42, 7), Err(Rejected::Damaged)), "byte {at} flipped");
         }
         for len in [0, 7, 8, 30, bytes.len() - 1] {
-            assert!(decode(&bytes[..len], 42, 7).is_none(), "cut at {len}");
+            assert!(matches!(decode(&bytes[..len], 42, 7), Err(Rejected::Damaged)), "cut at {len}");
         }
     }
 
@@ -344,9 +391,9 @@ mod tests {
     fn out_of_range_indexes_are_refused_even_with_a_valid_checksum() {
         let mut bad = topology();
         bad.incident[2] = 9;
-        assert!(decode(&encoded(&bad), 42, 7).is_none());
+        assert!(matches!(decode(&encoded(&bad), 42, 7), Err(Rejected::Inconsistent)));
         let mut bad = topology();
         bad.slots[1].target = 2;
-        assert!(decode(&encoded(&bad), 42, 7).is_none());
+        assert!(matches!(decode(&encoded(&bad), 42, 7), Err(Rejected::Inconsistent)));
     }
 }
