@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing partnergraph needs on a fresh Debian machine with rustup:
 # the pinned Rust toolchain with its wasm target, and the npm packages of the GraphQL-over-HTTP audit;
-# for the browser tests also Chromium (Debian package) and playwright-core.
+# for the browser tests also Chromium (Debian package) and playwright-core; for the export tests a Python
+# venv (target/pyenv) with networkx, which reads the GraphML and GEXF exports back.
 # Idempotent: a second run only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,5 +31,11 @@ if [ "${PARTNERGRAPH_SETUP_TESTS:-0}" = 1 ]; then
   if [ ! -d tests/browser/node_modules/playwright-core ]; then
     log "installing playwright-core for the browser tests (npm ci)"
     (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  # The export tests (api/tests/e2e/exports.rs) read GraphML and GEXF back with networkx (pinned, from PyPI).
+  if ! target/pyenv/bin/python -c 'import networkx' 2>/dev/null; then
+    log "installing networkx for the export tests (python3 -m venv target/pyenv)"
+    python3 -m venv target/pyenv
+    target/pyenv/bin/pip install --quiet --disable-pip-version-check networkx==3.6.1
   fi
 fi

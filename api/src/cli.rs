@@ -28,9 +28,11 @@ pub struct Cli {
 enum Command {
     /// Serve the GraphQL API, GraphiQL and health endpoints (loads the seed dataset into an empty store).
     Serve(ServeArgs),
-    /// Import dataset files (JSON Lines); each file is all-or-nothing and importing twice changes nothing.
+    /// Import dataset files (JSON Lines; CSV sheets named `*.csv` go in together as one unit); each file
+    /// is all-or-nothing and importing twice changes nothing.
     Import(ImportArgs),
-    /// Export the whole graph to stdout in the dataset format, in a stable order.
+    /// Export the whole graph, in a stable order: to stdout (json, graphml, gexf), or as two CSV sheets
+    /// into a directory (csv: `--out DIR` gets elements.csv and connections.csv).
     Export(ExportArgs),
     /// Check dataset files and report every problem with its line; exit 1 if there is any.
     Validate(ValidateArgs),
@@ -105,7 +107,8 @@ struct ServeArgs {
 struct ImportArgs {
     #[command(flatten)]
     store: StoreArgs,
-    /// Dataset files to import.
+    /// Dataset files to import: JSON Lines files, each on its own, and CSV sheets (`*.csv`: an elements
+    /// sheet and a connections sheet), all of them together as one all-or-nothing unit, before the others.
     #[arg(required = true)]
     files: Vec<PathBuf>,
 }
@@ -114,6 +117,12 @@ struct ImportArgs {
 enum Format {
     /// The dataset format (JSON Lines).
     Json,
+    /// Two CSV sheets, elements.csv and connections.csv (Kumu convention), written into `--out DIR`.
+    Csv,
+    /// GraphML with typed attribute keys.
+    Graphml,
+    /// GEXF 1.3 (Gephi), with coordinates as `viz:position`.
+    Gexf,
 }
 
 #[derive(Debug, Args)]
@@ -123,6 +132,9 @@ struct ExportArgs {
     /// Output format.
     #[arg(long, value_enum)]
     format: Format,
+    /// The directory the CSV sheets are written into (created if missing); csv only.
+    #[arg(long)]
+    out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -248,8 +260,9 @@ fn shutdown_signal() -> impl Future<Output = ()> {
 
 async fn import(args: ImportArgs) -> Result<ExitCode, CliError> {
     let store = open_store(&args.store, IndexMode::Off).await?;
-    let mut failed = false;
-    for path in &args.files {
+    let (sheets, files): (Vec<&PathBuf>, Vec<&PathBuf>) = args.files.iter().partition(|path| is_csv(path));
+    let mut failed = !sheets.is_empty() && import_csv_sheets(store.as_ref(), &sheets).await?;
+    for path in files {
         // Streamed: a file of millions of records is never held whole in memory as text.
         let file = match std::fs::File::open(path) {
             Ok(file) => std::io::BufReader::with_capacity(1 << 20, file),
@@ -260,16 +273,7 @@ async fn import(args: ImportArgs) -> Result<ExitCode, CliError> {
             }
         };
         match io::import_reader(store.as_ref(), file).await {
-            Ok(summary) => println!(
-                "{}: imported: {} nodes created, {} updated, {} unchanged; {} edges created, {} updated, {} unchanged",
-                path.display(),
-                summary.nodes_created,
-                summary.nodes_updated,
-                summary.nodes_unchanged,
-                summary.edges_created,
-                summary.edges_updated,
-                summary.edges_unchanged
-            ),
+            Ok(summary) => print_summary(&path.display().to_string(), &summary),
             Err(IoError::Invalid(problems)) => {
                 for problem in &problems {
                     eprintln!("{}:{}: {}", path.display(), problem.line, problem.kind);
@@ -288,12 +292,81 @@ async fn import(args: ImportArgs) -> Result<ExitCode, CliError> {
     Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
+/// Whether `path` names a CSV sheet (by its extension).
+fn is_csv(path: &std::path::Path) -> bool {
+    path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("csv"))
+}
+
+/// Imports the CSV sheets named on one command line as one all-or-nothing unit (an elements sheet and its
+/// connections sheet go in together); returns whether it failed.
+async fn import_csv_sheets(store: &dyn GraphStore, paths: &[&PathBuf]) -> Result<bool, CliError> {
+    let mut sheets: Vec<Box<dyn std::io::Read + Send>> = Vec::with_capacity(paths.len());
+    for path in paths {
+        match std::fs::File::open(path) {
+            Ok(file) => sheets.push(Box::new(std::io::BufReader::with_capacity(1 << 20, file))),
+            Err(err) => {
+                eprintln!("{}: cannot read: {err}; no CSV sheet was imported", path.display());
+                return Ok(true);
+            }
+        }
+    }
+    let names = paths.iter().map(|path| path.display().to_string()).collect::<Vec<_>>().join(" + ");
+    match io::sheets::import_sheets(store, sheets).await {
+        Ok(summary) => {
+            print_summary(&names, &summary);
+            Ok(false)
+        }
+        Err(IoError::InvalidSheets(problems)) => {
+            for (sheet, problem) in &problems {
+                let path = paths.get(*sheet).map_or_else(|| names.clone(), |path| path.display().to_string());
+                eprintln!("{path}:{}: {}", problem.line, problem.kind);
+            }
+            eprintln!("{names}: {} problem(s); nothing was imported from these sheets", problems.len());
+            Ok(true)
+        }
+        Err(IoError::Read(err)) => {
+            eprintln!("{names}: cannot read: {err}");
+            Ok(true)
+        }
+        Err(IoError::Store(err)) => Err(err.into()),
+        Err(err) => Err(CliError::Other(err.to_string())),
+    }
+}
+
+fn print_summary(name: &str, summary: &crate::store::WriteSummary) {
+    println!(
+        "{name}: imported: {} nodes created, {} updated, {} unchanged; {} edges created, {} updated, {} unchanged",
+        summary.nodes_created,
+        summary.nodes_updated,
+        summary.nodes_unchanged,
+        summary.edges_created,
+        summary.edges_updated,
+        summary.edges_unchanged
+    );
+}
+
 async fn export(args: ExportArgs) -> Result<ExitCode, CliError> {
-    let Format::Json = args.format;
     let store = open_store(&args.store, IndexMode::Off).await?;
+    let failed = |err: std::io::Error| CliError::Other(format!("cannot write the export: {err}"));
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    io::export(store.as_ref(), &mut out).await.map_err(|err| CliError::Other(err.to_string()))?;
+    let mut writer: Box<dyn io::GraphWriter> = match (args.format, &args.out) {
+        (Format::Csv, None) => return Err(CliError::Other("--format csv writes two sheets: give the directory with --out DIR".to_owned())),
+        (Format::Csv, Some(dir)) => {
+            let create = |name: &str| {
+                let path = dir.join(name);
+                let file = std::fs::File::create(&path).map_err(|err| CliError::Other(format!("{}: {err}", path.display())))?;
+                Ok::<_, CliError>(std::io::BufWriter::new(file))
+            };
+            std::fs::create_dir_all(dir).map_err(|err| CliError::Other(format!("{}: {err}", dir.display())))?;
+            let (elements, connections) = (create(io::sheets::ELEMENTS_FILE)?, create(io::sheets::CONNECTIONS_FILE)?);
+            Box::new(io::sheets::SheetsWriter::start(Some(elements), Some(connections)).map_err(failed)?)
+        }
+        (_, Some(_)) => return Err(CliError::Other("--out is for --format csv; the other formats go to stdout".to_owned())),
+        (Format::Json, None) => Box::new(io::JsonLinesWriter::new(std::io::BufWriter::new(stdout.lock()))),
+        (Format::Graphml, None) => Box::new(io::xml::GraphmlWriter::start(std::io::BufWriter::new(stdout.lock())).map_err(failed)?),
+        (Format::Gexf, None) => Box::new(io::xml::GexfWriter::start(std::io::BufWriter::new(stdout.lock())).map_err(failed)?),
+    };
+    io::export_to(store.as_ref(), writer.as_mut()).await.map_err(|err| CliError::Other(err.to_string()))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -4,6 +4,7 @@ mod bolt;
 mod cache;
 mod cli;
 mod durability;
+mod exports;
 mod http;
 mod server;
 mod smoke;

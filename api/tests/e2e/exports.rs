@@ -1,0 +1,169 @@
+//! Exports read back by real consumers: GraphML and GEXF through Python's networkx (every node, every edge
+//! and every field compared with the store's own JSON export), CSV sheets through our own import
+//! (byte-for-byte round trip, problems per sheet and line), and `/export/{format}` over real HTTP.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::server::{Server, run};
+
+/// Records the seed lacks: SDGs, text that XML and CSV must escape (markup, quotes, line breaks, tabs,
+/// a `|` inside an alias), a second relation of the same type between the same pair, and a source with
+/// neither paragraph nor quote.
+const AWKWARD: &str = concat!(
+    r#"{"node":{"id":"agreement:awkward","kind":"AGREEMENT","name":"A <b>&amp;</b> \"quoted\", 'single'","aliases":["one | two"," padded "],"#,
+    r#""description":"line one\nline two\r\n\ttabbed","start":"2019-03","amountUsd":0.30000000000000004,"sdgs":[1,5,17],"#,
+    r#""sources":[{"document":"awkward.csv"}]}}"#,
+    "\n",
+    r#"{"edge":{"id":"agency:undp>funds>agreement:awkward","type":"FUNDS","source":"agency:undp","target":"agreement:awkward","amountUsd":1e21,"from":"2019","to":"2020-06-30","sources":[{"document":"a|b.txt","paragraph":3}]}}"#,
+    "\n",
+    r#"{"edge":{"id":"agency:undp>funds>agreement:awkward~2","type":"FUNDS","source":"agency:undp","target":"agreement:awkward","iatiRole":"FUNDING","from":"2021","sources":[{"document":"d.txt"}]}}"#,
+    "\n",
+);
+
+/// A store holding the seed dataset (loaded by `serve`) and [`AWKWARD`].
+fn seeded() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("dir");
+    Server::start(dir.path()).stop();
+    let extra = dir.path().join("awkward.jsonl");
+    std::fs::write(&extra, AWKWARD).expect("write");
+    let imported = run(&["import", "--data", &dir.path().display().to_string(), &extra.display().to_string()]);
+    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    dir
+}
+
+fn export(data: &Path, format: &str) -> String {
+    let output = run(&["export", "--data", &data.display().to_string(), "--format", format]);
+    assert!(output.status.success(), "export {format}: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).expect("UTF-8 export")
+}
+
+/// The Python with networkx that `scripts/setup.sh` installs (PARTNERGRAPH_SETUP_TESTS=1), or
+/// `$PARTNERGRAPH_TEST_PYTHON`.
+fn python() -> PathBuf {
+    let python = std::env::var_os("PARTNERGRAPH_TEST_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/pyenv/bin/python"));
+    assert!(
+        python.is_file(),
+        "the export tests read GraphML and GEXF with networkx: run PARTNERGRAPH_SETUP_TESTS=1 scripts/setup.sh \
+         (it makes target/pyenv), or set PARTNERGRAPH_TEST_PYTHON to a Python with networkx (missing: {})",
+        python.display()
+    );
+    python
+}
+
+/// The records of a JSON Lines export, by id: (nodes, edges).
+fn records(jsonl: &str) -> (BTreeMap<String, Value>, BTreeMap<String, Value>) {
+    let (mut nodes, mut edges) = (BTreeMap::new(), BTreeMap::new());
+    for line in jsonl.lines().filter(|line| line.starts_with('{')) {
+        let record: Value = serde_json::from_str(line).expect("a record");
+        let (map, inner) = match (record.get("node"), record.get("edge")) {
+            (Some(node), _) => (&mut nodes, node),
+            (_, Some(edge)) => (&mut edges, edge),
+            _ => panic!("neither node nor edge: {line}"),
+        };
+        map.insert(inner["id"].as_str().expect("an id").to_owned(), inner.clone());
+    }
+    (nodes, edges)
+}
+
+/// What networkx read from `file`, rebuilt as records by `read_export.py`.
+fn networkx_read(format: &str, file: &Path) -> Value {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/read_export.py");
+    let output = Command::new(python()).arg(&script).arg(format).arg(file).output().expect("run python");
+    assert!(output.status.success(), "networkx could not read the {format} export: {}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).expect("the reader's JSON")
+}
+
+fn by_id(items: &Value) -> BTreeMap<String, Value> {
+    items.as_array().expect("a list").iter().map(|item| (item["id"].as_str().expect("an id").to_owned(), item.clone())).collect()
+}
+
+#[test]
+fn graphml_and_gexf_read_back_in_networkx_with_every_node_edge_and_field() {
+    let data = seeded();
+    let (nodes, edges) = records(&export(data.path(), "json"));
+    assert!(nodes.len() > 200 && edges.len() > 200, "the seed is loaded");
+    for field in ["location", "role", "iatiRole", "from", "to", "start", "end", "amountUsd", "sdgs", "aliases", "description", "region"] {
+        let present = nodes.values().chain(edges.values()).any(|record| record.get(field).is_some());
+        assert!(present, "the seed has a record with `{field}`, so the comparison covers it");
+    }
+    for format in ["graphml", "gexf"] {
+        let file = data.path().join(format!("export.{format}"));
+        std::fs::write(&file, export(data.path(), format)).expect("write the export");
+        let read = networkx_read(format, &file);
+        assert_eq!(read["directed"], true, "{format}: a directed graph");
+        let (read_nodes, read_edges) = (by_id(&read["nodes"]), by_id(&read["edges"]));
+        assert_eq!(read_nodes.len(), nodes.len(), "{format}: every node");
+        assert_eq!(read_edges.len(), edges.len(), "{format}: every edge, parallel ones included");
+        for (id, node) in &nodes {
+            assert_eq!(read_nodes.get(id), Some(node), "{format}: node {id} with all its fields");
+        }
+        for (id, edge) in &edges {
+            assert_eq!(read_edges.get(id), Some(edge), "{format}: edge {id} with all its fields");
+        }
+        if format == "gexf" {
+            let positions = read["positions"].as_object().expect("positions");
+            let located: Vec<_> = nodes.values().filter(|node| node.get("location").is_some()).collect();
+            assert_eq!(positions.len(), located.len(), "a viz:position for every node with coordinates");
+            for node in located {
+                let position = &positions[node["id"].as_str().expect("id")];
+                assert_eq!((&position[0], &position[1]), (&node["location"]["lon"], &node["location"]["lat"]), "x = lon, y = lat");
+            }
+        }
+    }
+}
+
+#[test]
+fn csv_sheets_round_trip_byte_for_byte_and_twice_change_nothing() {
+    let data = seeded();
+    let original = export(data.path(), "json");
+    let sheets = data.path().join("sheets");
+    let written = run(&["export", "--data", &data.path().display().to_string(), "--format", "csv", "--out", &sheets.display().to_string()]);
+    assert!(written.status.success(), "{}", String::from_utf8_lossy(&written.stderr));
+    let elements = sheets.join("elements.csv").display().to_string();
+    let connections = sheets.join("connections.csv").display().to_string();
+    let header = std::fs::read_to_string(&elements).expect("elements.csv");
+    assert!(header.starts_with("ID,Type,Label,Acronym,Aliases,Description,Latitude,Longitude,"), "{}", &header[..80]);
+
+    let fresh = tempfile::tempdir().expect("dir");
+    let store = fresh.path().display().to_string();
+    let imported = run(&["import", "--data", &store, &elements, &connections]);
+    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    assert_eq!(export(fresh.path(), "json"), original, "csv export → import → json export is byte-identical");
+
+    let again = run(&["import", "--data", &store, &connections, &elements]);
+    assert!(again.status.success());
+    let summary = String::from_utf8_lossy(&again.stdout);
+    assert!(summary.contains("0 nodes created, 0 updated") && summary.contains("0 edges created, 0 updated"), "{summary}");
+}
+
+#[test]
+fn csv_problems_name_their_sheet_and_line_and_nothing_is_written() {
+    let dir = tempfile::tempdir().expect("dir");
+    let elements = dir.path().join("elements.csv");
+    let connections = dir.path().join("connections.csv");
+    std::fs::write(&elements, "ID,Label,Sources\nagency:a,Agency A,d.txt\nagency:b,,d.txt\n").expect("write");
+    std::fs::write(
+        &connections,
+        "From,To,Type,Valid From,Sources\nagency:a,agency:b,PART_OF,2020,d.txt\nagency:a,agency:zz,PART_OF,someday,d.txt\nagency:b,agency:a,PART_OF,,\n",
+    )
+    .expect("write");
+    let store = dir.path().join("store").display().to_string();
+    let output = run(&["import", "--data", &store, &elements.display().to_string(), &connections.display().to_string()]);
+    assert_eq!(output.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&output.stderr);
+    for expected in [
+        "elements.csv:3: `agency:b` has an empty name",
+        "connections.csv:3: not a valid record: column `Valid From`",
+        "connections.csv:4: `agency:b>part_of>agency:a` has no sources",
+        "3 problem(s); nothing was imported from these sheets",
+    ] {
+        assert!(report.contains(expected), "missing {expected:?} in:\n{report}");
+    }
+    assert!(export(Path::new(&store), "json").lines().all(|line| line.starts_with("//")), "nothing was written");
+}
