@@ -167,3 +167,99 @@ fn csv_problems_name_their_sheet_and_line_and_nothing_is_written() {
     }
     assert!(export(Path::new(&store), "json").lines().all(|line| line.starts_with("//")), "nothing was written");
 }
+
+/// GET `path` on `server`: (status, content type, content disposition, truncated header, body).
+async fn download(server: &Server, path: &str) -> (u16, String, String, String, String) {
+    let response = reqwest::get(format!("{}{path}", server.base)).await.expect("GET");
+    let header =
+        |name: &str| response.headers().get(name).map(|value| value.to_str().expect("ASCII header").to_owned()).unwrap_or_default();
+    let (content_type, disposition, truncated) =
+        (header("content-type"), header("content-disposition"), header("x-partnergraph-truncated"));
+    (response.status().as_u16(), content_type, disposition, truncated, response.text().await.expect("body"))
+}
+
+#[tokio::test]
+async fn a_neighbourhood_downloads_over_http_in_every_format_as_graphql_answers_it() {
+    let data = seeded();
+    let server = Server::start(data.path());
+    let answer = crate::server::query(
+        &server,
+        r#"{ neighborhood(id: "agency:undp", depth: 2, asOf: "2015") { nodes { id } edges { id } truncated } }"#,
+    )
+    .await;
+    let ids = |list: &Value| -> Vec<String> {
+        let mut ids: Vec<String> = list.as_array().expect("list").iter().map(|item| item["id"].as_str().expect("id").to_owned()).collect();
+        ids.sort();
+        ids
+    };
+    let (want_nodes, want_edges) = (ids(&answer["data"]["neighborhood"]["nodes"]), ids(&answer["data"]["neighborhood"]["edges"]));
+    assert!(want_nodes.len() > 10 && want_edges.len() > 10, "{answer}");
+    let query = "?focus=agency:undp&depth=2&asOf=2015";
+
+    let (status, content_type, disposition, truncated, body) = download(&server, &format!("/export/json{query}")).await;
+    assert_eq!((status, content_type.as_str(), truncated.as_str()), (200, "application/x-ndjson; charset=utf-8", "false"));
+    assert_eq!(disposition, "attachment; filename=\"partnergraph-agency-undp-depth2.jsonl\"");
+    let (nodes, edges) = records(&body);
+    assert_eq!(
+        (nodes.keys().cloned().collect::<Vec<_>>(), edges.keys().cloned().collect::<Vec<_>>()),
+        (want_nodes.clone(), want_edges.clone())
+    );
+    assert!(edges.values().all(|edge| edge["sources"].as_array().is_some_and(|sources| !sources.is_empty())), "edges keep their sources");
+
+    for (format, media) in [("graphml", "application/graphml+xml"), ("gexf", "application/gexf+xml")] {
+        let (status, content_type, disposition, _, body) = download(&server, &format!("/export/{format}{query}")).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(content_type.starts_with(media), "{content_type}");
+        assert!(disposition.ends_with(&format!("depth2.{format}\"")), "{disposition}");
+        let file = data.path().join(format!("neighbourhood.{format}"));
+        std::fs::write(&file, body).expect("write");
+        let read = networkx_read(format, &file);
+        let (read_nodes, read_edges) = (by_id(&read["nodes"]), by_id(&read["edges"]));
+        assert_eq!(read_nodes.keys().cloned().collect::<Vec<_>>(), want_nodes, "{format}: the neighbourhood's nodes");
+        assert_eq!(read_edges.keys().cloned().collect::<Vec<_>>(), want_edges, "{format}: the neighbourhood's edges");
+        for (id, node) in &nodes {
+            assert_eq!(read_nodes.get(id), Some(node), "{format}: node {id} with all its fields");
+        }
+    }
+
+    for (sheet, want) in [("elements", &want_nodes), ("connections", &want_edges)] {
+        let (status, content_type, disposition, _, body) = download(&server, &format!("/export/csv{query}&sheet={sheet}")).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(content_type.starts_with("text/csv"), "{content_type}");
+        assert!(disposition.ends_with(&format!("depth2-{sheet}.csv\"")), "{disposition}");
+        assert!(body.starts_with("ID,"), "{sheet}: a header row");
+        let mut rows: Vec<String> =
+            csv::Reader::from_reader(body.as_bytes()).records().map(|row| row.expect("a CSV row")[0].to_owned()).collect();
+        rows.sort();
+        assert_eq!(&rows, want, "{sheet}: a row per record");
+    }
+
+    let (status, _, _, truncated, body) = download(&server, "/export/json?focus=agency:undp&depth=2&limit=3").await;
+    assert_eq!((status, truncated.as_str()), (200, "true"));
+    assert_eq!(records(&body).0.len(), 3, "the limit bounds the nodes");
+}
+
+#[tokio::test]
+async fn bad_export_requests_get_typed_json_errors() {
+    let dir = tempfile::tempdir().expect("dir");
+    let server = Server::start(dir.path());
+    for (path, status, code) in [
+        ("/export/gexf", 400, "BAD_USER_INPUT"),
+        ("/export/gexf?focus=not%20an%20id", 400, "BAD_USER_INPUT"),
+        ("/export/gexf?focus=agency:nobody", 404, "NOT_FOUND"),
+        ("/export/gexf?focus=agency:undp&depth=7", 400, "BAD_USER_INPUT"),
+        ("/export/gexf?focus=agency:undp&depth=two", 400, "BAD_USER_INPUT"),
+        ("/export/gexf?focus=agency:undp&limit=0", 400, "BAD_USER_INPUT"),
+        ("/export/gexf?focus=agency:undp&asOf=2015-13", 400, "BAD_USER_INPUT"),
+        ("/export/csv?focus=agency:undp", 400, "BAD_USER_INPUT"),
+        ("/export/json?focus=agency:undp&sheet=elements", 400, "BAD_USER_INPUT"),
+        ("/export/pdf?focus=agency:undp", 404, "NOT_FOUND"),
+    ] {
+        let (got, content_type, _, _, body) = download(&server, path).await;
+        assert_eq!(got, status, "{path}: {body}");
+        assert!(content_type.starts_with("application/json"), "{path}: {content_type}");
+        let error: Value = serde_json::from_str(&body).expect("a JSON error");
+        assert_eq!(error["errors"][0]["extensions"]["code"], code, "{path}: {body}");
+        assert!(error["errors"][0]["message"].as_str().is_some_and(|message| !message.is_empty()), "{path}");
+    }
+}

@@ -1,0 +1,170 @@
+//! `GET /export/{format}?focus=ID&depth=N&asOf=DATE&limit=N`: a node's neighbourhood as a download, in
+//! the formats of `partnergraph export` (`json`, `csv`, `graphml`, `gexf`). The CSV sheets are two
+//! files, so `csv` also takes `sheet=elements|connections` and answers one of them.
+//!
+//! The neighbourhood is the one GraphQL's `neighborhood` answers (same bounds: depth ≤ 6, at most
+//! `limit` nodes, 500 by default, 5000 at most), read through the graph; `X-Partnergraph-Truncated`
+//! says whether the limit cut it. Bad input gets a typed JSON error and the status of its code.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use partnergraph_schema::{EdgeRecord, NodeId, PartialDate};
+use serde::Deserialize;
+
+use crate::error::{AppError, Code};
+use crate::graph::{GraphError, NeighborhoodQuery};
+use crate::http::{AppState, error_response};
+use crate::io::sheets::SheetsWriter;
+use crate::io::xml::{GexfWriter, GraphmlWriter};
+use crate::io::{ExportFormat, GraphWriter, JsonLinesWriter, write_records};
+
+/// Depth when the query gives none, as in GraphQL's `neighborhood`.
+const DEFAULT_DEPTH: i64 = 1;
+/// Node limit when the query gives none, as in GraphQL's `neighborhood`.
+const DEFAULT_LIMIT: i64 = 500;
+
+/// The query string; every value is read as text so a bad one gets a typed error naming it.
+#[derive(Debug, Deserialize)]
+pub struct ExportParams {
+    focus: Option<String>,
+    depth: Option<String>,
+    #[serde(rename = "asOf")]
+    as_of: Option<String>,
+    limit: Option<String>,
+    sheet: Option<String>,
+}
+
+/// Which CSV sheet to answer.
+#[derive(Debug, Clone, Copy)]
+enum Sheet {
+    Elements,
+    Connections,
+}
+
+/// GET /export/{format}: the neighbourhood of `focus` as a file.
+pub async fn export(
+    State(state): State<AppState>,
+    Path(format): Path<String>,
+    params: Result<Query<ExportParams>, QueryRejection>,
+) -> Response {
+    match answer(&state, &format, params).await {
+        Ok(response) => response,
+        Err(err) => {
+            if err.code() == Code::Internal {
+                tracing::error!(error = %err, "export failed");
+            }
+            error_response(err.code(), &err.public_message())
+        }
+    }
+}
+
+async fn answer(state: &AppState, format: &str, params: Result<Query<ExportParams>, QueryRejection>) -> Result<Response, AppError> {
+    let Some(format) = ExportFormat::parse(format) else {
+        let known = ExportFormat::ALL.map(ExportFormat::as_str).join(", ");
+        return Ok(error_response(Code::NotFound, &format!("no export format `{format}` (there are: {known})")));
+    };
+    let Query(params) = params.map_err(|err| AppError::BadInput(format!("bad query string: {}", err.body_text())))?;
+    let sheet = match (format, params.sheet.as_deref()) {
+        (ExportFormat::Csv, Some("elements")) => Some(Sheet::Elements),
+        (ExportFormat::Csv, Some("connections")) => Some(Sheet::Connections),
+        (ExportFormat::Csv, _) => {
+            return Err(AppError::BadInput("csv is two sheets: ask for `sheet=elements` or `sheet=connections`".into()));
+        }
+        (_, Some(_)) => return Err(AppError::BadInput("`sheet` is for the csv format only".into())),
+        (_, None) => None,
+    };
+    let focus = NodeId::parse(params.focus.ok_or_else(|| AppError::BadInput("`focus` (a node id) is required".into()))?)?;
+    let query = NeighborhoodQuery {
+        depth: number("depth", params.depth.as_deref())?.unwrap_or(DEFAULT_DEPTH),
+        as_of: params
+            .as_of
+            .as_deref()
+            .map(str::parse::<PartialDate>)
+            .transpose()
+            .map_err(|err| AppError::BadInput(format!("`asOf`: {err}")))?,
+        limit: number("limit", params.limit.as_deref())?.unwrap_or(DEFAULT_LIMIT),
+        ..NeighborhoodQuery::default()
+    };
+    let timeout = state.config.request_timeout;
+    let read = async {
+        let subgraph = state.graph.neighborhood(&focus, &query).await?;
+        let ids: Vec<_> = subgraph.edges.iter().map(|edge| edge.id.clone()).collect();
+        let sources = state.graph.edge_sources(&ids).await?;
+        Ok::<_, GraphError>((subgraph, sources))
+    };
+    let (subgraph, sources) = tokio::time::timeout(timeout, read).await.map_err(|_| AppError::Timeout(timeout.as_secs()))??;
+    let edges: Vec<EdgeRecord> = subgraph
+        .edges
+        .into_iter()
+        .zip(sources)
+        .map(|(link, sources)| EdgeRecord {
+            id: link.id,
+            edge_type: link.edge_type,
+            source: link.source,
+            target: link.target,
+            role: link.role,
+            iati_role: link.iati_role,
+            from: link.from,
+            to: link.to,
+            amount_usd: link.amount_usd,
+            sources,
+        })
+        .collect();
+    let mut body = Vec::new();
+    let written = {
+        let mut writer = writer(format, sheet, &mut body).map_err(internal)?;
+        write_records(&subgraph.nodes, &edges, writer.as_mut())
+    };
+    written.map_err(internal)?;
+    let name = file_name(&focus, query.depth, format, sheet);
+    let disposition =
+        HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")).map_err(|err| internal(std::io::Error::other(err)))?;
+    let headers = [
+        (header::CONTENT_TYPE, HeaderValue::from_static(format.content_type())),
+        (header::CONTENT_DISPOSITION, disposition),
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+        (
+            header::HeaderName::from_static("x-partnergraph-truncated"),
+            HeaderValue::from_static(if subgraph.truncated { "true" } else { "false" }),
+        ),
+    ];
+    Ok((headers, body).into_response())
+}
+
+fn writer<'a>(format: ExportFormat, sheet: Option<Sheet>, out: &'a mut Vec<u8>) -> std::io::Result<Box<dyn GraphWriter + 'a>> {
+    Ok(match (format, sheet) {
+        (ExportFormat::Json, _) => Box::new(JsonLinesWriter::new(out)),
+        (ExportFormat::Graphml, _) => Box::new(GraphmlWriter::start(out)?),
+        (ExportFormat::Gexf, _) => Box::new(GexfWriter::start(out)?),
+        (ExportFormat::Csv, Some(Sheet::Connections)) => Box::new(SheetsWriter::start(None, Some(out))?),
+        (ExportFormat::Csv, _) => Box::new(SheetsWriter::start(Some(out), None)?),
+    })
+}
+
+/// Writing into memory failed: a bug, reported as internal.
+fn internal(err: std::io::Error) -> AppError {
+    AppError::Graph(GraphError::Store(crate::store::StoreError::Backend { backend: "export", reason: err.to_string() }))
+}
+
+/// A whole number from the query string, naming the parameter when it is not one.
+fn number(name: &str, value: Option<&str>) -> Result<Option<i64>, AppError> {
+    value
+        .map(|value| {
+            value.trim().parse::<i64>().map_err(|_| AppError::BadInput(format!("`{name}` must be a whole number (got `{value}`)")))
+        })
+        .transpose()
+}
+
+/// `partnergraph-agency-undp-depth1.gexf`: the focus's id in letters, digits and dashes only.
+fn file_name(focus: &NodeId, depth: i64, format: ExportFormat, sheet: Option<Sheet>) -> String {
+    let slug: String = focus.as_str().chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect();
+    let part = match sheet {
+        Some(Sheet::Elements) => "-elements",
+        Some(Sheet::Connections) => "-connections",
+        None => "",
+    };
+    format!("partnergraph-{slug}-depth{depth}{part}.{}", format.extension())
+}
