@@ -34,7 +34,8 @@ enum Command {
     /// Export the whole graph, in a stable order: to stdout (json, graphml, gexf), or as two CSV sheets
     /// into a directory (csv: `--out DIR` gets elements.csv and connections.csv).
     Export(ExportArgs),
-    /// Check dataset files and report every problem with its line; exit 1 if there is any.
+    /// Check dataset files (JSON Lines; CSV sheets together) and report every problem with its line; exit 1
+    /// if there is any.
     Validate(ValidateArgs),
     /// Print the GraphQL schema (SDL).
     Schema,
@@ -139,7 +140,7 @@ struct ExportArgs {
 
 #[derive(Debug, Args)]
 struct ValidateArgs {
-    /// Dataset files to check.
+    /// Dataset files to check: JSON Lines files each on its own, CSV sheets (`*.csv`) together.
     #[arg(required = true)]
     files: Vec<PathBuf>,
 }
@@ -300,26 +301,16 @@ fn is_csv(path: &std::path::Path) -> bool {
 /// Imports the CSV sheets named on one command line as one all-or-nothing unit (an elements sheet and its
 /// connections sheet go in together); returns whether it failed.
 async fn import_csv_sheets(store: &dyn GraphStore, paths: &[&PathBuf]) -> Result<bool, CliError> {
-    let mut sheets: Vec<Box<dyn std::io::Read + Send>> = Vec::with_capacity(paths.len());
-    for path in paths {
-        match std::fs::File::open(path) {
-            Ok(file) => sheets.push(Box::new(std::io::BufReader::with_capacity(1 << 20, file))),
-            Err(err) => {
-                eprintln!("{}: cannot read: {err}; no CSV sheet was imported", path.display());
-                return Ok(true);
-            }
-        }
-    }
-    let names = paths.iter().map(|path| path.display().to_string()).collect::<Vec<_>>().join(" + ");
+    let Some(sheets) = open_sheets(paths) else { return Ok(true) };
+    let names = sheet_names(paths);
     match io::sheets::import_sheets(store, sheets).await {
         Ok(summary) => {
             print_summary(&names, &summary);
             Ok(false)
         }
         Err(IoError::InvalidSheets(problems)) => {
-            for (sheet, problem) in &problems {
-                let path = paths.get(*sheet).map_or_else(|| names.clone(), |path| path.display().to_string());
-                eprintln!("{path}:{}: {}", problem.line, problem.kind);
+            for line in sheet_problems(paths, &problems) {
+                eprintln!("{line}");
             }
             eprintln!("{names}: {} problem(s); nothing was imported from these sheets", problems.len());
             Ok(true)
@@ -380,7 +371,8 @@ fn bench_data(args: &BenchDataArgs) -> Result<ExitCode, CliError> {
 }
 
 fn validate(files: &[PathBuf]) -> ExitCode {
-    let mut failed = false;
+    let (sheets, files): (Vec<&PathBuf>, Vec<&PathBuf>) = files.iter().partition(|path| is_csv(path));
+    let mut failed = !sheets.is_empty() && validate_csv_sheets(&sheets);
     for path in files {
         // Streamed, like an import: only the ids of a large file are held, never its records.
         let checked = std::fs::File::open(path).and_then(|file| dataset::check_reader(std::io::BufReader::with_capacity(1 << 20, file)));
@@ -402,4 +394,59 @@ fn validate(files: &[PathBuf]) -> ExitCode {
         }
     }
     if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+}
+
+/// Checks the CSV sheets named on one command line together, as `import` reads them; returns whether any
+/// has a problem (or cannot be read).
+fn validate_csv_sheets(paths: &[&PathBuf]) -> bool {
+    let Some(sheets) = open_sheets(paths) else { return true };
+    let names = sheet_names(paths);
+    match io::sheets::check_sheets(sheets) {
+        Ok(report) if report.problems.is_empty() => {
+            println!("{names}: ok ({} nodes, {} edges)", report.nodes, report.edges);
+            false
+        }
+        Ok(report) => {
+            for line in sheet_problems(paths, &report.problems) {
+                println!("{line}");
+            }
+            println!("{names}: {} problem(s)", report.problems.len());
+            true
+        }
+        Err(err) => {
+            eprintln!("{names}: cannot read: {err}");
+            true
+        }
+    }
+}
+
+/// Opens every sheet for streaming; on the first that cannot be opened, says so and returns `None`.
+fn open_sheets(paths: &[&PathBuf]) -> Option<Vec<Box<dyn std::io::Read + Send>>> {
+    let mut sheets: Vec<Box<dyn std::io::Read + Send>> = Vec::with_capacity(paths.len());
+    for path in paths {
+        match std::fs::File::open(path) {
+            Ok(file) => sheets.push(Box::new(std::io::BufReader::with_capacity(1 << 20, file))),
+            Err(err) => {
+                eprintln!("{}: cannot read: {err}; no CSV sheet was read", path.display());
+                return None;
+            }
+        }
+    }
+    Some(sheets)
+}
+
+/// The sheets' names as one: `elements.csv + connections.csv`.
+fn sheet_names(paths: &[&PathBuf]) -> String {
+    paths.iter().map(|path| path.display().to_string()).collect::<Vec<_>>().join(" + ")
+}
+
+/// Each problem as `PATH:LINE: what`, with the path of the sheet it is in.
+fn sheet_problems(paths: &[&PathBuf], problems: &[(usize, dataset::Problem)]) -> Vec<String> {
+    problems
+        .iter()
+        .map(|(sheet, problem)| {
+            let path = paths.get(*sheet).map_or_else(|| sheet_names(paths), |path| path.display().to_string());
+            format!("{path}:{}: {}", problem.line, problem.kind)
+        })
+        .collect()
 }

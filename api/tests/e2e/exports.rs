@@ -143,7 +143,7 @@ fn csv_sheets_round_trip_byte_for_byte_and_twice_change_nothing() {
 }
 
 #[test]
-fn csv_problems_name_their_sheet_and_line_and_nothing_is_written() {
+fn csv_problems_name_their_sheet_and_line_in_validate_and_import_and_nothing_is_written() {
     let dir = tempfile::tempdir().expect("dir");
     let elements = dir.path().join("elements.csv");
     let connections = dir.path().join("connections.csv");
@@ -154,16 +154,20 @@ fn csv_problems_name_their_sheet_and_line_and_nothing_is_written() {
     )
     .expect("write");
     let store = dir.path().join("store").display().to_string();
-    let output = run(&["import", "--data", &store, &elements.display().to_string(), &connections.display().to_string()]);
-    assert_eq!(output.status.code(), Some(1));
-    let report = String::from_utf8_lossy(&output.stderr);
-    for expected in [
-        "elements.csv:3: `agency:b` has an empty name",
-        "connections.csv:3: not a valid record: column `Valid From`",
-        "connections.csv:4: `agency:b>part_of>agency:a` has no sources",
-        "3 problem(s); nothing was imported from these sheets",
-    ] {
-        assert!(report.contains(expected), "missing {expected:?} in:\n{report}");
+    let (elements, connections) = (elements.display().to_string(), connections.display().to_string());
+    let checked = run(&["validate", &elements, &connections]);
+    let output = run(&["import", "--data", &store, &elements, &connections]);
+    for (command, output, report) in [("validate", &checked, &checked.stdout), ("import", &output, &output.stderr)] {
+        assert_eq!(output.status.code(), Some(1), "{command}");
+        let report = String::from_utf8_lossy(report);
+        for expected in [
+            "elements.csv:3: `agency:b` has an empty name",
+            "connections.csv:3: not a valid record: column `Valid From`",
+            "connections.csv:4: `agency:b>part_of>agency:a` has no sources",
+            "3 problem(s)",
+        ] {
+            assert!(report.contains(expected), "{command}: missing {expected:?} in:\n{report}");
+        }
     }
     assert!(export(Path::new(&store), "json").lines().all(|line| line.starts_with("//")), "nothing was written");
 }

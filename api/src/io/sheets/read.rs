@@ -3,10 +3,11 @@
 //! or an edge, and a cell that cannot be read is a problem at its row's line naming its column. The
 //! records then go through the same checks, staging and all-or-nothing write as a JSON Lines file.
 
+use std::collections::HashMap;
 use std::io::Read;
 use std::sync::{Arc, Mutex};
 
-use partnergraph_schema::dataset::{Dataset, Lined, Problem, ProblemKind};
+use partnergraph_schema::dataset::{Checker, Dataset, Lined, Problem, ProblemKind};
 use partnergraph_schema::{EdgeId, EdgeRecord, GeoPoint, NodeId, NodeKind, NodeRecord};
 
 use crate::io::columns::{self, Column, EDGE_COLUMNS, NODE_COLUMNS};
@@ -34,18 +35,8 @@ pub async fn import_sheets(store: &dyn GraphStore, sheets: Vec<Box<dyn Read + Se
     let ends = Arc::new(Mutex::new(Vec::with_capacity(sheets.len())));
     let ends_seen = Arc::clone(&ends);
     let read = move |each: &mut dyn FnMut(Dataset, Vec<Problem>)| -> std::io::Result<()> {
-        let mut offset = 0;
-        for sheet in sheets {
-            let mut shifted = |mut block: Dataset, mut problems: Vec<Problem>| {
-                block.nodes.iter_mut().for_each(|node| node.line += offset);
-                block.edges.iter_mut().for_each(|edge| edge.line += offset);
-                problems.iter_mut().for_each(|problem| problem.line += offset);
-                each(block, problems);
-            };
-            let (_, lines) = read_sheet(sheet, &mut shifted)?;
-            offset += lines;
-            ends_seen.lock().map_err(|_| std::io::Error::other("a sheet reader panicked"))?.push(offset);
-        }
+        let found = read_sheets(sheets, each)?;
+        *ends_seen.lock().map_err(|_| std::io::Error::other("a sheet reader panicked"))? = found;
         Ok(())
     };
     match import_blocks(store, read).await {
@@ -55,6 +46,51 @@ pub async fn import_sheets(store: &dyn GraphStore, sheets: Vec<Box<dyn Read + Se
         }
         other => other,
     }
+}
+
+/// What [`check_sheets`] found: the records of each kind, and every problem with its sheet's index.
+#[derive(Debug, Default)]
+pub struct SheetsReport {
+    /// Node rows read.
+    pub nodes: usize,
+    /// Edge rows read.
+    pub edges: usize,
+    /// Every problem, as its sheet's index and the problem at its line there, sorted by sheet and line.
+    pub problems: Vec<(usize, Problem)>,
+}
+
+/// Checks CSV sheets as one self-contained dataset (what `validate` does), with the problems
+/// [`import_sheets`] would find against an empty store; nothing is held but ids. Fails only if reading fails.
+pub fn check_sheets(sheets: Vec<Box<dyn Read + Send>>) -> std::io::Result<SheetsReport> {
+    let mut checker = Checker::default();
+    let mut report = SheetsReport::default();
+    let ends = read_sheets(sheets, &mut |block, problems| {
+        checker.extend(problems);
+        checker.block(&block);
+        report.nodes += block.nodes.len();
+        report.edges += block.edges.len();
+    })?;
+    report.problems = checker.finish(&HashMap::new()).into_iter().map(|problem| in_sheet(&ends, problem)).collect();
+    Ok(report)
+}
+
+/// Reads `sheets` one after the other as one stream of blocks, lines counted on across them; returns
+/// the line each sheet ends on in that count.
+fn read_sheets(sheets: Vec<Box<dyn Read + Send>>, each: &mut dyn FnMut(Dataset, Vec<Problem>)) -> std::io::Result<Vec<usize>> {
+    let mut ends = Vec::with_capacity(sheets.len());
+    let mut offset = 0;
+    for sheet in sheets {
+        let mut shifted = |mut block: Dataset, mut problems: Vec<Problem>| {
+            block.nodes.iter_mut().for_each(|node| node.line += offset);
+            block.edges.iter_mut().for_each(|edge| edge.line += offset);
+            problems.iter_mut().for_each(|problem| problem.line += offset);
+            each(block, problems);
+        };
+        let (_, lines) = read_sheet(sheet, &mut shifted)?;
+        offset += lines;
+        ends.push(offset);
+    }
+    Ok(ends)
 }
 
 /// The sheet a problem's line falls in (given the line each sheet ends on, counted across the sheets),
