@@ -78,44 +78,71 @@ pub const NODE_LABEL: usize = 2;
 
 /// A node's cells, one per [`NODE_COLUMNS`] entry; `None` where the field is absent.
 pub fn node_cells(node: &NodeRecord) -> [Option<String>; 19] {
-    let show = |value: Option<&dyn std::fmt::Display>| value.map(|value| value.to_string());
+    // Every field named, so a field added to the record does not compile until it has a column.
+    let NodeRecord {
+        id,
+        kind,
+        name,
+        acronym,
+        aliases,
+        description,
+        location,
+        agency_type,
+        iso3,
+        region,
+        network_type,
+        agreement_type,
+        event_type,
+        start,
+        end,
+        amount_usd,
+        sdgs,
+        sources,
+    } = node;
     [
-        Some(node.id.to_string()),
-        Some(node.kind.to_string()),
-        Some(node.name.clone()),
-        node.acronym.clone(),
-        list_cell(&node.aliases),
-        node.description.clone(),
-        node.location.map(|point| number(point.lat)),
-        node.location.map(|point| number(point.lon)),
-        show(node.agency_type.as_ref().map(|value| value as _)),
-        node.iso3.clone(),
-        node.region.clone(),
-        show(node.network_type.as_ref().map(|value| value as _)),
-        show(node.agreement_type.as_ref().map(|value| value as _)),
-        show(node.event_type.as_ref().map(|value| value as _)),
-        show(node.start.as_ref().map(|value| value as _)),
-        show(node.end.as_ref().map(|value| value as _)),
-        node.amount_usd.map(number),
-        (!node.sdgs.is_empty()).then(|| node.sdgs.iter().map(u8::to_string).collect::<Vec<_>>().join("|")),
-        sources_cell(&node.sources),
+        Some(id.to_string()),
+        Some(kind.to_string()),
+        Some(name.clone()),
+        acronym.clone(),
+        list_cell(aliases),
+        description.clone(),
+        location.map(|point| number(point.lat)),
+        location.map(|point| number(point.lon)),
+        show(agency_type),
+        iso3.clone(),
+        region.clone(),
+        show(network_type),
+        show(agreement_type),
+        show(event_type),
+        show(start),
+        show(end),
+        amount_usd.map(number),
+        (!sdgs.is_empty()).then(|| sdgs.iter().map(u8::to_string).collect::<Vec<_>>().join("|")),
+        sources_cell(sources),
     ]
 }
 
 /// An edge's cells, one per [`EDGE_COLUMNS`] entry; `None` where the field is absent.
 pub fn edge_cells(edge: &EdgeRecord) -> [Option<String>; 10] {
+    // Every field named, so a field added to the record does not compile until it has a column.
+    let EdgeRecord { id, edge_type, source, target, role, iati_role, from, to, amount_usd, sources } = edge;
     [
-        Some(edge.id.to_string()),
-        Some(edge.source.to_string()),
-        Some(edge.target.to_string()),
-        Some(edge.edge_type.to_string()),
-        edge.role.map(|role| role.to_string()),
-        edge.iati_role.map(|role| role.to_string()),
-        edge.from.map(|date| date.to_string()),
-        edge.to.map(|date| date.to_string()),
-        edge.amount_usd.map(number),
-        sources_cell(&edge.sources),
+        Some(id.to_string()),
+        Some(source.to_string()),
+        Some(target.to_string()),
+        Some(edge_type.to_string()),
+        show(role),
+        show(iati_role),
+        show(from),
+        show(to),
+        amount_usd.map(number),
+        sources_cell(sources),
     ]
+}
+
+/// An optional value in its dataset spelling.
+fn show(value: &Option<impl std::fmt::Display>) -> Option<String> {
+    value.as_ref().map(ToString::to_string)
 }
 
 /// A number in the shortest form that reads back to the same value.

@@ -399,7 +399,8 @@ mod tests {
 
     #[test]
     fn a_connections_sheet_derives_missing_ids_and_headers_are_checked() {
-        let text = "from,TO,type,iati_role,Valid From,Sources\nagency:a,agreement:b,PARTICIPATES_IN,FUNDING,2019,d\n";
+        // As a spreadsheet saves it: a byte order mark, CRLF line ends, headers in another spelling.
+        let text = "\u{FEFF}from,TO,type,iati_role,Valid From,Sources\r\nagency:a,agreement:b,PARTICIPATES_IN,FUNDING,2019,d\r\n";
         let (sheet, dataset, problems) = read(text);
         assert_eq!(sheet, Some(Sheet::Connections));
         assert!(problems.is_empty(), "{problems:?}");
