@@ -1,4 +1,5 @@
-//! `GET /export/{format}?focus=ID&depth=N&asOf=DATE&limit=N`: a node's neighbourhood as a download, in
+//! `GET /export/{format}?focus=ID&depth=N&asOf=DATE&limit=N&kinds=K,…&edgeTypes=T,…`: a node's
+//! neighbourhood as a download, in
 //! the formats of `partnergraph export` (`json`, `csv`, `graphml`, `gexf`). The CSV sheets are two
 //! files, so `csv` also takes `sheet=elements|connections` and answers one of them.
 //!
@@ -33,6 +34,9 @@ pub struct ExportParams {
     #[serde(rename = "asOf")]
     as_of: Option<String>,
     limit: Option<String>,
+    kinds: Option<String>,
+    #[serde(rename = "edgeTypes")]
+    edge_types: Option<String>,
     sheet: Option<String>,
 }
 
@@ -85,7 +89,8 @@ async fn answer(state: &AppState, format: &str, params: Result<Query<ExportParam
             .transpose()
             .map_err(|err| AppError::BadInput(format!("`asOf`: {err}")))?,
         limit: number("limit", params.limit.as_deref())?.unwrap_or(DEFAULT_LIMIT),
-        ..NeighborhoodQuery::default()
+        kinds: list("kinds", params.kinds.as_deref())?,
+        edge_types: list("edgeTypes", params.edge_types.as_deref())?,
     };
     let timeout = state.config.request_timeout;
     let read = async {
@@ -156,6 +161,15 @@ fn number(name: &str, value: Option<&str>) -> Result<Option<i64>, AppError> {
             value.trim().parse::<i64>().map_err(|_| AppError::BadInput(format!("`{name}` must be a whole number (got `{value}`)")))
         })
         .transpose()
+}
+
+/// A comma-separated list of enum values (`AGENCY,COUNTRY`), naming the parameter when one is unknown.
+fn list<T: std::str::FromStr>(name: &str, value: Option<&str>) -> Result<Vec<T>, AppError>
+where
+    T::Err: std::fmt::Display,
+{
+    let items = value.into_iter().flat_map(|value| value.split(',')).map(str::trim).filter(|item| !item.is_empty());
+    items.map(|item| item.parse::<T>().map_err(|err| AppError::BadInput(format!("`{name}`: {err}")))).collect()
 }
 
 /// `partnergraph-agency-undp-depth1.gexf`: the focus's id in letters, digits and dashes only.

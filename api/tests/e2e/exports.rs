@@ -143,6 +143,13 @@ fn assert_csv_round_trips(data: &Path) {
     let header = std::fs::read_to_string(&elements).expect("elements.csv");
     assert!(header.starts_with("ID,Type,Label,Acronym,Aliases,Description,Latitude,Longitude,"), "{}", &header[..80]);
 
+    let data_arg = data.display().to_string();
+    let no_dir = run(&["export", "--data", &data_arg, "--format", "csv"]);
+    assert_eq!(no_dir.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&no_dir.stderr).contains("give the directory with --out DIR"));
+    let stray_dir = run(&["export", "--data", &data_arg, "--format", "gexf", "--out", &sheets.display().to_string()]);
+    assert_eq!(stray_dir.status.code(), Some(1), "--out is for csv only");
+
     let fresh = tempfile::tempdir().expect("dir");
     let store = fresh.path().display().to_string();
     let imported = run(&["import", "--data", &store, &elements, &connections]);
@@ -263,6 +270,20 @@ async fn a_neighbourhood_downloads_over_http_in_every_format_as_graphql_answers_
         assert_eq!(&rows, want, "{sheet}: a row per record");
     }
 
+    let filtered = crate::server::query(
+        &server,
+        r#"{ neighborhood(id: "agency:undp", depth: 2, kinds: [AGENCY, COUNTRY], edgeTypes: [PARTICIPATES_IN, PART_OF]) { nodes { id } edges { id } } }"#,
+    )
+    .await;
+    let (status, _, _, _, body) =
+        download(&server, "/export/json?focus=agency:undp&depth=2&kinds=AGENCY,COUNTRY&edgeTypes=PARTICIPATES_IN,PART_OF").await;
+    assert_eq!(status, 200, "{body}");
+    let (nodes, edges) = records(&body);
+    assert_eq!(nodes.keys().cloned().collect::<Vec<_>>(), ids(&filtered["data"]["neighborhood"]["nodes"]), "kinds filter as in GraphQL");
+    assert_eq!(edges.keys().cloned().collect::<Vec<_>>(), ids(&filtered["data"]["neighborhood"]["edges"]), "edge types as in GraphQL");
+    assert!(nodes.len() > 1 && !edges.is_empty(), "the filtered neighbourhood is not trivial: {body}");
+    assert!(nodes.keys().all(|id| id.starts_with("agency:") || id.starts_with("country:")), "{body}");
+
     let (status, _, _, truncated, body) = download(&server, "/export/json?focus=agency:undp&depth=2&limit=3").await;
     assert_eq!((status, truncated.as_str()), (200, "true"));
     assert_eq!(records(&body).0.len(), 3, "the limit bounds the nodes");
@@ -281,6 +302,8 @@ async fn bad_export_requests_get_typed_json_errors() {
         ("/export/gexf?focus=agency:undp&limit=0", 400, "BAD_USER_INPUT"),
         ("/export/gexf?focus=agency:undp&asOf=2015-13", 400, "BAD_USER_INPUT"),
         ("/export/csv?focus=agency:undp", 400, "BAD_USER_INPUT"),
+        ("/export/gexf?focus=agency:undp&kinds=AGENCY,PLANET", 400, "BAD_USER_INPUT"),
+        ("/export/gexf?focus=agency:undp&edgeTypes=LIKES", 400, "BAD_USER_INPUT"),
         ("/export/json?focus=agency:undp&sheet=elements", 400, "BAD_USER_INPUT"),
         ("/export/pdf?focus=agency:undp", 404, "NOT_FOUND"),
     ] {
