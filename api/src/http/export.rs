@@ -96,27 +96,11 @@ async fn answer(state: &AppState, format: &str, params: Result<Query<ExportParam
     let read = async {
         let subgraph = state.graph.neighborhood(&focus, &query).await?;
         let ids: Vec<_> = subgraph.edges.iter().map(|edge| edge.id.clone()).collect();
-        let sources = state.graph.edge_sources(&ids).await?;
-        Ok::<_, GraphError>((subgraph, sources))
+        // An edge deleted since the walk is left out, as the walk would have.
+        let edges: Vec<EdgeRecord> = state.graph.edges(&ids).await?.into_iter().flatten().collect();
+        Ok::<_, GraphError>((subgraph, edges))
     };
-    let (subgraph, sources) = tokio::time::timeout(timeout, read).await.map_err(|_| AppError::Timeout(timeout.as_secs()))??;
-    let edges: Vec<EdgeRecord> = subgraph
-        .edges
-        .into_iter()
-        .zip(sources)
-        .map(|(link, sources)| EdgeRecord {
-            id: link.id,
-            edge_type: link.edge_type,
-            source: link.source,
-            target: link.target,
-            role: link.role,
-            iati_role: link.iati_role,
-            from: link.from,
-            to: link.to,
-            amount_usd: link.amount_usd,
-            sources,
-        })
-        .collect();
+    let (subgraph, edges) = tokio::time::timeout(timeout, read).await.map_err(|_| AppError::Timeout(timeout.as_secs()))??;
     let mut body = Vec::new();
     let written = {
         let mut writer = writer(format, sheet, &mut body).map_err(internal)?;
