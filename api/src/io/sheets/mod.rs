@@ -1,6 +1,7 @@
 //! CSV sheets in the Kumu convention: an elements sheet (one node per row) and a connections sheet (one
-//! edge per row), with the headers of [`crate::io::columns`]. [`SheetsWriter`] writes them (`write`
-//! side, here); `read.rs` imports them with the checks and guarantees of the JSON Lines import.
+//! edge per row), with the headers of [`crate::io::columns`]. [`SheetsWriter`] (here) writes them;
+//! `read.rs` reads, checks ([`check_sheets`]) and imports ([`import_sheets`]) them, with the checks and
+//! guarantees of the JSON Lines import.
 //!
 //! An empty cell is an absent field. Headers, cell spellings and lists are documented in
 //! `schema/data/README.md`.

@@ -1,5 +1,5 @@
 //! The XML exports, GraphML (`graphml.rs`) and GEXF 1.3 (`gexf.rs`), over one small streaming writer
-//! ([`Xml`], on quick-xml) that escapes every name, value and text it is given.
+//! (`Xml`, on quick-xml) that escapes every name, value and text it is given.
 //!
 //! Attribute values escape line breaks and tabs as character references, because an XML parser turns
 //! them into spaces otherwise; characters XML 1.0 cannot carry at all (most control characters) become
