@@ -120,6 +120,42 @@ mod tests {
         assert_eq!(escape("a<b>&\"c'\n\t\r\u{1}"), "a&lt;b&gt;&amp;&quot;c&apos;&#10;&#9;&#13;\u{FFFD}");
     }
 
+    /// The element names of `text` in document order (`/name` for an end), checking it is well formed.
+    fn elements(text: &str) -> Vec<String> {
+        let mut reader = quick_xml::Reader::from_str(text);
+        let mut names = Vec::new();
+        loop {
+            match reader.read_event().expect("well-formed XML") {
+                Event::Start(start) | Event::Empty(start) => names.push(start.name().as_ref().to_owned()),
+                Event::End(end) => names.push(format!("/{}", end.name().as_ref())),
+                Event::Eof => return names,
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn graphs_without_edges_or_nodes_still_close_every_element() {
+        use partnergraph_schema::{NodeId, NodeRecord};
+
+        let node = NodeRecord::new(NodeId::parse("agency:a").expect("id"), "A", Vec::new());
+        for nodes in [Vec::new(), vec![node]] {
+            let mut gexf = Vec::new();
+            let mut writer = GexfWriter::start(&mut gexf).expect("start");
+            crate::io::write_records(&nodes, &[], &mut writer).expect("write");
+            let names = elements(std::str::from_utf8(&gexf).expect("UTF-8"));
+            assert_eq!(names[names.len() - 3..], ["/nodes", "/graph", "/gexf"]);
+            assert_eq!(names.iter().filter(|name| *name == "node").count(), nodes.len());
+
+            let mut graphml = Vec::new();
+            let mut writer = GraphmlWriter::start(&mut graphml).expect("start");
+            crate::io::write_records(&nodes, &[], &mut writer).expect("write");
+            let names = elements(std::str::from_utf8(&graphml).expect("UTF-8"));
+            assert_eq!(names[names.len() - 2..], ["/graph", "/graphml"]);
+            assert_eq!(names.iter().filter(|name| *name == "node").count(), nodes.len());
+        }
+    }
+
     #[test]
     fn attributes_and_text_are_escaped_in_the_document() {
         let mut xml = Xml::start(Vec::new()).expect("start");
