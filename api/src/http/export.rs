@@ -6,12 +6,16 @@
 //! The neighbourhood is the one GraphQL's `neighborhood` answers (same bounds: depth ≤ 6, at most
 //! `limit` nodes, 500 by default, 5000 at most), read through the graph; `X-Partnergraph-Truncated`
 //! says whether the limit cut it. Bad input gets a typed JSON error and the status of its code.
+//! The text is streamed: written on the blocking pool in chunks as the client reads them, never whole.
 
+use std::io::Write;
+
+use axum::body::{Body, Bytes};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use partnergraph_schema::{EdgeRecord, NodeId, PartialDate};
+use partnergraph_schema::{EdgeRecord, NodeId, NodeRecord, PartialDate};
 use serde::Deserialize;
 
 use crate::error::{AppError, Code};
@@ -101,15 +105,10 @@ async fn answer(state: &AppState, format: &str, params: Result<Query<ExportParam
         Ok::<_, GraphError>((subgraph, edges))
     };
     let (subgraph, edges) = tokio::time::timeout(timeout, read).await.map_err(|_| AppError::Timeout(timeout.as_secs()))??;
-    let mut body = Vec::new();
-    let written = {
-        let mut writer = writer(format, sheet, &mut body).map_err(internal)?;
-        write_records(&subgraph.nodes, &edges, writer.as_mut())
-    };
-    written.map_err(internal)?;
+    let body = stream(format, sheet, subgraph.nodes, edges);
     let name = file_name(&focus, query.depth, format, sheet);
-    let disposition =
-        HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")).map_err(|err| internal(std::io::Error::other(err)))?;
+    // The name is ASCII letters, digits, dashes and dots only (`file_name`): always a valid header value.
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")).unwrap_or(HeaderValue::from_static("attachment"));
     let headers = [
         (header::CONTENT_TYPE, HeaderValue::from_static(format.content_type())),
         (header::CONTENT_DISPOSITION, disposition),
@@ -123,7 +122,53 @@ async fn answer(state: &AppState, format: &str, params: Result<Query<ExportParam
     Ok((headers, body).into_response())
 }
 
-fn writer<'a>(format: ExportFormat, sheet: Option<Sheet>, out: &'a mut Vec<u8>) -> std::io::Result<Box<dyn GraphWriter + 'a>> {
+/// The records written in `format` as a streamed body: a blocking task writes them chunk by chunk into
+/// a small channel, so at most a few chunks of text wait for the client; it stops when the client goes.
+fn stream(format: ExportFormat, sheet: Option<Sheet>, nodes: Vec<NodeRecord>, edges: Vec<EdgeRecord>) -> Body {
+    let (sender, receiver) = tokio::sync::mpsc::channel(CHUNKS_IN_FLIGHT);
+    tokio::task::spawn_blocking(move || {
+        let mut out = ChunkSender { sender: sender.clone(), chunk: Vec::with_capacity(CHUNK_BYTES) };
+        let written = writer(format, sheet, &mut out).and_then(|mut writer| write_records(&nodes, &edges, writer.as_mut()));
+        if let Err(err) = written.and_then(|()| out.flush())
+            && err.kind() != std::io::ErrorKind::BrokenPipe
+        {
+            tracing::error!(error = %err, "export: writing the download failed");
+            let _ = sender.blocking_send(Err(err));
+        }
+    });
+    Body::from_stream(tokio_stream::wrappers::ReceiverStream::new(receiver))
+}
+
+/// Bytes per chunk of a streamed download.
+const CHUNK_BYTES: usize = 64 * 1024;
+/// Chunks written ahead of the client.
+const CHUNKS_IN_FLIGHT: usize = 4;
+
+/// A writer that hands full chunks to the response body; `BrokenPipe` once the client has gone.
+struct ChunkSender {
+    sender: tokio::sync::mpsc::Sender<std::io::Result<Bytes>>,
+    chunk: Vec<u8>,
+}
+
+impl Write for ChunkSender {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.chunk.extend_from_slice(data);
+        if self.chunk.len() >= CHUNK_BYTES {
+            self.flush()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.chunk.is_empty() {
+            return Ok(());
+        }
+        let chunk = Bytes::from(std::mem::replace(&mut self.chunk, Vec::with_capacity(CHUNK_BYTES)));
+        self.sender.blocking_send(Ok(chunk)).map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the client went away"))
+    }
+}
+
+fn writer<'a>(format: ExportFormat, sheet: Option<Sheet>, out: &'a mut ChunkSender) -> std::io::Result<Box<dyn GraphWriter + 'a>> {
     Ok(match (format, sheet) {
         (ExportFormat::Json, _) => Box::new(JsonLinesWriter::new(out)),
         (ExportFormat::Graphml, _) => Box::new(GraphmlWriter::start(out)?),
@@ -131,11 +176,6 @@ fn writer<'a>(format: ExportFormat, sheet: Option<Sheet>, out: &'a mut Vec<u8>) 
         (ExportFormat::Csv, Some(Sheet::Connections)) => Box::new(SheetsWriter::start(None, Some(out))?),
         (ExportFormat::Csv, _) => Box::new(SheetsWriter::start(Some(out), None)?),
     })
-}
-
-/// Writing into memory failed: a bug, reported as internal.
-fn internal(err: std::io::Error) -> AppError {
-    AppError::Graph(GraphError::Store(crate::store::StoreError::Backend { backend: "export", reason: err.to_string() }))
 }
 
 /// A whole number from the query string, naming the parameter when it is not one.

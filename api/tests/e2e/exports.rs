@@ -247,6 +247,7 @@ async fn a_neighbourhood_downloads_over_http_in_every_format_as_graphql_answers_
         assert_eq!(status, 200, "{body}");
         assert!(content_type.starts_with(media), "{content_type}");
         assert!(disposition.ends_with(&format!("depth2.{format}\"")), "{disposition}");
+        assert!(body.len() > 64 * 1024, "{format}: a download of several streamed chunks ({} bytes)", body.len());
         let file = data.path().join(format!("neighbourhood.{format}"));
         std::fs::write(&file, body).expect("write");
         let read = networkx_read(format, &file);
