@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building and testing partnergraph needs on a fresh Debian machine with rustup:
 # the pinned Rust toolchain with its wasm target; with PARTNERGRAPH_SETUP_TESTS=1 also the npm packages
-# of the GraphQL-over-HTTP audit, the GraphQL fuzzer's PyPI packages (a venv in target/pyenv), and for the
-# browser tests Chromium (Debian package) and playwright-core.
+# of the GraphQL-over-HTTP audit, the tests' PyPI packages (a venv in target/pyenv: the GraphQL fuzzer and
+# networkx, which reads the GraphML and GEXF exports back), and for the browser tests Chromium (Debian
+# package) and playwright-core.
 # Idempotent: a second run only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,13 +29,14 @@ if [ "${PARTNERGRAPH_SETUP_TESTS:-0}" = 1 ]; then
     sudo=; [ "$(id -u)" = 0 ] || sudo=sudo
     $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
   fi
-  # The GraphQL fuzzer (tests/fuzz/): its pinned PyPI packages in a venv; reinstalled when the pins change.
-  if ! cmp -s tests/fuzz/requirements.txt target/pyenv/requirements.txt; then
-    log "installing the GraphQL fuzzer's packages into target/pyenv (pip)"
+  # The tests' Python packages (the GraphQL fuzzer, networkx for the export tests), pinned in
+  # tests/requirements.txt, in a venv; reinstalled when the pins change.
+  if ! cmp -s tests/requirements.txt target/pyenv/requirements.txt; then
+    log "installing the tests' Python packages into target/pyenv (pip)"
     rm -rf target/pyenv
-    python3 -m venv target/pyenv || { log "python3 with venv is required for the GraphQL fuzzer (apt-get install python3-venv)"; exit 1; }
-    target/pyenv/bin/pip install -q --disable-pip-version-check -r tests/fuzz/requirements.txt
-    cp tests/fuzz/requirements.txt target/pyenv/requirements.txt
+    python3 -m venv target/pyenv || { log "python3 with venv is required for the tests (apt-get install python3-venv)"; exit 1; }
+    target/pyenv/bin/pip install -q --disable-pip-version-check -r tests/requirements.txt
+    cp tests/requirements.txt target/pyenv/requirements.txt
   fi
   if [ ! -d tests/browser/node_modules/playwright-core ]; then
     log "installing playwright-core for the browser tests (npm ci)"

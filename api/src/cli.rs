@@ -29,11 +29,14 @@ pub struct Cli {
 enum Command {
     /// Serve the GraphQL API, GraphiQL and health endpoints (loads the seed dataset into an empty store).
     Serve(ServeArgs),
-    /// Import dataset files (JSON Lines); each file is all-or-nothing and importing twice changes nothing.
+    /// Import dataset files (JSON Lines; CSV sheets named `*.csv` go in together as one unit); each file
+    /// is all-or-nothing and importing twice changes nothing.
     Import(ImportArgs),
-    /// Export the whole graph to stdout in the dataset format, in a stable order.
+    /// Export the whole graph, in a stable order: to stdout (json, graphml, gexf), or as two CSV sheets
+    /// into a directory (csv: `--out DIR` gets elements.csv and connections.csv).
     Export(ExportArgs),
-    /// Check dataset files and report every problem with its line; exit 1 if there is any.
+    /// Check dataset files (JSON Lines; CSV sheets together) and report every problem with its line; exit 1
+    /// if there is any.
     Validate(ValidateArgs),
     /// Print the GraphQL schema (SDL).
     Schema,
@@ -136,7 +139,8 @@ struct ServeArgs {
 struct ImportArgs {
     #[command(flatten)]
     store: StoreArgs,
-    /// Dataset files to import.
+    /// Dataset files to import: JSON Lines files, each on its own, and CSV sheets (`*.csv`: an elements
+    /// sheet and a connections sheet), all of them together as one all-or-nothing unit, before the others.
     #[arg(required = true)]
     files: Vec<PathBuf>,
 }
@@ -145,6 +149,12 @@ struct ImportArgs {
 enum Format {
     /// The dataset format (JSON Lines).
     Json,
+    /// Two CSV sheets, elements.csv and connections.csv (Kumu convention), written into `--out DIR`.
+    Csv,
+    /// GraphML with typed attribute keys.
+    Graphml,
+    /// GEXF 1.3 (Gephi), with coordinates as `viz:position`.
+    Gexf,
 }
 
 #[derive(Debug, Args)]
@@ -154,11 +164,14 @@ struct ExportArgs {
     /// Output format.
     #[arg(long, value_enum)]
     format: Format,
+    /// The directory the CSV sheets are written into (created if missing); csv only.
+    #[arg(long)]
+    out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 struct ValidateArgs {
-    /// Dataset files to check.
+    /// Dataset files to check: JSON Lines files each on its own, CSV sheets (`*.csv`) together.
     #[arg(required = true)]
     files: Vec<PathBuf>,
 }
@@ -294,8 +307,9 @@ fn shutdown_signal() -> impl Future<Output = ()> {
 
 async fn import(args: ImportArgs) -> Result<ExitCode, CliError> {
     let store = open_store(&args.store, IndexMode::Off).await?;
-    let mut failed = false;
-    for path in &args.files {
+    let (sheets, files): (Vec<&PathBuf>, Vec<&PathBuf>) = args.files.iter().partition(|path| is_csv(path));
+    let mut failed = !sheets.is_empty() && import_csv_sheets(store.as_ref(), &sheets).await?;
+    for path in files {
         // Streamed: a file of millions of records is never held whole in memory as text.
         let file = match std::fs::File::open(path) {
             Ok(file) => std::io::BufReader::with_capacity(1 << 20, file),
@@ -306,16 +320,7 @@ async fn import(args: ImportArgs) -> Result<ExitCode, CliError> {
             }
         };
         match io::import_reader(store.as_ref(), file).await {
-            Ok(summary) => println!(
-                "{}: imported: {} nodes created, {} updated, {} unchanged; {} edges created, {} updated, {} unchanged",
-                path.display(),
-                summary.nodes_created,
-                summary.nodes_updated,
-                summary.nodes_unchanged,
-                summary.edges_created,
-                summary.edges_updated,
-                summary.edges_unchanged
-            ),
+            Ok(summary) => print_summary(&path.display().to_string(), &summary),
             Err(IoError::Invalid(problems)) => {
                 for problem in &problems {
                     eprintln!("{}:{}: {}", path.display(), problem.line, problem.kind);
@@ -334,12 +339,71 @@ async fn import(args: ImportArgs) -> Result<ExitCode, CliError> {
     Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
+/// Whether `path` names a CSV sheet (by its extension).
+fn is_csv(path: &std::path::Path) -> bool {
+    path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("csv"))
+}
+
+/// Imports the CSV sheets named on one command line as one all-or-nothing unit (an elements sheet and its
+/// connections sheet go in together); returns whether it failed.
+async fn import_csv_sheets(store: &dyn GraphStore, paths: &[&PathBuf]) -> Result<bool, CliError> {
+    let Some(sheets) = open_sheets(paths) else { return Ok(true) };
+    let names = sheet_names(paths);
+    match io::sheets::import_sheets(store, sheets).await {
+        Ok(summary) => {
+            print_summary(&names, &summary);
+            Ok(false)
+        }
+        Err(IoError::InvalidSheets(problems)) => {
+            for line in sheet_problems(paths, &problems) {
+                eprintln!("{line}");
+            }
+            eprintln!("{names}: {} problem(s); nothing was imported from these sheets", problems.len());
+            Ok(true)
+        }
+        Err(IoError::Read(err)) => {
+            eprintln!("{names}: cannot read: {err}");
+            Ok(true)
+        }
+        Err(IoError::Store(err)) => Err(err.into()),
+        Err(err) => Err(CliError::Other(err.to_string())),
+    }
+}
+
+fn print_summary(name: &str, summary: &crate::store::WriteSummary) {
+    println!(
+        "{name}: imported: {} nodes created, {} updated, {} unchanged; {} edges created, {} updated, {} unchanged",
+        summary.nodes_created,
+        summary.nodes_updated,
+        summary.nodes_unchanged,
+        summary.edges_created,
+        summary.edges_updated,
+        summary.edges_unchanged
+    );
+}
+
 async fn export(args: ExportArgs) -> Result<ExitCode, CliError> {
-    let Format::Json = args.format;
     let store = open_store(&args.store, IndexMode::Off).await?;
+    let failed = |err: std::io::Error| CliError::Other(format!("cannot write the export: {err}"));
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    io::export(store.as_ref(), &mut out).await.map_err(|err| CliError::Other(err.to_string()))?;
+    let mut writer: Box<dyn io::GraphWriter> = match (args.format, &args.out) {
+        (Format::Csv, None) => return Err(CliError::Other("--format csv writes two sheets: give the directory with --out DIR".to_owned())),
+        (Format::Csv, Some(dir)) => {
+            let create = |name: &str| {
+                let path = dir.join(name);
+                let file = std::fs::File::create(&path).map_err(|err| CliError::Other(format!("{}: {err}", path.display())))?;
+                Ok::<_, CliError>(std::io::BufWriter::new(file))
+            };
+            std::fs::create_dir_all(dir).map_err(|err| CliError::Other(format!("{}: {err}", dir.display())))?;
+            let (elements, connections) = (create(io::sheets::ELEMENTS_FILE)?, create(io::sheets::CONNECTIONS_FILE)?);
+            Box::new(io::sheets::SheetsWriter::start(Some(elements), Some(connections)).map_err(failed)?)
+        }
+        (_, Some(_)) => return Err(CliError::Other("--out is for --format csv; the other formats go to stdout".to_owned())),
+        (Format::Json, None) => Box::new(io::JsonLinesWriter::new(std::io::BufWriter::new(stdout.lock()))),
+        (Format::Graphml, None) => Box::new(io::xml::GraphmlWriter::start(std::io::BufWriter::new(stdout.lock())).map_err(failed)?),
+        (Format::Gexf, None) => Box::new(io::xml::GexfWriter::start(std::io::BufWriter::new(stdout.lock())).map_err(failed)?),
+    };
+    io::export_to(store.as_ref(), writer.as_mut()).await.map_err(|err| CliError::Other(err.to_string()))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -377,7 +441,8 @@ fn restore(args: &RestoreArgs) -> Result<ExitCode, CliError> {
 }
 
 fn validate(files: &[PathBuf]) -> ExitCode {
-    let mut failed = false;
+    let (sheets, files): (Vec<&PathBuf>, Vec<&PathBuf>) = files.iter().partition(|path| is_csv(path));
+    let mut failed = !sheets.is_empty() && validate_csv_sheets(&sheets);
     for path in files {
         // Streamed, like an import: only the ids of a large file are held, never its records.
         let checked = std::fs::File::open(path).and_then(|file| dataset::check_reader(std::io::BufReader::with_capacity(1 << 20, file)));
@@ -399,4 +464,59 @@ fn validate(files: &[PathBuf]) -> ExitCode {
         }
     }
     if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+}
+
+/// Checks the CSV sheets named on one command line together, as `import` reads them; returns whether any
+/// has a problem (or cannot be read).
+fn validate_csv_sheets(paths: &[&PathBuf]) -> bool {
+    let Some(sheets) = open_sheets(paths) else { return true };
+    let names = sheet_names(paths);
+    match io::sheets::check_sheets(sheets) {
+        Ok(report) if report.problems.is_empty() => {
+            println!("{names}: ok ({} nodes, {} edges)", report.nodes, report.edges);
+            false
+        }
+        Ok(report) => {
+            for line in sheet_problems(paths, &report.problems) {
+                println!("{line}");
+            }
+            println!("{names}: {} problem(s)", report.problems.len());
+            true
+        }
+        Err(err) => {
+            eprintln!("{names}: cannot read: {err}");
+            true
+        }
+    }
+}
+
+/// Opens every sheet for streaming; on the first that cannot be opened, says so and returns `None`.
+fn open_sheets(paths: &[&PathBuf]) -> Option<Vec<Box<dyn std::io::Read + Send>>> {
+    let mut sheets: Vec<Box<dyn std::io::Read + Send>> = Vec::with_capacity(paths.len());
+    for path in paths {
+        match std::fs::File::open(path) {
+            Ok(file) => sheets.push(Box::new(std::io::BufReader::with_capacity(1 << 20, file))),
+            Err(err) => {
+                eprintln!("{}: cannot read: {err}; no CSV sheet was read", path.display());
+                return None;
+            }
+        }
+    }
+    Some(sheets)
+}
+
+/// The sheets' names as one: `elements.csv + connections.csv`.
+fn sheet_names(paths: &[&PathBuf]) -> String {
+    paths.iter().map(|path| path.display().to_string()).collect::<Vec<_>>().join(" + ")
+}
+
+/// Each problem as `PATH:LINE: what`, with the path of the sheet it is in.
+fn sheet_problems(paths: &[&PathBuf], problems: &[(usize, dataset::Problem)]) -> Vec<String> {
+    problems
+        .iter()
+        .map(|(sheet, problem)| {
+            let path = paths.get(*sheet).map_or_else(|| sheet_names(paths), |path| path.display().to_string());
+            format!("{path}:{}: {}", problem.line, problem.kind)
+        })
+        .collect()
 }

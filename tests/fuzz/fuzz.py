@@ -16,7 +16,7 @@ Every answer is checked:
   error belongs to a field) it also has a `path`, and that field, or an ancestor, is null in `data`;
 - at the end: the server process is still running, `/healthz` answers 200, and its log has no panic.
 
-Usage (`PARTNERGRAPH_SETUP_TESTS=1 scripts/setup.sh` makes the venv from `requirements.txt`):
+Usage (`PARTNERGRAPH_SETUP_TESTS=1 scripts/setup.sh` makes the venv from `tests/requirements.txt`):
 
     target/pyenv/bin/python tests/fuzz/fuzz.py --bin target/debug/partnergraph
 

@@ -15,7 +15,7 @@ pub(crate) mod triangulars;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use partnergraph_schema::{EdgeId, EdgeLink, EdgeType, NodeId, NodeRecord, Source};
+use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, NodeId, NodeRecord, Source};
 
 use crate::store::{EdgeFilter, GraphStore, StoreError};
 
@@ -90,6 +90,11 @@ impl Graph {
     /// The sources of each of `ids`, in the order asked (none for an edge that no longer exists).
     pub async fn edge_sources(&self, ids: &[EdgeId]) -> Result<Vec<Vec<Source>>, GraphError> {
         Ok(self.store.edges(ids).await?.into_iter().map(|edge| edge.map(|edge| edge.sources).unwrap_or_default()).collect())
+    }
+
+    /// Whole edge records, sources included, in the order asked; `None` for an edge that no longer exists.
+    pub async fn edges(&self, ids: &[EdgeId]) -> Result<Vec<Option<EdgeRecord>>, GraphError> {
+        Ok(self.store.edges(ids).await?)
     }
 
     /// Number of edges touching each of `ids`, in either direction.

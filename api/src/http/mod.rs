@@ -13,6 +13,7 @@
 mod assets;
 mod cache;
 mod embed;
+mod export;
 mod graphql;
 mod health;
 mod negotiate;
@@ -117,6 +118,7 @@ pub fn app(state: AppState) -> Router {
         .route("/embed.js", get(embed::loader))
         .route("/oembed", get(embed::oembed))
         .route("/widgets/{file}", get(embed::widget_file))
+        .route("/export/{format}", get(export::export))
         .fallback(not_found)
         .with_state(state)
         .layer(

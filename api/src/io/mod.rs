@@ -1,28 +1,29 @@
-//! Import and export of the dataset format (JSON Lines, `schema/data/README.md`).
+//! Import and export of the dataset format (JSON Lines, `schema/data/README.md`), of CSV sheets
+//! (`sheets/`), and export to GraphML and GEXF (`xml/`); the formats share one column list (`columns.rs`)
+//! and one writer interface (`export.rs`).
 //!
 //! Import is all-or-nothing per file: the file is streamed, checked and staged in stored form (`stage.rs`),
 //! validated whole (edges may point at nodes already in the store), and only a file without a single
 //! problem is written, in one transaction.
 //! Writing is an upsert keyed by id, so importing the same file twice changes nothing the second time.
 //! Export writes every node, then every edge, in id order: the same graph always exports to the same
-//! bytes, and an export imports back unchanged.
+//! bytes, and an export (JSON Lines or CSV) imports back unchanged.
 
+pub mod columns;
+mod export;
+pub mod sheets;
 mod stage;
 pub mod synthetic;
+pub mod xml;
 
 use std::io::{BufRead, Write};
 
-use partnergraph_schema::dataset::Problem;
-use partnergraph_schema::wire::Record;
-use partnergraph_schema::{EdgeId, NodeId};
+use partnergraph_schema::dataset::{self, Dataset, Problem};
 
 use crate::store::{Batch, GraphStore, StoreError, WriteSummary};
 use stage::Staging;
 
-/// Records read from the store per round trip while exporting.
-const EXPORT_PAGE: usize = 1000;
-/// The first line of an export.
-pub const EXPORT_HEADER: &str = "// partnergraph dataset export (JSON Lines; format: schema/data/README.md)";
+pub use export::{EXPORT_HEADER, ExportFormat, GraphWriter, JsonLinesWriter, export_to, write_records};
 
 /// Why an import or export failed.
 #[derive(Debug, thiserror::Error)]
@@ -31,6 +32,10 @@ pub enum IoError {
     /// The file has problems; nothing was written.
     #[error("{} problem(s); nothing was imported", .0.len())]
     Invalid(Vec<Problem>),
+    /// CSV sheets imported together have problems (each with its sheet's index and its line there);
+    /// nothing was written.
+    #[error("{} problem(s); nothing was imported", .0.len())]
+    InvalidSheets(Vec<(usize, Problem)>),
     /// The store failed; nothing was written.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -52,8 +57,17 @@ pub async fn import(store: &dyn GraphStore, text: &str) -> Result<WriteSummary, 
 /// writes it in one transaction only if it has no problem at all. Reading runs on the blocking pool; a
 /// read error (or text that is not UTF-8) fails the import before anything is written.
 pub async fn import_reader(store: &dyn GraphStore, reader: impl BufRead + Send + 'static) -> Result<WriteSummary, IoError> {
+    import_blocks(store, move |each| dataset::read_blocks(reader, each)).await
+}
+
+/// Imports the records `read` hands over block by block (with the problems it found), as
+/// [`import_reader`] does for a JSON Lines file. `read` runs on the blocking pool.
+pub(crate) async fn import_blocks<F>(store: &dyn GraphStore, read: F) -> Result<WriteSummary, IoError>
+where
+    F: FnOnce(&mut dyn FnMut(Dataset, Vec<Problem>)) -> std::io::Result<()> + Send + 'static,
+{
     let started = std::time::Instant::now();
-    let staging = tokio::task::spawn_blocking(move || Staging::read(reader))
+    let staging = tokio::task::spawn_blocking(move || Staging::read_with(read))
         .await
         .map_err(|err| IoError::Read(std::io::Error::other(format!("the reading task failed: {err}"))))?
         .map_err(IoError::Read)?;
@@ -66,39 +80,10 @@ pub async fn import_reader(store: &dyn GraphStore, reader: impl BufRead + Send +
     Ok(summary)
 }
 
-/// Writes the whole graph to `out`: a header line, the nodes, then the edges, each in id order.
+/// Writes the whole graph to `out` in the dataset format: a header line, the nodes, then the edges, each
+/// in id order.
 pub async fn export(store: &dyn GraphStore, out: &mut dyn Write) -> Result<(), IoError> {
-    writeln!(out, "{EXPORT_HEADER}")?;
-    let mut after: Option<NodeId> = None;
-    loop {
-        let page = store.scan_nodes(None, after.as_ref(), EXPORT_PAGE).await?;
-        for node in &page {
-            write_record(out, &Record::Node(node.clone()))?;
-        }
-        match page.last() {
-            Some(last) if page.len() == EXPORT_PAGE => after = Some(last.id.clone()),
-            _ => break,
-        }
-    }
-    let mut after: Option<EdgeId> = None;
-    loop {
-        let page = store.scan_edges(after.as_ref(), EXPORT_PAGE).await?;
-        for edge in &page {
-            write_record(out, &Record::Edge(edge.clone()))?;
-        }
-        match page.last() {
-            Some(last) if page.len() == EXPORT_PAGE => after = Some(last.id.clone()),
-            _ => break,
-        }
-    }
-    out.flush()?;
-    Ok(())
-}
-
-fn write_record(out: &mut dyn Write, record: &Record) -> Result<(), IoError> {
-    serde_json::to_writer(&mut *out, record).map_err(std::io::Error::from)?;
-    out.write_all(b"\n")?;
-    Ok(())
+    export_to(store, &mut JsonLinesWriter::new(out)).await
 }
 
 /// Loads the seed dataset into `store` if the store holds nothing at all; returns whether it did.

@@ -4,7 +4,6 @@
 //! Once any problem is known nothing will be written, so staging stops and only checking goes on.
 
 use std::collections::HashMap;
-use std::io::BufRead;
 
 use partnergraph_schema::dataset::{self, Checker, Dataset, Lined, Problem};
 use partnergraph_schema::hash::IdMap;
@@ -29,10 +28,11 @@ pub(super) struct Staging {
 }
 
 impl Staging {
-    /// Reads, checks and stages the whole of `reader`. Fails only if reading fails or the text is not UTF-8.
-    pub(super) fn read(reader: impl BufRead) -> std::io::Result<Staging> {
+    /// Checks and stages every block `read` hands over (a file read by [`dataset::read_blocks`], say).
+    /// Fails only if `read` fails.
+    pub(super) fn read_with(read: impl FnOnce(&mut dyn FnMut(Dataset, Vec<Problem>)) -> std::io::Result<()>) -> std::io::Result<Staging> {
         let mut staging = Staging::default();
-        dataset::read_blocks(reader, |block, problems| staging.add(block, problems))?;
+        read(&mut |block, problems| staging.add(block, problems))?;
         tracing::debug!(checking_ms = staging.checking.as_millis(), staging_ms = staging.staging.as_millis(), "import: read");
         Ok(staging)
     }

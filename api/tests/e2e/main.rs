@@ -7,6 +7,7 @@ mod cache;
 mod cli;
 mod durability;
 mod edges;
+mod exports;
 mod files;
 mod http;
 mod server;

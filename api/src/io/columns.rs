@@ -1,0 +1,237 @@
+//! The fields of nodes and edges as flat, typed columns: what the CSV sheets, GraphML and GEXF write (and
+//! the CSV import reads back), kept in one place so the three formats name and spell every field alike.
+//!
+//! A cell is text. Numbers are written in Rust's shortest form that reads back to the same `f64`; dates,
+//! kinds and roles in their dataset spelling. A list (aliases, SDGs, sources) is either its items joined
+//! by `|` (the Kumu convention) or, when an item could not survive that (it holds a `|`, is empty or has
+//! surrounding spaces; or a source with a paragraph or quote), a JSON array. Both read back the same.
+
+use partnergraph_schema::{EdgeRecord, NodeRecord, Source};
+
+/// The type a column is declared with in GraphML and GEXF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueType {
+    /// Any text.
+    Text,
+    /// A double-precision number.
+    Double,
+}
+
+/// One field as a column.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    /// Its name in GraphML and GEXF: the dataset's field name (`name` is `label`; coordinates `lat`, `lon`).
+    pub key: &'static str,
+    /// Its CSV header (Kumu style).
+    pub heading: &'static str,
+    /// Its declared type.
+    pub value_type: ValueType,
+}
+
+const fn text(key: &'static str, heading: &'static str) -> Column {
+    Column { key, heading, value_type: ValueType::Text }
+}
+
+const fn double(key: &'static str, heading: &'static str) -> Column {
+    Column { key, heading, value_type: ValueType::Double }
+}
+
+/// Columns of a node, in sheet order; the first is the id, the third the name.
+pub const NODE_COLUMNS: [Column; 19] = [
+    text("id", "ID"),
+    text("kind", "Type"),
+    text("label", "Label"),
+    text("acronym", "Acronym"),
+    text("aliases", "Aliases"),
+    text("description", "Description"),
+    double("lat", "Latitude"),
+    double("lon", "Longitude"),
+    text("agencyType", "Agency Type"),
+    text("iso3", "ISO3"),
+    text("region", "Region"),
+    text("networkType", "Network Type"),
+    text("agreementType", "Agreement Type"),
+    text("eventType", "Event Type"),
+    text("start", "Start"),
+    text("end", "End"),
+    double("amountUsd", "Amount USD"),
+    text("sdgs", "SDGs"),
+    text("sources", "Sources"),
+];
+
+/// Columns of an edge, in sheet order; the first three are its id, source and target.
+pub const EDGE_COLUMNS: [Column; 10] = [
+    text("id", "ID"),
+    text("source", "From"),
+    text("target", "To"),
+    text("type", "Type"),
+    text("role", "Role"),
+    text("iatiRole", "IATI Role"),
+    text("from", "Valid From"),
+    text("to", "Valid To"),
+    double("amountUsd", "Amount USD"),
+    text("sources", "Sources"),
+];
+
+/// Index of the node's name in [`NODE_COLUMNS`].
+pub const NODE_LABEL: usize = 2;
+
+/// A node's cells, one per [`NODE_COLUMNS`] entry; `None` where the field is absent.
+pub fn node_cells(node: &NodeRecord) -> [Option<String>; 19] {
+    // Every field named, so a field added to the record does not compile until it has a column.
+    let NodeRecord {
+        id,
+        kind,
+        name,
+        acronym,
+        aliases,
+        description,
+        location,
+        agency_type,
+        iso3,
+        region,
+        network_type,
+        agreement_type,
+        event_type,
+        start,
+        end,
+        amount_usd,
+        sdgs,
+        sources,
+    } = node;
+    [
+        Some(id.to_string()),
+        Some(kind.to_string()),
+        Some(name.clone()),
+        acronym.clone(),
+        list_cell(aliases),
+        description.clone(),
+        location.map(|point| number(point.lat)),
+        location.map(|point| number(point.lon)),
+        show(agency_type),
+        iso3.clone(),
+        region.clone(),
+        show(network_type),
+        show(agreement_type),
+        show(event_type),
+        show(start),
+        show(end),
+        amount_usd.map(number),
+        (!sdgs.is_empty()).then(|| sdgs.iter().map(u8::to_string).collect::<Vec<_>>().join("|")),
+        sources_cell(sources),
+    ]
+}
+
+/// An edge's cells, one per [`EDGE_COLUMNS`] entry; `None` where the field is absent.
+pub fn edge_cells(edge: &EdgeRecord) -> [Option<String>; 10] {
+    // Every field named, so a field added to the record does not compile until it has a column.
+    let EdgeRecord { id, edge_type, source, target, role, iati_role, from, to, amount_usd, sources } = edge;
+    [
+        Some(id.to_string()),
+        Some(source.to_string()),
+        Some(target.to_string()),
+        Some(edge_type.to_string()),
+        show(role),
+        show(iati_role),
+        show(from),
+        show(to),
+        amount_usd.map(number),
+        sources_cell(sources),
+    ]
+}
+
+/// An optional value in its dataset spelling.
+fn show(value: &Option<impl std::fmt::Display>) -> Option<String> {
+    value.as_ref().map(ToString::to_string)
+}
+
+/// A number in the shortest form that reads back to the same value.
+fn number(value: f64) -> String {
+    value.to_string()
+}
+
+/// Whether `item` survives being joined with `|` and split again.
+fn pipe_safe(item: &str) -> bool {
+    !item.is_empty() && !item.contains('|') && item.trim() == item && !item.starts_with('[')
+}
+
+/// A list as a cell: `a|b|c`, or a JSON array when an item would not survive that; `None` when empty.
+pub fn list_cell(items: &[String]) -> Option<String> {
+    if items.is_empty() {
+        None
+    } else if items.iter().all(|item| pipe_safe(item)) {
+        Some(items.join("|"))
+    } else {
+        serde_json::to_string(items).ok()
+    }
+}
+
+/// Sources as a cell: their documents joined by `|` when they have neither paragraph nor quote, else a
+/// JSON array of `{"document", "paragraph", "quote"}` objects (the dataset's spelling).
+pub fn sources_cell(sources: &[Source]) -> Option<String> {
+    if sources.is_empty() {
+        None
+    } else if sources.iter().all(|source| source.paragraph.is_none() && source.quote.is_none() && pipe_safe(&source.document)) {
+        Some(sources.iter().map(|source| source.document.as_str()).collect::<Vec<_>>().join("|"))
+    } else {
+        serde_json::to_string(sources).ok()
+    }
+}
+
+/// Reads a list cell written by [`list_cell`] (or by hand: `a | b` is trimmed to `a`, `b`).
+pub fn parse_list(cell: &str) -> Result<Vec<String>, String> {
+    let cell = cell.trim();
+    if cell.starts_with('[') {
+        return serde_json::from_str(cell).map_err(|err| format!("not a JSON array of strings: {err}"));
+    }
+    Ok(cell.split('|').map(str::trim).filter(|item| !item.is_empty()).map(str::to_owned).collect())
+}
+
+/// Reads a sources cell written by [`sources_cell`] (or by hand: documents separated by `|`).
+pub fn parse_sources(cell: &str) -> Result<Vec<Source>, String> {
+    let cell = cell.trim();
+    if cell.starts_with('[') {
+        return serde_json::from_str(cell).map_err(|err| format!("not a JSON array of sources: {err}"));
+    }
+    Ok(parse_list(cell)?.into_iter().map(|document| Source { document, paragraph: None, quote: None }).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|item| (*item).to_owned()).collect()
+    }
+
+    #[test]
+    fn lists_use_pipes_when_they_can_and_json_when_they_must() {
+        assert_eq!(list_cell(&strings(&["UNOSSC", "SU/SSC"])).as_deref(), Some("UNOSSC|SU/SSC"));
+        assert_eq!(list_cell(&[]), None);
+        for awkward in [&["a|b", "c"][..], &[" padded"], &[""], &["[bracket"]] {
+            let items = strings(awkward);
+            let cell = list_cell(&items).expect("a cell");
+            assert!(cell.starts_with('['), "{cell}");
+            assert_eq!(parse_list(&cell).expect("reads back"), items);
+        }
+        assert_eq!(parse_list(" a | b ||c").expect("hand-written"), strings(&["a", "b", "c"]));
+    }
+
+    #[test]
+    fn sources_keep_paragraphs_and_quotes() {
+        let plain = vec![Source { document: "a.txt".into(), paragraph: None, quote: None }];
+        assert_eq!(sources_cell(&plain).as_deref(), Some("a.txt"));
+        assert_eq!(parse_sources("a.txt").expect("plain"), plain);
+        let full = vec![Source { document: "b.txt".into(), paragraph: Some(12), quote: Some("said | \"so\"".into()) }];
+        let cell = sources_cell(&full).expect("a cell");
+        assert_eq!(parse_sources(&cell).expect("json"), full);
+        assert!(parse_sources("[{\"doc\": 1}]").is_err());
+    }
+
+    #[test]
+    fn numbers_read_back_to_the_same_value() {
+        for value in [0.1 + 0.2, 1e21, 123_456_789.5, -33.868_820_1, 5e-324] {
+            assert_eq!(number(value).parse::<f64>().expect("a number"), value);
+        }
+    }
+}
