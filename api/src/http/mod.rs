@@ -14,6 +14,7 @@ mod embed;
 mod graphql;
 mod health;
 mod negotiate;
+mod nulls;
 mod order;
 mod pages;
 mod queries;

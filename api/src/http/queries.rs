@@ -129,6 +129,7 @@ impl QueryRunner {
                 return Ok(Outcome::RequestErrors(response.errors));
             }
             order_response(&document, operation_name.as_deref(), &mut response.data);
+            crate::http::nulls::null_failed_fields(&document, operation_name.as_deref(), &mut response);
             let mut out = BoundedWriter { bytes: Vec::new(), max: max_bytes };
             serde_json::to_writer(&mut out, &response).map_err(|_| RunError::TooLarge(max_bytes))?;
             Ok(Outcome::Answer { body: Bytes::from(out.bytes), has_errors: !response.errors.is_empty() })
