@@ -1,7 +1,7 @@
 //! The GraphQL API over the seed: typed errors, limits, search, algorithms and connections.
 
 use partnergraph_tests::{data, error_codes, execute, schema, seeded_store};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 fn ids(list: &Value) -> Vec<String> {
     list.as_array().expect("list").iter().map(|item| item["id"].as_str().expect("id").to_owned()).collect()
@@ -36,6 +36,29 @@ async fn bad_input_gets_typed_errors() {
     }
     let invalid_date = execute(&schema, r#"{ neighborhood(id: "network:wacap", asOf: "2014-13") { truncated } }"#).await;
     assert!(invalid_date["errors"][0]["message"].as_str().is_some_and(|message| message.contains("not a date")), "{invalid_date}");
+}
+
+/// Issue 17: an error of a field selected on the `Node` interface (not in a fragment on its object)
+/// carries the field's path, list indices and aliases included, for resolver and argument errors alike.
+#[tokio::test]
+async fn issue_17_errors_of_fields_selected_on_the_node_interface_have_their_path() {
+    let (_dir, store) = seeded_store().await;
+    let schema = schema(store);
+    let cases = [
+        (r#"{ node(id: "agency:unossc") { id edges(first: -1) { id } } }"#, json!([["node", "edges"]])),
+        (
+            r#"{ nodes(ids: ["country:THA", "agency:unossc"]) { e: edges(first: -1) { id } } }"#,
+            json!([["nodes", 0, "e"], ["nodes", 1, "e"]]),
+        ),
+        (r#"{ search(text: "WACAP", first: 1) { id degree edges(first: -1) { id } } }"#, json!([["search", 0, "edges"]])),
+        (r#"{ node(id: "agency:unossc") { edges(asOf: "2015-02-30") { id } } }"#, json!([["node", "edges"]])),
+        (r#"{ triangulars(first: 1) { agreement { edges(first: -1) { id } } } }"#, json!([["triangulars", 0, "agreement", "edges"]])),
+    ];
+    for (query, paths) in cases {
+        let response = execute(&schema, query).await;
+        let errors = response["errors"].as_array().expect("errors");
+        assert_eq!(Value::Array(errors.iter().map(|error| error["path"].clone()).collect()), paths, "{query}: {response}");
+    }
 }
 
 #[tokio::test]

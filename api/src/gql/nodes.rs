@@ -3,11 +3,15 @@
 //! The fields every node has are generated once by `node_object!`; each kind adds its own. Related
 //! nodes (headquarters, countries, participants) are resolved through `crate::graph`, never the store.
 
-use std::borrow::Borrow;
+use std::borrow::{Borrow, Cow};
 use std::sync::Arc;
 
 use async_graphql::dataloader::DataLoader;
-use async_graphql::{Context, ErrorExtensions, ID, Interface, Object, Result};
+use async_graphql::parser::types::Field;
+use async_graphql::registry::Registry;
+use async_graphql::{
+    Context, ContextSelectionSet, ErrorExtensions, ID, Interface, Object, OutputType, Positioned, Result, ServerResult, Value,
+};
 use partnergraph_schema::{EdgeType as DomainEdgeType, NodeId, NodeKind as DomainKind, NodeRecord};
 
 use crate::error::{AppError, IntoGql};
@@ -18,11 +22,16 @@ use crate::gql::types::{GeoPoint, Participation, Source, edges, participations};
 use crate::graph::{Graph, triangulars::is_triangular};
 use crate::store::{EdgeFilter, StoreError};
 
+// The `Node` interface as the schema declares it: registered through `Node`'s type info, never
+// resolved. async-graphql's derived interface resolves a field selected on the interface through its
+// own dispatch, which drops the field's `path` from its errors (and from errors in its arguments);
+// `Node` resolves every value as its concrete object instead, as a fragment on that object would.
 /// Anything in the graph.
 // The derive's `field(...)` attributes share argument shapes, which clippy mistakes for duplicates.
 #[allow(clippy::duplicated_attributes)]
 #[derive(Interface)]
 #[graphql(
+    name = "Node",
     field(name = "id", ty = "ID", desc = "Stable, readable id: `<kind>:<slug>`, e.g. `agency:unossc`, `country:THA`."),
     field(name = "kind", ty = "NodeKind", desc = "What the node is."),
     field(name = "name", ty = "&str", desc = "Full name in English."),
@@ -45,6 +54,16 @@ use crate::store::{EdgeFilter, StoreError};
         arg(name = "first", ty = "Option<i32>", default = 100, desc = "How many edges.")
     )
 )]
+enum NodeInterface {
+    Agency(Agency),
+    Country(Country),
+    City(City),
+    Network(Network),
+    Agreement(Agreement),
+    Event(Event),
+}
+
+/// Anything in the graph: a value of the `Node` interface, resolved as its concrete object.
 pub enum Node {
     /// An organisation.
     Agency(Agency),
@@ -58,6 +77,38 @@ pub enum Node {
     Agreement(Agreement),
     /// An event.
     Event(Event),
+}
+
+impl OutputType for Node {
+    fn type_name() -> Cow<'static, str> {
+        NodeInterface::type_name()
+    }
+
+    fn create_type_info(registry: &mut Registry) -> String {
+        NodeInterface::create_type_info(registry)
+    }
+
+    fn introspection_type_name(&self) -> Cow<'static, str> {
+        match self {
+            Node::Agency(_) => Agency::type_name(),
+            Node::Country(_) => Country::type_name(),
+            Node::City(_) => City::type_name(),
+            Node::Network(_) => Network::type_name(),
+            Node::Agreement(_) => Agreement::type_name(),
+            Node::Event(_) => Event::type_name(),
+        }
+    }
+
+    async fn resolve(&self, ctx: &ContextSelectionSet<'_>, field: &Positioned<Field>) -> ServerResult<Value> {
+        match self {
+            Node::Agency(object) => OutputType::resolve(object, ctx, field).await,
+            Node::Country(object) => OutputType::resolve(object, ctx, field).await,
+            Node::City(object) => OutputType::resolve(object, ctx, field).await,
+            Node::Network(object) => OutputType::resolve(object, ctx, field).await,
+            Node::Agreement(object) => OutputType::resolve(object, ctx, field).await,
+            Node::Event(object) => OutputType::resolve(object, ctx, field).await,
+        }
+    }
 }
 
 impl Node {

@@ -17,6 +17,7 @@ mod export;
 mod graphql;
 mod health;
 mod negotiate;
+mod nulls;
 mod order;
 mod pages;
 mod queries;

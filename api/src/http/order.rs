@@ -8,35 +8,39 @@
 
 use std::collections::HashMap;
 
-use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{Name, Value};
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationDefinition, Selection, SelectionSet};
+use async_graphql::{Name, Positioned, Value};
 
 /// Fragments nested deeper than this are not followed (validation already rejects cycles).
-const MAX_FRAGMENT_DEPTH: usize = 32;
+pub(super) const MAX_FRAGMENT_DEPTH: usize = 32;
 
 /// Reorders `data` to follow the selected operation of `document`.
 pub fn order_response(document: &ExecutableDocument, operation_name: Option<&str>, data: &mut Value) {
-    let operation = match (&document.operations, operation_name) {
+    if let Some(operation) = operation(document, operation_name) {
+        order(document, data, &[&operation.node.selection_set.node]);
+    }
+}
+
+/// The operation of `document` that `operation_name` selects, as execution chose it.
+pub(super) fn operation<'a>(document: &'a ExecutableDocument, operation_name: Option<&str>) -> Option<&'a Positioned<OperationDefinition>> {
+    match (&document.operations, operation_name) {
         (DocumentOperations::Single(operation), _) => Some(operation),
         (DocumentOperations::Multiple(operations), Some(name)) => {
             operations.iter().find(|(op_name, _)| op_name.as_str() == name).map(|(_, op)| op)
         }
         (DocumentOperations::Multiple(_), None) => None,
-    };
-    if let Some(operation) = operation {
-        order(document, data, &[&operation.node.selection_set.node]);
     }
 }
 
 /// The response keys of some selection sets, in order, with the sub-selections of each: computed once
 /// per list, not once per item.
-struct Plan<'a> {
-    keys: Vec<Name>,
-    children: HashMap<Name, Vec<&'a SelectionSet>>,
+pub(super) struct Plan<'a> {
+    pub(super) keys: Vec<Name>,
+    pub(super) children: HashMap<Name, Vec<&'a SelectionSet>>,
 }
 
 impl<'a> Plan<'a> {
-    fn new(document: &'a ExecutableDocument, sets: &[&'a SelectionSet]) -> Plan<'a> {
+    pub(super) fn new(document: &'a ExecutableDocument, sets: &[&'a SelectionSet]) -> Plan<'a> {
         let mut plan = Plan { keys: Vec::new(), children: HashMap::new() };
         for set in sets {
             collect(document, set, &mut plan.keys, &mut plan.children, 0);

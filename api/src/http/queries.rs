@@ -21,6 +21,7 @@ use tracing::Instrument;
 
 use crate::error::type_errors;
 use crate::gql::ApiSchema;
+use crate::http::nulls::null_failed_fields;
 use crate::http::order::order_response;
 use crate::store::cancel::Cancel;
 
@@ -132,6 +133,7 @@ impl QueryRunner {
                         return Ok(Outcome::RequestErrors(response.errors));
                     }
                     order_response(&document, operation_name.as_deref(), &mut response.data);
+                    null_failed_fields(&document, operation_name.as_deref(), &mut response);
                     let mut out = BoundedWriter { bytes: Vec::new(), max: max_bytes };
                     serde_json::to_writer(&mut out, &response).map_err(|_| RunError::TooLarge(max_bytes))?;
                     Ok(Outcome::Answer { body: Bytes::from(out.bytes), has_errors: !response.errors.is_empty() })

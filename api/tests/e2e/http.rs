@@ -226,3 +226,35 @@ async fn embeds_serve_the_widget_files_the_page_and_oembed() {
         client.get(format!("{}/oembed", server.base)).query(&[("url", url.as_str()), ("format", "xml")]).send().await.expect("oembed");
     assert_eq!(xml.status(), 501);
 }
+
+/// Issue 17: a field that failed is null in `data`, in its place, and a non-null one passes the null to
+/// its nearest nullable ancestor, or to `data` itself (GraphQL spec, "Handling Field Errors").
+#[tokio::test]
+async fn issue_17_a_failed_field_is_null_up_to_its_nearest_nullable_ancestor() {
+    let dir = tempfile::tempdir().expect("dir");
+    let server = Server::start(dir.path());
+    let cases = [
+        (r#"{ stats { nodes } node(id: "nonsense") { id } }"#, r#"{"stats":{"nodes":223},"node":null}"#),
+        (r#"{ neighborhood(id: "agency:unossc", limit: 0) { truncated } stats { nodes } }"#, "null"),
+        (r#"{ n: node(id: "agency:unossc") { id e: edges(first: -1) { id } } stats { nodes } }"#, r#"{"n":null,"stats":{"nodes":223}}"#),
+        (
+            r#"{ nodes(ids: ["country:THA", "agency:unossc"]) { id ... on Agency { edges(first: -1) { id } } } }"#,
+            r#"{"nodes":[{"id":"country:THA"},null]}"#,
+        ),
+        (r#"{ search(text: "WACAP", first: 1) { id edges(first: -1) { id } } stats { nodes } }"#, "null"),
+    ];
+    let client = reqwest::Client::new();
+    for (request, expected) in cases {
+        let response = client.post(server.graphql()).json(&json!({ "query": request })).send().await.expect("POST /graphql");
+        assert_eq!(response.status(), 200);
+        // The text, not a parsed value: the nulls must be in query order.
+        let text = response.text().await.expect("body");
+        assert!(text.starts_with(&format!(r#"{{"data":{expected},"errors":["#)), "{request}: {text}");
+        let answer: Value = serde_json::from_str(&text).expect("JSON answer");
+        let errors = answer["errors"].as_array().expect("errors");
+        assert!(
+            errors.iter().all(|error| error["path"].is_array() && error["extensions"]["code"] == "BAD_USER_INPUT"),
+            "{request}: {answer}"
+        );
+    }
+}
