@@ -12,7 +12,7 @@ use partnergraph_schema::dataset;
 
 use crate::gql::{Limits, build_schema, sdl};
 use crate::graph::Graph;
-use crate::http::{AppState, HttpConfig, QueryRunner, ResponseCache, app};
+use crate::http::{AppState, HttpConfig, PersistedQueries, QueryRunner, ResponseCache, app};
 use crate::io::{self, IoError};
 use crate::limits::LimitArgs;
 use crate::store::{BoltConfig, BoltStore, EmbeddedStore, GraphStore, IndexMode, StoreError};
@@ -259,7 +259,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, CliError> {
     let queries = QueryRunner::new(schema, args.limits.queries(BLOCKING_THREADS))
         .map_err(|err| CliError::Other(format!("cannot start the query runtime: {err}")))?;
     let config = HttpConfig { public_url: args.public_url, ..args.limits.http() };
-    let router = app(AppState { queries, graph, config, widgets, cache });
+    let router = app(AppState { queries, graph, config, widgets, cache, persisted: PersistedQueries::default() });
     let shutdown = shutdown_signal();
     println!("partnergraph listening on http://{local} (GraphiQL: http://{local}/graphiql)");
     tracing::info!(%local, "listening");

@@ -122,18 +122,6 @@ impl ResponseCache {
         (capacity > 0).then(|| ResponseCache { entries: Cache::with_weighter(items, capacity, ByBytes) })
     }
 
-    /// The key for a request, if the graph's store can tell its data version now (a store error is left
-    /// for the execution to report).
-    pub(crate) async fn key(
-        graph: &Graph,
-        query: &str,
-        operation_name: Option<&str>,
-        variables: Option<&Map<String, Value>>,
-    ) -> Option<CacheKey> {
-        let version = graph.data_version().await.ok().flatten()?;
-        CacheKey::new(version, query, operation_name, variables)
-    }
-
     /// The answer kept for `key`, with its gzip form if `gzip` asks for it (made and kept now if it was
     /// not yet).
     pub(crate) fn get(&self, key: &CacheKey, gzip: bool) -> Option<Answer> {

@@ -25,8 +25,9 @@ use serde_json::{Map, Value, json};
 
 use crate::error::Code;
 use crate::gql::check_shape;
-use crate::http::cache::{Answer, ResponseCache};
+use crate::http::cache::{Answer, CacheKey};
 use crate::http::negotiate::{MediaType, accepts_gzip, negotiate};
+use crate::http::persisted::{GET_CACHE_CONTROL, entity_tag, matches};
 use crate::http::queries::{Outcome, RunError};
 use crate::http::{AppState, error_response};
 use crate::metrics::{GraphqlLabels, OperationLabels};
@@ -55,18 +56,17 @@ pub async fn get(State(state): State<AppState>, headers: HeaderMap, uri: Uri) ->
         Ok(Query(params)) => params,
         Err(err) => return bad_request(&format!("malformed query string: {err}")),
     };
-    let Some(query) = params.query.filter(|query| !query.trim().is_empty()) else {
-        return bad_request("missing `query` parameter (the IDE is at /graphiql)");
-    };
+    let query = params.query.filter(|query| !query.trim().is_empty());
     let variables = match parse_object("variables", params.variables) {
         Ok(variables) => variables,
         Err(message) => return bad_request(&message),
     };
-    if let Err(message) = parse_object("extensions", params.extensions) {
-        return bad_request(&message);
-    }
-    let asked = Asked { query, variables, operation_name: params.operation_name, is_get: true };
-    run(&state, media, accepts_gzip(&headers), asked).await
+    let extensions = match parse_object("extensions", params.extensions) {
+        Ok(extensions) => extensions,
+        Err(message) => return bad_request(&message),
+    };
+    let asked = Asked { query, variables, operation_name: params.operation_name, extensions, is_get: true };
+    run(&state, &headers, media, asked).await
 }
 
 /// Parses a JSON-object query parameter; absent, empty and `null` mean none.
@@ -116,8 +116,8 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Body)
         return bad_request("request body must be a JSON object");
     };
     let query = match body.remove("query") {
-        Some(Value::String(query)) if !query.trim().is_empty() => query,
-        Some(Value::String(_)) | None | Some(Value::Null) => return bad_request("missing `query`"),
+        Some(Value::String(query)) if !query.trim().is_empty() => Some(query),
+        Some(Value::String(_)) | None | Some(Value::Null) => None,
         Some(_) => return bad_request("`query` must be a string"),
     };
     let variables = match body.remove("variables") {
@@ -130,10 +130,12 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Body)
         Some(Value::String(name)) => Some(name),
         Some(_) => return bad_request("`operationName` must be a string"),
     };
-    if !matches!(body.remove("extensions"), None | Some(Value::Null) | Some(Value::Object(_))) {
-        return bad_request("`extensions` must be a JSON object");
-    }
-    run(&state, media, accepts_gzip(&headers), Asked { query, variables, operation_name, is_get: false }).await
+    let extensions = match body.remove("extensions") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(extensions)) => Some(extensions),
+        Some(_) => return bad_request("`extensions` must be a JSON object"),
+    };
+    run(&state, &headers, media, Asked { query, variables, operation_name, extensions, is_get: false }).await
 }
 
 fn not_acceptable() -> Response {
@@ -148,17 +150,19 @@ fn too_large(message: &str) -> Response {
 
 /// A well-formed GraphQL-over-HTTP request, before it is parsed.
 struct Asked {
-    query: String,
+    /// Absent when a persisted query's hash stands for it.
+    query: Option<String>,
     variables: Option<Map<String, Value>>,
     operation_name: Option<String>,
+    extensions: Option<Map<String, Value>>,
     is_get: bool,
 }
 
 /// Answers `asked` and counts it in the metrics.
-async fn run(state: &AppState, media: MediaType, gzip: bool, asked: Asked) -> Response {
+async fn run(state: &AppState, headers: &HeaderMap, media: MediaType, asked: Asked) -> Response {
     let started = std::time::Instant::now();
     let mut seen = Observation { operation: "other".to_owned(), outcome: "invalid" };
-    let response = answer_query(state, media, gzip, asked, &mut seen).await;
+    let response = answer_query(state, headers, media, asked, &mut seen).await;
     let metrics = crate::metrics::metrics();
     metrics.graphql_requests.get_or_create(&GraphqlLabels { operation: seen.operation.clone(), outcome: seen.outcome }).inc();
     metrics.graphql_seconds.get_or_create(&OperationLabels { operation: seen.operation }).observe(started.elapsed().as_secs_f64());
@@ -172,8 +176,14 @@ struct Observation {
 }
 
 /// Parses, measures, checks the operation type, executes within the time budget, and shapes the answer.
-async fn answer_query(state: &AppState, media: MediaType, gzip: bool, asked: Asked, seen: &mut Observation) -> Response {
-    let Asked { query, variables, operation_name, is_get } = asked;
+async fn answer_query(state: &AppState, headers: &HeaderMap, media: MediaType, asked: Asked, seen: &mut Observation) -> Response {
+    let Asked { query, variables, operation_name, extensions, is_get } = asked;
+    let gzip = accepts_gzip(headers);
+    let query = match state.persisted.resolve(query, extensions.as_ref()) {
+        Ok(Some(query)) => query,
+        Ok(None) => return bad_request("missing `query` (the IDE is at /graphiql)"),
+        Err(err) => return request_error(media, vec![ServerError::new(err.to_string(), None)], err.code()),
+    };
     if query.len() > state.config.max_query_bytes {
         return too_large(&format!("query longer than {} bytes", state.config.max_query_bytes));
     }
@@ -194,15 +204,22 @@ async fn answer_query(state: &AppState, media: MediaType, gzip: bool, asked: Ask
         return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "POST"), (header::CONTENT_TYPE, media.content_type())], body.to_string())
             .into_response();
     }
-    let cache = match &state.cache {
-        Some(cache) => {
-            ResponseCache::key(&state.graph, &query, operation_name.as_deref(), variables.as_ref()).await.map(|key| (cache, key))
+    // One read of the data version serves the entity tag and the response cache's key.
+    let version = state.graph.data_version().await.ok().flatten();
+    let tag = version.filter(|_| is_get).map(|version| entity_tag(version, &query, operation_name.as_deref(), variables.as_ref()));
+    if let Some(tag) = tag.as_ref().filter(|tag| matches(headers, tag)) {
+        seen.outcome = "not_modified";
+        return not_modified(tag.clone());
+    }
+    let cache = match (&state.cache, version) {
+        (Some(cache), Some(version)) => {
+            CacheKey::new(version, &query, operation_name.as_deref(), variables.as_ref()).map(|key| (cache, key))
         }
-        None => None,
+        _ => None,
     };
     if let Some(kept) = cache.as_ref().and_then(|(cache, key)| cache.get(key, gzip)) {
         seen.outcome = "cached";
-        return answer(media, kept, gzip, CACHE_HIT);
+        return cacheable(answer(media, kept, gzip, CACHE_HIT), tag);
     }
     let mut request = Request::new(query);
     if let Some(variables) = variables {
@@ -227,8 +244,9 @@ async fn answer_query(state: &AppState, media: MediaType, gzip: bool, asked: Ask
         }
     };
     seen.outcome = if has_errors { "errors" } else { "ok" };
+    let tag = tag.filter(|_| !has_errors);
     let Some((cache, key)) = cache else {
-        return (StatusCode::OK, [(header::CONTENT_TYPE, media.content_type())], body).into_response();
+        return cacheable((StatusCode::OK, [(header::CONTENT_TYPE, media.content_type())], body).into_response(), tag);
     };
     if has_errors {
         // Never kept, so no gzip form is made for it: the compression layer compresses it as it goes.
@@ -236,7 +254,28 @@ async fn answer_query(state: &AppState, media: MediaType, gzip: bool, asked: Ask
     }
     let made = Answer::new(body, gzip);
     cache.insert(&state.graph, key, made.clone()).await;
-    answer(media, made, gzip, CACHE_MISS)
+    cacheable(answer(media, made, gzip, CACHE_MISS), tag)
+}
+
+/// A GET answer without errors, made cacheable by its entity tag (`persisted.rs`).
+fn cacheable(mut response: Response, tag: Option<HeaderValue>) -> Response {
+    if let Some(tag) = tag {
+        let headers = response.headers_mut();
+        headers.insert(header::ETAG, tag);
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(GET_CACHE_CONTROL));
+        headers.insert(header::VARY, HeaderValue::from_static("accept, accept-encoding"));
+    }
+    response
+}
+
+/// `304 Not Modified` for a request whose `If-None-Match` names the current tag.
+fn not_modified(tag: HeaderValue) -> Response {
+    let headers = [
+        (header::ETAG, tag),
+        (header::CACHE_CONTROL, HeaderValue::from_static(GET_CACHE_CONTROL)),
+        (header::VARY, HeaderValue::from_static("accept, accept-encoding")),
+    ];
+    (StatusCode::NOT_MODIFIED, headers).into_response()
 }
 
 /// The answer to a request that did not run to its end.

@@ -20,6 +20,7 @@ mod negotiate;
 mod nulls;
 mod order;
 mod pages;
+mod persisted;
 mod queries;
 mod server;
 
@@ -42,6 +43,7 @@ use tower_http::trace::TraceLayer;
 
 pub use cache::ResponseCache;
 pub use embed::resolve_widgets_dir;
+pub use persisted::PersistedQueries;
 pub use queries::{QueryConfig, QueryRunner};
 pub use server::{ConnectionLimits, serve};
 
@@ -91,6 +93,8 @@ pub struct AppState {
     pub config: HttpConfig,
     /// The built widgets (`scripts/build-widgets.sh`), if any; without them `/embed/*` answers 503.
     pub widgets: Option<std::sync::Arc<std::path::Path>>,
+    /// Query texts registered under their hash (`persisted.rs`).
+    pub persisted: PersistedQueries,
     /// Answers kept by request and data version (`cache.rs`); `None` turns caching off.
     pub cache: Option<std::sync::Arc<ResponseCache>>,
 }

@@ -10,5 +10,6 @@ mod edges;
 mod exports;
 mod files;
 mod http;
+mod persisted;
 mod server;
 mod smoke;
