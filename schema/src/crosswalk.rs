@@ -68,6 +68,22 @@ pub fn typical_iati_roles(role: Role) -> Vec<IatiRole> {
     CROSSWALK.iter().filter(|row| row.role == role && row.affinity == Affinity::Typical).map(|row| row.iati_role).collect()
 }
 
+/// The OECD role an import from IATI, which states only IATI roles, gives a participating organisation.
+/// In an activity marked triangular (IATI collaboration-type 8) it is the one OECD role this IATI role
+/// typically codes (FUNDING and EXTENDING → FACILITATING, IMPLEMENTING → PIVOTAL); ACCOUNTABLE, which
+/// typically codes none, and every participant of an activity not marked triangular, is PARTNER. The
+/// beneficiary corner comes from the activity's recipient countries, not from a participating organisation.
+pub fn imported_role(iati_role: IatiRole, triangular: bool) -> Role {
+    if !triangular {
+        return Role::Partner;
+    }
+    let mut typical = CROSSWALK.iter().filter(|row| row.iati_role == iati_role && row.affinity == Affinity::Typical);
+    match (typical.next(), typical.next()) {
+        (Some(row), None) => row.role,
+        _ => Role::Partner,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,6 +103,17 @@ mod tests {
         assert_eq!(typical_iati_roles(Role::Facilitating), vec![IatiRole::Funding, IatiRole::Extending]);
         assert_eq!(typical_iati_roles(Role::Pivotal), vec![IatiRole::Implementing]);
         assert!(typical_iati_roles(Role::Beneficiary).is_empty());
+    }
+
+    #[test]
+    fn imported_roles_follow_the_typical_pairings_in_triangular_activities_only() {
+        assert_eq!(imported_role(IatiRole::Funding, true), Role::Facilitating);
+        assert_eq!(imported_role(IatiRole::Extending, true), Role::Facilitating);
+        assert_eq!(imported_role(IatiRole::Implementing, true), Role::Pivotal);
+        assert_eq!(imported_role(IatiRole::Accountable, true), Role::Partner);
+        for iati_role in IatiRole::ALL {
+            assert_eq!(imported_role(*iati_role, false), Role::Partner);
+        }
     }
 
     #[test]

@@ -257,6 +257,16 @@ fn check_node(node: &NodeRecord) -> Vec<ProblemKind> {
     if node.location.is_some_and(|location| !location.is_valid()) {
         problems.push(ProblemKind::InvalidLocation(id.to_string()));
     }
+    for (index, identifier) in node.identifiers.iter().enumerate() {
+        let sorted = index == 0 || node.identifiers[index - 1] < *identifier;
+        if !identifier.is_valid() || !sorted {
+            problems.push(ProblemKind::InvalidIdentifier {
+                id: id.clone(),
+                scheme: identifier.scheme.clone(),
+                value: identifier.value.clone(),
+            });
+        }
+    }
     problems
 }
 
