@@ -28,11 +28,13 @@ pub struct Cli {
 enum Command {
     /// Serve the GraphQL API, GraphiQL and health endpoints (loads the seed dataset into an empty store).
     Serve(ServeArgs),
-    /// Import dataset files (JSON Lines); each file is all-or-nothing and importing twice changes nothing.
+    /// Import dataset files (JSON Lines) and IATI activity XML; each file is all-or-nothing and importing
+    /// twice changes nothing.
     Import(ImportArgs),
     /// Export the whole graph to stdout in the dataset format, in a stable order.
     Export(ExportArgs),
-    /// Check dataset files and report every problem with its line; exit 1 if there is any.
+    /// Check dataset files (JSON Lines, IATI XML) and report every problem with its line; exit 1 if any
+    /// file would be refused.
     Validate(ValidateArgs),
     /// Print the GraphQL schema (SDL).
     Schema,
@@ -105,9 +107,30 @@ struct ServeArgs {
 struct ImportArgs {
     #[command(flatten)]
     store: StoreArgs,
-    /// Dataset files to import.
+    /// The files' format; by default each file's is told from its content.
+    #[arg(long, value_enum)]
+    format: Option<InputFormat>,
+    /// Files to import.
     #[arg(required = true)]
     files: Vec<PathBuf>,
+}
+
+/// The formats `import` and `validate` read.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum InputFormat {
+    /// IATI activity XML.
+    Iati,
+    /// The dataset format (JSON Lines).
+    Jsonl,
+}
+
+impl From<InputFormat> for io::Format {
+    fn from(format: InputFormat) -> io::Format {
+        match format {
+            InputFormat::Iati => io::Format::Iati,
+            InputFormat::Jsonl => io::Format::Jsonl,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -127,7 +150,10 @@ struct ExportArgs {
 
 #[derive(Debug, Args)]
 struct ValidateArgs {
-    /// Dataset files to check.
+    /// The files' format; by default each file's is told from its content.
+    #[arg(long, value_enum)]
+    format: Option<InputFormat>,
+    /// Files to check.
     #[arg(required = true)]
     files: Vec<PathBuf>,
 }
@@ -171,7 +197,7 @@ async fn execute(command: Command) -> Result<ExitCode, CliError> {
         Command::Serve(args) => serve(args).await,
         Command::Import(args) => import(args).await,
         Command::Export(args) => export(args).await,
-        Command::Validate(args) => Ok(validate(&args.files)),
+        Command::Validate(args) => Ok(validate(&args)),
         Command::Schema => {
             print!("{}", sdl());
             Ok(ExitCode::SUCCESS)
@@ -246,30 +272,46 @@ fn shutdown_signal() -> impl Future<Output = ()> {
     }
 }
 
+/// Opens `path` for streaming and tells its format (`given`, else from its first bytes).
+fn open_input(path: &std::path::Path, given: Option<InputFormat>) -> Result<(std::io::BufReader<std::fs::File>, io::Format), String> {
+    use std::io::BufRead;
+    let mut file = std::fs::File::open(path)
+        .map(|file| std::io::BufReader::with_capacity(1 << 20, file))
+        .map_err(|err| format!("cannot read: {err}"))?;
+    if let Some(given) = given {
+        return Ok((file, given.into()));
+    }
+    let start = file.fill_buf().map_err(|err| format!("cannot read: {err}"))?;
+    match io::sniff(start) {
+        Some(format) => Ok((file, format)),
+        None => Err("cannot tell the format (neither XML nor JSON Lines): say it with --format".to_owned()),
+    }
+}
+
+/// The name a file is cited by in the sources of what it imports.
+fn document_name(path: &std::path::Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |name| name.to_string_lossy().into_owned())
+}
+
 async fn import(args: ImportArgs) -> Result<ExitCode, CliError> {
     let store = open_store(&args.store, IndexMode::Off).await?;
     let mut failed = false;
     for path in &args.files {
         // Streamed: a file of millions of records is never held whole in memory as text.
-        let file = match std::fs::File::open(path) {
-            Ok(file) => std::io::BufReader::with_capacity(1 << 20, file),
-            Err(err) => {
-                eprintln!("{}: cannot read: {err}", path.display());
+        let (file, format) = match open_input(path, args.format) {
+            Ok(opened) => opened,
+            Err(message) => {
+                eprintln!("{}: {message}", path.display());
                 failed = true;
                 continue;
             }
         };
-        match io::import_reader(store.as_ref(), file).await {
-            Ok(summary) => println!(
-                "{}: imported: {} nodes created, {} updated, {} unchanged; {} edges created, {} updated, {} unchanged",
-                path.display(),
-                summary.nodes_created,
-                summary.nodes_updated,
-                summary.nodes_unchanged,
-                summary.edges_created,
-                summary.edges_updated,
-                summary.edges_unchanged
-            ),
+        let imported = match format {
+            io::Format::Iati => import_iati(&store, path, file).await,
+            _ => io::import_reader(store.as_ref(), file).await.map(|summary| print_summary(path, &summary)),
+        };
+        match imported {
+            Ok(()) => {}
             Err(IoError::Invalid(problems)) => {
                 for problem in &problems {
                     eprintln!("{}:{}: {}", path.display(), problem.line, problem.kind);
@@ -281,11 +323,40 @@ async fn import(args: ImportArgs) -> Result<ExitCode, CliError> {
                 eprintln!("{}: cannot read: {err}", path.display());
                 failed = true;
             }
+            Err(IoError::Refused(refusal)) => {
+                eprintln!("{}: {refusal}; nothing was imported from this file", path.display());
+                failed = true;
+            }
             Err(IoError::Store(err)) => return Err(err.into()),
             Err(err) => return Err(CliError::Other(err.to_string())),
         }
     }
     Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+async fn import_iati(store: &Arc<dyn GraphStore>, path: &std::path::Path, file: std::io::BufReader<std::fs::File>) -> Result<(), IoError> {
+    let report = io::iati::import(Arc::clone(store), file, &document_name(path)).await?;
+    for line in io::iati::warning_lines(&path.display().to_string(), &report.warnings) {
+        eprintln!("{line}");
+    }
+    println!("{}: {report}", path.display());
+    if let Some(summary) = &report.summary {
+        print_summary(path, summary);
+    }
+    Ok(())
+}
+
+fn print_summary(path: &std::path::Path, summary: &crate::store::WriteSummary) {
+    println!(
+        "{}: imported: {} nodes created, {} updated, {} unchanged; {} edges created, {} updated, {} unchanged",
+        path.display(),
+        summary.nodes_created,
+        summary.nodes_updated,
+        summary.nodes_unchanged,
+        summary.edges_created,
+        summary.edges_updated,
+        summary.edges_unchanged
+    );
 }
 
 async fn export(args: ExportArgs) -> Result<ExitCode, CliError> {
@@ -306,27 +377,55 @@ fn bench_data(args: &BenchDataArgs) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn validate(files: &[PathBuf]) -> ExitCode {
+fn validate(args: &ValidateArgs) -> ExitCode {
     let mut failed = false;
-    for path in files {
-        // Streamed, like an import: only the ids of a large file are held, never its records.
-        let checked = std::fs::File::open(path).and_then(|file| dataset::check_reader(std::io::BufReader::with_capacity(1 << 20, file)));
-        match checked {
-            Ok(report) if report.problems.is_empty() => {
-                println!("{}: ok ({} nodes, {} edges)", path.display(), report.nodes, report.edges);
+    for path in &args.files {
+        let ok = match open_input(path, args.format) {
+            Ok((file, io::Format::Iati)) => validate_iati(path, file),
+            Ok((file, _)) => validate_jsonl(path, file),
+            Err(message) => {
+                eprintln!("{}: {message}", path.display());
+                false
             }
-            Ok(report) => {
-                for problem in &report.problems {
-                    println!("{}:{}: {}", path.display(), problem.line, problem.kind);
-                }
-                println!("{}: {} problem(s)", path.display(), report.problems.len());
-                failed = true;
-            }
-            Err(err) => {
-                eprintln!("{}: cannot read: {err}", path.display());
-                failed = true;
-            }
-        }
+        };
+        failed |= !ok;
     }
     if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+}
+
+fn validate_iati(path: &std::path::Path, file: std::io::BufReader<std::fs::File>) -> bool {
+    match io::iati::check(file, &document_name(path)) {
+        Ok(report) => {
+            for line in io::iati::warning_lines(&path.display().to_string(), &report.warnings) {
+                println!("{line}");
+            }
+            println!("{}: ok ({report})", path.display());
+            true
+        }
+        Err(refusal) => {
+            println!("{}: {refusal}", path.display());
+            false
+        }
+    }
+}
+
+fn validate_jsonl(path: &std::path::Path, file: std::io::BufReader<std::fs::File>) -> bool {
+    // Streamed, like an import: only the ids of a large file are held, never its records.
+    match dataset::check_reader(file) {
+        Ok(report) if report.problems.is_empty() => {
+            println!("{}: ok ({} nodes, {} edges)", path.display(), report.nodes, report.edges);
+            true
+        }
+        Ok(report) => {
+            for problem in &report.problems {
+                println!("{}:{}: {}", path.display(), problem.line, problem.kind);
+            }
+            println!("{}: {} problem(s)", path.display(), report.problems.len());
+            false
+        }
+        Err(err) => {
+            eprintln!("{}: cannot read: {err}", path.display());
+            false
+        }
+    }
 }

@@ -1,0 +1,92 @@
+//! IATI activity files imported into the seed graph, seen through GraphQL: an imported UNDP activity is
+//! among UNDP's partners, and an activity marked triangular shows its three corners.
+
+use std::sync::Arc;
+
+use partnergraph::io::iati;
+use partnergraph::store::GraphStore;
+use partnergraph_tests::{data, schema, seeded_store, workspace_root};
+use serde_json::{Value, json};
+
+const TRIANGULAR: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<iati-activities version="2.03">
+ <iati-activity xml:lang="en" default-currency="USD">
+  <iati-identifier>XM-DAC-41114-TEST-00001</iati-identifier>
+  <reporting-org ref="XM-DAC-41114" type="40"><narrative>United Nations Development Programme</narrative></reporting-org>
+  <title><narrative>Rice value chains: Brazil and Mozambique</narrative></title>
+  <participating-org ref="XM-DAC-41114" role="1" type="40"><narrative>UNDP</narrative></participating-org>
+  <participating-org ref="BR-CNPJ-00000000000001" role="4" type="10"><narrative>Brazilian Cooperation Agency</narrative></participating-org>
+  <recipient-country code="MZ" percentage="100"/>
+  <collaboration-type code="8"/>
+  <activity-date type="2" iso-date="2019-01-15"/>
+  <transaction><transaction-type code="2"/><value value-date="2019-01-15">250000</value></transaction>
+ </iati-activity>
+</iati-activities>
+"#;
+
+async fn import(store: &Arc<dyn GraphStore>, text: &str) -> iati::IatiReport {
+    iati::import(Arc::clone(store), std::io::Cursor::new(text.as_bytes().to_vec()), "undp-test.xml").await.expect("imported")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_imported_undp_activity_is_among_undps_partners() {
+    let (_dir, store) = seeded_store().await;
+    import(&store, TRIANGULAR).await;
+    let schema = schema(Arc::clone(&store));
+    let answer = data(&schema, r#"{ partners(id: "agency:undp", first: 500) { partner { id } agreements { id } } }"#).await;
+    let partnerships = answer["partners"].as_array().expect("partners");
+    let with_agency = partnerships.iter().find(|partnership| partnership["partner"]["id"] == "agency:iati-br-cnpj-00000000000001");
+    assert_eq!(
+        with_agency.map(|partnership| &partnership["agreements"]),
+        Some(&json!([{ "id": "agreement:iati-xm-dac-41114-test-00001" }]))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_imported_triangular_activity_shows_its_three_corners() {
+    let (_dir, store) = seeded_store().await;
+    import(&store, TRIANGULAR).await;
+    let schema = schema(Arc::clone(&store));
+    let query = r#"{ triangulars(involving: "agreement:iati-xm-dac-41114-test-00001") {
+        agreement { id ... on Agreement { triangular amountUsd start } }
+        beneficiary { id } pivotal { id } facilitating { id } } }"#;
+    let answer = data(&schema, query).await;
+    assert_eq!(
+        answer["triangulars"],
+        json!([{
+            "agreement": { "id": "agreement:iati-xm-dac-41114-test-00001", "triangular": true, "amountUsd": 250000.0, "start": "2019-01-15" },
+            "beneficiary": [{ "id": "country:MOZ" }],
+            "pivotal": [{ "id": "agency:iati-br-cnpj-00000000000001" }],
+            "facilitating": [{ "id": "agency:undp" }],
+        }])
+    );
+    let undp = data(&schema, r#"{ triangulars(involving: "agency:undp", first: 500) { agreement { id } } }"#).await;
+    let agreements: Vec<&Value> =
+        undp["triangulars"].as_array().expect("list").iter().map(|triangular| &triangular["agreement"]["id"]).collect();
+    assert!(agreements.contains(&&json!("agreement:iati-xm-dac-41114-test-00001")), "{agreements:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_standard_example_imports_into_the_seed_graph_once() {
+    let (_dir, store) = seeded_store().await;
+    let path = workspace_root().join("../shared/fixtures/iati/activity-standard-example-annotated.xml");
+    let text = std::fs::read_to_string(path).expect("the fixture");
+    let first = import(&store, &text).await;
+    assert_eq!((first.records, first.skipped, first.warnings.total()), (1, 0, 0));
+    let written = first.summary.expect("written");
+    assert_eq!((written.nodes_created, written.edges_created), (6, 5), "agreement, three agencies, Afghanistan and Antigua");
+    let again = import(&store, &text).await.summary.expect("written");
+    assert!(again.is_noop(), "{again:?}");
+    let schema = schema(store);
+    let answer = data(&schema, r#"{ node(id: "agreement:iati-aa-aaa-123456789-abc123") { name ... on Agreement { participants { actor { id } role iatiRole } } } }"#).await;
+    assert_eq!(
+        answer["node"],
+        json!({ "name": "Activity title", "participants": [
+            { "actor": { "id": "agency:iati-aa-aaa-123456789" }, "role": "PARTNER", "iatiRole": "EXTENDING" },
+            { "actor": { "id": "agency:iati-bb-bbb-123456789" }, "role": "PARTNER", "iatiRole": "FUNDING" },
+            { "actor": { "id": "agency:iati-cc-ccc-123456789" }, "role": "PARTNER", "iatiRole": "ACCOUNTABLE" },
+            { "actor": { "id": "country:AFG" }, "role": "BENEFICIARY", "iatiRole": null },
+            { "actor": { "id": "country:ATG" }, "role": "BENEFICIARY", "iatiRole": null },
+        ]})
+    );
+}
