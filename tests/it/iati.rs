@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use partnergraph::io::iati;
 use partnergraph::store::GraphStore;
-use partnergraph_tests::{data, schema, seeded_store, workspace_root};
+use partnergraph_tests::{data, error_codes, execute, schema, seeded_store, workspace_root};
 use serde_json::{Value, json};
 
 const TRIANGULAR: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
@@ -89,4 +89,33 @@ async fn the_standard_example_imports_into_the_seed_graph_once() {
             { "actor": { "id": "country:ATG" }, "role": "BENEFICIARY", "iatiRole": null },
         ]})
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn nodes_answer_to_their_external_identifiers() {
+    let (_dir, store) = seeded_store().await;
+    import(&store, TRIANGULAR).await;
+    let schema = schema(store);
+    let query = r#"{
+        undp: lookup(scheme: "iati-org", value: "xm-dac-41114") { id identifiers { scheme value } }
+        thailand: lookup(scheme: "iso3166-alpha2", value: "TH") { id identifiers { scheme value } }
+        mozambique: lookup(scheme: "iso3166-alpha3", value: "moz") { id }
+        activity: lookup(scheme: "iati-activity", value: "XM-DAC-41114-TEST-00001") { id identifiers { value } }
+        brazil: lookup(scheme: "iati-org", value: "BR-CNPJ-00000000000001") { id name }
+        nobody: lookup(scheme: "iati-org", value: "XM-DAC-99999") { id }
+    }"#;
+    assert_eq!(
+        data(&schema, query).await,
+        json!({
+            "undp": { "id": "agency:undp", "identifiers": [{ "scheme": "iati-org", "value": "XM-DAC-41114" }] },
+            "thailand": { "id": "country:THA", "identifiers": [
+                { "scheme": "iso3166-alpha2", "value": "TH" }, { "scheme": "iso3166-alpha3", "value": "THA" }] },
+            "mozambique": { "id": "country:MOZ" },
+            "activity": { "id": "agreement:iati-xm-dac-41114-test-00001", "identifiers": [{ "value": "XM-DAC-41114-TEST-00001" }] },
+            "brazil": { "id": "agency:iati-br-cnpj-00000000000001", "name": "Brazilian Cooperation Agency" },
+            "nobody": null,
+        })
+    );
+    let bad = execute(&schema, r#"{ lookup(scheme: "IATI org", value: "x") { id } }"#).await;
+    assert_eq!(error_codes(&bad), ["BAD_USER_INPUT"], "{bad}");
 }

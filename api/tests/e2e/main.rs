@@ -5,5 +5,6 @@ mod cache;
 mod cli;
 mod durability;
 mod http;
+mod iati;
 mod server;
 mod smoke;

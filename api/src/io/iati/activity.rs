@@ -8,6 +8,7 @@ use partnergraph_schema::crosswalk::imported_role;
 use partnergraph_schema::text::fold;
 use partnergraph_schema::{AgencyType, AgreementType, IatiRole, Identifier, NodeId, NodeRecord, PartialDate, Role, Source};
 
+use crate::countries;
 use crate::io::iati::codes::{self, DateType};
 use crate::io::iati::text::{Texts, clean, slug, texts};
 use crate::io::iati::warning::{WarningKind, Warnings};
@@ -326,14 +327,14 @@ fn beneficiaries(activity: &Element, warnings: &mut Warnings) -> Vec<Beneficiary
     let mut beneficiaries: Vec<Beneficiary> = Vec::new();
     for (element, path) in found {
         let Some(code) = element.attr("code") else { continue };
-        let Some(iso3) = codes::alpha3(code) else {
+        let Some(iso3) = countries::alpha3(code) else {
             warnings.push(element.line, element.column, WarningKind::UnknownCountry(code.to_owned()));
             continue;
         };
         if beneficiaries.iter().any(|known| known.iso3 == iso3) {
             continue;
         }
-        let name = codes::country_of_alpha3(iso3).map_or(iso3, |(_, name)| name);
+        let name = countries::of_alpha3(iso3).map_or(iso3, |(_, name)| name);
         beneficiaries.push(Beneficiary { iso3, name, element: format!("{path}[@code={code}]"), line: element.line });
     }
     beneficiaries

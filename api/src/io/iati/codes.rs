@@ -1,6 +1,6 @@
 //! The IATI codelists the mappings read, with the spellings real files use: 2.0x numeric codes and the
 //! 1.0x words (`role="Funding"`, `type="start-actual"`), booleans as `1`/`true`/`yes`, dates with times,
-//! fractional seconds or no time zone, and country codes from ISO 3166-1 alpha-2 to alpha-3.
+//! fractional seconds or no time zone.
 
 use partnergraph_schema::{AgencyType, IatiRole, PartialDate};
 
@@ -67,16 +67,6 @@ pub fn agency_type(code: &str) -> Option<AgencyType> {
     })
 }
 
-/// A country's ISO 3166-1 alpha-3 code from its alpha-2 code (any case).
-pub fn alpha3(alpha2: &str) -> Option<&'static str> {
-    (alpha2.len() == 2).then(|| celes::Country::from_alpha2(alpha2).ok()).flatten().map(|country| country.alpha3)
-}
-
-/// A country's alpha-2 code and English name from its alpha-3 code (any case).
-pub fn country_of_alpha3(alpha3: &str) -> Option<(&'static str, &'static str)> {
-    (alpha3.len() == 3).then(|| celes::Country::from_alpha3(alpha3).ok()).flatten().map(|country| (country.alpha2, country.long_name))
-}
-
 /// The SDG (1–17) of a goal code (`3`) or a target or indicator code (`3.1`, `3.1.2`).
 pub fn sdg(code: &str) -> Option<u8> {
     let goal = code.split('.').next()?.trim().parse::<u8>().ok()?;
@@ -133,12 +123,7 @@ mod tests {
     }
 
     #[test]
-    fn countries_and_sdgs() {
-        assert_eq!(alpha3("af"), Some("AFG"));
-        assert_eq!(alpha3("AG"), Some("ATG"));
-        assert_eq!(alpha3("XX"), None);
-        assert_eq!(alpha3("AFG"), None);
-        assert_eq!(country_of_alpha3("tha").map(|(alpha2, _)| alpha2), Some("TH"));
+    fn sdg_goals_targets_and_indicators() {
         assert_eq!(sdg("3"), Some(3));
         assert_eq!(sdg("17.3.1"), Some(17));
         assert_eq!(sdg("18"), None);
