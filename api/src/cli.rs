@@ -28,8 +28,8 @@ pub struct Cli {
 enum Command {
     /// Serve the GraphQL API, GraphiQL and health endpoints (loads the seed dataset into an empty store).
     Serve(ServeArgs),
-    /// Import dataset files (JSON Lines) and IATI activity XML; each file is all-or-nothing and importing
-    /// twice changes nothing.
+    /// Import dataset files (JSON Lines) and IATI activity and organisation XML; each file is
+    /// all-or-nothing and importing twice changes nothing.
     Import(ImportArgs),
     /// Export the whole graph to stdout in the dataset format, in a stable order.
     Export(ExportArgs),
@@ -118,7 +118,7 @@ struct ImportArgs {
 /// The formats `import` and `validate` read.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum InputFormat {
-    /// IATI activity XML.
+    /// IATI activity or organisation XML.
     Iati,
     /// The dataset format (JSON Lines).
     Jsonl,

@@ -119,3 +119,26 @@ async fn nodes_answer_to_their_external_identifiers() {
     let bad = execute(&schema, r#"{ lookup(scheme: "IATI org", value: "x") { id } }"#).await;
     assert_eq!(error_codes(&bad), ["BAD_USER_INPUT"], "{bad}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_standard_organisation_example_updates_the_publisher_the_activity_example_created() {
+    let (_dir, store) = seeded_store().await;
+    let fixtures = workspace_root().join("../shared/fixtures/iati");
+    let read = |name: &str| std::fs::read_to_string(fixtures.join(name)).expect("the fixture");
+    import(&store, &read("activity-standard-example-annotated.xml")).await;
+    let organisations = import(&store, &read("organisation-standard-example-annotated.xml")).await;
+    assert_eq!((organisations.kind, organisations.records, organisations.warnings.total()), (iati::FileKind::Organisations, 1, 0));
+    let written = organisations.summary.expect("written");
+    assert_eq!((written.nodes_created, written.nodes_updated), (0, 1), "the publisher gains the organisation file as a source");
+    let schema = schema(store);
+    let answer = data(
+        &schema,
+        r#"{ lookup(scheme: "iati-org", value: "AA-AAA-123456789") { id name aliases ... on Agency { agencyType } sources { quote } } }"#,
+    )
+    .await;
+    assert_eq!(
+        answer["lookup"],
+        json!({ "id": "agency:iati-aa-aaa-123456789", "name": "Organisation name", "aliases": ["Nom de l'organisme"], "agencyType": "INTERGOVERNMENTAL",
+                "sources": [{ "quote": "AA-AAA-123456789-ABC123 / reporting-org" }, { "quote": "AA-AAA-123456789 / iati-organisation" }] })
+    );
+}

@@ -2,7 +2,8 @@
 //! real files still use) and organisation files (`<iati-organisations>`). The mapping to the graph is
 //! documented in `schema/data/README.md`.
 //!
-//! A file is streamed one record at a time (`xml.rs`), each record mapped to nodes and edges (`activity.rs`), its organisations resolved against the store and the file (`resolve.rs`), and the
+//! A file is streamed one record at a time (`xml.rs`), each record mapped to nodes and edges (`activity.rs`,
+//! `organisation.rs`), its organisations resolved against the store and the file (`resolve.rs`), and the
 //! records checked and staged in stored form as for a JSON Lines import (`run.rs`). One file is one
 //! transaction: a file that is not well-formed XML or not IATI is refused with its line and column and
 //! nothing is written; a problem in one element is a [`Warning`] with its line and column, and the rest of
@@ -11,6 +12,7 @@
 
 mod activity;
 mod codes;
+mod organisation;
 mod resolve;
 mod run;
 mod text;

@@ -160,6 +160,14 @@ impl Resolver {
         })
     }
 
+    /// The stored record of `id` (not one this file creates).
+    pub fn stored(&self, id: &NodeId) -> Result<Option<NodeRecord>, StoreError> {
+        match &self.store {
+            Some(store) => Ok(store.nodes(std::slice::from_ref(id))?.pop().flatten()),
+            None => Ok(None),
+        }
+    }
+
     fn exists_in_store(&mut self, id: &NodeId) -> Result<bool, StoreError> {
         if let Some(known) = self.exists.get(id) {
             return Ok(*known);

@@ -9,6 +9,7 @@ use partnergraph_schema::{EdgeId, EdgeRecord, EdgeType, NodeId, NodeRecord, Role
 
 use crate::io::IoError;
 use crate::io::iati::activity::{MappedActivity, map_activity, source};
+use crate::io::iati::organisation::{MappedOrganisation, map_organisation, update};
 use crate::io::iati::resolve::{Resolver, StoreHandle};
 use crate::io::iati::warning::{WarningKind, Warnings};
 use crate::io::iati::xml::{FileKind, IatiReader};
@@ -128,7 +129,10 @@ pub(super) fn read_file(reader: impl BufRead, file: &str, store: Option<StoreHan
                 }
                 None => false,
             },
-            FileKind::Organisations => false,
+            FileKind::Organisations => match map_organisation(&record, file, &mut report.warnings) {
+                Some(organisation) => write_organisation(&organisation, &mut resolver, &mut out, &mut seen, &mut report.warnings)?,
+                None => false,
+            },
         };
         if !written {
             report.skipped += 1;
@@ -137,6 +141,33 @@ pub(super) fn read_file(reader: impl BufRead, file: &str, store: Option<StoreHan
     report.nodes = out.nodes;
     report.edges = out.edges;
     Ok((out.staged, out.checker, report))
+}
+
+/// Stages the update of the organisation's node, or the node it creates; `false` (with a warning) if the
+/// file described it already.
+fn write_organisation(
+    organisation: &MappedOrganisation,
+    resolver: &mut Resolver,
+    out: &mut Output,
+    seen: &mut HashSet<NodeId>,
+    warnings: &mut Warnings,
+) -> Result<bool, StoreError> {
+    let line = u64::from(organisation.source.paragraph.unwrap_or(0));
+    let (id, _, created) = resolver.organisation(&organisation.org, &organisation.source)?;
+    if !seen.insert(id.clone()) {
+        let identifier = organisation.org.identifier.clone().unwrap_or_default();
+        warnings.push(line, organisation.column, WarningKind::DuplicateOrganisation(identifier));
+        return Ok(false);
+    }
+    let node = match created {
+        Some(created) => created,
+        None => match resolver.stored(&id)? {
+            Some(existing) => update(&existing, organisation),
+            None => return Ok(false),
+        },
+    };
+    out.node(line, &node);
+    Ok(true)
 }
 
 /// Stages an activity's agreement, the organisations and countries it creates, and its participations.

@@ -347,3 +347,40 @@ fn an_activity_without_identifier_or_seen_twice_is_skipped() {
         assert!(report.warnings.has(kind), "{kind}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_organisation_file_updates_the_node_it_resolves_to_or_creates_one() {
+    let (_dir, store) = seeded().await;
+    let xml = r#"<iati-organisations version="2.03">
+ <iati-organisation xml:lang="en">
+  <organisation-identifier>XM-DAC-41114</organisation-identifier>
+  <name><narrative>UN Development Programme</narrative><narrative xml:lang="fr">Programme des Nations Unies pour le développement</narrative></name>
+  <reporting-org ref="XM-DAC-41114" type="40"><narrative>UNDP</narrative></reporting-org>
+ </iati-organisation>
+ <iati-organisation>
+  <organisation-identifier>GB-CHC-202918</organisation-identifier>
+  <name><narrative>Oxfam GB</narrative></name>
+  <reporting-org ref="GB-CHC-202918" type="21"><narrative>Oxfam GB</narrative></reporting-org>
+ </iati-organisation>
+ <iati-organisation><name><narrative>No identifier</narrative></name></iati-organisation>
+ <iati-organisation><organisation-identifier>GB-CHC-202918</organisation-identifier></iati-organisation>
+</iati-organisations>"#;
+    let report = import_text(&store, xml).await.expect("imported");
+    assert_eq!((report.kind, report.records, report.skipped), (FileKind::Organisations, 4, 2));
+    assert!(report.warnings.has("organisation without identifier") && report.warnings.has("organisation described twice"));
+    let read = |id: &'static str| {
+        let store = Arc::clone(&store);
+        async move { store.nodes(&[NodeId::parse(id).expect("id")]).await.expect("read").remove(0).expect(id) }
+    };
+    let undp = read("agency:undp").await;
+    assert_eq!(undp.name, "UN Development Programme");
+    assert_eq!(undp.aliases, ["United Nations Development Programme", "Programme des Nations Unies pour le développement"]);
+    assert_eq!(undp.acronym.as_deref(), Some("UNDP"));
+    assert_eq!(undp.agency_type, Some(partnergraph_schema::AgencyType::UnEntity), "a type already known is kept");
+    assert_eq!(undp.sources.last().and_then(|source| source.quote.as_deref()), Some("XM-DAC-41114 / iati-organisation"));
+    assert!(undp.sources.len() > 1, "the seed's sources are kept");
+    let oxfam = read("agency:iati-gb-chc-202918").await;
+    assert_eq!((oxfam.name.as_str(), oxfam.agency_type), ("Oxfam GB", Some(partnergraph_schema::AgencyType::Ngo)));
+    let again = import_text(&store, xml).await.expect("again").summary.expect("written");
+    assert!(again.is_noop(), "{again:?}");
+}

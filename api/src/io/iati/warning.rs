@@ -83,6 +83,9 @@ pub enum WarningKind {
     /// An SDG code outside goals 1–17.
     #[error("SDG code `{0}` is not a goal 1–17 or one of its targets: left out")]
     BadSdg(String),
+    /// An organisation described twice in one organisation file: the first kept.
+    #[error("organisation `{0}` is described again (first one kept): skipped")]
+    DuplicateOrganisation(String),
     /// An organisation file entry without an identifier: skipped.
     #[error("organisation without an organisation-identifier: skipped")]
     OrganisationWithoutIdentifier,
@@ -109,6 +112,7 @@ impl WarningKind {
             WarningKind::BadAmount(_) => "amount not a number",
             WarningKind::MissingCurrency => "amount without currency",
             WarningKind::BadSdg(_) => "SDG code out of range",
+            WarningKind::DuplicateOrganisation(_) => "organisation described twice",
             WarningKind::OrganisationWithoutIdentifier => "organisation without identifier",
         }
     }

@@ -60,6 +60,7 @@ const SKIPPED: &[&str] = &[
     "related-activity",
     "other-identifier",
     "total-expenditure",
+    "total-budget",
     "recipient-org-budget",
     "recipient-region-budget",
     "recipient-country-budget",
