@@ -3,9 +3,10 @@
 //! The two vocabularies answer different questions. OECD roles say *why* a partner is in a triangular
 //! arrangement (it benefits, it shares experience, it facilitates); IATI roles say *what it does with the
 //! money and the work* (funds, is accountable, extends, implements). Neither derives the other, so the
-//! graph stores both as the sources state them and never infers one from the other. This table records
-//! which pairings are typical, so analysts can line up OECD-coded and IATI-coded data; it is exposed over
-//! GraphQL as `roleCrosswalk`.
+//! graph stores both as the sources state them. This table records which pairings are typical, so analysts
+//! can line up OECD-coded and IATI-coded data; it is exposed over GraphQL as `roleCrosswalk`. The one place
+//! a role is inferred is an IATI import, whose files state IATI roles only: [`imported_role`] codes the
+//! OECD role there, by the typical pairing, and only in activities the publisher marks triangular.
 
 use serde::Serialize;
 
