@@ -384,3 +384,20 @@ async fn an_organisation_file_updates_the_node_it_resolves_to_or_creates_one() {
     let again = import_text(&store, xml).await.expect("again").summary.expect("written");
     assert!(again.is_noop(), "{again:?}");
 }
+
+#[test]
+fn a_byte_order_mark_and_crlf_line_ends_keep_positions_right() {
+    let xml = "\u{feff}<?xml version=\"1.0\"?>\r\n<iati-activities>\r\n<iati-activity>\r\n<iati-identifier>XX-1</iati-identifier>\r\n  <participating-org ref=\"\"><narrative>A</narrative></participating-org>\r\n</iati-activity></iati-activities>\r\n";
+    let (_, warnings) = mapped(xml);
+    let positions: Vec<(u64, u64, &str)> =
+        warnings.kept().iter().map(|warning| (warning.line, warning.column, warning.kind.name())).collect();
+    assert_eq!(positions, [(5, 3, "empty attribute"), (3, 1, "activity without title"), (5, 3, "unknown organisation role")]);
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_refused_without_a_panic() {
+    let mut bytes = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<iati-activities>\n<iati-activity>\n<iati-identifier>XX-1</iati-identifier>\n<title><narrative>Caf".to_vec();
+    bytes.extend_from_slice(b"\xe9</narrative></title></iati-activity></iati-activities>\n");
+    let refused = read_file(std::io::Cursor::new(bytes), "latin.xml", None);
+    assert!(matches!(refused, Err(crate::io::iati::run::ReadError::Refused(Refusal::Malformed { .. }))));
+}

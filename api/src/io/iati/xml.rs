@@ -112,6 +112,9 @@ impl Element {
 #[derive(Debug)]
 pub struct LineCounter<R> {
     inner: R,
+    /// Whether a leading byte-order mark has been looked for (and skipped: the XML reader's offsets do not
+    /// count it, so neither do these).
+    bom_skipped: bool,
     consumed: u64,
     breaks: VecDeque<u64>,
     forgotten_lines: u64,
@@ -121,7 +124,7 @@ pub struct LineCounter<R> {
 impl<R: BufRead> LineCounter<R> {
     /// Counts the lines of `inner`.
     pub fn new(inner: R) -> LineCounter<R> {
-        LineCounter { inner, consumed: 0, breaks: VecDeque::new(), forgotten_lines: 0, last_forgotten: None }
+        LineCounter { inner, bom_skipped: false, consumed: 0, breaks: VecDeque::new(), forgotten_lines: 0, last_forgotten: None }
     }
 
     /// The 1-based line and column of byte `offset` (not before the last forgotten break).
@@ -129,7 +132,9 @@ impl<R: BufRead> LineCounter<R> {
         let before = self.breaks.partition_point(|at| *at < offset);
         let line = self.forgotten_lines + before as u64 + 1;
         let line_start = if before > 0 { self.breaks.get(before - 1).copied() } else { self.last_forgotten };
-        let column = line_start.map_or(offset + 1, |at| offset - at);
+        // An offset before the last forgotten break (a reader's error position may lie a little behind
+        // what it read) counts as the start of the line it is counted on.
+        let column = line_start.map_or(offset + 1, |at| offset.saturating_sub(at).max(1));
         (line, column)
     }
 
@@ -155,6 +160,12 @@ impl<R: BufRead> std::io::Read for LineCounter<R> {
 
 impl<R: BufRead> BufRead for LineCounter<R> {
     fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        if !self.bom_skipped {
+            self.bom_skipped = true;
+            if self.inner.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
+                self.inner.consume(3);
+            }
+        }
         self.inner.fill_buf()
     }
 
