@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use partnergraph::graph::Graph;
-use partnergraph::store::{Batch, EdgeFilter, GraphStore};
+use partnergraph::store::{Batch, EdgeFilter, GraphStore, Staged};
 use partnergraph_schema::text::{EXACT, NodeNames, WORD, fold, identifier_term};
 use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, Identifier, NodeId, NodeKind, NodeRecord, PartialDate, Role, Source};
 
@@ -321,6 +321,19 @@ pub async fn finds_nodes_by_external_identifier(store: Arc<dyn GraphStore>) {
     assert_eq!(lookup("iati-org", "XM-DAC-00000").await.as_deref(), Some("agency:undp"));
 }
 
+pub async fn staged_writes_delete_edges_before_their_upserts(store: Arc<dyn GraphStore>) {
+    loaded(&store).await;
+    let part_of = EdgeId::parse("agency:unossc>part_of>agency:undp").expect("id");
+    let mut staged = Staged::default();
+    staged.delete_edge(part_of.clone());
+    staged.delete_edge(EdgeId::parse("no>such>edge").expect("id"));
+    staged.push_edge(&edge("agency:unossc", EdgeType::HostedBy, "agency:undp"));
+    let summary = store.apply_staged(staged).await.expect("staged");
+    assert_eq!((summary.edges_deleted, summary.edges_created), (1, 1));
+    assert!(store.edges(&[part_of]).await.expect("read")[0].is_none());
+    assert_eq!(store.degrees(&[id("agency:unossc")]).await.expect("degrees"), [2]);
+}
+
 /// Instantiates every check for one backend; `$make` is an async expression giving `(guard, store)`.
 macro_rules! conformance_suite {
     ($backend:ident, $make:expr) => {
@@ -350,6 +363,7 @@ macro_rules! conformance_suite {
             case!(pages_expansions_in_id_order_and_counts_degrees);
             case!(finds_prefix_terms_in_term_then_id_order);
             case!(finds_nodes_by_external_identifier);
+            case!(staged_writes_delete_edges_before_their_upserts);
         }
     };
 }

@@ -15,6 +15,7 @@ mod codes;
 mod organisation;
 mod resolve;
 mod run;
+mod stale;
 mod text;
 mod warning;
 mod xml;

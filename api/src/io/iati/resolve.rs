@@ -10,11 +10,11 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use partnergraph_schema::text::{EXACT, fold, identifier_term};
-use partnergraph_schema::{Identifier, NodeId, NodeKind, NodeRecord, Source};
+use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, Identifier, NodeId, NodeKind, NodeRecord, Source};
 
 use crate::io::iati::activity::{ORG_SCHEME, OrgRef};
 use crate::io::iati::text::slug;
-use crate::store::{GraphStore, StoreError};
+use crate::store::{EdgeFilter, GraphStore, StoreError};
 
 /// Candidates read per index lookup.
 const CANDIDATES: usize = 16;
@@ -58,6 +58,16 @@ impl StoreHandle {
 
     fn find(&self, term: &str) -> Result<Vec<NodeId>, StoreError> {
         self.runtime.block_on(self.store.find_by_term(term, false, CANDIDATES))
+    }
+
+    /// The PARTICIPATES_IN edges touching `ids`.
+    pub fn participations(&self, ids: &[NodeId]) -> Result<Vec<EdgeLink>, StoreError> {
+        self.runtime.block_on(self.store.expand(ids, &EdgeFilter::types(&[EdgeType::ParticipatesIn])))
+    }
+
+    /// The edges with these ids.
+    pub fn edges(&self, ids: &[EdgeId]) -> Result<Vec<Option<EdgeRecord>>, StoreError> {
+        self.runtime.block_on(self.store.edges(ids))
     }
 }
 
@@ -158,6 +168,11 @@ impl Resolver {
             (Some(id), None) => Some(id),
             _ => None,
         })
+    }
+
+    /// The store, if resolving against one.
+    pub fn store(&self) -> Option<&StoreHandle> {
+        self.store.as_ref()
     }
 
     /// The stored record of `id` (not one this file creates).

@@ -11,6 +11,7 @@ use crate::io::IoError;
 use crate::io::iati::activity::{MappedActivity, map_activity, source};
 use crate::io::iati::organisation::{MappedOrganisation, map_organisation, update};
 use crate::io::iati::resolve::{Resolver, StoreHandle};
+use crate::io::iati::stale::Stale;
 use crate::io::iati::warning::{WarningKind, Warnings};
 use crate::io::iati::xml::{FileKind, IatiReader};
 use crate::io::iati::{Refusal, Warning};
@@ -113,6 +114,7 @@ pub(super) fn read_file(reader: impl BufRead, file: &str, store: Option<StoreHan
     let mut report = IatiReport { kind, records: 0, skipped: 0, nodes: 0, edges: 0, warnings: Warnings::default(), summary: None };
     let mut out = Output { staged: Staged::default(), checker: Checker::default(), nodes: 0, edges: 0 };
     let mut resolver = Resolver::new(store);
+    let mut stale = Stale::default();
     let mut seen: HashSet<NodeId> = HashSet::new();
     while let Some(record) = xml.next_record()? {
         report.records += 1;
@@ -124,7 +126,8 @@ pub(super) fn read_file(reader: impl BufRead, file: &str, store: Option<StoreHan
                     false
                 }
                 Some(activity) => {
-                    write_activity(&activity, file, &mut resolver, &mut out, &mut report.warnings)?;
+                    let edges = write_activity(&activity, file, &mut resolver, &mut out, &mut report.warnings)?;
+                    stale.written(activity.agreement.id, &activity.identifier, edges, resolver.store(), &mut out.staged)?;
                     true
                 }
                 None => false,
@@ -138,6 +141,7 @@ pub(super) fn read_file(reader: impl BufRead, file: &str, store: Option<StoreHan
             report.skipped += 1;
         }
     }
+    stale.flush(resolver.store(), &mut out.staged)?;
     report.nodes = out.nodes;
     report.edges = out.edges;
     Ok((out.staged, out.checker, report))
@@ -170,14 +174,15 @@ fn write_organisation(
     Ok(true)
 }
 
-/// Stages an activity's agreement, the organisations and countries it creates, and its participations.
+/// Stages an activity's agreement, the organisations and countries it creates, and its participations;
+/// returns the ids of the participations.
 fn write_activity(
     activity: &MappedActivity,
     file: &str,
     resolver: &mut Resolver,
     out: &mut Output,
     warnings: &mut Warnings,
-) -> Result<(), StoreError> {
+) -> Result<HashSet<EdgeId>, StoreError> {
     let agreement = &activity.agreement;
     let agreement_line = u64::from(agreement.sources.first().and_then(|source| source.paragraph).unwrap_or(0));
     out.node(agreement_line, agreement);
@@ -219,10 +224,11 @@ fn write_activity(
         let edge = participation(&country, &agreement.id, "recipient", Role::Beneficiary, None, cited)?;
         edges.insert(edge.id.clone(), (beneficiary.line, edge));
     }
+    let ids = edges.keys().cloned().collect();
     for (line, edge) in edges.into_values() {
         out.edge(line, &edge);
     }
-    Ok(())
+    Ok(ids)
 }
 
 fn participation(

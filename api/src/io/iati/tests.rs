@@ -401,3 +401,46 @@ fn a_file_that_is_not_utf8_is_refused_without_a_panic() {
     let refused = read_file(std::io::Cursor::new(bytes), "latin.xml", None);
     assert!(matches!(refused, Err(crate::io::iati::run::ReadError::Refused(Refusal::Malformed { .. }))));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_newer_file_replaces_the_activity_and_drops_the_participations_it_no_longer_states() {
+    let (_dir, store) = seeded().await;
+    let older = activity(
+        "",
+        r#"<participating-org ref="XM-DAC-41114" role="1"><narrative>UNDP</narrative></participating-org>
+           <participating-org ref="GB-CHC-1" role="4"><narrative>A charity</narrative></participating-org>
+           <recipient-country code="KE"/>"#,
+    );
+    import_text(&store, &older).await.expect("older");
+    // Another source's edge into the same agreement is not the file's to remove.
+    let agreement = NodeId::parse(AGREEMENT).expect("id");
+    let mut other = participation_edge("agency:fao", &agreement);
+    other.sources[0].quote = Some("a report".to_owned());
+    store.apply(Batch { edges: vec![other], ..Batch::default() }).await.expect("other source");
+    let newer = activity(
+        "",
+        r#"<participating-org ref="XM-DAC-41114" role="1"><narrative>UNDP</narrative></participating-org>
+           <recipient-country code="TZ"/>"#,
+    )
+    .replace("Test activity", "Test activity, second phase");
+    let written = import_text(&store, &newer).await.expect("newer").summary.expect("written");
+    assert_eq!((written.nodes_updated, written.edges_deleted), (1, 2), "{written:?}");
+    let edges = store.expand(&[agreement], &Default::default()).await.expect("edges");
+    let actors: Vec<&str> = edges.iter().map(|edge| edge.source.as_str()).collect();
+    assert_eq!(actors, ["agency:fao", "agency:undp", "country:TZA"]);
+}
+
+fn participation_edge(actor: &str, agreement: &NodeId) -> EdgeRecord {
+    EdgeRecord {
+        id: partnergraph_schema::EdgeId::parse(format!("{actor}>participates_in>{agreement}")).expect("edge id"),
+        edge_type: partnergraph_schema::EdgeType::ParticipatesIn,
+        source: NodeId::parse(actor).expect("actor"),
+        target: agreement.clone(),
+        role: Some(Role::Partner),
+        iati_role: None,
+        from: None,
+        to: None,
+        amount_usd: None,
+        sources: vec![partnergraph_schema::Source { document: "report.pdf".to_owned(), paragraph: None, quote: None }],
+    }
+}
