@@ -36,6 +36,8 @@ pub struct Checker {
     problems: Vec<Problem>,
     /// Whether the id table is full (reported once).
     full: bool,
+    /// Nodes not of the file that the caller knows its store holds, with their kinds.
+    existing: HashMap<NodeId, NodeKind>,
 }
 
 impl Checker {
@@ -60,9 +62,17 @@ impl Checker {
         }
     }
 
-    /// The kind of a node of the file seen so far.
+    /// The kind of a node of the file seen so far, or of one the caller said exists.
     fn node_kind(&self, id: &NodeId) -> Option<NodeKind> {
-        self.seen.get(id.as_str()).and_then(|seen| seen.kind)
+        self.seen.get(id.as_str()).and_then(|seen| seen.kind).or_else(|| self.existing.get(id).copied())
+    }
+
+    /// Notes that the store holds node `id` of `kind` (a caller that has read it, such as an importer that
+    /// links to it): edges to it are then checked as they arrive instead of being kept for the end.
+    pub fn existing(&mut self, id: &NodeId, kind: NodeKind) {
+        if !self.existing.contains_key(id) {
+            self.existing.insert(id.clone(), kind);
+        }
     }
 
     /// Checks every record of `block` (records read at their lines).

@@ -137,6 +137,20 @@ fn endpoints_may_be_existing_store_nodes() {
     assert_eq!(validate(&dataset, &existing), Vec::new());
 }
 
+#[test]
+fn edges_to_nodes_a_caller_knows_exist_are_checked_at_once() {
+    let text = r#"{"edge": {"id": "e", "type": "MEMBER_OF", "source": "city:bangkok-tha", "target": "network:wacap", "sources": [{"document": "d"}]}}"#;
+    let (dataset, _) = parse(text);
+    let mut checker = Checker::default();
+    checker.existing(&NodeId::parse("city:bangkok-tha").expect("id"), NodeKind::City);
+    checker.existing(&NodeId::parse("network:wacap").expect("id"), NodeKind::Country);
+    checker.block(&dataset);
+    assert!(checker.external_endpoints().is_empty(), "nothing is kept for the end");
+    let problems: Vec<String> = checker.finish(&HashMap::new()).iter().map(ToString::to_string).collect();
+    assert_eq!(problems.len(), 1, "the kinds it was told are checked: {problems:?}");
+    assert!(problems[0].contains("cannot have a COUNTRY as target"), "{problems:?}");
+}
+
 /// Numbers read from a file are the numbers written back: an import followed by an export must not move a
 /// coordinate or an amount by the last digit (these literals are ones a fast, inexact float parser misreads).
 #[test]

@@ -192,8 +192,9 @@ fn write_activity(
     for participant in &activity.participants {
         let cited = source(file, participant.line, &activity.identifier, &participant.element);
         let (actor, matched, created) = resolver.organisation(&participant.org, &cited)?;
-        if let Some(created) = created {
-            out.node(participant.line, &created);
+        match created {
+            Some(created) => out.node(participant.line, &created),
+            None => out.checker.existing(&actor, actor.kind()),
         }
         let mut edge_source = cited;
         edge_source.quote = edge_source.quote.map(|quote| format!("{quote} ({})", matched.describe()));
@@ -218,8 +219,9 @@ fn write_activity(
     for beneficiary in &activity.beneficiaries {
         let cited = source(file, beneficiary.line, &activity.identifier, &beneficiary.element);
         let (country, created) = resolver.country(beneficiary.iso3, beneficiary.name, &cited)?;
-        if let Some(created) = created {
-            out.node(beneficiary.line, &created);
+        match created {
+            Some(created) => out.node(beneficiary.line, &created),
+            None => out.checker.existing(&country, country.kind()),
         }
         let edge = participation(&country, &agreement.id, "recipient", Role::Beneficiary, None, cited)?;
         edges.insert(edge.id.clone(), (beneficiary.line, edge));
