@@ -131,7 +131,7 @@ pub fn map_activity(activity: &Element, file: &str, warnings: &mut Warnings) -> 
                 None
             }),
             None => {
-                warnings.push(element.line, element.column, WarningKind::UnknownRole(String::new()));
+                warnings.push(element.line, element.column, WarningKind::MissingRole);
                 None
             }
         };

@@ -74,14 +74,15 @@ pub fn sdg(code: &str) -> Option<u8> {
 }
 
 /// Whether `value` has the shape of an IATI organisation identifier: a registration agency prefix of two
-/// letters, a dash, an agency code, a dash and the organisation's number (`XM-DAC-41114`, `GB-CHC-202918`).
+/// letters, a dash, an agency code, a dash and the organisation's number (`XM-DAC-41114`, `GB-CHC-202918`;
+/// in any case, as lookups are).
 pub fn is_org_identifier(value: &str) -> bool {
     let mut parts = value.splitn(3, '-');
     let (Some(country), Some(agency), Some(number)) = (parts.next(), parts.next(), parts.next()) else {
         return false;
     };
     country.len() == 2
-        && country.bytes().all(|b| b.is_ascii_uppercase())
+        && country.bytes().all(|b| b.is_ascii_alphabetic())
         && !agency.is_empty()
         && agency.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
         && !number.is_empty()
@@ -137,7 +138,8 @@ mod tests {
         assert!(is_org_identifier("XI-IATI-EC_DEVCO"));
         assert!(!is_org_identifier("NGO"));
         assert!(!is_org_identifier("Internal code 12"));
-        assert!(!is_org_identifier("xm-dac-41114"));
+        assert!(is_org_identifier("xm-dac-41114"));
+        assert!(!is_org_identifier("41-DAC-41114"));
         assert!(!is_org_identifier("123-456"));
     }
 }

@@ -391,7 +391,7 @@ fn a_byte_order_mark_and_crlf_line_ends_keep_positions_right() {
     let (_, warnings) = mapped(xml);
     let positions: Vec<(u64, u64, &str)> =
         warnings.kept().iter().map(|warning| (warning.line, warning.column, warning.kind.name())).collect();
-    assert_eq!(positions, [(5, 3, "empty attribute"), (3, 1, "activity without title"), (5, 3, "unknown organisation role")]);
+    assert_eq!(positions, [(5, 3, "empty attribute"), (3, 1, "activity without title"), (5, 3, "organisation without role")]);
 }
 
 #[test]

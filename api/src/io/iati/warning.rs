@@ -35,6 +35,9 @@ pub enum WarningKind {
     /// An organisation with neither an identifier nor a name: skipped.
     #[error("organisation without identifier or name: skipped")]
     AnonymousOrganisation,
+    /// A participating organisation without a role: kept without an IATI role.
+    #[error("participating-org without a role: kept without an IATI role")]
+    MissingRole,
     /// A participating-organisation role that is not a code 1–4 or its name: kept without an IATI role.
     #[error("unknown organisation role `{0}`: kept without an IATI role")]
     UnknownRole(String),
@@ -101,6 +104,7 @@ impl WarningKind {
             WarningKind::EmptyAttribute { .. } => "empty attribute",
             WarningKind::NotAnOrgIdentifier(_) => "ref not an organisation identifier",
             WarningKind::AnonymousOrganisation => "organisation without identifier or name",
+            WarningKind::MissingRole => "organisation without role",
             WarningKind::UnknownRole(_) => "unknown organisation role",
             WarningKind::DuplicateParticipant(_) => "organisation listed twice",
             WarningKind::UnknownCountry(_) => "unknown country code",
