@@ -240,10 +240,17 @@ fn dates(activity: &Element, warnings: &mut Warnings) -> (Option<PartialDate>, O
     (start, end)
 }
 
-/// SDG goals from tags (vocabularies 2 goals, 3 targets) and sectors (7 goals, 8 targets, 9 indicators).
+/// SDG goals from tags (vocabularies 2 goals, 3 targets) and sectors (7 goals, 8 targets, 9 indicators);
+/// the sectors are the activity's, or if it names none, its transactions'.
 fn sdgs(activity: &Element, warnings: &mut Warnings) -> Vec<u8> {
     let tags = activity.children_named("tag").filter(|element| matches!(element.attr("vocabulary"), Some("2" | "3")));
-    let sectors = activity.children_named("sector").filter(|element| matches!(element.attr("vocabulary"), Some("7" | "8" | "9")));
+    let own_sectors: Vec<&Element> = activity.children_named("sector").collect();
+    let all_sectors = if own_sectors.is_empty() {
+        activity.children_named("transaction").flat_map(|transaction| transaction.children_named("sector")).collect()
+    } else {
+        own_sectors
+    };
+    let sectors = all_sectors.into_iter().filter(|element| matches!(element.attr("vocabulary"), Some("7" | "8" | "9")));
     let mut goals = Vec::new();
     for element in tags.chain(sectors) {
         let Some(code) = element.attr("code") else { continue };

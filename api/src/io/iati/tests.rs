@@ -173,10 +173,10 @@ fn the_same_organisation_twice_gives_one_participation_per_role() {
 }
 
 #[test]
-fn countries_given_only_on_transactions_are_the_beneficiaries() {
+fn countries_and_sectors_given_only_on_transactions_are_read_there() {
     let (batch, warnings) = mapped(&activity(
         "",
-        r#"<transaction><transaction-type code="3"/><value currency="USD">5</value><recipient-country code="KE"/></transaction>
+        r#"<transaction><transaction-type code="3"/><value currency="USD">5</value><recipient-country code="KE"/><sector vocabulary="7" code="6"/></transaction>
            <transaction><transaction-type code="3"/><value currency="USD">5</value><recipient-country code="ke"/></transaction>
            <transaction><transaction-type code="3"/><value currency="USD">5</value><recipient-country code="QQ"/></transaction>"#,
     ));
@@ -184,6 +184,7 @@ fn countries_given_only_on_transactions_are_the_beneficiaries() {
         edges_into(&batch, AGREEMENT).iter().map(|edge| (edge.source.as_str(), edge.role)).collect();
     assert_eq!(beneficiaries, [("country:KEN", Some(Role::Beneficiary))]);
     assert_eq!(node(&batch, "country:KEN").name, "Kenya");
+    assert_eq!(node(&batch, AGREEMENT).sdgs, [6], "an SDG sector of a transaction");
     assert!(warnings.has("unknown country code"));
 }
 
