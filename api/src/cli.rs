@@ -308,7 +308,7 @@ async fn import(args: ImportArgs) -> Result<ExitCode, CliError> {
         };
         let imported = match format {
             io::Format::Iati => import_iati(&store, path, file).await,
-            _ => io::import_reader(store.as_ref(), file).await.map(|summary| print_summary(path, &summary)),
+            io::Format::Jsonl => io::import_reader(store.as_ref(), file).await.map(|summary| print_summary(path, &summary)),
         };
         match imported {
             Ok(()) => {}
@@ -382,7 +382,7 @@ fn validate(args: &ValidateArgs) -> ExitCode {
     for path in &args.files {
         let ok = match open_input(path, args.format) {
             Ok((file, io::Format::Iati)) => validate_iati(path, file),
-            Ok((file, _)) => validate_jsonl(path, file),
+            Ok((file, io::Format::Jsonl)) => validate_jsonl(path, file),
             Err(message) => {
                 eprintln!("{}: {message}", path.display());
                 false
