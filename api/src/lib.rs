@@ -4,6 +4,7 @@
 //! and talks to the store through the same trait. See ARCHITECTURE.md for the map.
 
 pub mod cli;
+pub mod countries;
 pub mod error;
 pub mod gql;
 pub mod graph;

@@ -3,9 +3,10 @@
 //! The two vocabularies answer different questions. OECD roles say *why* a partner is in a triangular
 //! arrangement (it benefits, it shares experience, it facilitates); IATI roles say *what it does with the
 //! money and the work* (funds, is accountable, extends, implements). Neither derives the other, so the
-//! graph stores both as the sources state them and never infers one from the other. This table records
-//! which pairings are typical, so analysts can line up OECD-coded and IATI-coded data; it is exposed over
-//! GraphQL as `roleCrosswalk`.
+//! graph stores both as the sources state them. This table records which pairings are typical, so analysts
+//! can line up OECD-coded and IATI-coded data; it is exposed over GraphQL as `roleCrosswalk`. The one place
+//! a role is inferred is an IATI import, whose files state IATI roles only: [`imported_role`] codes the
+//! OECD role there, by the typical pairing, and only in activities the publisher marks triangular.
 
 use serde::Serialize;
 
@@ -68,6 +69,22 @@ pub fn typical_iati_roles(role: Role) -> Vec<IatiRole> {
     CROSSWALK.iter().filter(|row| row.role == role && row.affinity == Affinity::Typical).map(|row| row.iati_role).collect()
 }
 
+/// The OECD role an import from IATI, which states only IATI roles, gives a participating organisation.
+/// In an activity marked triangular (IATI collaboration-type 8) it is the one OECD role this IATI role
+/// typically codes (FUNDING and EXTENDING → FACILITATING, IMPLEMENTING → PIVOTAL); ACCOUNTABLE, which
+/// typically codes none, and every participant of an activity not marked triangular, is PARTNER. The
+/// beneficiary corner comes from the activity's recipient countries, not from a participating organisation.
+pub fn imported_role(iati_role: IatiRole, triangular: bool) -> Role {
+    if !triangular {
+        return Role::Partner;
+    }
+    let mut typical = CROSSWALK.iter().filter(|row| row.iati_role == iati_role && row.affinity == Affinity::Typical);
+    match (typical.next(), typical.next()) {
+        (Some(row), None) => row.role,
+        _ => Role::Partner,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,6 +104,17 @@ mod tests {
         assert_eq!(typical_iati_roles(Role::Facilitating), vec![IatiRole::Funding, IatiRole::Extending]);
         assert_eq!(typical_iati_roles(Role::Pivotal), vec![IatiRole::Implementing]);
         assert!(typical_iati_roles(Role::Beneficiary).is_empty());
+    }
+
+    #[test]
+    fn imported_roles_follow_the_typical_pairings_in_triangular_activities_only() {
+        assert_eq!(imported_role(IatiRole::Funding, true), Role::Facilitating);
+        assert_eq!(imported_role(IatiRole::Extending, true), Role::Facilitating);
+        assert_eq!(imported_role(IatiRole::Implementing, true), Role::Pivotal);
+        assert_eq!(imported_role(IatiRole::Accountable, true), Role::Partner);
+        for iati_role in IatiRole::ALL {
+            assert_eq!(imported_role(*iati_role, false), Role::Partner);
+        }
     }
 
     #[test]

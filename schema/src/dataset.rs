@@ -91,7 +91,7 @@ pub enum ProblemKind {
     },
     /// An edge id that is not `<source>><type in lower case>><target>`, optionally followed by `~2`, `~3`, ….
     #[error(
-        "edge id `{id}` does not follow the form `{expected}` (with `~2`, `~3`, … for a further relation of that type between the same nodes)"
+        "edge id `{id}` does not follow the form `{expected}` (with `~2`, `~3`, … or a `~qualifier` in lower case for a further relation of that type between the same nodes)"
     )]
     EdgeIdForm {
         /// The edge id.
@@ -168,6 +168,18 @@ pub enum ProblemKind {
     /// Coordinates out of range.
     #[error("`{0}` has a location out of range")]
     InvalidLocation(String),
+    /// An external identifier with a bad scheme or value, or listed twice.
+    #[error(
+        "`{id}` has an invalid identifier `{scheme}`/`{value}` (scheme: 1–40 of a-z 0-9 - .; value: 1–200 characters, no control characters or surrounding spaces; each once, sorted)"
+    )]
+    InvalidIdentifier {
+        /// The node id.
+        id: NodeId,
+        /// The identifier's scheme.
+        scheme: String,
+        /// The identifier's value.
+        value: String,
+    },
     /// An edge endpoint that is neither in the file nor in the store.
     #[error("edge `{edge}` has {end} `{id}`, which is not a node of this file or of the store")]
     DanglingEndpoint {

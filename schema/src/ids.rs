@@ -3,7 +3,7 @@
 //! A node id is `<kind>:<slug>` (`agency:unossc`, `country:THA`, `city:bangkok-tha`). The slug uses only
 //! URL-unreserved characters so ids can travel in query strings unescaped; a country's slug is its
 //! upper-case ISO 3166-1 alpha-3 code. An edge id is printable ASCII here; a dataset file's edge ids must
-//! also follow the form `<source>><type>><target>` (`~2`, `~3`, … for a further relation), which dataset
+//! also follow the form `<source>><type>><target>` (`~2`, `~3`, … or `~qualifier` for a further relation), which dataset
 //! validation checks. Ids are never reused.
 
 use std::fmt;

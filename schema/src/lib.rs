@@ -21,4 +21,4 @@ pub mod wire;
 pub use date::PartialDate;
 pub use ids::{EdgeId, IdError, NodeId};
 pub use kinds::{AgencyType, AgreementType, EdgeType, EventType, IatiRole, NetworkType, NodeKind, Role};
-pub use wire::{EdgeLink, EdgeRecord, GeoPoint, NodeRecord, Source};
+pub use wire::{EdgeLink, EdgeRecord, GeoPoint, Identifier, NodeRecord, Source};

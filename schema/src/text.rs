@@ -2,7 +2,8 @@
 //!
 //! [`fold`] turns text into lower-case, accent-free words separated by single spaces (`Côte d’Ivoire` →
 //! `cote d ivoire`). [`index_terms`] lists what a store indexes for a node: each word, prefixed with
-//! [`WORD`], and each whole folded name, acronym and alias, prefixed with [`EXACT`]. [`rank`] scores a
+//! [`WORD`], each whole folded name, acronym and alias, prefixed with [`EXACT`], and each external identifier
+//! ([`identifier_term`], prefixed with [`IDENTIFIER`]: search never asks for those, `lookup` does). [`rank`] scores a
 //! node's [`NodeNames`] against a query; both stores index the same terms and the ranking lives only here.
 
 use unicode_normalization::UnicodeNormalization;
@@ -14,6 +15,15 @@ use crate::NodeRecord;
 pub const WORD: char = 'w';
 /// Prefix of an index term that is a whole folded name, acronym or alias.
 pub const EXACT: char = '=';
+
+/// Prefix of an index term that is an external identifier (`#iati-org:xm-dac-41114`).
+pub const IDENTIFIER: char = '#';
+
+/// The index term of an identifier: its scheme and its value, ASCII lower-cased, so a lookup does not
+/// depend on how a publisher cased it.
+pub fn identifier_term(scheme: &str, value: &str) -> String {
+    format!("{IDENTIFIER}{}:{}", scheme.to_ascii_lowercase(), value.trim().to_ascii_lowercase())
+}
 
 /// Lower-cases, strips accents and punctuation, and joins the words with single spaces.
 pub fn fold(text: &str) -> String {
@@ -102,6 +112,7 @@ pub fn index_terms(node: &NodeRecord) -> Vec<String> {
         }
         terms.push(format!("{EXACT}{folded}"));
     }
+    terms.extend(node.identifiers.iter().map(|identifier| identifier_term(&identifier.scheme, &identifier.value)));
     terms.sort();
     terms.dedup();
     terms

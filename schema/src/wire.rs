@@ -22,6 +22,33 @@ pub struct Source {
     pub quote: Option<String>,
 }
 
+/// An identifier of a node in another register: an IATI organisation or activity identifier, an ISO code.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Identifier {
+    /// The register, in lower case: `iati-org`, `iati-activity`, `iso3166-alpha2`, `iso3166-alpha3`, …
+    pub scheme: String,
+    /// The identifier in that register, as published (e.g. `XM-DAC-41114`).
+    pub value: String,
+}
+
+impl Identifier {
+    /// An identifier in `scheme`.
+    pub fn new(scheme: &str, value: impl Into<String>) -> Identifier {
+        Identifier { scheme: scheme.to_owned(), value: value.into() }
+    }
+
+    /// Whether the scheme is 1–40 of `a-z 0-9 - .` and the value is 1–200 characters without control
+    /// characters or surrounding spaces.
+    pub fn is_valid(&self) -> bool {
+        let scheme_ok = (1..=40).contains(&self.scheme.len())
+            && self.scheme.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'.'));
+        let value_ok =
+            (1..=200).contains(&self.value.chars().count()) && !self.value.chars().any(char::is_control) && self.value.trim() == self.value;
+        scheme_ok && value_ok
+    }
+}
+
 /// A WGS 84 point.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -61,6 +88,9 @@ pub struct NodeRecord {
     /// Coordinates (countries: centroid; cities: GeoNames point).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<GeoPoint>,
+    /// Identifiers in other registers (IATI organisation or activity identifiers, …), sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub identifiers: Vec<Identifier>,
     /// AGENCY only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agency_type: Option<AgencyType>,
@@ -106,6 +136,7 @@ impl NodeRecord {
             aliases: Vec::new(),
             description: None,
             location: None,
+            identifiers: Vec::new(),
             agency_type: None,
             iso3: None,
             region: None,

@@ -3,9 +3,10 @@
 
 use std::sync::Arc;
 
-use partnergraph::store::{Batch, EdgeFilter, GraphStore};
-use partnergraph_schema::text::{EXACT, NodeNames, WORD, fold};
-use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate, Role, Source};
+use partnergraph::graph::Graph;
+use partnergraph::store::{Batch, EdgeFilter, GraphStore, Staged};
+use partnergraph_schema::text::{EXACT, NodeNames, WORD, fold, identifier_term};
+use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, Identifier, NodeId, NodeKind, NodeRecord, PartialDate, Role, Source};
 
 fn sources() -> Vec<Source> {
     vec![Source { document: "conformance".into(), paragraph: Some(1), quote: Some("test fixture".into()) }]
@@ -292,6 +293,47 @@ pub async fn finds_prefix_terms_in_term_then_id_order(store: Arc<dyn GraphStore>
     assert_eq!(store.find_by_term(&format!("{WORD}s"), true, 1).await.expect("limited"), [id("city:sao-paulo-bra")]);
 }
 
+pub async fn finds_nodes_by_external_identifier(store: Arc<dyn GraphStore>) {
+    loaded(&store).await;
+    let mut undp = node("agency:undp", "United Nations Development Programme");
+    undp.identifiers = vec![Identifier::new("iati-org", "XM-DAC-41114"), Identifier::new("other", "UNDP 1")];
+    store.apply(Batch { nodes: vec![undp.clone()], ..Batch::default() }).await.expect("identifiers");
+    assert_eq!(store.nodes(&[id("agency:undp")]).await.expect("read")[0].as_ref(), Some(&undp), "stored as written");
+    for value in ["XM-DAC-41114", "xm-dac-41114"] {
+        let found = store.find_by_term(&identifier_term("iati-org", value), false, 10).await.expect("index");
+        assert_eq!(found, [id("agency:undp")], "{value}");
+    }
+    assert!(store.find_by_term(&format!("{EXACT}xm dac 41114"), true, 10).await.expect("search").is_empty(), "not a search term");
+    let graph = Graph::new(Arc::clone(&store));
+    let lookup = |scheme: &'static str, value: &'static str| {
+        let graph = graph.clone();
+        async move { graph.lookup(scheme, value).await.expect("lookup").map(|node| node.id.to_string()) }
+    };
+    assert_eq!(lookup("IATI-ORG", " xm-dac-41114 ").await.as_deref(), Some("agency:undp"));
+    assert_eq!(lookup("other", "UNDP 1").await.as_deref(), Some("agency:undp"));
+    assert_eq!(lookup("iso3166-alpha2", "br").await.as_deref(), Some("country:BRA"));
+    assert_eq!(lookup("iso3166-alpha3", "CIV").await.as_deref(), Some("country:CIV"));
+    assert_eq!(lookup("iso3166-alpha3", "FRA").await, None);
+    assert_eq!(lookup("iati-org", "XM-DAC-41301").await, None);
+    undp.identifiers = vec![Identifier::new("iati-org", "XM-DAC-00000")];
+    store.apply(Batch { nodes: vec![undp], ..Batch::default() }).await.expect("replace");
+    assert_eq!(lookup("iati-org", "XM-DAC-41114").await, None, "a replaced identifier is no longer found");
+    assert_eq!(lookup("iati-org", "XM-DAC-00000").await.as_deref(), Some("agency:undp"));
+}
+
+pub async fn staged_writes_delete_edges_before_their_upserts(store: Arc<dyn GraphStore>) {
+    loaded(&store).await;
+    let part_of = EdgeId::parse("agency:unossc>part_of>agency:undp").expect("id");
+    let mut staged = Staged::default();
+    staged.delete_edge(part_of.clone());
+    staged.delete_edge(EdgeId::parse("no>such>edge").expect("id"));
+    staged.push_edge(&edge("agency:unossc", EdgeType::HostedBy, "agency:undp"));
+    let summary = store.apply_staged(staged).await.expect("staged");
+    assert_eq!((summary.edges_deleted, summary.edges_created), (1, 1));
+    assert!(store.edges(&[part_of]).await.expect("read")[0].is_none());
+    assert_eq!(store.degrees(&[id("agency:unossc")]).await.expect("degrees"), [2]);
+}
+
 /// Instantiates every check for one backend; `$make` is an async expression giving `(guard, store)`.
 macro_rules! conformance_suite {
     ($backend:ident, $make:expr) => {
@@ -320,6 +362,8 @@ macro_rules! conformance_suite {
             case!(edge_records_round_trip_with_every_field);
             case!(pages_expansions_in_id_order_and_counts_degrees);
             case!(finds_prefix_terms_in_term_then_id_order);
+            case!(finds_nodes_by_external_identifier);
+            case!(staged_writes_delete_edges_before_their_upserts);
         }
     };
 }

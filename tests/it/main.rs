@@ -4,6 +4,7 @@ mod backends;
 mod conformance;
 mod facts;
 mod graphql;
+mod iati;
 mod ranked;
 mod seed;
 mod tidy;

@@ -18,7 +18,7 @@ use crate::error::{AppError, IntoGql};
 use crate::gql::loaders::DegreeLoader;
 use crate::gql::plain::{EdgeList, NodeList, PlannedList};
 use crate::gql::scalars::{AgencyType, AgreementType, Date, EdgeType, EventType, NetworkType, NodeKind, to_domain};
-use crate::gql::types::{GeoPoint, Participation, Source, edges, participations};
+use crate::gql::types::{GeoPoint, Identifier, Participation, Source, edges, participations};
 use crate::graph::{Graph, triangulars::is_triangular};
 use crate::store::{EdgeFilter, StoreError};
 
@@ -39,6 +39,11 @@ use crate::store::{EdgeFilter, StoreError};
     field(name = "aliases", ty = "&[String]", desc = "Other names used in the sources."),
     field(name = "description", ty = "Option<&str>", desc = "One sentence of what it is."),
     field(name = "sources", ty = "Vec<Source>", desc = "Where the documents name it."),
+    field(
+        name = "identifiers",
+        ty = "Vec<Identifier>",
+        desc = "Identifiers in other registers: IATI organisation and activity identifiers; a country's ISO 3166-1 codes."
+    ),
     field(
         name = "location",
         ty = "Option<GeoPoint>",
@@ -275,6 +280,12 @@ macro_rules! node_object {
             /// Where the documents name it.
             async fn sources(&self) -> Vec<Source> {
                 self.0.sources.iter().cloned().map(Source).collect()
+            }
+
+            /// Identifiers in other registers: IATI organisation and activity identifiers; a country's ISO
+            /// 3166-1 codes.
+            async fn identifiers(&self) -> Vec<Identifier> {
+                crate::graph::identifiers(&self.0).into_iter().map(Identifier).collect()
             }
 
             /// Coordinates (own, else its city's, else its country's).

@@ -31,6 +31,12 @@ impl QueryRoot {
         Ok(ctx.data::<Graph>()?.node(&id).await.gql()?.map(Node::from_record))
     }
 
+    /// The node with an identifier in another register (schemes `iati-org`, `iati-activity`,
+    /// `iso3166-alpha2`, `iso3166-alpha3`, …; the value's case does not matter); null if there is none.
+    async fn lookup(&self, ctx: &Context<'_>, scheme: String, value: String) -> Result<Option<Node>> {
+        Ok(ctx.data::<Graph>()?.lookup(&scheme, &value).await.gql()?.map(Node::from_record))
+    }
+
     /// Several nodes by id, in the order asked; null for ids that do not exist (at most 1000 ids).
     async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> Result<Vec<Option<Node>>> {
         if ids.len() > MAX_IDS {

@@ -35,6 +35,22 @@ impl Source {
     }
 }
 
+/// An identifier of a node in another register.
+pub struct Identifier(pub(crate) partnergraph_schema::Identifier);
+
+#[Object(serial)]
+impl Identifier {
+    /// The register: `iati-org`, `iati-activity`, `iso3166-alpha2`, `iso3166-alpha3`, …
+    async fn scheme(&self) -> &str {
+        &self.0.scheme
+    }
+
+    /// The identifier in that register, as published.
+    async fn value(&self) -> &str {
+        &self.0.value
+    }
+}
+
 /// A source's paragraph as the schema's `Int` (none if it does not fit).
 pub(crate) fn paragraph_number(source: &partnergraph_schema::Source) -> Option<i32> {
     source.paragraph.and_then(|paragraph| i32::try_from(paragraph).ok())

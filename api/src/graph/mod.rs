@@ -4,6 +4,7 @@
 //! level), so a remote backend costs one round trip per hop. Results are deterministic — sorted by id
 //! wherever the question leaves the order open — so both backends answer byte for byte the same.
 
+mod identifiers;
 mod listing;
 mod location;
 mod neighborhood;
@@ -19,6 +20,7 @@ use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, NodeId, NodeRe
 
 use crate::store::{EdgeFilter, GraphStore, StoreError};
 
+pub use identifiers::identifiers;
 pub use listing::{ListFilter, Page};
 pub use location::Located;
 pub use neighborhood::{NeighborhoodQuery, Subgraph};

@@ -6,7 +6,7 @@
 //! by `|` (the Kumu convention) or, when an item could not survive that (it holds a `|`, is empty or has
 //! surrounding spaces; or a source with a paragraph or quote), a JSON array. Both read back the same.
 
-use partnergraph_schema::{EdgeRecord, NodeRecord, Source};
+use partnergraph_schema::{EdgeRecord, Identifier, NodeRecord, Source};
 
 /// The type a column is declared with in GraphML and GEXF.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +37,7 @@ const fn double(key: &'static str, heading: &'static str) -> Column {
 }
 
 /// Columns of a node, in sheet order; the first is the id, the third the name.
-pub const NODE_COLUMNS: [Column; 19] = [
+pub const NODE_COLUMNS: [Column; 20] = [
     text("id", "ID"),
     text("kind", "Type"),
     text("label", "Label"),
@@ -56,6 +56,7 @@ pub const NODE_COLUMNS: [Column; 19] = [
     text("end", "End"),
     double("amountUsd", "Amount USD"),
     text("sdgs", "SDGs"),
+    text("identifiers", "Identifiers"),
     text("sources", "Sources"),
 ];
 
@@ -77,7 +78,7 @@ pub const EDGE_COLUMNS: [Column; 10] = [
 pub const NODE_LABEL: usize = 2;
 
 /// A node's cells, one per [`NODE_COLUMNS`] entry; `None` where the field is absent.
-pub fn node_cells(node: &NodeRecord) -> [Option<String>; 19] {
+pub fn node_cells(node: &NodeRecord) -> [Option<String>; 20] {
     // Every field named, so a field added to the record does not compile until it has a column.
     let NodeRecord {
         id,
@@ -97,6 +98,7 @@ pub fn node_cells(node: &NodeRecord) -> [Option<String>; 19] {
         end,
         amount_usd,
         sdgs,
+        identifiers,
         sources,
     } = node;
     [
@@ -118,6 +120,7 @@ pub fn node_cells(node: &NodeRecord) -> [Option<String>; 19] {
         show(end),
         amount_usd.map(number),
         (!sdgs.is_empty()).then(|| sdgs.iter().map(u8::to_string).collect::<Vec<_>>().join("|")),
+        identifiers_cell(identifiers),
         sources_cell(sources),
     ]
 }
@@ -178,6 +181,34 @@ pub fn sources_cell(sources: &[Source]) -> Option<String> {
     }
 }
 
+/// External identifiers as a cell: `scheme:value` items joined by `|` (`iati-org:XM-DAC-41114`), or a JSON
+/// array of `{"scheme", "value"}` objects when an item would not survive that.
+pub fn identifiers_cell(identifiers: &[Identifier]) -> Option<String> {
+    let items: Vec<String> = identifiers.iter().map(|identifier| format!("{}:{}", identifier.scheme, identifier.value)).collect();
+    if items.is_empty() {
+        None
+    } else if items.iter().all(|item| pipe_safe(item)) {
+        Some(items.join("|"))
+    } else {
+        serde_json::to_string(identifiers).ok()
+    }
+}
+
+/// Reads an identifiers cell written by [`identifiers_cell`] (a scheme never holds `:`).
+pub fn parse_identifiers(cell: &str) -> Result<Vec<Identifier>, String> {
+    let cell = cell.trim();
+    if cell.starts_with('[') {
+        return serde_json::from_str(cell).map_err(|err| format!("not a JSON array of identifiers: {err}"));
+    }
+    parse_list(cell)?
+        .into_iter()
+        .map(|item| match item.split_once(':') {
+            Some((scheme, value)) if !scheme.is_empty() && !value.is_empty() => Ok(Identifier::new(scheme, value)),
+            _ => Err(format!("`{item}` is not `scheme:value`")),
+        })
+        .collect()
+}
+
 /// Reads a list cell written by [`list_cell`] (or by hand: `a | b` is trimmed to `a`, `b`).
 pub fn parse_list(cell: &str) -> Result<Vec<String>, String> {
     let cell = cell.trim();
@@ -226,6 +257,20 @@ mod tests {
         let cell = sources_cell(&full).expect("a cell");
         assert_eq!(parse_sources(&cell).expect("json"), full);
         assert!(parse_sources("[{\"doc\": 1}]").is_err());
+    }
+
+    #[test]
+    fn identifiers_read_back_whatever_they_hold() {
+        let plain = vec![Identifier::new("iati-org", "XM-DAC-41114"), Identifier::new("iati-activity", "GB-1-203:xyz")];
+        let cell = identifiers_cell(&plain).expect("a cell");
+        assert_eq!(cell, "iati-org:XM-DAC-41114|iati-activity:GB-1-203:xyz");
+        assert_eq!(parse_identifiers(&cell).expect("reads back"), plain);
+        let awkward = vec![Identifier::new("iati-org", "A|B")];
+        let cell = identifiers_cell(&awkward).expect("a cell");
+        assert!(cell.starts_with('['), "{cell}");
+        assert_eq!(parse_identifiers(&cell).expect("reads back"), awkward);
+        assert!(parse_identifiers("no-colon").is_err());
+        assert_eq!(identifiers_cell(&[]), None);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Import and export of the dataset format (JSON Lines, `schema/data/README.md`), of CSV sheets
-//! (`sheets/`), and export to GraphML and GEXF (`xml/`); the formats share one column list (`columns.rs`)
-//! and one writer interface (`export.rs`).
+//! (`sheets/`), import of IATI XML (`iati/`), and export to GraphML and GEXF (`xml/`); the formats share one
+//! column list (`columns.rs`) and one writer interface (`export.rs`).
 //!
 //! Import is all-or-nothing per file: the file is streamed, checked and staged in stored form (`stage.rs`),
 //! validated whole (edges may point at nodes already in the store), and only a file without a single
@@ -11,6 +11,7 @@
 
 pub mod columns;
 mod export;
+pub mod iati;
 pub mod sheets;
 mod stage;
 pub mod synthetic;
@@ -45,6 +46,32 @@ pub enum IoError {
     /// Reading the file to import failed (or it is not UTF-8); nothing was written.
     #[error("cannot read: {0}")]
     Read(std::io::Error),
+    /// An IATI file that is not well-formed XML or not IATI; nothing was written.
+    #[error("{0}; nothing was imported")]
+    Refused(#[from] iati::Refusal),
+}
+
+/// The formats `partnergraph import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Format {
+    /// The dataset format (JSON Lines).
+    Jsonl,
+    /// IATI activity or organisation XML.
+    Iati,
+}
+
+/// The format of a file from its first bytes: XML (after a byte-order mark and white space, `<`) is IATI,
+/// a JSON object or a `//` comment is JSON Lines; `None` if it is neither (an empty file is JSON Lines).
+pub fn sniff(start: &[u8]) -> Option<Format> {
+    let start = start.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(start);
+    let first = start.iter().position(|byte| !byte.is_ascii_whitespace());
+    match first.map(|at| &start[at..]) {
+        None => Some(Format::Jsonl),
+        Some(rest) if rest.starts_with(b"<") => Some(Format::Iati),
+        Some(rest) if rest.starts_with(b"{") || rest.starts_with(b"//") => Some(Format::Jsonl),
+        Some(_) => None,
+    }
 }
 
 /// Imports one file's text with the meaning of [`import_reader`].

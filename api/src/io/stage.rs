@@ -62,20 +62,26 @@ impl Staging {
     /// staged records with the places merged, or every problem of the file, sorted by line.
     pub(super) async fn finish(self, store: &dyn GraphStore) -> Result<Result<Staged, Vec<Problem>>, StoreError> {
         let Staging { mut staged, checker, places, .. } = self;
-        let external = checker.external_endpoints();
-        let mut existing: HashMap<NodeId, NodeKind> = HashMap::new();
-        for (id, found) in external.iter().zip(store.nodes(&external).await?) {
-            if let Some(node) = found {
-                existing.insert(id.clone(), node.kind);
-            }
-        }
-        let problems = checker.finish(&existing);
+        let problems = finish_checks(checker, store).await?;
         if !problems.is_empty() {
             return Ok(Err(problems));
         }
         merge_places(&mut staged, &places)?;
         Ok(Ok(staged))
     }
+}
+
+/// Finishes `checker`'s checks with the nodes `store` holds (edges may point at them): every problem of
+/// the file, sorted by line.
+pub(super) async fn finish_checks(checker: Checker, store: &dyn GraphStore) -> Result<Vec<Problem>, StoreError> {
+    let external = checker.external_endpoints();
+    let mut existing: HashMap<NodeId, NodeKind> = HashMap::new();
+    for (id, found) in external.iter().zip(store.nodes(&external).await?) {
+        if let Some(node) = found {
+            existing.insert(id.clone(), node.kind);
+        }
+    }
+    Ok(checker.finish(&existing))
 }
 
 /// Copies each place into the staged country or city it names (a later place for the same node wins, as

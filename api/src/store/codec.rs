@@ -17,8 +17,8 @@
 
 use partnergraph_schema::text::NodeNames;
 use partnergraph_schema::{
-    AgencyType, AgreementType, EdgeId, EdgeLink, EdgeRecord, EdgeType, EventType, GeoPoint, IatiRole, NetworkType, NodeId, NodeKind,
-    NodeRecord, PartialDate, Role, Source,
+    AgencyType, AgreementType, EdgeId, EdgeLink, EdgeRecord, EdgeType, EventType, GeoPoint, IatiRole, Identifier, NetworkType, NodeId,
+    NodeKind, NodeRecord, PartialDate, Role, Source,
 };
 
 use crate::store::StoreError;
@@ -43,6 +43,9 @@ enum NodeFlag {
     End,
     AmountUsd,
     Sdgs,
+    /// Added after format 3 was released: a record without it has the bit clear, so old records read as
+    /// they are.
+    Identifiers,
 }
 
 /// The optional fields of an edge, as bits of its presence flags.
@@ -193,6 +196,7 @@ impl Encode for NodeRecord {
             end,
             amount_usd,
             sdgs,
+            identifiers,
             sources,
         } = self;
         let mut flags = Flags::default();
@@ -210,6 +214,7 @@ impl Encode for NodeRecord {
         flags.set(NodeFlag::End as u8, end.is_some());
         flags.set(NodeFlag::AmountUsd as u8, amount_usd.is_some());
         flags.set(NodeFlag::Sdgs as u8, !sdgs.is_empty());
+        flags.set(NodeFlag::Identifiers as u8, !identifiers.is_empty());
         let mut writer = Writer { out: Vec::with_capacity(64 + name.len()) };
         writer.varint(flags.0);
         writer.out.push(code(NodeKind::ALL, *kind));
@@ -252,6 +257,13 @@ impl Encode for NodeRecord {
         if !sdgs.is_empty() {
             writer.varint(sdgs.len() as u64);
             writer.out.extend_from_slice(sdgs);
+        }
+        if !identifiers.is_empty() {
+            writer.varint(identifiers.len() as u64);
+            for identifier in identifiers {
+                writer.str(&identifier.scheme);
+                writer.str(&identifier.value);
+            }
         }
         writer.sources(sources);
         writer.out
@@ -393,7 +405,7 @@ impl Decode for NodeNames {
 
 /// A node's flags, kind and names: the start of its stored form.
 fn read_names(reader: &mut Reader<'_>) -> Read<(Flags, NodeKind, NodeNames)> {
-    let flags = reader.flags(NodeFlag::Sdgs as u8 + 1)?;
+    let flags = reader.flags(NodeFlag::Identifiers as u8 + 1)?;
     let kind = reader.code(NodeKind::ALL)?;
     let name = reader.string()?;
     let acronym = if flags.has(NodeFlag::Acronym as u8) { Some(reader.string()?) } else { None };
@@ -426,6 +438,12 @@ fn read_node(id: NodeId, reader: &mut Reader<'_>) -> Read<NodeRecord> {
     } else {
         Vec::new()
     };
+    let mut identifiers = Vec::new();
+    if has(NodeFlag::Identifiers) {
+        for _ in 0..reader.len()? {
+            identifiers.push(Identifier { scheme: reader.string()?, value: reader.string()? });
+        }
+    }
     let sources = reader.sources()?;
     reader.end()?;
     Ok(NodeRecord {
@@ -446,6 +464,7 @@ fn read_node(id: NodeId, reader: &mut Reader<'_>) -> Read<NodeRecord> {
         end,
         amount_usd,
         sdgs,
+        identifiers,
         sources,
     })
 }

@@ -10,17 +10,18 @@
 //! and their values live in two arenas of fixed-size chunks, so growing never copies what is already
 //! staged, and a writer can free the values it has written while it still needs the ids.
 
-use partnergraph_schema::{EdgeRecord, NodeRecord};
+use partnergraph_schema::{EdgeId, EdgeRecord, NodeRecord};
 
 use super::arena::{Arena, Blocks, Span};
 use super::codec::{Decode, Encode};
 use super::{Batch, StoreError};
 
-/// Node and edge upserts in stored form, each in push order.
+/// Node and edge upserts in stored form, each in push order, and edges to delete before them.
 #[derive(Debug, Default)]
 pub struct Staged {
     nodes: Packed,
     edges: Packed,
+    delete_edges: Vec<EdgeId>,
 }
 
 /// Records of one kind: each record's id and stored value, in two arenas (so the values can be freed
@@ -111,10 +112,21 @@ impl Staged {
         self.edges.push(edge.id.as_str(), &edge.encode());
     }
 
+    /// Stages the deletion of an edge, applied before every upsert (as a [`Batch`]'s deletes are).
+    pub fn delete_edge(&mut self, id: EdgeId) {
+        self.delete_edges.push(id);
+    }
+
+    /// The edges staged for deletion.
+    pub fn deleted_edges(&self) -> &[EdgeId] {
+        &self.delete_edges
+    }
+
     /// Moves the records of `other` after these, in its order.
     pub fn append(&mut self, other: Staged) {
         self.nodes.append(other.nodes);
         self.edges.append(other.edges);
+        self.delete_edges.extend(other.delete_edges);
     }
 
     /// Number of staged nodes.
@@ -167,7 +179,7 @@ impl Staged {
     pub fn into_batch(self) -> Result<Batch, StoreError> {
         let nodes = (0..self.node_count()).map(|index| self.nodes.decode(index)).collect::<Result<_, _>>()?;
         let edges = (0..self.edge_count()).map(|index| self.edges.decode(index)).collect::<Result<_, _>>()?;
-        Ok(Batch { nodes, edges, ..Batch::default() })
+        Ok(Batch { nodes, edges, delete_edges: self.delete_edges, ..Batch::default() })
     }
 }
 

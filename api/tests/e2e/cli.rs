@@ -8,7 +8,7 @@ fn workspace_file(relative: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(relative).display().to_string()
 }
 
-fn export(data: &Path) -> String {
+pub(crate) fn export(data: &Path) -> String {
     let output = run(&["export", "--data", &data.display().to_string(), "--format", "json"]);
     assert!(output.status.success(), "export: {}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8(output.stdout).expect("UTF-8 export")

@@ -10,6 +10,7 @@ mod edges;
 mod exports;
 mod files;
 mod http;
+mod iati;
 mod persisted;
 mod server;
 mod smoke;

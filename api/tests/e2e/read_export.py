@@ -27,6 +27,13 @@ def sources(value):
     return [{"document": document} for document in cell_list(value)]
 
 
+def identifiers(value):
+    """`scheme:value` items joined by '|' (a scheme holds no ':'), or a JSON array of objects."""
+    if value.startswith("["):
+        return json.loads(value)
+    return [dict(zip(("scheme", "value"), item.split(":", 1))) for item in cell_list(value)]
+
+
 def record(attrs, skip):
     out = {}
     lat, lon = attrs.get("lat"), attrs.get("lon")
@@ -41,6 +48,8 @@ def record(attrs, skip):
             out[key] = [int(sdg) for sdg in cell_list(value)]
         elif key == "sources":
             out[key] = sources(value)
+        elif key == "identifiers":
+            out[key] = identifiers(value)
         else:
             out[key] = value
     if lat is not None or lon is not None:

@@ -37,6 +37,8 @@ pub struct Checker {
     problems: ProblemList,
     /// Whether the id table is full (reported once).
     full: bool,
+    /// Nodes not of the file that the caller knows its store holds, with their kinds.
+    existing: HashMap<NodeId, NodeKind>,
 }
 
 impl Checker {
@@ -61,9 +63,17 @@ impl Checker {
         }
     }
 
-    /// The kind of a node of the file seen so far.
+    /// The kind of a node of the file seen so far, or of one the caller said exists.
     fn node_kind(&self, id: &NodeId) -> Option<NodeKind> {
-        self.seen.get(id.as_str()).and_then(|seen| seen.kind)
+        self.seen.get(id.as_str()).and_then(|seen| seen.kind).or_else(|| self.existing.get(id).copied())
+    }
+
+    /// Notes that the store holds node `id` of `kind` (a caller that has read it, such as an importer that
+    /// links to it): edges to it are then checked as they arrive instead of being kept for the end.
+    pub fn existing(&mut self, id: &NodeId, kind: NodeKind) {
+        if !self.existing.contains_key(id) {
+            self.existing.insert(id.clone(), kind);
+        }
     }
 
     /// Checks every record of `block` (records read at their lines).
@@ -257,11 +267,23 @@ fn check_node(node: &NodeRecord) -> Vec<ProblemKind> {
     if node.location.is_some_and(|location| !location.is_valid()) {
         problems.push(ProblemKind::InvalidLocation(id.to_string()));
     }
+    for (index, identifier) in node.identifiers.iter().enumerate() {
+        let sorted = index == 0 || node.identifiers[index - 1] < *identifier;
+        if !identifier.is_valid() || !sorted {
+            problems.push(ProblemKind::InvalidIdentifier {
+                id: id.clone(),
+                scheme: identifier.scheme.clone(),
+                value: identifier.value.clone(),
+            });
+        }
+    }
     problems
 }
 
 /// A problem if the id of `edge` is not `<source>><type in lower case>><target>`, optionally followed by
-/// `~N` with N ≥ 2 (written without leading zeros), as the format says.
+/// `~N` with N ≥ 2 (written without leading zeros) or `~qualifier` (a lower-case ASCII letter, then
+/// lower-case letters, digits and `-`: `~funding`, as IATI participations are told apart by role), as the
+/// format says.
 fn id_form(edge: &EdgeRecord) -> Option<ProblemKind> {
     let tag = edge.edge_type.as_str();
     let rest = edge
@@ -277,9 +299,12 @@ fn id_form(edge: &EdgeRecord) -> Option<ProblemKind> {
         .and_then(|rest| rest.strip_prefix(edge.target.as_str()));
     let follows = match rest {
         Some("") => true,
-        Some(suffix) => {
-            suffix.strip_prefix('~').is_some_and(|count| !count.starts_with('0') && count.parse::<u32>().is_ok_and(|count| count >= 2))
-        }
+        Some(suffix) => suffix.strip_prefix('~').is_some_and(|tail| {
+            let counted = !tail.starts_with('0') && tail.parse::<u32>().is_ok_and(|count| count >= 2);
+            let qualified = tail.starts_with(|c: char| c.is_ascii_lowercase())
+                && tail.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-');
+            counted || qualified
+        }),
         None => false,
     };
     let expected = || format!("{}>{}>{}", edge.source, tag.to_ascii_lowercase(), edge.target);

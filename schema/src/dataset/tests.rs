@@ -138,6 +138,20 @@ fn endpoints_may_be_existing_store_nodes() {
     assert_eq!(validate(&dataset, &existing), Vec::new());
 }
 
+#[test]
+fn edges_to_nodes_a_caller_knows_exist_are_checked_at_once() {
+    let text = r#"{"edge": {"id": "city:bangkok-tha>member_of>network:wacap", "type": "MEMBER_OF", "source": "city:bangkok-tha", "target": "network:wacap", "sources": [{"document": "d"}]}}"#;
+    let (dataset, _) = parse(text);
+    let mut checker = Checker::default();
+    checker.existing(&NodeId::parse("city:bangkok-tha").expect("id"), NodeKind::City);
+    checker.existing(&NodeId::parse("network:wacap").expect("id"), NodeKind::Country);
+    checker.block(&dataset);
+    assert!(checker.external_endpoints().is_empty(), "nothing is kept for the end");
+    let problems: Vec<String> = checker.finish(&HashMap::new()).iter().map(ToString::to_string).collect();
+    assert_eq!(problems.len(), 1, "the kinds it was told are checked: {problems:?}");
+    assert!(problems[0].contains("cannot have a COUNTRY as target"), "{problems:?}");
+}
+
 /// Numbers read from a file are the numbers written back: an import followed by an export must not move a
 /// coordinate or an amount by the last digit (these literals are ones a fast, inexact float parser misreads).
 #[test]
@@ -242,6 +256,9 @@ fn the_documented_limits_and_edge_id_form_are_enforced_at_their_lines() {
         edge("city:bangkok-tha>member_of>network:wacap~1", &quote(1)),
         edge("city:bangkok-tha>member_of>network:wacap~02", &quote(1)),
         edge("city:bangkok-tha>member_of>network:wacap-2", &quote(1)),
+        edge("city:bangkok-tha>member_of>network:wacap~observer", &quote(1)),
+        edge("city:bangkok-tha>member_of>network:wacap~Observer", &quote(1)),
+        edge("city:bangkok-tha>member_of>network:wacap~", &quote(1)),
     ];
     let problems = check(&with_line(&lines.join("\n")));
     let form = "does not follow the form `city:bangkok-tha>member_of>network:wacap`";
@@ -253,6 +270,8 @@ fn the_documented_limits_and_edge_id_form_are_enforced_at_their_lines() {
         &format!("line 14: edge id `city:bangkok-tha>member_of>network:wacap~1` {form}"),
         &format!("line 15: edge id `city:bangkok-tha>member_of>network:wacap~02` {form}"),
         &format!("line 16: edge id `city:bangkok-tha>member_of>network:wacap-2` {form}"),
+        &format!("line 18: edge id `city:bangkok-tha>member_of>network:wacap~Observer` {form}"),
+        &format!("line 19: edge id `city:bangkok-tha>member_of>network:wacap~` {form}"),
     ];
     for expected in &expect {
         assert!(problems.iter().any(|problem| problem.starts_with(expected)), "missing {expected:?} in {problems:#?}");

@@ -296,7 +296,8 @@ fn node(cells: &[Option<&str>]) -> Result<NodeRecord, Vec<ProblemKind>> {
     let aliases = read.with(4, columns::parse_list).unwrap_or_default();
     let sdgs = read
         .with(17, |cell| columns::parse_list(cell)?.iter().map(|sdg| sdg.parse::<u8>().map_err(|err| format!("`{sdg}`: {err}"))).collect());
-    let sources = read.with(18, columns::parse_sources).unwrap_or_default();
+    let identifiers = read.with(18, columns::parse_identifiers).unwrap_or_default();
+    let sources = read.with(19, columns::parse_sources).unwrap_or_default();
     let (agency_type, network_type, agreement_type, event_type) = (read.parse(8), read.parse(11), read.parse(12), read.parse(13));
     let (start, end, amount_usd) = (read.parse(14), read.parse(15), read.parse(16));
     let Some(id) = id else { return Err(read.errors) };
@@ -321,6 +322,7 @@ fn node(cells: &[Option<&str>]) -> Result<NodeRecord, Vec<ProblemKind>> {
         end,
         amount_usd,
         sdgs: sdgs.unwrap_or_default(),
+        identifiers,
         sources,
     })
 }

@@ -3,8 +3,8 @@
 //! the store format depends on stay where they are.
 
 use partnergraph_schema::{
-    AgencyType, AgreementType, EdgeId, EdgeLink, EdgeRecord, EdgeType, EventType, GeoPoint, IatiRole, NetworkType, NodeId, NodeKind,
-    NodeRecord, PartialDate, Role, Source,
+    AgencyType, AgreementType, EdgeId, EdgeLink, EdgeRecord, EdgeType, EventType, GeoPoint, IatiRole, Identifier, NetworkType, NodeId,
+    NodeKind, NodeRecord, PartialDate, Role, Source,
 };
 
 use partnergraph_schema::text::NodeNames;
@@ -32,6 +32,7 @@ fn full_node() -> NodeRecord {
     );
     node.acronym = Some("FSS".into());
     node.aliases = vec!["Alias one".into(), String::new(), "别名".into()];
+    node.identifiers = vec![Identifier::new("iati-activity", "XM-DAC-41114-1"), Identifier::new("iati-org", "XM-DAC-41114")];
     node.description = Some("A description.".into());
     node.location = Some(GeoPoint { lat: -33.918_861, lon: 18.423_3 });
     node.agency_type = Some(AgencyType::Other);
@@ -102,6 +103,16 @@ fn every_stored_record_is_smaller_than_its_json() {
 }
 
 #[test]
+fn a_record_stored_before_identifiers_existed_reads_as_it_was() {
+    let mut node = full_node();
+    node.identifiers.clear();
+    let bytes = node.encode();
+    // Bits 0-13 only: the two-byte flags every record stored before identifiers were added has.
+    assert_eq!(bytes[..2], [0xff, 0x7f]);
+    assert_eq!(NodeRecord::decode("agreement:full", &bytes).expect("decodes"), node);
+}
+
+#[test]
 fn damaged_records_are_reported_and_never_panic() {
     let (node, edge) = (full_node(), full_edge());
     let (node_bytes, edge_bytes) = (node.encode(), edge.encode());
@@ -109,9 +120,10 @@ fn damaged_records_are_reported_and_never_panic() {
         assert!(NodeRecord::decode("agreement:full", &node_bytes[..len]).is_err(), "node cut at {len}");
     }
     // The names are read from the record's start: cut inside them, they fail too.
-    // Two bytes of flags, the kind, then each string as a one-byte length and its bytes (all are short).
+    // Three bytes of flags (every optional field is set, the last one the fifteenth bit), the kind, then
+    // each string as a one-byte length and its bytes (all are short).
     let acronym = node.acronym.as_deref().unwrap_or_default();
-    let names_end = 3 + 1 + node.name.len() + 1 + acronym.len() + 1 + node.aliases.iter().map(|alias| 1 + alias.len()).sum::<usize>();
+    let names_end = 4 + 1 + node.name.len() + 1 + acronym.len() + 1 + node.aliases.iter().map(|alias| 1 + alias.len()).sum::<usize>();
     for len in 0..names_end {
         assert!(NodeNames::decode("agreement:full", &node_bytes[..len]).is_err(), "names cut at {len}");
     }
@@ -140,10 +152,10 @@ fn damaged_records_are_reported_and_never_panic() {
             let _ = EdgeLink::decode("e:full", &damaged);
         }
     }
-    // Every optional field is set, so the flags are bits 0-13: [0xff, 0x7f]. Bit 14 names no field.
-    assert_eq!(node_bytes[..2], [0xff, 0x7f]);
-    let mut unknown_flag = vec![0xff, 0xff, 0x01];
-    unknown_flag.extend_from_slice(&node_bytes[2..]);
+    // Every optional field is set, so the flags are bits 0-14: [0xff, 0xff, 0x01]. Bit 15 names no field.
+    assert_eq!(node_bytes[..3], [0xff, 0xff, 0x01]);
+    let mut unknown_flag = vec![0xff, 0xff, 0x03];
+    unknown_flag.extend_from_slice(&node_bytes[3..]);
     let error = NodeRecord::decode("agreement:full", &unknown_flag).expect_err("an unknown field flag");
     assert!(error.to_string().contains("agreement:full"), "{error}");
 }

@@ -7,7 +7,7 @@
 //! one exactly as the summary counts it.
 
 use partnergraph_schema::text::index_terms;
-use partnergraph_schema::{EdgeRecord, NodeRecord};
+use partnergraph_schema::{EdgeId, EdgeRecord, NodeRecord};
 use redb::{MultimapTable, ReadableTable, Table, WriteTransaction};
 
 use crate::store::codec::Encode;
@@ -173,11 +173,7 @@ fn write_batch_with(txn: &WriteTransaction, batch: Batch, allow_sorted: bool) ->
     let mut summary = WriteSummary::default();
     let mut tables = Tables::open(txn)?;
 
-    for edge_id in &batch.delete_edges {
-        if tables.remove_edge(edge_id.as_str())? {
-            summary.edges_deleted += 1;
-        }
-    }
+    delete_edges(&mut tables, &batch.delete_edges, &mut summary)?;
     for node_id in &batch.delete_nodes {
         for edge_id in tables.incident(node_id.as_str())? {
             if tables.remove_edge(&edge_id)? {
@@ -208,6 +204,7 @@ fn write_batch_with(txn: &WriteTransaction, batch: Batch, allow_sorted: bool) ->
 pub(crate) fn write_staged(txn: &WriteTransaction, staged: Staged) -> Result<WriteSummary, StoreError> {
     let mut summary = WriteSummary::default();
     let mut tables = Tables::open(txn)?;
+    delete_edges(&mut tables, staged.deleted_edges(), &mut summary)?;
     let started = std::time::Instant::now();
     let sorted_ids = sorted::SortedIds::of(&staged);
     tracing::debug!(elapsed_ms = started.elapsed().as_millis(), sorted = sorted_ids.is_some(), "write: ids sorted");
@@ -216,6 +213,16 @@ pub(crate) fn write_staged(txn: &WriteTransaction, staged: Staged) -> Result<Wri
         None => write_in_order(&mut tables, &staged.into_batch()?, &mut summary)?,
     }
     Ok(summary)
+}
+
+/// Deletes the edges `ids` (those that exist), before any upsert of the same transaction.
+fn delete_edges(tables: &mut Tables<'_>, ids: &[EdgeId], summary: &mut WriteSummary) -> Result<(), StoreError> {
+    for edge_id in ids {
+        if tables.remove_edge(edge_id.as_str())? {
+            summary.edges_deleted += 1;
+        }
+    }
+    Ok(())
 }
 
 /// Upserts the nodes, then the edges, one record at a time in batch order (the general path, for batches

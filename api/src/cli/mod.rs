@@ -1,6 +1,10 @@
 //! The command line: `serve`, `import`, `export`, `validate`, `schema` (the CLI contract of the design
-//! note), and `backup` and `restore` of the embedded store. Every flag can also be set by an environment variable (`PARTNERGRAPH_ADDR`, …), for
-//! deployments. This module parses arguments and wires the layers together; it holds no logic of its own.
+//! note), `bench-data`, and `backup` and `restore` of the embedded store. Every flag can also be set by an
+//! environment variable (`PARTNERGRAPH_ADDR`, …), for deployments. This module parses arguments and wires
+//! the layers together; it holds no logic of its own. `files.rs` reads and writes the files of `import`,
+//! `validate` and `export` in every format.
+
+mod files;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -8,12 +12,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use partnergraph_schema::dataset;
 
 use crate::gql::{Limits, build_schema, sdl};
 use crate::graph::Graph;
 use crate::http::{AppState, HttpConfig, PersistedQueries, QueryRunner, ResponseCache, app};
-use crate::io::{self, IoError};
+use crate::io;
 use crate::limits::LimitArgs;
 use crate::store::{BoltConfig, BoltStore, EmbeddedStore, GraphStore, IndexMode, StoreError};
 
@@ -29,14 +32,14 @@ pub struct Cli {
 enum Command {
     /// Serve the GraphQL API, GraphiQL and health endpoints (loads the seed dataset into an empty store).
     Serve(ServeArgs),
-    /// Import dataset files (JSON Lines; CSV sheets named `*.csv` go in together as one unit); each file
-    /// is all-or-nothing and importing twice changes nothing.
+    /// Import dataset files (JSON Lines), IATI activity and organisation XML, and CSV sheets (which go in
+    /// together as one unit); each file is all-or-nothing and importing twice changes nothing.
     Import(ImportArgs),
     /// Export the whole graph, in a stable order: to stdout (json, graphml, gexf), or as two CSV sheets
     /// into a directory (csv: `--out DIR` gets elements.csv and connections.csv).
     Export(ExportArgs),
-    /// Check dataset files (JSON Lines; CSV sheets together) and report every problem with its line; exit 1
-    /// if there is any.
+    /// Check dataset files (JSON Lines, IATI XML, CSV sheets together) and report every problem with its
+    /// line; exit 1 if any file would be refused.
     Validate(ValidateArgs),
     /// Print the GraphQL schema (SDL).
     Schema,
@@ -139,14 +142,28 @@ struct ServeArgs {
 struct ImportArgs {
     #[command(flatten)]
     store: StoreArgs,
-    /// Dataset files to import: JSON Lines files, each on its own, and CSV sheets (`*.csv`: an elements
-    /// sheet and a connections sheet), all of them together as one all-or-nothing unit, before the others.
+    /// The files' format; by default each file's is told from its content (`*.csv` files are CSV sheets).
+    #[arg(long, value_enum)]
+    format: Option<InputFormat>,
+    /// Files to import: JSON Lines and IATI XML files each on its own, and CSV sheets (an elements sheet and
+    /// a connections sheet) all together as one all-or-nothing unit, before the others.
     #[arg(required = true)]
     files: Vec<PathBuf>,
 }
 
+/// The formats `import` and `validate` read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum InputFormat {
+    /// IATI activity or organisation XML (versions 2.01–2.03).
+    Iati,
+    /// CSV sheets (Kumu convention: elements and connections).
+    Csv,
+    /// The dataset format (JSON Lines).
+    Jsonl,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
-enum Format {
+pub(crate) enum Format {
     /// The dataset format (JSON Lines).
     Json,
     /// Two CSV sheets, elements.csv and connections.csv (Kumu convention), written into `--out DIR`.
@@ -171,14 +188,17 @@ struct ExportArgs {
 
 #[derive(Debug, Args)]
 struct ValidateArgs {
-    /// Dataset files to check: JSON Lines files each on its own, CSV sheets (`*.csv`) together.
+    /// The files' format; by default each file's is told from its content (`*.csv` files are CSV sheets).
+    #[arg(long, value_enum)]
+    format: Option<InputFormat>,
+    /// Files to check: JSON Lines and IATI XML files each on its own, CSV sheets together.
     #[arg(required = true)]
     files: Vec<PathBuf>,
 }
 
 /// A failure that ends a command, with the message for stderr.
 #[derive(Debug, thiserror::Error)]
-enum CliError {
+pub(crate) enum CliError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("{0}")]
@@ -213,9 +233,15 @@ pub fn run() -> ExitCode {
 async fn execute(command: Command) -> Result<ExitCode, CliError> {
     match command {
         Command::Serve(args) => serve(args).await,
-        Command::Import(args) => import(args).await,
-        Command::Export(args) => export(args).await,
-        Command::Validate(args) => Ok(validate(&args.files)),
+        Command::Import(args) => {
+            let store = open_store(&args.store, IndexMode::Off).await?;
+            files::import(&store, &args.files, args.format).await
+        }
+        Command::Export(args) => {
+            let store = open_store(&args.store, IndexMode::Off).await?;
+            files::export(store.as_ref(), args.format, args.out.as_deref()).await
+        }
+        Command::Validate(args) => Ok(files::validate(&args.files, args.format)),
         Command::Schema => {
             print!("{}", sdl());
             Ok(ExitCode::SUCCESS)
@@ -305,108 +331,6 @@ fn shutdown_signal() -> impl Future<Output = ()> {
     }
 }
 
-async fn import(args: ImportArgs) -> Result<ExitCode, CliError> {
-    let store = open_store(&args.store, IndexMode::Off).await?;
-    let (sheets, files): (Vec<&PathBuf>, Vec<&PathBuf>) = args.files.iter().partition(|path| is_csv(path));
-    let mut failed = !sheets.is_empty() && import_csv_sheets(store.as_ref(), &sheets).await?;
-    for path in files {
-        // Streamed: a file of millions of records is never held whole in memory as text.
-        let file = match std::fs::File::open(path) {
-            Ok(file) => std::io::BufReader::with_capacity(1 << 20, file),
-            Err(err) => {
-                eprintln!("{}: cannot read: {err}", path.display());
-                failed = true;
-                continue;
-            }
-        };
-        match io::import_reader(store.as_ref(), file).await {
-            Ok(summary) => print_summary(&path.display().to_string(), &summary),
-            Err(IoError::Invalid(problems)) => {
-                for problem in &problems {
-                    eprintln!("{}:{}: {}", path.display(), problem.line, problem.kind);
-                }
-                eprintln!("{}: {} problem(s); nothing was imported from this file", path.display(), dataset::problem_total(&problems));
-                failed = true;
-            }
-            Err(IoError::Read(err)) => {
-                eprintln!("{}: cannot read: {err}", path.display());
-                failed = true;
-            }
-            Err(IoError::Store(err)) => return Err(err.into()),
-            Err(err) => return Err(CliError::Other(err.to_string())),
-        }
-    }
-    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
-}
-
-/// Whether `path` names a CSV sheet (by its extension).
-fn is_csv(path: &std::path::Path) -> bool {
-    path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("csv"))
-}
-
-/// Imports the CSV sheets named on one command line as one all-or-nothing unit (an elements sheet and its
-/// connections sheet go in together); returns whether it failed.
-async fn import_csv_sheets(store: &dyn GraphStore, paths: &[&PathBuf]) -> Result<bool, CliError> {
-    let Some(sheets) = open_sheets(paths) else { return Ok(true) };
-    let names = sheet_names(paths);
-    match io::sheets::import_sheets(store, sheets).await {
-        Ok(summary) => {
-            print_summary(&names, &summary);
-            Ok(false)
-        }
-        Err(IoError::InvalidSheets(problems)) => {
-            for line in sheet_problems(paths, &problems) {
-                eprintln!("{line}");
-            }
-            eprintln!("{names}: {} problem(s); nothing was imported from these sheets", problems.len());
-            Ok(true)
-        }
-        Err(IoError::Read(err)) => {
-            eprintln!("{names}: cannot read: {err}");
-            Ok(true)
-        }
-        Err(IoError::Store(err)) => Err(err.into()),
-        Err(err) => Err(CliError::Other(err.to_string())),
-    }
-}
-
-fn print_summary(name: &str, summary: &crate::store::WriteSummary) {
-    println!(
-        "{name}: imported: {} nodes created, {} updated, {} unchanged; {} edges created, {} updated, {} unchanged",
-        summary.nodes_created,
-        summary.nodes_updated,
-        summary.nodes_unchanged,
-        summary.edges_created,
-        summary.edges_updated,
-        summary.edges_unchanged
-    );
-}
-
-async fn export(args: ExportArgs) -> Result<ExitCode, CliError> {
-    let store = open_store(&args.store, IndexMode::Off).await?;
-    let failed = |err: std::io::Error| CliError::Other(format!("cannot write the export: {err}"));
-    let stdout = std::io::stdout();
-    let mut writer: Box<dyn io::GraphWriter> = match (args.format, &args.out) {
-        (Format::Csv, None) => return Err(CliError::Other("--format csv writes two sheets: give the directory with --out DIR".to_owned())),
-        (Format::Csv, Some(dir)) => {
-            let create = |name: &str| {
-                let path = dir.join(name);
-                let file = std::fs::File::create(&path).map_err(|err| CliError::Other(format!("{}: {err}", path.display())))?;
-                Ok::<_, CliError>(std::io::BufWriter::new(file))
-            };
-            std::fs::create_dir_all(dir).map_err(|err| CliError::Other(format!("{}: {err}", dir.display())))?;
-            let (elements, connections) = (create(io::sheets::ELEMENTS_FILE)?, create(io::sheets::CONNECTIONS_FILE)?);
-            Box::new(io::sheets::SheetsWriter::start(Some(elements), Some(connections)).map_err(failed)?)
-        }
-        (_, Some(_)) => return Err(CliError::Other("--out is for --format csv; the other formats go to stdout".to_owned())),
-        (Format::Json, None) => Box::new(io::JsonLinesWriter::new(std::io::BufWriter::new(stdout.lock()))),
-        (Format::Graphml, None) => Box::new(io::xml::GraphmlWriter::start(std::io::BufWriter::new(stdout.lock())).map_err(failed)?),
-        (Format::Gexf, None) => Box::new(io::xml::GexfWriter::start(std::io::BufWriter::new(stdout.lock())).map_err(failed)?),
-    };
-    io::export_to(store.as_ref(), writer.as_mut()).await.map_err(|err| CliError::Other(err.to_string()))?;
-    Ok(ExitCode::SUCCESS)
-}
-
 fn bench_data(args: &BenchDataArgs) -> Result<ExitCode, CliError> {
     let file = std::fs::File::create(&args.out).map_err(|err| CliError::Other(format!("{}: {err}", args.out.display())))?;
     let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
@@ -438,85 +362,4 @@ fn restore(args: &RestoreArgs) -> Result<ExitCode, CliError> {
     })?;
     println!("{}: restored {} nodes and {} edges from {}", args.data.display(), summary.nodes, summary.edges, args.src.display());
     Ok(ExitCode::SUCCESS)
-}
-
-fn validate(files: &[PathBuf]) -> ExitCode {
-    let (sheets, files): (Vec<&PathBuf>, Vec<&PathBuf>) = files.iter().partition(|path| is_csv(path));
-    let mut failed = !sheets.is_empty() && validate_csv_sheets(&sheets);
-    for path in files {
-        // Streamed, like an import: only the ids of a large file are held, never its records.
-        let checked = std::fs::File::open(path).and_then(|file| dataset::check_reader(std::io::BufReader::with_capacity(1 << 20, file)));
-        match checked {
-            Ok(report) if report.problems.is_empty() => {
-                println!("{}: ok ({} nodes, {} edges)", path.display(), report.nodes, report.edges);
-            }
-            Ok(report) => {
-                for problem in &report.problems {
-                    println!("{}:{}: {}", path.display(), problem.line, problem.kind);
-                }
-                println!("{}: {} problem(s)", path.display(), dataset::problem_total(&report.problems));
-                failed = true;
-            }
-            Err(err) => {
-                eprintln!("{}: cannot read: {err}", path.display());
-                failed = true;
-            }
-        }
-    }
-    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
-}
-
-/// Checks the CSV sheets named on one command line together, as `import` reads them; returns whether any
-/// has a problem (or cannot be read).
-fn validate_csv_sheets(paths: &[&PathBuf]) -> bool {
-    let Some(sheets) = open_sheets(paths) else { return true };
-    let names = sheet_names(paths);
-    match io::sheets::check_sheets(sheets) {
-        Ok(report) if report.problems.is_empty() => {
-            println!("{names}: ok ({} nodes, {} edges)", report.nodes, report.edges);
-            false
-        }
-        Ok(report) => {
-            for line in sheet_problems(paths, &report.problems) {
-                println!("{line}");
-            }
-            println!("{names}: {} problem(s)", report.problems.len());
-            true
-        }
-        Err(err) => {
-            eprintln!("{names}: cannot read: {err}");
-            true
-        }
-    }
-}
-
-/// Opens every sheet for streaming; on the first that cannot be opened, says so and returns `None`.
-fn open_sheets(paths: &[&PathBuf]) -> Option<Vec<Box<dyn std::io::Read + Send>>> {
-    let mut sheets: Vec<Box<dyn std::io::Read + Send>> = Vec::with_capacity(paths.len());
-    for path in paths {
-        match std::fs::File::open(path) {
-            Ok(file) => sheets.push(Box::new(std::io::BufReader::with_capacity(1 << 20, file))),
-            Err(err) => {
-                eprintln!("{}: cannot read: {err}; no CSV sheet was read", path.display());
-                return None;
-            }
-        }
-    }
-    Some(sheets)
-}
-
-/// The sheets' names as one: `elements.csv + connections.csv`.
-fn sheet_names(paths: &[&PathBuf]) -> String {
-    paths.iter().map(|path| path.display().to_string()).collect::<Vec<_>>().join(" + ")
-}
-
-/// Each problem as `PATH:LINE: what`, with the path of the sheet it is in.
-fn sheet_problems(paths: &[&PathBuf], problems: &[(usize, dataset::Problem)]) -> Vec<String> {
-    problems
-        .iter()
-        .map(|(sheet, problem)| {
-            let path = paths.get(*sheet).map_or_else(|| sheet_names(paths), |path| path.display().to_string());
-            format!("{path}:{}: {}", problem.line, problem.kind)
-        })
-        .collect()
 }
