@@ -76,18 +76,34 @@ struct RestoreArgs {
 
 #[derive(Debug, Args)]
 struct BenchDataArgs {
-    /// Number of nodes.
-    #[arg(long)]
-    nodes: u64,
-    /// Number of edges.
-    #[arg(long)]
-    edges: u64,
+    /// What to write: the graph in the dataset format (`--nodes`, `--edges`), or IATI activities
+    /// (`--activities`).
+    #[arg(long, value_enum, default_value_t = BenchFormat::Jsonl)]
+    format: BenchFormat,
+    /// Number of nodes (jsonl).
+    #[arg(long, required_if_eq("format", "jsonl"))]
+    nodes: Option<u64>,
+    /// Number of edges (jsonl).
+    #[arg(long, required_if_eq("format", "jsonl"))]
+    edges: Option<u64>,
+    /// Number of activities (iati).
+    #[arg(long, required_if_eq("format", "iati"))]
+    activities: Option<u64>,
     /// Seed of the generator: the same seed gives the same file.
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// Output file.
     #[arg(long)]
     out: PathBuf,
+}
+
+/// The formats `bench-data` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum BenchFormat {
+    /// The dataset format (JSON Lines).
+    Jsonl,
+    /// An IATI activity file.
+    Iati,
 }
 
 /// Which store to open.
@@ -334,9 +350,20 @@ fn shutdown_signal() -> impl Future<Output = ()> {
 fn bench_data(args: &BenchDataArgs) -> Result<ExitCode, CliError> {
     let file = std::fs::File::create(&args.out).map_err(|err| CliError::Other(format!("{}: {err}", args.out.display())))?;
     let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
-    let spec = io::synthetic::SyntheticSpec { nodes: args.nodes, edges: args.edges, seed: args.seed };
-    let (nodes, edges) = io::synthetic::generate(spec, &mut out).map_err(|err| CliError::Other(err.to_string()))?;
-    println!("{}: {nodes} nodes, {edges} edges", args.out.display());
+    let written = |err: std::io::Error| CliError::Other(format!("{}: {err}", args.out.display()));
+    match (args.format, args.nodes, args.edges, args.activities) {
+        (BenchFormat::Jsonl, Some(nodes), Some(edges), _) => {
+            let spec = io::synthetic::SyntheticSpec { nodes, edges, seed: args.seed };
+            let (nodes, edges) = io::synthetic::generate(spec, &mut out).map_err(|err| CliError::Other(err.to_string()))?;
+            println!("{}: {nodes} nodes, {edges} edges", args.out.display());
+        }
+        (BenchFormat::Iati, _, _, Some(activities)) => {
+            let organisations = io::synthetic_iati::generate(activities, args.seed, &mut out).map_err(written)?;
+            std::io::Write::flush(&mut out).map_err(written)?;
+            println!("{}: {activities} IATI activities naming {organisations} organisations", args.out.display());
+        }
+        _ => return Err(CliError::Other("bench-data needs --nodes and --edges (jsonl) or --activities (iati)".to_owned())),
+    }
     Ok(ExitCode::SUCCESS)
 }
 

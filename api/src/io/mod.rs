@@ -15,6 +15,7 @@ pub mod iati;
 pub mod sheets;
 mod stage;
 pub mod synthetic;
+pub mod synthetic_iati;
 pub mod xml;
 
 use std::io::{BufRead, Write};

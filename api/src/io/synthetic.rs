@@ -37,10 +37,10 @@ pub enum SyntheticError {
 }
 
 /// SplitMix64: small, fast, and good enough for synthetic data (not for anything secret).
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -49,7 +49,7 @@ impl Rng {
     }
 
     /// Uniform in `0..bound` (bound > 0).
-    fn below(&mut self, bound: u64) -> u64 {
+    pub(crate) fn below(&mut self, bound: u64) -> u64 {
         ((u128::from(self.next()) * u128::from(bound)) >> 64) as u64
     }
 
@@ -59,12 +59,12 @@ impl Rng {
 }
 
 /// Draws indices in `0..n` with probability ∝ 1 / (i + 1)^exponent (inverse-CDF table).
-struct Zipf {
+pub(crate) struct Zipf {
     cumulative: Vec<f64>,
 }
 
 impl Zipf {
-    fn new(n: u64, exponent: f64) -> Zipf {
+    pub(crate) fn new(n: u64, exponent: f64) -> Zipf {
         let mut total = 0.0;
         let cumulative = (0..n)
             .map(|i| {
@@ -75,7 +75,7 @@ impl Zipf {
         Zipf { cumulative }
     }
 
-    fn sample(&self, rng: &mut Rng) -> u64 {
+    pub(crate) fn sample(&self, rng: &mut Rng) -> u64 {
         let total = self.cumulative.last().copied().unwrap_or(0.0);
         let target = rng.unit() * total;
         self.cumulative.partition_point(|value| *value < target) as u64
@@ -86,9 +86,9 @@ const SYLLABLES: [&str; 24] = [
     "ka", "lo", "mi", "ra", "tu", "sen", "bo", "na", "vi", "qu", "del", "an", "zo", "pe", "ri", "sa", "ho", "ne", "gu", "ta", "ma", "li",
     "do", "ke",
 ];
-const AGENCY_FORMS: [&str; 6] = ["Ministry of", "Agency for", "Institute of", "Fund for", "Bank of", "Council of"];
+pub(crate) const AGENCY_FORMS: [&str; 6] = ["Ministry of", "Agency for", "Institute of", "Fund for", "Bank of", "Council of"];
 
-fn word(rng: &mut Rng) -> String {
+pub(crate) fn word(rng: &mut Rng) -> String {
     let mut text = String::new();
     for _ in 0..2 + rng.below(2) {
         text.push_str(SYLLABLES[rng.below(SYLLABLES.len() as u64) as usize]);
