@@ -84,6 +84,8 @@ pub struct Strings {
     pub reset_view: &'static str,
     /// Paragraph abbreviation.
     pub paragraph: &'static str,
+    /// Shown instead of a map when the embed's `focus` cannot be a node id.
+    pub bad_focus: &'static str,
 }
 
 const EN: Strings = Strings {
@@ -117,6 +119,7 @@ const EN: Strings = Strings {
     keys: "Arrow keys move between nodes, Enter focuses the map on the selected node, + and − zoom, 0 resets the view.",
     reset_view: "Reset view",
     paragraph: "para.",
+    bad_focus: "This map’s focus id is too long or not valid, so no map is shown",
 };
 
 const FR: Strings = Strings {
@@ -150,6 +153,7 @@ const FR: Strings = Strings {
     keys: "Les flèches passent d’un nœud à l’autre, Entrée centre la carte sur le nœud choisi, + et − zooment, 0 réinitialise la vue.",
     reset_view: "Réinitialiser la vue",
     paragraph: "§",
+    bad_focus: "L’identifiant de focus de cette carte est trop long ou invalide : aucune carte n’est affichée",
 };
 
 const ES: Strings = Strings {
@@ -183,6 +187,7 @@ const ES: Strings = Strings {
     keys: "Las flechas pasan de un nodo a otro, Intro centra el mapa en el nodo elegido, + y − hacen zoom, 0 restablece la vista.",
     reset_view: "Restablecer la vista",
     paragraph: "párr.",
+    bad_focus: "El identificador de foco de este mapa es demasiado largo o no es válido, así que no se muestra ningún mapa",
 };
 
 const AR: Strings = Strings {
@@ -216,6 +221,7 @@ const AR: Strings = Strings {
     keys: "تنقّل مفاتيح الأسهم بين العقد، ويركّز Enter الخريطة على العقدة المختارة، و+ و− للتكبير، و0 لإعادة العرض.",
     reset_view: "إعادة العرض",
     paragraph: "الفقرة",
+    bad_focus: "معرّف التركيز لهذه الخريطة طويل جدًا أو غير صالح، لذلك لا تُعرض أي خريطة",
 };
 
 const ZH: Strings = Strings {
@@ -249,6 +255,7 @@ const ZH: Strings = Strings {
     keys: "方向键在节点间移动，Enter 将地图聚焦到所选节点，+ 和 − 缩放，0 重置视图。",
     reset_view: "重置视图",
     paragraph: "段",
+    bad_focus: "此地图的焦点标识过长或无效，因此不显示地图",
 };
 
 const RU: Strings = Strings {
@@ -282,6 +289,7 @@ const RU: Strings = Strings {
     keys: "Стрелки переходят между узлами, Enter центрирует карту на выбранном узле, + и − масштабируют, 0 сбрасывает вид.",
     reset_view: "Сбросить вид",
     paragraph: "п.",
+    bad_focus: "Идентификатор фокуса этой карты слишком длинный или недопустимый, поэтому карта не показана",
 };
 
 impl Lang {

@@ -14,10 +14,12 @@ use crate::explore::route::Route;
 use crate::state::{Action, State};
 
 /// Renders a network map into `element`; `options` is a URL query string (`focus=…&depth=…&layout=…
-/// &asOf=…&lang=…&controls=…&api=…`). Several maps may be mounted on one page.
+/// &asOf=…&lang=…&controls=…&api=…`). Several maps may be mounted on one page. Mounted into a `<main>`
+/// (the iframe page), the map is the page's main content and carries its `h1`.
 #[wasm_bindgen]
 pub fn mount(element: web_sys::Element, options: &str) {
-    let config = Config::from_query(options);
+    let mut config = Config::from_query(options);
+    config.heads_page = element.tag_name().eq_ignore_ascii_case("main");
     yew::Renderer::<App>::with_root_and_props(element, AppProps { config: Rc::new(config) }).render();
 }
 

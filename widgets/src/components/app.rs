@@ -7,6 +7,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::components::DataRef;
+use crate::components::bidi::isolated;
 use crate::components::card::Card;
 use crate::components::data_table::DataTable;
 use crate::components::legend::Legend;
@@ -42,6 +43,9 @@ pub fn app(props: &AppProps) -> Html {
         let config = config.clone();
         use_effect_with((state.focus.clone(), state.depth, state.as_of, state.request), move |(focus, depth, as_of, request)| {
             let (focus, depth, as_of, request) = (focus.clone(), *depth, *as_of, *request);
+            if config.focus_problem.is_some() {
+                return;
+            }
             wasm_bindgen_futures::spawn_local(async move {
                 match gql::neighborhood(&config.api, &focus, depth, as_of, config.limit).await {
                     Ok(subgraph) => dispatcher.dispatch(Action::Loaded { request, data: Rc::new(MapData::new(subgraph)) }),
@@ -100,18 +104,28 @@ pub fn app(props: &AppProps) -> Html {
 
     let lang = config.lang;
     let strings = lang.strings();
+    if let Some(problem) = &config.focus_problem {
+        // A focus that cannot be an id shows this, not some other map.
+        return html! {
+            <section class="pg-map" lang={strings.tag} aria-label={strings.map_label} data-load="bad-focus">
+                if config.heads_page { <h1 class="pg-sr-only">{strings.map_label}</h1> }
+                <p class="pg-status pg-error pg-bad-focus" role="alert">
+                    {strings.bad_focus}{" ("}{isolated(problem.to_string())}{")."}
+                </p>
+            </section>
+        };
+    }
     let data = state.data.clone();
     let focus_name = data.node(&state.focus).map_or_else(|| state.focus.clone(), |node| node.name.clone());
     let status = match &state.load {
-        Load::Loading => strings.loading.to_owned(),
-        Load::Failed(message) => format!("{}: {message}", strings.failed),
-        Load::Ready => format!(
-            "{focus_name}: {} {}, {} {}",
-            data.nodes.len(),
-            strings.nodes.to_lowercase(),
-            data.edges.len(),
-            strings.relations.to_lowercase()
-        ),
+        Load::Loading => html! { {strings.loading} },
+        Load::Failed(message) => html! { <>{format!("{}: ", strings.failed)}{isolated(message.clone())}</> },
+        Load::Ready => html! {
+            <>
+                {isolated(focus_name.clone())}
+                {format!(": {} {}, {} {}", data.nodes.len(), strings.nodes.to_lowercase(), data.edges.len(), strings.relations.to_lowercase())}
+            </>
+        },
     };
     let selected = state.selected.as_deref().and_then(|id| data.index_of(id));
     let geo_layout = state.layout == Layout::Geo;
@@ -125,6 +139,7 @@ pub fn app(props: &AppProps) -> Html {
         <section class={classes!("pg-map", format!("pg-controls-{}", controls_name(config.controls)))} lang={strings.tag}
             aria-label={format!("{} — {focus_name}", strings.map_label)} aria-busy={busy.to_string()} data-focus={state.focus.clone()}
             data-layout={if geo_layout { "geo" } else { "force" }} data-load={load_name(&state.load)}>
+            if config.heads_page { <h1 class="pg-sr-only">{strings.map_label}{" — "}{isolated(focus_name.clone())}</h1> }
             if config.controls != Controls::Bare {
                 <Toolbar {lang} controls={config.controls} layout={state.layout} depth={state.depth} as_of={state.as_of}
                     replaying={state.replaying} show_table={state.show_table} {last_year} dispatch={dispatch.clone()} />

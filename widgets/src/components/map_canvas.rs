@@ -93,6 +93,7 @@ impl Looper {
             }
             if !more {
                 let _ = canvas.set_attribute("data-positions", &positions_json(&scene));
+                let _ = canvas.set_attribute("data-labels", &labels_json(&scene));
             }
             more
         };
@@ -119,15 +120,28 @@ fn positions_json(scene: &Scene) -> String {
     serde_json::Value::Object(out).to_string()
 }
 
+/// The labels drawn, for tests and tools: node id → `[x, y, w, h]` of its text box in CSS pixels.
+fn labels_json(scene: &Scene) -> String {
+    let mut out = serde_json::Map::new();
+    for (idx, rect) in &scene.label_boxes {
+        if let Some(node) = scene.data.nodes.get(*idx) {
+            out.insert(node.id.clone(), serde_json::json!([rect.x.round(), rect.y.round(), rect.w.round(), rect.h.round()]));
+        }
+    }
+    serde_json::Value::Object(out).to_string()
+}
+
 /// The map canvas.
 #[function_component(MapCanvas)]
 pub fn map_canvas(props: &MapCanvasProps) -> Html {
     let canvas = use_node_ref();
     let looper = {
         let canvas = canvas.clone();
-        let layout = props.layout;
+        let (layout, rtl) = (props.layout, props.lang.rtl());
         use_memo((), move |_| {
-            Rc::new(Looper { scene: Rc::new(RefCell::new(Scene::new(layout, web::reduced_motion()))), canvas, scheduled: Cell::new(false) })
+            let mut scene = Scene::new(layout, web::reduced_motion());
+            scene.rtl = rtl;
+            Rc::new(Looper { scene: Rc::new(RefCell::new(scene)), canvas, scheduled: Cell::new(false) })
         })
     };
     let looper: Rc<Looper> = (*looper).clone();

@@ -4,6 +4,7 @@
 use yew::prelude::*;
 
 use crate::components::DataRef;
+use crate::components::bidi::isolated;
 use crate::components::legend::KindIcon;
 use crate::i18n::Lang;
 
@@ -41,7 +42,7 @@ pub fn side_rail(props: &SideRailProps) -> Html {
                             <button type="button" class={classes!("pg-rail-item", pressed.then_some("pg-on"))} aria-pressed={pressed.to_string()}
                                 data-node-id={node.id.clone()} onclick={Callback::from(move |_: MouseEvent| on_select.emit(Some(id.clone())))}>
                                 <KindIcon kind={node.kind} />
-                                <span>{node.name.clone()}</span>
+                                <span>{isolated(node.name.clone())}</span>
                             </button>
                         </li>
                     }
