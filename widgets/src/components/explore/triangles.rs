@@ -69,13 +69,14 @@ pub fn triangles_view(props: &TrianglesViewProps) -> Html {
         let (answer, api) = (answer.clone(), props.ctx.api.clone());
         use_effect_with((props.involving.clone(), props.as_of), move |(involving, as_of)| {
             answer.set(None);
-            let involving = involving.to_string();
+            let (involving, as_of) = (involving.to_string(), *as_of);
             let vars = serde_json::json!({ "involving": (!involving.is_empty()).then_some(involving.as_str()), "asOf": as_of.map(|year| year.to_string()) });
             wasm_bindgen_futures::spawn_local(async move {
                 let res = gql::query::<Answer>(&api, QUERY, vars)
                     .await
                     .map(|answer| {
-                        arrangements(answer.triangulars, answer.agreements.edges.into_iter().map(|edge| edge.node).collect(), &involving)
+                        let agreements = answer.agreements.edges.into_iter().map(|edge| edge.node).collect();
+                        arrangements(answer.triangulars, agreements, &involving, as_of)
                     })
                     .map_err(|err| err.to_string());
                 answer.set(Some(Rc::new(res)));
