@@ -188,3 +188,41 @@ test('issue_22: axe-core finds no serious or critical violation on /explore in s
   assert.equal(await page.textContent('main h1'), 'Triangular partnerships');
   await close();
 });
+
+test('issue_22: re-focusing inside the explorer map updates the URL and the details; back returns', async () => {
+  const { page, errors, close } = await open('/explore?view=map&focus=network:wacap&lang=en');
+  await page.waitForSelector('.pg-map[data-load="ready"]');
+  await page.waitForFunction(() => document.querySelector('canvas.pg-canvas')?.dataset.state === 'still', null, { timeout: 15000 });
+  const positions = JSON.parse(await page.$eval('canvas.pg-canvas', (canvas) => canvas.dataset.positions));
+  const [x, y] = positions['agency:undp'];
+  await page.hover('canvas.pg-canvas', { position: { x, y } });
+  await page.dblclick('canvas.pg-canvas', { position: { x, y } });
+  await page.waitForSelector('.pg-map[data-focus="agency:undp"][data-load="ready"]');
+  assert.match(page.url(), /focus=agency:undp/);
+  await page.waitForSelector('.pg-details[data-id="agency:undp"]');
+  await page.goBack();
+  await page.waitForSelector('.pg-map[data-focus="network:wacap"][data-load="ready"]');
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('issue_22: the French toolbar fits at phone widths, in the explorer and the map embed (nothing overflows it)', async () => {
+  const { page, close } = await open('/explore?view=map&focus=network:wacap&lang=fr');
+  for (const path of ['/explore?view=map&focus=network:wacap&lang=fr', '/embed/map?focus=network:wacap&lang=fr&asOf=2010']) {
+    await page.goto(`${api}${path}`);
+    await page.waitForSelector('.pg-map[data-load="ready"]');
+    for (const width of [300, 320, 360, 420]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.waitForTimeout(150);
+      const over = await page.evaluate(() => {
+        const bar = document.querySelector('.pg-toolbar').getBoundingClientRect();
+        return [...document.querySelectorAll('.pg-toolbar *')]
+          .filter((el) => el.getBoundingClientRect().right > bar.right + 0.5 || el.scrollWidth > el.clientWidth + 1)
+          .map((el) => el.className);
+      });
+      assert.deepEqual(over, [], `${path} at ${width}px`);
+    }
+    await page.screenshot({ path: join(artifacts, `narrow-fr-${path.split('?')[0].replace(/\//g, '')}-420.png`), fullPage: true });
+  }
+  await close();
+});

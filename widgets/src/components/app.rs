@@ -18,13 +18,17 @@ use crate::config::{Config, Controls, FIRST_YEAR, Layout};
 use crate::layout::geo::{self, BaseMap};
 use crate::model::MapData;
 use crate::state::{Action, Load, State};
-use crate::{gql, web};
+use crate::{browser, gql};
 
 /// Props of [`App`].
 #[derive(Properties, PartialEq)]
 pub struct AppProps {
     /// The embed's configuration.
     pub config: Rc<Config>,
+    /// When set (the explorer, which keeps the focus in its URL), a re-focus inside the map is handed
+    /// to this instead of being handled by the map alone.
+    #[prop_or_default]
+    pub on_focus: Option<Callback<String>>,
 }
 
 /// A whole network map.
@@ -36,7 +40,7 @@ pub fn app(props: &AppProps) -> Html {
         move || State::new(&config)
     });
     let basemap = use_state(|| None::<Rc<BaseMap>>);
-    let last_year = web::current_year();
+    let last_year = browser::current_year();
 
     {
         let dispatcher = state.dispatcher();
@@ -77,7 +81,7 @@ pub fn app(props: &AppProps) -> Html {
             let mut timer = None;
             if *replaying && *ready {
                 let next = as_of.map_or(FIRST_YEAR.max(1990), |year| year + 1);
-                timer = web::after(1200, move || {
+                timer = browser::after(1200, move || {
                     if next > last_year {
                         dispatcher.dispatch(Action::Replay(false));
                     } else {
@@ -85,7 +89,7 @@ pub fn app(props: &AppProps) -> Html {
                     }
                 });
             }
-            move || web::cancel(timer)
+            move || browser::cancel(timer)
         });
     }
 
@@ -93,9 +97,12 @@ pub fn app(props: &AppProps) -> Html {
         let dispatcher = state.dispatcher();
         Callback::from(move |id: Option<String>| dispatcher.dispatch(Action::Select(id)))
     };
-    let on_focus = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |id: String| dispatcher.dispatch(Action::Focus(id)))
+    let on_focus = match &props.on_focus {
+        Some(parent) => parent.clone(),
+        None => {
+            let dispatcher = state.dispatcher();
+            Callback::from(move |id: String| dispatcher.dispatch(Action::Focus(id)))
+        }
     };
     let dispatch = {
         let dispatcher = state.dispatcher();

@@ -11,13 +11,13 @@ use wasm_bindgen::closure::Closure;
 use web_sys::{AddEventListenerOptions, HtmlCanvasElement, WheelEvent};
 use yew::prelude::*;
 
+use crate::browser;
 use crate::components::DataRef;
 use crate::config::Layout;
 use crate::i18n::Lang;
 use crate::layout::geo::BaseMap;
 use crate::render;
 use crate::scene::{Intent, Scene};
-use crate::web;
 
 /// Props of [`MapCanvas`].
 #[derive(Properties, PartialEq)]
@@ -139,7 +139,7 @@ pub fn map_canvas(props: &MapCanvasProps) -> Html {
         let canvas = canvas.clone();
         let (layout, rtl) = (props.layout, props.lang.rtl());
         use_memo((), move |_| {
-            let mut scene = Scene::new(layout, web::reduced_motion());
+            let mut scene = Scene::new(layout, browser::reduced_motion());
             scene.rtl = rtl;
             Rc::new(Looper { scene: Rc::new(RefCell::new(scene)), canvas, scheduled: Cell::new(false) })
         })
@@ -150,7 +150,7 @@ pub fn map_canvas(props: &MapCanvasProps) -> Html {
         let looper = looper.clone();
         let focus = props.focus.clone();
         use_effect_with(props.data.clone(), move |data| {
-            looper.scene.borrow_mut().set_data(data.0.clone(), &focus, web::now);
+            looper.scene.borrow_mut().set_data(data.0.clone(), &focus, browser::now);
             looper.redraw();
         });
     }

@@ -10,7 +10,7 @@ use yew::prelude::*;
 
 use crate::components::bidi::isolated;
 use crate::components::explore::Ctx;
-use crate::{gql, web};
+use crate::{browser, gql};
 
 const QUERY: &str = "query PartnergraphSearch($text: String!) { search(text: $text, first: 8) { id kind name acronym } }";
 
@@ -67,14 +67,14 @@ pub fn search_box(props: &SearchBoxProps) -> Html {
         use_effect_with((*typed).clone(), move |typed| {
             let typed = typed.trim().to_owned();
             let timer = (!typed.is_empty()).then(|| {
-                web::after(120, move || {
+                browser::after(120, move || {
                     wasm_bindgen_futures::spawn_local(async move {
                         let answer: Result<Answer, _> = gql::query(&api, QUERY, serde_json::json!({ "text": typed })).await;
                         hits.set(Rc::new(answer.map(|answer| answer.search).unwrap_or_default()));
                     });
                 })
             });
-            move || web::cancel(timer.flatten())
+            move || browser::cancel(timer.flatten())
         });
     }
     let pick = {
@@ -124,7 +124,7 @@ pub fn search_box(props: &SearchBoxProps) -> Html {
         let open = open.clone();
         Callback::from(move |_: FocusEvent| {
             let open = open.clone();
-            web::after(150, move || open.set(false));
+            browser::after(150, move || open.set(false));
         })
     };
     let ctx = &props.ctx;
