@@ -107,12 +107,30 @@ pub fn place(candidates: &[Candidate], width: f64, height: f64, max: usize, rtl:
 
 /// Whether `text` reads right to left: its first strong character is Hebrew, Arabic, Syriac, Thaana,
 /// N'Ko or another right-to-left script (as `dir="auto"` decides); text with none reads left to right.
+/// Letters are told from neutrals by code point ranges (ASCII letters, and everything from U+00C0 but
+/// digits, punctuation, symbols, combining marks and format characters), not by the Unicode tables,
+/// which would cost the widget's download several kilobytes for labels.
 pub fn text_is_rtl(text: &str) -> bool {
     text.chars()
         .find_map(|ch| {
             let code = u32::from(ch);
+            let neutral = matches!(
+                code,
+                0..=0xBF
+                    | 0xD7
+                    | 0xF7
+                    | 0x0300..=0x036F
+                    | 0x0591..=0x05BD
+                    | 0x0600..=0x060F
+                    | 0x064B..=0x066D
+                    | 0x06F0..=0x06F9
+                    | 0x2000..=0x2BFF
+                    | 0x3000..=0x303F
+                    | 0xFE00..=0xFE0F
+                    | 0xFF00..=0xFF20
+            );
             let rtl = matches!(code, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF | 0x10800..=0x10FFF | 0x1E800..=0x1EFFF);
-            ch.is_alphabetic().then_some(rtl)
+            (ch.is_ascii_alphabetic() || !neutral).then_some(rtl)
         })
         .unwrap_or(false)
 }
@@ -166,6 +184,9 @@ mod tests {
         assert!(!text_is_rtl("WACAP Global Forum"));
         assert!(!text_is_rtl("UNDP — برنامج"));
         assert!(!text_is_rtl("123 …"));
+        assert!(text_is_rtl("١٢٣ برنامج"));
+        assert!(!text_is_rtl("Économie"));
+        assert!(!text_is_rtl("中国"));
         // A right-to-left override is not a letter: the text's own first letter still decides.
         assert!(!text_is_rtl("\u{202E}evil.exe"));
     }
