@@ -157,7 +157,7 @@ pub fn app(props: &AppProps) -> Html {
                         selected={state.selected.clone()} basemap={(*basemap).clone()} height={config.height} {lang}
                         on_select={on_select.clone()} on_focus={on_focus.clone()} />
                     if let Some(idx) = selected {
-                        <Card data={DataRef(data.clone())} {idx} {lang} is_focus={data.nodes[idx].id == state.focus}
+                        <Card data={DataRef(data.clone())} {idx} {lang} heads_page={config.heads_page} is_focus={data.nodes[idx].id == state.focus}
                             on_focus={on_focus.clone()} on_close={on_select.reform(|_: ()| None)} />
                     }
                     if !matches!(state.load, Load::Ready) {
@@ -171,7 +171,7 @@ pub fn app(props: &AppProps) -> Html {
                     }
                 </div>
                 if geo_layout {
-                    <SideRail data={DataRef(data.clone())} nodes={rail} {lang} selected={state.selected.clone()}
+                    <SideRail data={DataRef(data.clone())} nodes={rail} {lang} heads_page={config.heads_page} selected={state.selected.clone()}
                         on_select={on_select.clone()} on_focus={on_focus.clone()} />
                 }
             </div>

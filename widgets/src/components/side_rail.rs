@@ -23,6 +23,9 @@ pub struct SideRailProps {
     pub on_select: Callback<Option<String>>,
     /// Re-focus on a node.
     pub on_focus: Callback<String>,
+    /// Whether the map heads its page (an `h1` above): the rail's heading is then an h2, else an h4.
+    #[prop_or_default]
+    pub heads_page: bool,
 }
 
 /// The side rail.
@@ -31,7 +34,7 @@ pub fn side_rail(props: &SideRailProps) -> Html {
     let data = &props.data.0;
     html! {
         <nav class="pg-rail" aria-label={props.lang.strings().no_location}>
-            <h4>{props.lang.strings().no_location}</h4>
+            <@{if props.heads_page { "h2" } else { "h4" }} class="pg-subhead">{props.lang.strings().no_location}</@>
             <ul>
                 { for props.nodes.iter().filter_map(|idx| data.nodes.get(*idx)).map(|node| {
                     let id = node.id.clone();

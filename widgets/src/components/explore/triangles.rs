@@ -156,7 +156,7 @@ pub fn triangles_view(props: &TrianglesViewProps) -> Html {
                 <label class="pg-check"><input type="checkbox" checked={filters.partial} onchange={change(|f, v| f.partial = v == "true")} />{text.show_partial}</label>
             </div>
             <p class="pg-count" role="status">{format!("{} {}", shown.len(), text.count)}</p>
-            <div class="pg-tri-grid">{ for shown.iter().map(|arrangement| triangle(ctx, arrangement, &props.on_focus)) }</div>
+            <div class="pg-tri-grid">{ for shown.iter().map(|arrangement| triangle(ctx, arrangement, &props.on_focus, props.heads_page)) }</div>
         </section>
     }
 }
@@ -167,7 +167,9 @@ fn title(wire: &str) -> String {
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
-fn triangle(ctx: &Ctx, arrangement: &Arrangement, on_focus: &Callback<String>) -> Html {
+/// One arrangement; `top` when the view's title is the page's `h1`, so its headings follow on (h2, h3).
+fn triangle(ctx: &Ctx, arrangement: &Arrangement, on_focus: &Callback<String>, top: bool) -> Html {
+    let (name_tag, role_tag) = if top { ("h2", "h3") } else { ("h3", "h4") };
     let text = ctx.text();
     let agreement = &arrangement.agreement;
     let dates = date_range(agreement.start.as_deref(), agreement.end.as_deref());
@@ -183,7 +185,7 @@ fn triangle(ctx: &Ctx, arrangement: &Arrangement, on_focus: &Callback<String>) -
         let members = &arrangement.corners[slot];
         html! {
             <div class={classes!("pg-corner", format!("pg-corner-{}", role.as_str().to_lowercase()), members.is_empty().then_some("pg-corner-empty"))} data-role={role.as_str()}>
-                <h4 class="pg-corner-role">{role_name(text, role)}</h4>
+                <@{role_tag} class="pg-corner-role">{role_name(text, role)}</@>
                 if members.is_empty() {
                     <p class="pg-not-stated">{text.not_stated}</p>
                 } else {
@@ -196,7 +198,7 @@ fn triangle(ctx: &Ctx, arrangement: &Arrangement, on_focus: &Callback<String>) -
     html! {
         <article class={classes!("pg-tri", arrangement.partial.then_some("pg-tri-partial"))} data-id={agreement.id.clone()} data-partial={arrangement.partial.to_string()}>
             <header class="pg-tri-head">
-                <h3 class="pg-tri-name">{isolated(agreement.name.clone())}</h3>
+                <@{name_tag} class="pg-tri-name">{isolated(agreement.name.clone())}</@>
                 <p class="pg-muted">
                     if let Some(acronym) = agreement.acronym.clone() { {isolated(acronym)}{" · "} }
                     {meta.join(" · ")}
