@@ -226,3 +226,21 @@ test('issue_22: the French toolbar fits at phone widths, in the explorer and the
   }
   await close();
 });
+
+test('issue_22: the explorer map labels countries in the interface language', async () => {
+  const { page, errors, close } = await open('/explore?view=map&focus=agreement:ibsa-fund&lang=ar');
+  await page.waitForSelector('.pg-map[data-load="ready"]');
+  await page.waitForFunction(
+    () => {
+      const labels = document.querySelector('canvas.pg-canvas')?.dataset.labels;
+      return labels && JSON.parse(labels)['country:BRA']?.[4] === 'البرازيل';
+    },
+    null,
+    { timeout: 15000 },
+  );
+  const labels = JSON.parse(await page.$eval('canvas.pg-canvas', (canvas) => canvas.dataset.labels));
+  assert.equal(labels['country:IND'][4], 'الهند');
+  await page.screenshot({ path: join(artifacts, 'explore-arabic-labels.png') });
+  assert.deepEqual(errors, []);
+  await close();
+});

@@ -7,6 +7,7 @@ use wasm_bindgen::JsValue;
 use web_sys::CanvasRenderingContext2d;
 
 use crate::config::Layout;
+use crate::explore::text::localize;
 use crate::layout::labels::{self, Candidate};
 use crate::scene::Scene;
 use crate::style::{self, Shape};
@@ -222,10 +223,12 @@ fn draw_labels(ctx: &CanvasRenderingContext2d, scene: &mut Scene) {
     }
 }
 
-/// A node's label: its acronym when it has one (short labels pile up less), else its name, cut at 32
-/// characters (the card and the table have the full name).
+/// A node's label: its acronym when it has one (short labels pile up less), else its name (a country's
+/// in the interface language when known), cut at 32 characters (the card and the table have the full
+/// name).
 pub fn label_text(scene: &Scene, idx: usize) -> String {
     let node = &scene.data.nodes[idx];
-    let text = node.acronym.as_deref().filter(|acronym| !acronym.is_empty()).unwrap_or(&node.name);
+    let name = localize(&scene.local_names, &node.id, &node.name);
+    let text = node.acronym.as_deref().filter(|acronym| !acronym.is_empty()).unwrap_or(name);
     if text.chars().count() > 32 { format!("{}…", text.chars().take(31).collect::<String>()) } else { text.to_owned() }
 }

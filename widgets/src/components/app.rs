@@ -29,6 +29,9 @@ pub struct AppProps {
     /// to this instead of being handled by the map alone.
     #[prop_or_default]
     pub on_focus: Option<Callback<String>>,
+    /// Country names in the interface language for the map's labels (the explorer has them loaded).
+    #[prop_or_default]
+    pub names: Rc<std::collections::HashMap<String, String>>,
 }
 
 /// A whole network map.
@@ -155,7 +158,7 @@ pub fn app(props: &AppProps) -> Html {
                 <div class="pg-stage">
                     <MapCanvas data={DataRef(data.clone())} focus={state.focus.clone()} layout={state.layout}
                         selected={state.selected.clone()} basemap={(*basemap).clone()} height={config.height} {lang}
-                        on_select={on_select.clone()} on_focus={on_focus.clone()} />
+                        on_select={on_select.clone()} on_focus={on_focus.clone()} names={props.names.clone()} />
                     if let Some(idx) = selected {
                         <Card data={DataRef(data.clone())} {idx} {lang} heads_page={config.heads_page} is_focus={data.nodes[idx].id == state.focus}
                             on_focus={on_focus.clone()} on_close={on_select.reform(|_: ()| None)} />

@@ -4,6 +4,7 @@
 //! on the canvas, for tests and tools.
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
@@ -40,6 +41,9 @@ pub struct MapCanvasProps {
     pub on_select: Callback<Option<String>>,
     /// A node was chosen as the new focus.
     pub on_focus: Callback<String>,
+    /// Country names in the interface language for the labels (the explorer loads them); empty: the API's.
+    #[prop_or_default]
+    pub names: Rc<HashMap<String, String>>,
 }
 
 struct Looper {
@@ -120,12 +124,13 @@ fn positions_json(scene: &Scene) -> String {
     serde_json::Value::Object(out).to_string()
 }
 
-/// The labels drawn, for tests and tools: node id → `[x, y, w, h]` of its text box in CSS pixels.
+/// The labels drawn, for tests and tools: node id → `[x, y, w, h, text]`, its text box in CSS pixels.
 fn labels_json(scene: &Scene) -> String {
     let mut out = serde_json::Map::new();
     for (idx, rect) in &scene.label_boxes {
         if let Some(node) = scene.data.nodes.get(*idx) {
-            out.insert(node.id.clone(), serde_json::json!([rect.x.round(), rect.y.round(), rect.w.round(), rect.h.round()]));
+            let text = render::label_text(scene, *idx);
+            out.insert(node.id.clone(), serde_json::json!([rect.x.round(), rect.y.round(), rect.w.round(), rect.h.round(), text]));
         }
     }
     serde_json::Value::Object(out).to_string()
@@ -158,6 +163,17 @@ pub fn map_canvas(props: &MapCanvasProps) -> Html {
         let looper = looper.clone();
         use_effect_with(props.layout, move |layout| {
             looper.scene.borrow_mut().set_layout(*layout);
+            looper.redraw();
+        });
+    }
+    {
+        let looper = looper.clone();
+        use_effect_with(props.names.clone(), move |names| {
+            {
+                let mut scene = looper.scene.borrow_mut();
+                scene.local_names = names.clone();
+                scene.label_widths.fill(f64::NAN);
+            }
             looper.redraw();
         });
     }

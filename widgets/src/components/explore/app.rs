@@ -143,7 +143,7 @@ pub fn explorer(props: &ExplorerProps) -> Html {
             config.height = 560;
             html! {
                 <div class="pg-map-view">
-                    <div class="pg-map-slot"><App key={query.clone()} config={Rc::new(config)} on_focus={on_focus.clone()} /></div>
+                    <div class="pg-map-slot"><App key={query.clone()} config={Rc::new(config)} on_focus={on_focus.clone()} names={ctx.names.clone()} /></div>
                     <Details ctx={ctx.clone()} id={route.focus.clone()} on_focus={on_focus.clone()} />
                 </div>
             }
