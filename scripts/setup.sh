@@ -38,8 +38,8 @@ if [ "${PARTNERGRAPH_SETUP_TESTS:-0}" = 1 ]; then
     target/pyenv/bin/pip install -q --disable-pip-version-check -r tests/requirements.txt
     cp tests/requirements.txt target/pyenv/requirements.txt
   fi
-  if [ ! -d tests/browser/node_modules/playwright-core ]; then
-    log "installing playwright-core for the browser tests (npm ci)"
+  if [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -d tests/browser/node_modules/axe-core ]; then
+    log "installing playwright-core and axe-core for the browser tests (npm ci)"
     (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
   fi
 fi

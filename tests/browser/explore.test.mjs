@@ -15,6 +15,7 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import { axeViolations } from './checks.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = process.env.PG_BIN || join(root, 'target/debug/partnergraph');
@@ -65,7 +66,8 @@ after(async () => {
 });
 
 async function open(path, locale = 'en-US') {
-  const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, locale });
+  // bypassCSP lets the accessibility test inject axe-core; nothing else depends on it.
+  const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, locale, bypassCSP: true });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (err) => errors.push(err));
@@ -170,4 +172,75 @@ test('embed.js with data-partnergraph="triangles" places the triangles of Brazil
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(artifacts, 'explore-embed-triangles.png'), fullPage: true });
   await context.close();
+});
+
+test('issue_22: axe-core finds no moderate, serious or critical violation on /explore in six languages and on /embed/triangles', async () => {
+  for (const lang of ['ar', 'zh', 'en', 'fr', 'ru', 'es']) {
+    const { page, close } = await open(`/explore?view=map&focus=network:wacap&lang=${lang}`);
+    await page.waitForSelector('.pg-map[data-load="ready"]');
+    await page.waitForSelector('.pg-details[data-id="network:wacap"]');
+    assert.deepEqual(await axeViolations(page), [], `/explore in ${lang}`);
+    await close();
+  }
+  const { page, close } = await open('/embed/triangles?involving=country:BRA&lang=en');
+  await page.waitForSelector('.pg-tri-view[data-state="ready"]');
+  assert.deepEqual(await axeViolations(page), [], '/embed/triangles');
+  assert.equal(await page.textContent('main h1'), 'Triangular partnerships');
+  await close();
+});
+
+test('issue_22: re-focusing inside the explorer map updates the URL and the details; back returns', async () => {
+  const { page, errors, close } = await open('/explore?view=map&focus=network:wacap&lang=en');
+  await page.waitForSelector('.pg-map[data-load="ready"]');
+  await page.waitForFunction(() => document.querySelector('canvas.pg-canvas')?.dataset.state === 'still', null, { timeout: 15000 });
+  const positions = JSON.parse(await page.$eval('canvas.pg-canvas', (canvas) => canvas.dataset.positions));
+  const [x, y] = positions['agency:undp'];
+  await page.hover('canvas.pg-canvas', { position: { x, y } });
+  await page.dblclick('canvas.pg-canvas', { position: { x, y } });
+  await page.waitForSelector('.pg-map[data-focus="agency:undp"][data-load="ready"]');
+  assert.match(page.url(), /focus=agency:undp/);
+  await page.waitForSelector('.pg-details[data-id="agency:undp"]');
+  await page.goBack();
+  await page.waitForSelector('.pg-map[data-focus="network:wacap"][data-load="ready"]');
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('issue_22: the French toolbar fits at phone widths, in the explorer and the map embed (nothing overflows it)', async () => {
+  const { page, close } = await open('/explore?view=map&focus=network:wacap&lang=fr');
+  for (const path of ['/explore?view=map&focus=network:wacap&lang=fr', '/embed/map?focus=network:wacap&lang=fr&asOf=2010']) {
+    await page.goto(`${api}${path}`);
+    await page.waitForSelector('.pg-map[data-load="ready"]');
+    for (const width of [300, 320, 360, 420]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.waitForTimeout(150);
+      const over = await page.evaluate(() => {
+        const bar = document.querySelector('.pg-toolbar').getBoundingClientRect();
+        return [...document.querySelectorAll('.pg-toolbar *')]
+          .filter((el) => el.getBoundingClientRect().right > bar.right + 0.5 || el.scrollWidth > el.clientWidth + 1)
+          .map((el) => el.className);
+      });
+      assert.deepEqual(over, [], `${path} at ${width}px`);
+    }
+    await page.screenshot({ path: join(artifacts, `narrow-fr-${path.split('?')[0].replace(/\//g, '')}-420.png`), fullPage: true });
+  }
+  await close();
+});
+
+test('issue_22: the explorer map labels countries in the interface language', async () => {
+  const { page, errors, close } = await open('/explore?view=map&focus=agreement:ibsa-fund&lang=ar');
+  await page.waitForSelector('.pg-map[data-load="ready"]');
+  await page.waitForFunction(
+    () => {
+      const labels = document.querySelector('canvas.pg-canvas')?.dataset.labels;
+      return labels && JSON.parse(labels)['country:BRA']?.[4] === 'البرازيل';
+    },
+    null,
+    { timeout: 15000 },
+  );
+  const labels = JSON.parse(await page.$eval('canvas.pg-canvas', (canvas) => canvas.dataset.labels));
+  assert.equal(labels['country:IND'][4], 'الهند');
+  await page.screenshot({ path: join(artifacts, 'explore-arabic-labels.png') });
+  assert.deepEqual(errors, []);
+  await close();
 });

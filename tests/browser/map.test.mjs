@@ -13,12 +13,16 @@ import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import { axeViolations, unisolatedBidi } from './checks.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = process.env.PG_BIN || join(root, 'target/debug/partnergraph');
 const widgets = process.env.PG_WIDGETS || join(root, 'target/widgets');
 const artifacts = process.env.PG_ARTIFACTS || join(root, 'target/browser-artifacts');
 const XSS_NAME = '<img src=x onerror=alert(1)>';
+// A name with an unmatched right-to-left override (U+202E), as in display spoofing, and an Arabic name.
+const SPOOF_NAME = 'Spoof \u202Egnp.exe';
+const ARABIC_NAME = 'منظمة الاختبار العربية';
 
 let work, server, api, host, hostServer, browser;
 const dialogs = [];
@@ -103,6 +107,10 @@ before(async () => {
     wacap,
     JSON.stringify({ node: { id: 'agency:xss-test', kind: 'AGENCY', name: XSS_NAME, sources: source } }),
     JSON.stringify({ edge: { id: 'agency:xss-test>member_of>network:wacap', type: 'MEMBER_OF', source: 'agency:xss-test', target: 'network:wacap', sources: source } }),
+    JSON.stringify({ node: { id: 'agency:bidi-test', kind: 'AGENCY', name: SPOOF_NAME, acronym: 'SPF', description: 'Runs \u202Eevil text', sources: source } }),
+    JSON.stringify({ edge: { id: 'agency:bidi-test>member_of>network:wacap', type: 'MEMBER_OF', source: 'agency:bidi-test', target: 'network:wacap', sources: source } }),
+    JSON.stringify({ node: { id: 'agency:arabic-test', kind: 'AGENCY', name: ARABIC_NAME, sources: source } }),
+    JSON.stringify({ edge: { id: 'agency:arabic-test>member_of>network:wacap', type: 'MEMBER_OF', source: 'agency:arabic-test', target: 'network:wacap', sources: source } }),
   ].join('\n');
   writeFileSync(join(work, 'xss.jsonl'), xss + '\n');
   execFileSync(bin, ['import', '--data', join(work, 'data'), join(work, 'xss.jsonl')], { stdio: 'inherit' });
@@ -131,7 +139,7 @@ async function open(path, options = {}) {
     dialog.dismiss();
   });
   page.on('pageerror', (err) => dialogs.push(`pageerror: ${err.message}`));
-  await page.goto(`${host}${path}`);
+  await page.goto(path.startsWith('http') ? path : `${host}${path}`);
   return { context, page, requests };
 }
 
@@ -308,7 +316,7 @@ test('a node named like markup renders as text and runs nothing', async () => {
   const [x, y] = positions['agency:xss-test'];
   await frame.hover('canvas.pg-canvas', { position: { x, y } });
   await frame.waitForSelector('aside.pg-card[data-node-id="agency:xss-test"]');
-  assert.equal(await frame.textContent('aside.pg-card h3'), XSS_NAME);
+  assert.equal(await frame.textContent('aside.pg-card .pg-card-title'), XSS_NAME);
   assert.equal(await frame.evaluate(() => document.querySelectorAll('img').length), 0);
   assert.equal(await page.evaluate(() => document.querySelectorAll('img').length), 0);
   await page.screenshot({ path: join(artifacts, 'xss-as-text.png'), fullPage: true });
@@ -384,4 +392,107 @@ test('reduced motion: the layout is still as soon as it is shown', async () => {
   });
   assert.ok(states.every((state) => state === 'still'), states.join(','));
   await context.close();
+});
+
+/** The embed page itself (no host page), ready and still. */
+async function openEmbed(query, options = {}) {
+  const opened = await open(`${api}/embed/map?${query}`, { bypassCSP: true, ...options });
+  await opened.page.waitForSelector('section.pg-map[data-load="ready"]');
+  await still(opened.page, null);
+  return opened;
+}
+
+/** Pixels of the focus label's colour (style::INK) inside a box of the canvas: the label is drawn there. */
+function inkIn(page, [x, y, w, h]) {
+  return page.$eval(
+    'canvas.pg-canvas',
+    (canvas, box) => {
+      const data = canvas.getContext('2d').getImageData(box[0], box[1], box[2], box[3]).data;
+      let ink = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (Math.abs(data[i] - 0x1b) < 12 && Math.abs(data[i + 1] - 0x27) < 12 && Math.abs(data[i + 2] - 0x33) < 12) ink++;
+      }
+      return ink;
+    },
+    [x, y, w, h],
+  );
+}
+
+test('issue_22: map labels sit beside their node on the reading side, inside the view, drawn where placed', async () => {
+  for (const [lang, focus] of [['ar', 'agency:arabic-test'], ['en', 'agency:arabic-test'], ['ar', 'network:wacap'], ['en', 'network:wacap']]) {
+    const { context, page } = await openEmbed(`focus=${focus}&lang=${lang}`);
+    const { width, height } = await page.$eval('canvas.pg-canvas', (canvas) => canvas.getBoundingClientRect());
+    const labels = JSON.parse(await page.$eval('canvas.pg-canvas', (canvas) => canvas.dataset.labels));
+    const positions = JSON.parse(await page.$eval('canvas.pg-canvas', (canvas) => canvas.dataset.positions));
+    const [x, y, w, h] = labels[focus];
+    const [nx] = positions[focus];
+    if (lang === 'ar') assert.ok(x + w <= nx, `${lang} ${focus}: the label is left of its node (${x}+${w} <= ${nx})`);
+    else assert.ok(x >= nx, `${lang} ${focus}: the label is right of its node (${x} >= ${nx})`);
+    for (const [id, [lx, ly, lw, lh]] of Object.entries(labels)) {
+      assert.ok(lx >= 0 && ly >= 0 && lx + lw <= width + 1 && ly + lh <= height + 1, `${lang} ${id}'s label is inside the view`);
+    }
+    // The text is drawn in its box, not centred on the node or leftwards from the box's edge.
+    assert.ok((await inkIn(page, [x, y, w, h])) > 25, `${lang} ${focus}: the label's ink is in its box`);
+    await page.screenshot({ path: join(artifacts, `labels-${lang}-${focus.replace(':', '-')}.png`) });
+    await context.close();
+  }
+});
+
+test('issue_22: data text keeps its own direction; a right-to-left override in a name reorders nothing around it', async () => {
+  const { context, page } = await open('/script.html');
+  const { frame } = await mapFrame(page);
+  await frame.click('button.pg-table-toggle');
+  await frame.waitForSelector('.pg-table:not(.pg-sr-only)');
+  const row = await frame.$eval('tr[data-node-id="agency:bidi-test"] th', (th) => {
+    const after = [...th.childNodes].find((node) => node.nodeType === Node.TEXT_NODE && node.textContent.includes('('));
+    const range = document.createRange();
+    range.selectNodeContents(after);
+    return { text: th.textContent, nameRight: th.querySelector('bdi').getBoundingClientRect().right, parenLeft: range.getBoundingClientRect().left };
+  });
+  assert.equal(row.text, `${SPOOF_NAME} (SPF)`);
+  assert.ok(row.parenLeft >= row.nameRight - 0.5, `" (SPF)" stays after the name (${row.parenLeft} >= ${row.nameRight})`);
+  assert.deepEqual(await unisolatedBidi(frame), []);
+  await context.close();
+  // The explorer, in Arabic: details, partners, search suggestions.
+  const explorer = await open(`${api}/explore?view=map&focus=agency:bidi-test&lang=ar`);
+  await explorer.page.waitForSelector('.pg-details[data-id="agency:bidi-test"] .pg-desc');
+  await explorer.page.fill('#pg-search', 'Spoof');
+  await explorer.page.waitForSelector('#pg-search-list [data-id="agency:bidi-test"]');
+  assert.deepEqual(await unisolatedBidi(explorer.page), []);
+  const title = await explorer.page.$eval('.pg-details-title bdi', (bdi) => ({ text: bdi.textContent, bidi: getComputedStyle(bdi).unicodeBidi }));
+  assert.deepEqual(title, { text: SPOOF_NAME, bidi: 'isolate' });
+  await explorer.page.screenshot({ path: join(artifacts, 'bidi-explore-ar.png') });
+  await explorer.context.close();
+});
+
+test('issue_17: a focus id over 200 characters shows an error in the widget, not another map', async () => {
+  for (const focus of [`agency:${'a'.repeat(300)}`, 'agency:not%20an%20id']) {
+    const { context, page, requests } = await open(`${api}/embed/map?focus=${focus}&lang=en`);
+    await page.waitForSelector('section.pg-map[data-load="bad-focus"]');
+    assert.match(await page.textContent('.pg-bad-focus'), /focus id is too long or not valid/);
+    assert.equal(await page.$('canvas.pg-canvas'), null);
+    assert.ok(!requests.some((url) => url.endsWith('/graphql')), 'no map is asked for');
+    await page.screenshot({ path: join(artifacts, `bad-focus-${focus.length}.png`) });
+    await context.close();
+  }
+});
+
+test('issue_22: axe-core finds no moderate, serious or critical violation on /embed/map in both layouts', async () => {
+  for (const query of ['focus=network:wacap&layout=force', 'focus=network:wacap&layout=geo&lang=ar']) {
+    const { context, page } = await openEmbed(query);
+    assert.deepEqual(await axeViolations(page), [], query);
+    // A main landmark and a heading for screen-reader navigation.
+    assert.match(await page.textContent('main h1'), /WACAP|World Alliance/);
+    if (!query.includes('layout=force')) {
+      await context.close();
+      continue;
+    }
+    // With a node's card open too (its headings follow the page's h1).
+    const positions = JSON.parse(await page.$eval('canvas.pg-canvas', (canvas) => canvas.dataset.positions));
+    const [x, y] = positions['agency:undp'];
+    await page.hover('canvas.pg-canvas', { position: { x, y } });
+    await page.waitForSelector('aside.pg-card[data-node-id="agency:undp"]');
+    assert.deepEqual(await axeViolations(page), [], `${query}, with a card`);
+    await context.close();
+  }
 });

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use partnergraph_schema::{NodeKind, Source, seed};
-use partnergraph_tests::{collapse, paragraphs, seeds_dir};
+use partnergraph_tests::{collapse, paragraphs, seed_document};
 
 #[test]
 fn seed_dataset_validates_and_covers_every_kind() {
@@ -27,7 +27,6 @@ fn seed_dataset_validates_and_covers_every_kind() {
 #[test]
 fn every_source_quote_occurs_in_the_paragraph_it_cites() {
     let dataset = seed::dataset().expect("seed validates");
-    let dir = seeds_dir();
     let mut documents: HashMap<String, BTreeMap<u32, String>> = HashMap::new();
     let sources: Vec<(String, &Source)> = dataset
         .nodes
@@ -38,8 +37,7 @@ fn every_source_quote_occurs_in_the_paragraph_it_cites() {
     let mut problems = Vec::new();
     for (id, source) in &sources {
         let paragraphs = documents.entry(source.document.clone()).or_insert_with(|| {
-            let path = dir.join(&source.document);
-            let text = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("cannot read seed {}: {err}", path.display()));
+            let text = seed_document(&source.document);
             paragraphs(&source.document, &text).into_iter().collect()
         });
         let Some(paragraph) = source.paragraph else {
@@ -64,7 +62,7 @@ fn every_source_quote_occurs_in_the_paragraph_it_cites() {
 #[test]
 fn the_secretary_generals_report_has_95_numbered_paragraphs() {
     let name = "001_17ed8f920704fa01.txt";
-    let text = std::fs::read_to_string(seeds_dir().join(name)).expect("seed document");
+    let text = seed_document(name);
     let numbered = paragraphs(name, &text);
     assert_eq!(numbered.len(), 95);
     assert_eq!(numbered.last().map(|(number, _)| *number), Some(95));

@@ -17,10 +17,31 @@ pub fn workspace_root() -> PathBuf {
 
 /// The seed documents: `$PARTNERGRAPH_SEEDS_DIR`, else `shared/seeds` beside the workspace (as in CI).
 pub fn seeds_dir() -> PathBuf {
-    match std::env::var_os("PARTNERGRAPH_SEEDS_DIR") {
+    match std::env::var_os("PARTNERGRAPH_SEEDS_DIR").filter(|dir| !dir.is_empty()) {
         Some(dir) => PathBuf::from(dir),
         None => workspace_root().join("../shared/seeds"),
     }
+}
+
+/// The text of seed document `name` from [`seeds_dir`]; when it cannot be read, panics saying which
+/// document is missing, where it was looked for and how to point the tests elsewhere.
+pub fn seed_document(name: &str) -> String {
+    let dir = seeds_dir();
+    let path = dir.join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|err| {
+        let from = if std::env::var_os("PARTNERGRAPH_SEEDS_DIR").is_some_and(|dir| !dir.is_empty()) {
+            "PARTNERGRAPH_SEEDS_DIR"
+        } else {
+            "the default, ../shared/seeds beside the workspace"
+        };
+        panic!(
+            "seed document {name} cannot be read from {} ({err}); the seed tests check every quote of the seed dataset \
+             against the five source documents it cites, looked for in {} (from {from}). Put the documents there, or \
+             set PARTNERGRAPH_SEEDS_DIR to the directory that holds them (README, \"Two commands\").",
+            path.display(),
+            dir.display(),
+        )
+    })
 }
 
 /// An empty embedded store in a fresh temporary directory (kept alive by the returned guard), whose

@@ -2,9 +2,27 @@
 //! &controls=full|simple|bare`), the same string for the iframe page and for a direct mount.
 //!
 //! Parsing never fails: unknown keys are ignored and bad values fall back to the defaults, so a
-//! mistyped embed still shows a map.
+//! mistyped embed still shows a map; except a `focus` that is not a node id (too long, or not of the
+//! id's form): that is kept as a [`FocusProblem`] the widget shows instead of some other map.
+
+use partnergraph_schema::ids::MAX_ID_LEN;
+use partnergraph_schema::{IdError, NodeId};
 
 use crate::i18n::Lang;
+
+/// Why the `focus` option cannot name a node.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FocusProblem {
+    /// Longer than any id can be.
+    #[error("the focus id is {chars} characters long; an id has at most {MAX_ID_LEN}")]
+    TooLong {
+        /// Its length in characters.
+        chars: usize,
+    },
+    /// Not of the form `kind:slug`.
+    #[error(transparent)]
+    Invalid(#[from] IdError),
+}
 
 /// Which layout places the nodes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +65,11 @@ pub struct Config {
     pub height: u32,
     /// Most nodes to ask for.
     pub limit: u32,
+    /// Set when the `focus` given cannot be an id; the widget then shows this instead of a map.
+    pub focus_problem: Option<FocusProblem>,
+    /// Whether the map is its page's main content (the `/embed/map` page, mounted into `<main>`): it
+    /// then carries the page's `h1`. Not a query key: a partner page's own headings stay its own.
+    pub heads_page: bool,
 }
 
 /// The focus when none is given: the network of the example.
@@ -68,6 +91,8 @@ impl Default for Config {
             api: String::new(),
             height: 520,
             limit: 500,
+            focus_problem: None,
+            heads_page: false,
         }
     }
 }
@@ -81,7 +106,10 @@ impl Config {
             let value = percent_decode(value);
             let value = value.trim();
             match key {
-                "focus" if !value.is_empty() && value.len() <= 200 => value.clone_into(&mut config.focus),
+                "focus" if !value.is_empty() => match check_focus(value) {
+                    Ok(()) => value.clone_into(&mut config.focus),
+                    Err(problem) => config.focus_problem = Some(problem),
+                },
                 "depth" => config.depth = value.parse::<u8>().map_or(config.depth, |depth| depth.clamp(1, MAX_DEPTH)),
                 "layout" => {
                     config.layout = match value {
@@ -110,6 +138,14 @@ impl Config {
         }
         config
     }
+}
+
+fn check_focus(value: &str) -> Result<(), FocusProblem> {
+    if value.len() > MAX_ID_LEN {
+        return Err(FocusProblem::TooLong { chars: value.chars().count() });
+    }
+    NodeId::parse(value)?;
+    Ok(())
 }
 
 /// Decodes `%XX` escapes and `+` as space; invalid escapes stay as they are, invalid UTF-8 is replaced.
@@ -166,6 +202,21 @@ mod tests {
         assert_eq!(config.as_of, None);
         assert_eq!(config.api, "");
         assert_eq!(config.focus, DEFAULT_FOCUS);
+        assert_eq!(config.focus_problem, None);
+    }
+
+    #[test]
+    fn a_focus_that_cannot_be_an_id_is_a_problem_not_another_map() {
+        let long = format!("focus=agency:{}", "a".repeat(300));
+        let config = Config::from_query(&long);
+        assert_eq!(config.focus_problem, Some(FocusProblem::TooLong { chars: 307 }));
+        assert_eq!(config.focus, DEFAULT_FOCUS);
+        let config = Config::from_query("focus=agency%3Aun%20habitat");
+        assert!(matches!(config.focus_problem, Some(FocusProblem::Invalid(IdError::InvalidSlug(_)))));
+        let config = Config::from_query("focus=UNDP");
+        assert!(matches!(config.focus_problem, Some(FocusProblem::Invalid(IdError::MissingPrefix(_)))));
+        let config = Config::from_query(&format!("focus=agency:{}", "a".repeat(200)));
+        assert_eq!(config.focus_problem, None);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! The pure half builds and is unit-tested natively: `config` (the embed's query string), `model` (the
 //! neighbourhood from GraphQL, indexed), `state` (the map's state and its reducer), `layout` (Barnes–Hut
 //! force simulation, Natural Earth projection and base map, label placement, camera), `scene` (the live map: positions, camera, pointer and keys), `style` (palette,
-//! shapes, line styles) and `i18n`. The browser half (`gql`, `render`, `components`, `mount`)
+//! shapes, line styles) and `i18n`. The browser half (`gql`, `render`, `components`, `browser` helpers, `web` entry points)
 //! is compiled for `wasm32` only. The widget talks to the API only through GraphQL, and shows data only
 //! as text (DOM text nodes and canvas `fillText`), never as markup.
 
@@ -16,6 +16,8 @@ pub mod scene;
 pub mod state;
 pub mod style;
 
+#[cfg(target_arch = "wasm32")]
+mod browser;
 #[cfg(target_arch = "wasm32")]
 mod components;
 #[cfg(target_arch = "wasm32")]

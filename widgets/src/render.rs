@@ -1,12 +1,13 @@
 //! Drawing a scene on a 2D canvas: base map, edges batched by type (one path per line style), markers
 //! batched by kind, the focus and keyboard rings, and labels placed without overlaps. Labels are drawn
-//! with `fillText`, so a name is always text, never markup.
+//! with `fillText`, so a name is always text, never markup, each in its own direction.
 
 use partnergraph_schema::{EdgeType, NodeKind};
 use wasm_bindgen::JsValue;
 use web_sys::CanvasRenderingContext2d;
 
 use crate::config::Layout;
+use crate::explore::text::localize;
 use crate::layout::labels::{self, Candidate};
 use crate::scene::Scene;
 use crate::style::{self, Shape};
@@ -199,25 +200,35 @@ fn draw_labels(ctx: &CanvasRenderingContext2d, scene: &mut Scene) {
             Some(Candidate { x: sx, y: sy, r, w: scene.label_widths[*idx] + 4.0, h: FONT_HEIGHT })
         })
         .collect();
-    let placed = labels::place(&candidates, scene.camera.width, scene.camera.height, MAX_LABELS);
+    let placed = labels::place(&candidates, scene.camera.width, scene.camera.height, MAX_LABELS, scene.rtl);
     ctx.set_text_baseline("middle");
     ctx.set_line_join("round");
-    for (idx, rect) in order.iter().zip(placed) {
-        let Some(rect) = rect else { continue };
-        let text = label_text(scene, *idx);
+    // Drawn from the box's left edge whatever the text's direction, so the text fills the box the
+    // placement chose (with `start` alignment an inherited right-to-left direction would draw it leftwards
+    // from there, over the marker or past the edge).
+    ctx.set_text_align("left");
+    scene.label_boxes = order.iter().zip(placed).filter_map(|(idx, rect)| Some((*idx, rect?))).collect();
+    for &(idx, rect) in &scene.label_boxes {
+        let text = label_text(scene, idx);
+        // Each label in its own direction (as `dir="auto"`), so its punctuation and any bidi controls in
+        // the data order only its own characters.
+        let direction = if labels::text_is_rtl(&text) { "rtl" } else { "ltr" };
+        let _ = js_sys::Reflect::set(ctx, &JsValue::from_str("direction"), &JsValue::from_str(direction));
         let (tx, ty) = (rect.x + 2.0, rect.y + rect.h / 2.0);
         ctx.set_stroke_style_str("rgba(251,252,253,0.92)");
         ctx.set_line_width(4.0);
         let _ = ctx.stroke_text(&text, tx, ty);
-        ctx.set_fill_style_str(if Some(*idx) == scene.focus { style::INK } else { "#323f4b" });
+        ctx.set_fill_style_str(if Some(idx) == scene.focus { style::INK } else { "#323f4b" });
         let _ = ctx.fill_text(&text, tx, ty);
     }
 }
 
-/// A node's label: its acronym when it has one (short labels pile up less), else its name, cut at 32
-/// characters (the card and the table have the full name).
+/// A node's label: its acronym when it has one (short labels pile up less), else its name (a country's
+/// in the interface language when known), cut at 32 characters (the card and the table have the full
+/// name).
 pub fn label_text(scene: &Scene, idx: usize) -> String {
     let node = &scene.data.nodes[idx];
-    let text = node.acronym.as_deref().filter(|acronym| !acronym.is_empty()).unwrap_or(&node.name);
+    let name = localize(&scene.local_names, &node.id, &node.name);
+    let text = node.acronym.as_deref().filter(|acronym| !acronym.is_empty()).unwrap_or(name);
     if text.chars().count() > 32 { format!("{}…", text.chars().take(31).collect::<String>()) } else { text.to_owned() }
 }

@@ -55,6 +55,12 @@ pub struct Scene {
     pub reduced_motion: bool,
     /// Whether the user has moved the camera (then it is no longer fitted automatically).
     pub user_camera: bool,
+    /// Whether the interface reads right to left (labels then go left of their markers first).
+    pub rtl: bool,
+    /// Country names in the interface language (ISO alpha-3 → name) for the labels; empty: the API's.
+    pub local_names: Rc<std::collections::HashMap<String, String>>,
+    /// The labels drawn last: node index and text box in screen pixels.
+    pub label_boxes: Vec<(usize, crate::layout::labels::Rect)>,
     /// Whether a redraw is due.
     pub dirty: bool,
     drag: Option<Drag>,
@@ -76,6 +82,9 @@ impl Scene {
             label_widths: Vec::new(),
             reduced_motion,
             user_camera: false,
+            rtl: false,
+            local_names: Rc::default(),
+            label_boxes: Vec::new(),
             dirty: true,
             drag: None,
         }

@@ -41,7 +41,7 @@ const EMBED_PAGE: &str = r#"<!doctype html>
 <link rel="modulepreload" href="/widgets/partnergraph_widgets.js">
 <link rel="preload" href="/widgets/partnergraph_widgets_bg.wasm" as="fetch" type="application/wasm" crossorigin>
 <script type="module" src="/widgets/boot.js"></script>
-</head><body class="pg-embed"><div id="partnergraph-map"><noscript>This network map needs JavaScript. The same data is available from the GraphQL API at /graphql.</noscript></div></body></html>
+</head><body class="pg-embed"><main id="partnergraph-map"><noscript>This network map needs JavaScript. The same data is available from the GraphQL API at /graphql.</noscript></main></body></html>
 "#;
 
 /// The built widgets' directory, if it holds a build.

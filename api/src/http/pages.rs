@@ -15,7 +15,9 @@ use crate::http::embed::{EMBED_CSP, unavailable, widgets_dir};
 const EXPLORE_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; \
                            img-src 'self' data:; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-fn shell(title: &str, widget: &str, body_class: &str) -> String {
+/// The page around a widget; `root` is the root element's tag: `main` when the widget is the page's
+/// main content (the triangles embed), `div` when the widget brings its own landmarks (the explorer).
+fn shell(title: &str, widget: &str, body_class: &str, root: &str) -> String {
     format!(
         r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -26,7 +28,7 @@ fn shell(title: &str, widget: &str, body_class: &str) -> String {
 <link rel="modulepreload" href="/widgets/partnergraph_widgets.js">
 <link rel="preload" href="/widgets/partnergraph_widgets_bg.wasm" as="fetch" type="application/wasm" crossorigin>
 <script type="module" src="/widgets/boot.js"></script>
-</head><body class="{body_class}"><div id="partnergraph-map" data-pg-widget="{widget}"><noscript>This explorer needs JavaScript. The same data is available from the GraphQL API at /graphql.</noscript></div></body></html>
+</head><body class="{body_class}"><{root} id="partnergraph-map" data-pg-widget="{widget}"><noscript>This explorer needs JavaScript. The same data is available from the GraphQL API at /graphql.</noscript></{root}></body></html>
 "#
     )
 }
@@ -50,7 +52,7 @@ pub async fn explore(State(state): State<AppState>) -> Response {
     if widgets_dir(&state).is_none() {
         return unavailable();
     }
-    page(shell("Explore South-South and triangular cooperation", "explore", "pg-explore-page"), EXPLORE_CSP)
+    page(shell("Explore South-South and triangular cooperation", "explore", "pg-explore-page", "div"), EXPLORE_CSP)
 }
 
 /// GET /embed/triangles: the triangular explorer for iframes.
@@ -58,5 +60,5 @@ pub async fn triangles(State(state): State<AppState>) -> Response {
     if widgets_dir(&state).is_none() {
         return unavailable();
     }
-    page(shell("Triangular partnerships", "triangles", "pg-embed"), EMBED_CSP)
+    page(shell("Triangular partnerships", "triangles", "pg-embed", "main"), EMBED_CSP)
 }

@@ -7,6 +7,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::components::DataRef;
+use crate::components::bidi::isolated;
 use crate::components::card::Card;
 use crate::components::data_table::DataTable;
 use crate::components::legend::Legend;
@@ -17,13 +18,20 @@ use crate::config::{Config, Controls, FIRST_YEAR, Layout};
 use crate::layout::geo::{self, BaseMap};
 use crate::model::MapData;
 use crate::state::{Action, Load, State};
-use crate::{gql, web};
+use crate::{browser, gql};
 
 /// Props of [`App`].
 #[derive(Properties, PartialEq)]
 pub struct AppProps {
     /// The embed's configuration.
     pub config: Rc<Config>,
+    /// When set (the explorer, which keeps the focus in its URL), a re-focus inside the map is handed
+    /// to this instead of being handled by the map alone.
+    #[prop_or_default]
+    pub on_focus: Option<Callback<String>>,
+    /// Country names in the interface language for the map's labels (the explorer has them loaded).
+    #[prop_or_default]
+    pub names: Rc<std::collections::HashMap<String, String>>,
 }
 
 /// A whole network map.
@@ -35,13 +43,16 @@ pub fn app(props: &AppProps) -> Html {
         move || State::new(&config)
     });
     let basemap = use_state(|| None::<Rc<BaseMap>>);
-    let last_year = web::current_year();
+    let last_year = browser::current_year();
 
     {
         let dispatcher = state.dispatcher();
         let config = config.clone();
         use_effect_with((state.focus.clone(), state.depth, state.as_of, state.request), move |(focus, depth, as_of, request)| {
             let (focus, depth, as_of, request) = (focus.clone(), *depth, *as_of, *request);
+            if config.focus_problem.is_some() {
+                return;
+            }
             wasm_bindgen_futures::spawn_local(async move {
                 match gql::neighborhood(&config.api, &focus, depth, as_of, config.limit).await {
                     Ok(subgraph) => dispatcher.dispatch(Action::Loaded { request, data: Rc::new(MapData::new(subgraph)) }),
@@ -73,7 +84,7 @@ pub fn app(props: &AppProps) -> Html {
             let mut timer = None;
             if *replaying && *ready {
                 let next = as_of.map_or(FIRST_YEAR.max(1990), |year| year + 1);
-                timer = web::after(1200, move || {
+                timer = browser::after(1200, move || {
                     if next > last_year {
                         dispatcher.dispatch(Action::Replay(false));
                     } else {
@@ -81,7 +92,7 @@ pub fn app(props: &AppProps) -> Html {
                     }
                 });
             }
-            move || web::cancel(timer)
+            move || browser::cancel(timer)
         });
     }
 
@@ -89,9 +100,12 @@ pub fn app(props: &AppProps) -> Html {
         let dispatcher = state.dispatcher();
         Callback::from(move |id: Option<String>| dispatcher.dispatch(Action::Select(id)))
     };
-    let on_focus = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |id: String| dispatcher.dispatch(Action::Focus(id)))
+    let on_focus = match &props.on_focus {
+        Some(parent) => parent.clone(),
+        None => {
+            let dispatcher = state.dispatcher();
+            Callback::from(move |id: String| dispatcher.dispatch(Action::Focus(id)))
+        }
     };
     let dispatch = {
         let dispatcher = state.dispatcher();
@@ -100,18 +114,28 @@ pub fn app(props: &AppProps) -> Html {
 
     let lang = config.lang;
     let strings = lang.strings();
+    if let Some(problem) = &config.focus_problem {
+        // A focus that cannot be an id shows this, not some other map.
+        return html! {
+            <section class="pg-map" lang={strings.tag} aria-label={strings.map_label} data-load="bad-focus">
+                if config.heads_page { <h1 class="pg-sr-only">{strings.map_label}</h1> }
+                <p class="pg-status pg-error pg-bad-focus" role="alert">
+                    {strings.bad_focus}{" ("}{isolated(problem.to_string())}{")."}
+                </p>
+            </section>
+        };
+    }
     let data = state.data.clone();
     let focus_name = data.node(&state.focus).map_or_else(|| state.focus.clone(), |node| node.name.clone());
     let status = match &state.load {
-        Load::Loading => strings.loading.to_owned(),
-        Load::Failed(message) => format!("{}: {message}", strings.failed),
-        Load::Ready => format!(
-            "{focus_name}: {} {}, {} {}",
-            data.nodes.len(),
-            strings.nodes.to_lowercase(),
-            data.edges.len(),
-            strings.relations.to_lowercase()
-        ),
+        Load::Loading => html! { {strings.loading} },
+        Load::Failed(message) => html! { <>{format!("{}: ", strings.failed)}{isolated(message.clone())}</> },
+        Load::Ready => html! {
+            <>
+                {isolated(focus_name.clone())}
+                {format!(": {} {}, {} {}", data.nodes.len(), strings.nodes.to_lowercase(), data.edges.len(), strings.relations.to_lowercase())}
+            </>
+        },
     };
     let selected = state.selected.as_deref().and_then(|id| data.index_of(id));
     let geo_layout = state.layout == Layout::Geo;
@@ -125,6 +149,7 @@ pub fn app(props: &AppProps) -> Html {
         <section class={classes!("pg-map", format!("pg-controls-{}", controls_name(config.controls)))} lang={strings.tag}
             aria-label={format!("{} — {focus_name}", strings.map_label)} aria-busy={busy.to_string()} data-focus={state.focus.clone()}
             data-layout={if geo_layout { "geo" } else { "force" }} data-load={load_name(&state.load)}>
+            if config.heads_page { <h1 class="pg-sr-only">{strings.map_label}{" — "}{isolated(focus_name.clone())}</h1> }
             if config.controls != Controls::Bare {
                 <Toolbar {lang} controls={config.controls} layout={state.layout} depth={state.depth} as_of={state.as_of}
                     replaying={state.replaying} show_table={state.show_table} {last_year} dispatch={dispatch.clone()} />
@@ -133,9 +158,9 @@ pub fn app(props: &AppProps) -> Html {
                 <div class="pg-stage">
                     <MapCanvas data={DataRef(data.clone())} focus={state.focus.clone()} layout={state.layout}
                         selected={state.selected.clone()} basemap={(*basemap).clone()} height={config.height} {lang}
-                        on_select={on_select.clone()} on_focus={on_focus.clone()} />
+                        on_select={on_select.clone()} on_focus={on_focus.clone()} names={props.names.clone()} />
                     if let Some(idx) = selected {
-                        <Card data={DataRef(data.clone())} {idx} {lang} is_focus={data.nodes[idx].id == state.focus}
+                        <Card data={DataRef(data.clone())} {idx} {lang} heads_page={config.heads_page} is_focus={data.nodes[idx].id == state.focus}
                             on_focus={on_focus.clone()} on_close={on_select.reform(|_: ()| None)} />
                     }
                     if !matches!(state.load, Load::Ready) {
@@ -149,7 +174,7 @@ pub fn app(props: &AppProps) -> Html {
                     }
                 </div>
                 if geo_layout {
-                    <SideRail data={DataRef(data.clone())} nodes={rail} {lang} selected={state.selected.clone()}
+                    <SideRail data={DataRef(data.clone())} nodes={rail} {lang} heads_page={config.heads_page} selected={state.selected.clone()}
                         on_select={on_select.clone()} on_focus={on_focus.clone()} />
                 }
             </div>

@@ -5,6 +5,7 @@ use partnergraph_schema::{IatiRole, Role};
 use yew::prelude::*;
 
 use crate::components::DataRef;
+use crate::components::bidi::isolated;
 use crate::components::legend::KindIcon;
 use crate::i18n::Lang;
 use crate::model::{MapEdge, date_range};
@@ -24,6 +25,10 @@ pub struct CardProps {
     pub on_focus: Callback<String>,
     /// Close the card.
     pub on_close: Callback<()>,
+    /// Whether the map heads its page (an `h1` above): the card's headings are then h2 and h3, else h3
+    /// and h4.
+    #[prop_or_default]
+    pub heads_page: bool,
 }
 
 /// Roles of an edge in words: "Pivotal · IATI Funding".
@@ -63,7 +68,11 @@ pub fn card(props: &CardProps) -> Html {
             let outgoing = edge.source == props.idx;
             let verb = props.lang.edge(edge.wire.edge_type);
             let this = node.acronym.clone().unwrap_or_else(|| node.name.clone());
-            let sentence = if outgoing { format!("{verb} {}", other_node.name) } else { format!("{} {verb} {this}", other_node.name) };
+            let sentence = if outgoing {
+                html! { <>{verb}{" "}{isolated(other_node.name.clone())}</> }
+            } else {
+                html! { <>{isolated(other_node.name.clone())}{format!(" {verb} ")}{isolated(this)}</> }
+            };
             let extra: Vec<String> =
                 roles(edge).into_iter().chain(date_range(edge.wire.from.as_deref(), edge.wire.to.as_deref())).collect();
             html! {
@@ -81,30 +90,31 @@ pub fn card(props: &CardProps) -> Html {
         .take(4)
         .map(|source| {
             let paragraph = source.paragraph.map(|p| format!(", {} {p}", strings.paragraph)).unwrap_or_default();
-            html! { <li><span class="pg-doc">{source.document.clone()}</span>{paragraph}</li> }
+            html! { <li><span class="pg-doc">{isolated(source.document.clone())}</span>{paragraph}</li> }
         })
         .collect();
+    let (title_tag, sub_tag) = if props.heads_page { ("h2", "h3") } else { ("h3", "h4") };
     let id = node.id.clone();
     let on_focus = props.on_focus.clone();
     let on_close = props.on_close.clone();
     html! {
         <aside class="pg-card" aria-label={node.name.clone()} data-node-id={node.id.clone()}>
             <button type="button" class="pg-close" aria-label="Close" onclick={Callback::from(move |_: MouseEvent| on_close.emit(()))}>{"×"}</button>
-            <h3 class="pg-card-title">{node.name.clone()}</h3>
+            <@{title_tag} class="pg-card-title">{isolated(node.name.clone())}</@>
             <p class="pg-card-kind">
                 <KindIcon kind={node.kind} />
                 <span>{props.lang.kind(node.kind)}</span>
-                if let Some(acronym) = node.acronym.clone() { <span class="pg-acronym">{acronym}</span> }
+                if let Some(acronym) = node.acronym.clone() { <span class="pg-acronym">{isolated(acronym)}</span> }
                 if let Some(dates) = dates { <span class="pg-muted">{dates}</span> }
             </p>
-            if let Some(description) = node.description.clone() { <p class="pg-card-desc">{description}</p> }
+            if let Some(description) = node.description.clone() { <p class="pg-card-desc">{isolated(description)}</p> }
             if !relations.is_empty() {
-                <h4>{strings.relations}</h4>
+                <@{sub_tag} class="pg-subhead">{strings.relations}</@>
                 <ul class="pg-card-list">{ for relations }</ul>
                 if more > 0 { <p class="pg-muted">{format!("+{more}")}</p> }
             }
             if !sources.is_empty() {
-                <h4>{strings.sources}</h4>
+                <@{sub_tag} class="pg-subhead">{strings.sources}</@>
                 <ul class="pg-card-list pg-sources">{ for sources }</ul>
             }
             if !props.is_focus {

@@ -5,6 +5,7 @@
 use yew::prelude::*;
 
 use crate::components::DataRef;
+use crate::components::bidi::isolated;
 use crate::components::card::roles;
 use crate::i18n::Lang;
 use crate::model::date_range;
@@ -44,7 +45,7 @@ pub fn data_table(props: &DataTableProps) -> Html {
         let is_focus = node.id == props.focus;
         html! {
             <tr data-node-id={node.id.clone()} data-kind={node.kind.as_str()}>
-                <th scope="row">{node.name.clone()}{node.acronym.clone().map(|a| format!(" ({a})")).unwrap_or_default()}</th>
+                <th scope="row">{isolated(node.name.clone())}if let Some(acronym) = node.acronym.clone() { {" ("}{isolated(acronym)}{")"} }</th>
                 <td>{props.lang.kind(node.kind)}</td>
                 <td>{node_roles.join("; ")}</td>
                 <td>{date_range(node.start.as_deref(), node.end.as_deref()).unwrap_or_default()}</td>
@@ -64,9 +65,9 @@ pub fn data_table(props: &DataTableProps) -> Html {
         let target = &data.nodes[edge.target];
         html! {
             <tr data-edge-type={edge.wire.edge_type.as_str()} data-source={source.id.clone()} data-target={target.id.clone()}>
-                <td>{source.name.clone()}</td>
+                <td>{isolated(source.name.clone())}</td>
                 <td>{props.lang.edge(edge.wire.edge_type)}</td>
-                <td>{target.name.clone()}</td>
+                <td>{isolated(target.name.clone())}</td>
                 <td>{roles(edge).unwrap_or_default()}</td>
                 <td>{date_range(edge.wire.from.as_deref(), edge.wire.to.as_deref()).unwrap_or_default()}</td>
             </tr>
@@ -75,7 +76,7 @@ pub fn data_table(props: &DataTableProps) -> Html {
     html! {
         <div class={classes!("pg-table", (!props.visible).then_some("pg-sr-only"))}>
             <table class="pg-nodes">
-                <caption>{format!("{} {} — {}", strings.table_caption, props.focus_name, strings.nodes)}</caption>
+                <caption>{format!("{} ", strings.table_caption)}{isolated(props.focus_name.clone())}{format!(" — {}", strings.nodes)}</caption>
                 <thead><tr>
                     <th scope="col">{strings.name}</th><th scope="col">{strings.kind}</th><th scope="col">{strings.roles}</th>
                     <th scope="col">{strings.dates}</th><th scope="col"><span class="pg-sr-only">{strings.focus_on}</span></th>
@@ -83,7 +84,7 @@ pub fn data_table(props: &DataTableProps) -> Html {
                 <tbody>{ for node_rows }</tbody>
             </table>
             <table class="pg-edges">
-                <caption>{format!("{} {} — {}", strings.table_caption, props.focus_name, strings.relations)}</caption>
+                <caption>{format!("{} ", strings.table_caption)}{isolated(props.focus_name.clone())}{format!(" — {}", strings.relations)}</caption>
                 <thead><tr>
                     <th scope="col">{strings.name}</th><th scope="col">{strings.relation}</th><th scope="col">{strings.name}</th>
                     <th scope="col">{strings.roles}</th><th scope="col">{strings.dates}</th>

@@ -4,6 +4,7 @@
 //! on the canvas, for tests and tools.
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
@@ -11,13 +12,13 @@ use wasm_bindgen::closure::Closure;
 use web_sys::{AddEventListenerOptions, HtmlCanvasElement, WheelEvent};
 use yew::prelude::*;
 
+use crate::browser;
 use crate::components::DataRef;
 use crate::config::Layout;
 use crate::i18n::Lang;
 use crate::layout::geo::BaseMap;
 use crate::render;
 use crate::scene::{Intent, Scene};
-use crate::web;
 
 /// Props of [`MapCanvas`].
 #[derive(Properties, PartialEq)]
@@ -40,6 +41,9 @@ pub struct MapCanvasProps {
     pub on_select: Callback<Option<String>>,
     /// A node was chosen as the new focus.
     pub on_focus: Callback<String>,
+    /// Country names in the interface language for the labels (the explorer loads them); empty: the API's.
+    #[prop_or_default]
+    pub names: Rc<HashMap<String, String>>,
 }
 
 struct Looper {
@@ -93,6 +97,7 @@ impl Looper {
             }
             if !more {
                 let _ = canvas.set_attribute("data-positions", &positions_json(&scene));
+                let _ = canvas.set_attribute("data-labels", &labels_json(&scene));
             }
             more
         };
@@ -119,15 +124,29 @@ fn positions_json(scene: &Scene) -> String {
     serde_json::Value::Object(out).to_string()
 }
 
+/// The labels drawn, for tests and tools: node id → `[x, y, w, h, text]`, its text box in CSS pixels.
+fn labels_json(scene: &Scene) -> String {
+    let mut out = serde_json::Map::new();
+    for (idx, rect) in &scene.label_boxes {
+        if let Some(node) = scene.data.nodes.get(*idx) {
+            let text = render::label_text(scene, *idx);
+            out.insert(node.id.clone(), serde_json::json!([rect.x.round(), rect.y.round(), rect.w.round(), rect.h.round(), text]));
+        }
+    }
+    serde_json::Value::Object(out).to_string()
+}
+
 /// The map canvas.
 #[function_component(MapCanvas)]
 pub fn map_canvas(props: &MapCanvasProps) -> Html {
     let canvas = use_node_ref();
     let looper = {
         let canvas = canvas.clone();
-        let layout = props.layout;
+        let (layout, rtl) = (props.layout, props.lang.rtl());
         use_memo((), move |_| {
-            Rc::new(Looper { scene: Rc::new(RefCell::new(Scene::new(layout, web::reduced_motion()))), canvas, scheduled: Cell::new(false) })
+            let mut scene = Scene::new(layout, browser::reduced_motion());
+            scene.rtl = rtl;
+            Rc::new(Looper { scene: Rc::new(RefCell::new(scene)), canvas, scheduled: Cell::new(false) })
         })
     };
     let looper: Rc<Looper> = (*looper).clone();
@@ -136,7 +155,7 @@ pub fn map_canvas(props: &MapCanvasProps) -> Html {
         let looper = looper.clone();
         let focus = props.focus.clone();
         use_effect_with(props.data.clone(), move |data| {
-            looper.scene.borrow_mut().set_data(data.0.clone(), &focus, web::now);
+            looper.scene.borrow_mut().set_data(data.0.clone(), &focus, browser::now);
             looper.redraw();
         });
     }
@@ -144,6 +163,17 @@ pub fn map_canvas(props: &MapCanvasProps) -> Html {
         let looper = looper.clone();
         use_effect_with(props.layout, move |layout| {
             looper.scene.borrow_mut().set_layout(*layout);
+            looper.redraw();
+        });
+    }
+    {
+        let looper = looper.clone();
+        use_effect_with(props.names.clone(), move |names| {
+            {
+                let mut scene = looper.scene.borrow_mut();
+                scene.local_names = names.clone();
+                scene.label_widths.fill(f64::NAN);
+            }
             looper.redraw();
         });
     }

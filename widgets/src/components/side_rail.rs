@@ -4,6 +4,7 @@
 use yew::prelude::*;
 
 use crate::components::DataRef;
+use crate::components::bidi::isolated;
 use crate::components::legend::KindIcon;
 use crate::i18n::Lang;
 
@@ -22,6 +23,9 @@ pub struct SideRailProps {
     pub on_select: Callback<Option<String>>,
     /// Re-focus on a node.
     pub on_focus: Callback<String>,
+    /// Whether the map heads its page (an `h1` above): the rail's heading is then an h2, else an h4.
+    #[prop_or_default]
+    pub heads_page: bool,
 }
 
 /// The side rail.
@@ -30,7 +34,7 @@ pub fn side_rail(props: &SideRailProps) -> Html {
     let data = &props.data.0;
     html! {
         <nav class="pg-rail" aria-label={props.lang.strings().no_location}>
-            <h4>{props.lang.strings().no_location}</h4>
+            <@{if props.heads_page { "h2" } else { "h4" }} class="pg-subhead">{props.lang.strings().no_location}</@>
             <ul>
                 { for props.nodes.iter().filter_map(|idx| data.nodes.get(*idx)).map(|node| {
                     let id = node.id.clone();
@@ -41,7 +45,7 @@ pub fn side_rail(props: &SideRailProps) -> Html {
                             <button type="button" class={classes!("pg-rail-item", pressed.then_some("pg-on"))} aria-pressed={pressed.to_string()}
                                 data-node-id={node.id.clone()} onclick={Callback::from(move |_: MouseEvent| on_select.emit(Some(id.clone())))}>
                                 <KindIcon kind={node.kind} />
-                                <span>{node.name.clone()}</span>
+                                <span>{isolated(node.name.clone())}</span>
                             </button>
                         </li>
                     }

@@ -4,7 +4,8 @@
 //! empty and is labelled as not stated in the sources. Also the triangle filters (role, agency type,
 //! region, SDG, years) and the detection of actors whose role changed over time.
 
-use partnergraph_schema::{AgencyType, NodeKind, Role, Source};
+use partnergraph_schema::date::valid_during;
+use partnergraph_schema::{AgencyType, NodeKind, PartialDate, Role, Source};
 use serde::Deserialize;
 
 use crate::explore::route::Filters;
@@ -151,8 +152,19 @@ impl Arrangement {
 }
 
 /// The complete arrangements, then the partial ones (two corners stated), each in id order;
-/// `involving` (an actor or agreement id, or empty) keeps those it takes part in.
-pub fn arrangements(triangulars: Vec<WireTriangular>, agreements: Vec<WireAgreement>, involving: &str) -> Vec<Arrangement> {
+/// `involving` (an actor or agreement id, or empty) keeps those it takes part in. With `as_of`, a partial
+/// arrangement counts only the participations valid during that year, as the server does for the
+/// complete ones (`triangulars(asOf:)`); a participation whose dates cannot be read is kept.
+pub fn arrangements(
+    triangulars: Vec<WireTriangular>,
+    agreements: Vec<WireAgreement>,
+    involving: &str,
+    as_of: Option<u16>,
+) -> Vec<Arrangement> {
+    let valid = |part: &WireParticipation| {
+        let date = |text: &Option<String>| text.as_deref().and_then(|text| text.parse::<PartialDate>().ok());
+        as_of.is_none_or(|year| valid_during(date(&part.from), date(&part.to), PartialDate::year(year)))
+    };
     let mut out: Vec<Arrangement> = triangulars.into_iter().map(|tri| Arrangement::new(tri.agreement, tri.participations)).collect();
     let mut partial: Vec<Arrangement> = agreements
         .into_iter()
@@ -161,7 +173,8 @@ pub fn arrangements(triangulars: Vec<WireTriangular>, agreements: Vec<WireAgreem
             involving.is_empty() || agreement.id == involving || agreement.participants.iter().any(|part| part.actor.id == involving)
         })
         .map(|mut agreement| {
-            let parts = std::mem::take(&mut agreement.participants);
+            let mut parts = std::mem::take(&mut agreement.participants);
+            parts.retain(|part| valid(part));
             Arrangement::new(agreement, parts)
         })
         .filter(|arrangement| arrangement.corners.iter().filter(|corner| !corner.is_empty()).count() == 2)
@@ -188,7 +201,7 @@ mod tests {
 
     #[test]
     fn partial_arrangements_keep_the_empty_corner_empty() {
-        let out = arrangements(Vec::new(), vec![ibsa()], "country:IND");
+        let out = arrangements(Vec::new(), vec![ibsa()], "country:IND", None);
         assert_eq!(out.len(), 1);
         let ibsa = &out[0];
         assert!(ibsa.partial);
@@ -198,12 +211,26 @@ mod tests {
         );
         assert!(ibsa.corners[1].is_empty());
         assert_eq!(ibsa.corners[2][0].part.actor.id, "agency:undp");
-        assert!(arrangements(Vec::new(), vec![super::tests::ibsa()], "country:CHN").is_empty());
+        assert!(arrangements(Vec::new(), vec![super::tests::ibsa()], "country:CHN", None).is_empty());
+    }
+
+    #[test]
+    fn partial_arrangements_count_only_participations_valid_in_the_year_asked() {
+        let mut agreement = ibsa();
+        agreement.participants[0].to = Some("2009-06".to_owned());
+        agreement.participants[1].from = Some("2012".to_owned());
+        // 2010: UNDP's facilitation has ended, so only one corner is stated: not an arrangement.
+        assert!(arrangements(Vec::new(), vec![agreement.clone()], "", Some(2010)).is_empty());
+        // 2009: UNDP still facilitates; Brazil has not joined yet.
+        let out = arrangements(Vec::new(), vec![agreement.clone()], "", Some(2009));
+        let pivotal: Vec<&str> = out[0].corners[0].iter().map(|m| m.part.actor.id.as_str()).collect();
+        assert_eq!(pivotal, ["country:IND", "country:ZAF"]);
+        assert_eq!(arrangements(Vec::new(), vec![agreement], "", None)[0].corners[0].len(), 3);
     }
 
     #[test]
     fn filters_by_role_type_region_and_partiality() {
-        let out = arrangements(Vec::new(), vec![ibsa()], "");
+        let out = arrangements(Vec::new(), vec![ibsa()], "", None);
         let ibsa = &out[0];
         let mut filters = Filters { partial: true, ..Filters::default() };
         assert!(ibsa.matches(&filters));

@@ -123,7 +123,7 @@ pub fn explorer(props: &ExplorerProps) -> Html {
     };
     let triangles = html! {
         <TrianglesView ctx={ctx.clone()} involving={route.involving.clone()} as_of={route.as_of} filters={route.filters.clone()}
-            on_change={on_triangles} on_focus={on_focus.clone()} />
+            on_change={on_triangles} on_focus={on_focus.clone()} heads_page={embedded} />
     };
     let dir = if lang.rtl() { "rtl" } else { "ltr" };
     if embedded {
@@ -143,7 +143,7 @@ pub fn explorer(props: &ExplorerProps) -> Html {
             config.height = 560;
             html! {
                 <div class="pg-map-view">
-                    <div class="pg-map-slot"><App key={query.clone()} config={Rc::new(config)} /></div>
+                    <div class="pg-map-slot"><App key={query.clone()} config={Rc::new(config)} on_focus={on_focus.clone()} names={ctx.names.clone()} /></div>
                     <Details ctx={ctx.clone()} id={route.focus.clone()} on_focus={on_focus.clone()} />
                 </div>
             }
@@ -180,7 +180,7 @@ pub fn explorer(props: &ExplorerProps) -> Html {
                 </label>
                 <button type="button" class="pg-btn pg-embed-btn" onclick={open_dialog}>{format!("</> {}", text.embed)}</button>
             </header>
-            <nav class="pg-tabs" role="tablist">{tab(View::Map, text.view_map)}{tab(View::Triangles, text.view_triangles)}{tab(View::Path, text.view_path)}</nav>
+            <nav class="pg-tabs-nav"><div class="pg-tabs" role="tablist">{tab(View::Map, text.view_map)}{tab(View::Triangles, text.view_triangles)}{tab(View::Path, text.view_path)}</div></nav>
             <main class="pg-x-main">{view}</main>
             <footer class="pg-x-foot">{"partnergraph · "}{text.countries_credit}{" · Natural Earth · GeoNames (CC BY 4.0)"}</footer>
             if *dialog { <EmbedDialog ctx={ctx.clone()} route={(*route).clone()} on_close={close_dialog} /> }

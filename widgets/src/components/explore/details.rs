@@ -8,6 +8,7 @@ use partnergraph_schema::{NodeKind, Source};
 use serde::Deserialize;
 use yew::prelude::*;
 
+use crate::components::bidi::{isolated, quote as quoted};
 use crate::components::explore::Ctx;
 use crate::gql;
 use crate::model::date_range;
@@ -98,14 +99,13 @@ pub fn details(props: &DetailsProps) -> Html {
     let Some(node) = &answer.node else { return html! { <aside class="pg-details" /> } };
     let dates = date_range(node.start.as_deref(), node.end.as_deref());
     let sources = node.sources.iter().map(|source| {
-        let place = match source.paragraph {
-            Some(paragraph) => format!("{} · {} {paragraph}", source.document, text.paragraph),
-            None => source.document.clone(),
-        };
         html! {
             <li class="pg-source">
-                if let Some(quote) = &source.quote { <blockquote class="pg-quote">{format!("“{quote}”")}</blockquote> }
-                <cite class="pg-cite">{place}</cite>
+                if let Some(quote) = &source.quote { <blockquote class="pg-quote">{quoted(quote)}</blockquote> }
+                <cite class="pg-cite">
+                    {isolated(source.document.clone())}
+                    if let Some(paragraph) = source.paragraph { {format!(" · {} {paragraph}", text.paragraph)} }
+                </cite>
             </li>
         }
     });
@@ -118,20 +118,23 @@ pub fn details(props: &DetailsProps) -> Html {
         let shared: Vec<String> = partnership.agreements.iter().map(|agreement| agreement.name.clone()).collect();
         html! {
             <li class="pg-partner" data-id={partner.id.clone()}>
-                <button class="pg-link" type="button" {onclick}>{ctx.name(&partner.id, &partner.name).to_owned()}</button>
+                <button class="pg-link" type="button" {onclick}>{isolated(ctx.name(&partner.id, &partner.name).to_owned())}</button>
                 if let Some(kind) = partner.kind { <span class="pg-tag">{ctx.lang.kind(kind)}</span> }
                 <span class="pg-weight" title="Newman weight">{format!("{:.2}", partnership.weight)}</span>
-                <div class="pg-shared">{format!("{} {}: {}", partnership.agreements.len(), text.shared, shared.join(" · "))}</div>
+                <div class="pg-shared">
+                    {format!("{} {}: ", partnership.agreements.len(), text.shared)}
+                    { for shared.into_iter().enumerate().map(|(idx, name)| html! { <>{if idx > 0 { " · " } else { "" }}{isolated(name)}</> }) }
+                </div>
             </li>
         }
     });
     html! {
         <aside class="pg-details" data-id={node.id.clone()} aria-labelledby="pg-details-title">
             <p class="pg-eyebrow">{ctx.lang.kind(node.kind)}</p>
-            <h2 id="pg-details-title" class="pg-details-title">{ctx.name(&node.id, &node.name).to_owned()}</h2>
-            if let Some(acronym) = &node.acronym { <p class="pg-acronym">{acronym.clone()}</p> }
-            if !node.aliases.is_empty() { <p class="pg-muted">{node.aliases.join(" · ")}</p> }
-            if let Some(description) = &node.description { <p class="pg-desc">{description.clone()}</p> }
+            <h2 id="pg-details-title" class="pg-details-title">{isolated(ctx.name(&node.id, &node.name).to_owned())}</h2>
+            if let Some(acronym) = &node.acronym { <p class="pg-acronym">{isolated(acronym.clone())}</p> }
+            if !node.aliases.is_empty() { <p class="pg-muted">{ for node.aliases.iter().enumerate().map(|(idx, alias)| html! { <>{if idx > 0 { " · " } else { "" }}{isolated(alias.clone())}</> }) }</p> }
+            if let Some(description) = &node.description { <p class="pg-desc">{isolated(description.clone())}</p> }
             if let Some(dates) = dates { <p class="pg-muted">{dates}</p> }
             if !node.sdgs.is_empty() {
                 <p class="pg-sdgs">{ for node.sdgs.iter().map(|sdg| html! { <span class="pg-sdg">{format!("{} {sdg}", text.sdg)}</span> }) }</p>

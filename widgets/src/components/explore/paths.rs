@@ -9,6 +9,7 @@ use serde::Deserialize;
 use yew::prelude::*;
 
 use crate::components::DataRef;
+use crate::components::bidi::isolated;
 use crate::components::explore::Ctx;
 use crate::components::explore::search::{Hit, SearchBox};
 use crate::components::map_canvas::MapCanvas;
@@ -147,7 +148,7 @@ fn hops(ctx: &Ctx, idx: usize, path: &Path, on_focus: &Callback<String>) -> Html
             let (on_focus, id) = (on_focus.clone(), id.to_owned());
             Callback::from(move |_: MouseEvent| on_focus.emit(id.clone()))
         };
-        html! { <button class="pg-link pg-hop-node" type="button" data-id={id.to_owned()} {onclick}>{name}</button> }
+        html! { <button class="pg-link pg-hop-node" type="button" data-id={id.to_owned()} {onclick}>{isolated(name)}</button> }
     };
     let steps = path.nodes.windows(2).zip(&path.edges).map(|(pair, edge)| {
         let forward = edge.source == pair[0].id;
@@ -162,8 +163,11 @@ fn hops(ctx: &Ctx, idx: usize, path: &Path, on_focus: &Callback<String>) -> Html
                 { node(if forward { &edge.target } else { &edge.source }) }
                 { for edge.sources.iter().take(2).map(|source| html! {
                     <div class="pg-hop-source">
-                        if let Some(quote) = &source.quote { <q>{quote.clone()}</q>{" "} }
-                        <cite>{match source.paragraph { Some(p) => format!("{} · {} {p}", source.document, text.paragraph), None => source.document.clone() }}</cite>
+                        if let Some(quote) = &source.quote { <q>{isolated(quote.clone())}</q>{" "} }
+                        <cite>
+                            {isolated(source.document.clone())}
+                            if let Some(p) = source.paragraph { {format!(" · {} {p}", text.paragraph)} }
+                        </cite>
                     </div>
                 }) }
             </li>

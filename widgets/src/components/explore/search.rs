@@ -8,8 +8,9 @@ use serde::Deserialize;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::components::bidi::isolated;
 use crate::components::explore::Ctx;
-use crate::{gql, web};
+use crate::{browser, gql};
 
 const QUERY: &str = "query PartnergraphSearch($text: String!) { search(text: $text, first: 8) { id kind name acronym } }";
 
@@ -66,14 +67,14 @@ pub fn search_box(props: &SearchBoxProps) -> Html {
         use_effect_with((*typed).clone(), move |typed| {
             let typed = typed.trim().to_owned();
             let timer = (!typed.is_empty()).then(|| {
-                web::after(120, move || {
+                browser::after(120, move || {
                     wasm_bindgen_futures::spawn_local(async move {
                         let answer: Result<Answer, _> = gql::query(&api, QUERY, serde_json::json!({ "text": typed })).await;
                         hits.set(Rc::new(answer.map(|answer| answer.search).unwrap_or_default()));
                     });
                 })
             });
-            move || web::cancel(timer.flatten())
+            move || browser::cancel(timer.flatten())
         });
     }
     let pick = {
@@ -123,7 +124,7 @@ pub fn search_box(props: &SearchBoxProps) -> Html {
         let open = open.clone();
         Callback::from(move |_: FocusEvent| {
             let open = open.clone();
-            web::after(150, move || open.set(false));
+            browser::after(150, move || open.set(false));
         })
     };
     let ctx = &props.ctx;
@@ -132,7 +133,7 @@ pub fn search_box(props: &SearchBoxProps) -> Html {
     html! {
         <div class="pg-search">
             <label class="pg-search-label" for={props.id.clone()}>{props.label.clone()}</label>
-            <input id={props.id.clone()} class="pg-search-input" type="search" role="combobox" autocomplete="off" spellcheck="false"
+            <input id={props.id.clone()} class="pg-search-input" type="search" dir="auto" role="combobox" autocomplete="off" spellcheck="false"
                 aria-expanded={show.to_string()} aria-controls={list_id.clone()} aria-autocomplete="list"
                 aria-activedescendant={active.map(|idx| format!("{list_id}-{idx}"))}
                 value={(*text).clone()} {oninput} {onkeydown} {onblur} />
@@ -146,8 +147,8 @@ pub fn search_box(props: &SearchBoxProps) -> Html {
                         html! {
                             <li id={format!("{list_id}-{idx}")} role="option" aria-selected={(Some(idx) == *active).to_string()}
                                 class={classes!("pg-suggest-item", (Some(idx) == *active).then_some("pg-active"))} data-id={hit.id.clone()} {onmousedown}>
-                                <span class="pg-suggest-name">{ctx.name(&hit.id, &hit.name).to_owned()}</span>
-                                if let Some(acronym) = &hit.acronym { <span class="pg-suggest-acr">{acronym.clone()}</span> }
+                                <span class="pg-suggest-name">{isolated(ctx.name(&hit.id, &hit.name).to_owned())}</span>
+                                if let Some(acronym) = &hit.acronym { <span class="pg-suggest-acr">{isolated(acronym.clone())}</span> }
                                 <span class="pg-suggest-kind">{ctx.lang.kind(hit.kind)}</span>
                             </li>
                         }

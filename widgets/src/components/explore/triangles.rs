@@ -11,6 +11,7 @@ use serde::Deserialize;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::components::bidi::{isolated, quote as quoted};
 use crate::components::explore::search::{Hit, SearchBox};
 use crate::components::explore::{Ctx, role_name};
 use crate::explore::arrangement::{Arrangement, CORNERS, Member, WireAgreement, WireTriangular, arrangements};
@@ -55,6 +56,9 @@ pub struct TrianglesViewProps {
     pub on_change: Callback<(String, Filters)>,
     /// Open the map on an actor.
     pub on_focus: Callback<String>,
+    /// Whether the view is the page's main content (`/embed/triangles`): its title is then the `h1`.
+    #[prop_or_default]
+    pub heads_page: bool,
 }
 
 /// The triangular explorer.
@@ -65,13 +69,14 @@ pub fn triangles_view(props: &TrianglesViewProps) -> Html {
         let (answer, api) = (answer.clone(), props.ctx.api.clone());
         use_effect_with((props.involving.clone(), props.as_of), move |(involving, as_of)| {
             answer.set(None);
-            let involving = involving.to_string();
+            let (involving, as_of) = (involving.to_string(), *as_of);
             let vars = serde_json::json!({ "involving": (!involving.is_empty()).then_some(involving.as_str()), "asOf": as_of.map(|year| year.to_string()) });
             wasm_bindgen_futures::spawn_local(async move {
                 let res = gql::query::<Answer>(&api, QUERY, vars)
                     .await
                     .map(|answer| {
-                        arrangements(answer.triangulars, answer.agreements.edges.into_iter().map(|edge| edge.node).collect(), &involving)
+                        let agreements = answer.agreements.edges.into_iter().map(|edge| edge.node).collect();
+                        arrangements(answer.triangulars, agreements, &involving, as_of)
                     })
                     .map_err(|err| err.to_string());
                 answer.set(Some(Rc::new(res)));
@@ -134,7 +139,11 @@ pub fn triangles_view(props: &TrianglesViewProps) -> Html {
     let year_options: Vec<(String, String)> = (1978..=2030).rev().map(|year: u16| (year.to_string(), year.to_string())).collect();
     html! {
         <section class="pg-tri-view" data-state="ready" aria-labelledby="pg-tri-title">
-            <h2 id="pg-tri-title" class="pg-h2">{text.view_triangles}</h2>
+            if props.heads_page {
+                <h1 id="pg-tri-title" class="pg-h2">{text.view_triangles}</h1>
+            } else {
+                <h2 id="pg-tri-title" class="pg-h2">{text.view_triangles}</h2>
+            }
             <div class="pg-filters">
                 <SearchBox ctx={ctx.clone()} id="pg-tri-involving" label={text.of_actor} value={involving_name.clone().unwrap_or_default()} on_pick={on_involving} />
                 if !props.involving.is_empty() { <button type="button" class="pg-btn pg-clear" onclick={clear}>{format!("× {}", text.everyone)}</button> }
@@ -147,7 +156,7 @@ pub fn triangles_view(props: &TrianglesViewProps) -> Html {
                 <label class="pg-check"><input type="checkbox" checked={filters.partial} onchange={change(|f, v| f.partial = v == "true")} />{text.show_partial}</label>
             </div>
             <p class="pg-count" role="status">{format!("{} {}", shown.len(), text.count)}</p>
-            <div class="pg-tri-grid">{ for shown.iter().map(|arrangement| triangle(ctx, arrangement, &props.on_focus)) }</div>
+            <div class="pg-tri-grid">{ for shown.iter().map(|arrangement| triangle(ctx, arrangement, &props.on_focus, props.heads_page)) }</div>
         </section>
     }
 }
@@ -158,7 +167,9 @@ fn title(wire: &str) -> String {
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
-fn triangle(ctx: &Ctx, arrangement: &Arrangement, on_focus: &Callback<String>) -> Html {
+/// One arrangement; `top` when the view's title is the page's `h1`, so its headings follow on (h2, h3).
+fn triangle(ctx: &Ctx, arrangement: &Arrangement, on_focus: &Callback<String>, top: bool) -> Html {
+    let (name_tag, role_tag) = if top { ("h2", "h3") } else { ("h3", "h4") };
     let text = ctx.text();
     let agreement = &arrangement.agreement;
     let dates = date_range(agreement.start.as_deref(), agreement.end.as_deref());
@@ -174,7 +185,7 @@ fn triangle(ctx: &Ctx, arrangement: &Arrangement, on_focus: &Callback<String>) -
         let members = &arrangement.corners[slot];
         html! {
             <div class={classes!("pg-corner", format!("pg-corner-{}", role.as_str().to_lowercase()), members.is_empty().then_some("pg-corner-empty"))} data-role={role.as_str()}>
-                <h4 class="pg-corner-role">{role_name(text, role)}</h4>
+                <@{role_tag} class="pg-corner-role">{role_name(text, role)}</@>
                 if members.is_empty() {
                     <p class="pg-not-stated">{text.not_stated}</p>
                 } else {
@@ -187,8 +198,11 @@ fn triangle(ctx: &Ctx, arrangement: &Arrangement, on_focus: &Callback<String>) -
     html! {
         <article class={classes!("pg-tri", arrangement.partial.then_some("pg-tri-partial"))} data-id={agreement.id.clone()} data-partial={arrangement.partial.to_string()}>
             <header class="pg-tri-head">
-                <h3 class="pg-tri-name">{agreement.name.clone()}</h3>
-                <p class="pg-muted">{ agreement.acronym.iter().cloned().chain(meta).collect::<Vec<_>>().join(" · ") }</p>
+                <@{name_tag} class="pg-tri-name">{isolated(agreement.name.clone())}</@>
+                <p class="pg-muted">
+                    if let Some(acronym) = agreement.acronym.clone() { {isolated(acronym)}{" · "} }
+                    {meta.join(" · ")}
+                </p>
                 if arrangement.partial { <p class="pg-badge">{text.partial}</p> }
             </header>
             <div class="pg-tri-fig">
@@ -216,12 +230,12 @@ fn actor(ctx: &Ctx, member: &Member, on_focus: &Callback<String>) -> Html {
     let quote = member.part.sources.iter().find_map(|source| source.quote.clone());
     html! {
         <li class="pg-actor" data-id={actor.id.clone()}>
-            <button type="button" class="pg-link" title={format!("{} {name}", text.open_map)} {onclick}>{name.clone()}</button>
+            <button type="button" class="pg-link" title={format!("{} {name}", text.open_map)} {onclick}>{isolated(name.clone())}</button>
             if let Some(dates) = dates { <span class="pg-actor-dates">{dates}</span> }
             if !member.other_roles.is_empty() {
                 <span class="pg-changed">{format!("{} {}", text.was, member.other_roles.iter().map(|role| role_name(text, *role)).collect::<Vec<_>>().join(", "))}</span>
             }
-            if let Some(quote) = quote { <span class="pg-sr-only">{quote}</span> }
+            if let Some(quote) = quote { <span class="pg-sr-only">{quoted(&quote)}</span> }
         </li>
     }
 }

@@ -1,0 +1,32 @@
+//! Small browser helpers the components share: the clock, the motion preference, the current year and
+//! timers. A leaf module: it imports nothing of this crate.
+
+/// Milliseconds from the page's time origin.
+pub fn now() -> f64 {
+    web_sys::window().and_then(|window| window.performance()).map_or(0.0, |performance| performance.now())
+}
+
+/// Whether the user asked for reduced motion.
+pub fn reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|window| window.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
+        .is_some_and(|query| query.matches())
+}
+
+/// The current calendar year (the time slider's end).
+pub fn current_year() -> u16 {
+    u16::try_from(js_sys::Date::new_0().get_full_year()).unwrap_or(2026)
+}
+
+/// Runs `f` once after `ms` milliseconds; returns the timer id for `cancel`.
+pub fn after(ms: i32, f: impl FnOnce() + 'static) -> Option<i32> {
+    let callback = wasm_bindgen::closure::Closure::once_into_js(f);
+    web_sys::window()?.set_timeout_with_callback_and_timeout_and_arguments_0(wasm_bindgen::JsCast::unchecked_ref(&callback), ms).ok()
+}
+
+/// Cancels a timer from `after`.
+pub fn cancel(timer: Option<i32>) {
+    if let (Some(window), Some(timer)) = (web_sys::window(), timer) {
+        window.clear_timeout_with_handle(timer);
+    }
+}
