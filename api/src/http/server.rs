@@ -5,7 +5,7 @@
 //! send a byte every few seconds held every file descriptor and `/healthz` stopped answering (issue 17).
 //! Here each connection needs a slot: one of `max_connections`, and one of `max_per_address` for its
 //! client's IP address. A connection without a slot is answered `503` with a JSON body
-//! (`extensions.code` `OVERLOADED`) and closed at once. A connection that has not sent a whole request head
+//! (`extensions.code` `OVERLOADED`) once its request head is read (a second at most) and closed. A connection that has not sent a whole request head
 //! within `header_read_timeout` is closed; the same clock runs while a kept-alive connection waits for its
 //! next request, so idle connections give their slot back too. Bodies are bounded by the handlers
 //! (`HttpConfig::body_limit`, `body_read_timeout`), whole requests by the router's timeout.
@@ -19,7 +19,7 @@ use axum::Router;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 use crate::metrics::metrics;
@@ -104,8 +104,21 @@ fn refusal() -> String {
     )
 }
 
-/// Answers 503 and closes, spending at most a second on a client that does not read.
+/// Reads the request's head (at most 8 KiB, at most a second: HTTP clients take an answer that comes
+/// before their request was sent for a broken connection), answers 503 and closes, spending at most
+/// another second on a client that does not read.
 async fn refuse(mut stream: TcpStream) {
+    let read_head = async {
+        let mut head = Vec::with_capacity(1024);
+        let mut chunk = [0u8; 1024];
+        while head.len() < 8 * 1024 && !head.windows(4).any(|window| window == b"\r\n\r\n") {
+            match stream.read(&mut chunk).await {
+                Ok(0) | Err(_) => break,
+                Ok(read) => head.extend_from_slice(&chunk[..read]),
+            }
+        }
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(1), read_head).await;
     let write = async {
         stream.write_all(refusal().as_bytes()).await?;
         stream.shutdown().await
