@@ -9,6 +9,9 @@ use std::sync::Arc;
 
 use partnergraph_schema::dataset;
 
+use indicatif::ProgressBar;
+
+use super::progress::{Tracked, track};
 use super::{CliError, Format, InputFormat};
 use crate::io::{self, IoError};
 use crate::store::{GraphStore, WriteSummary};
@@ -27,18 +30,24 @@ fn is_sheet(path: &Path, given: Option<InputFormat>) -> bool {
 /// Opens a file that is not a CSV sheet and tells its format: `given`, else its first bytes (XML is IATI;
 /// anything else is read as JSON Lines, whose reader says line by line what is wrong with it). The same
 /// reader is then read whole, so a pipe (`/dev/stdin`) loses nothing to the look.
-fn open_input(path: &Path, given: Option<InputFormat>) -> Result<(BufReader<std::fs::File>, InputFormat), String> {
-    let mut file =
-        std::fs::File::open(path).map(|file| BufReader::with_capacity(READ_BUFFER, file)).map_err(|err| format!("cannot read: {err}"))?;
-    if let Some(given) = given {
-        return Ok((file, given));
-    }
-    let start = file.fill_buf().map_err(|err| format!("cannot read: {err}"))?;
-    let format = match io::sniff(start) {
-        Some(io::Format::Iati) => InputFormat::Iati,
-        Some(io::Format::Jsonl) | None => InputFormat::Jsonl,
+fn open_input(path: &Path, given: Option<InputFormat>) -> Result<Opened, String> {
+    let file = std::fs::File::open(path).map_err(|err| format!("cannot read: {err}"))?;
+    let (mut reader, bar) = track(path, file, READ_BUFFER);
+    let format = match given {
+        Some(given) => given,
+        None => match io::sniff(reader.fill_buf().map_err(|err| format!("cannot read: {err}"))?) {
+            Some(io::Format::Iati) => InputFormat::Iati,
+            Some(io::Format::Jsonl) | None => InputFormat::Jsonl,
+        },
     };
-    Ok((file, format))
+    Ok(Opened { reader, bar, format })
+}
+
+/// A file opened for `import` or `validate`: its reader (through its progress bar) and its format.
+struct Opened {
+    reader: Tracked,
+    bar: ProgressBar,
+    format: InputFormat,
 }
 
 fn open(path: &Path) -> Result<BufReader<std::fs::File>, String> {
@@ -61,7 +70,7 @@ pub(super) async fn import(store: &Arc<dyn GraphStore>, files: &[PathBuf], given
     let mut failed = !sheets.is_empty() && import_csv_sheets(store.as_ref(), &sheets).await?;
     for path in others {
         // Streamed: a file of millions of records is never held whole in memory as text.
-        let (file, format) = match open_input(path, given) {
+        let Opened { reader: file, bar, format } = match open_input(path, given) {
             Ok(opened) => opened,
             Err(message) => {
                 eprintln!("{}: {message}", path.display());
@@ -76,6 +85,7 @@ pub(super) async fn import(store: &Arc<dyn GraphStore>, files: &[PathBuf], given
                 io::import_reader(store.as_ref(), file).await.map(|summary| print_summary(&path.display().to_string(), &summary))
             }
         };
+        bar.finish_and_clear();
         match imported {
             Ok(()) => {}
             Err(IoError::Invalid(problems)) => {
@@ -100,7 +110,7 @@ pub(super) async fn import(store: &Arc<dyn GraphStore>, files: &[PathBuf], given
     Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
-async fn import_iati(store: &Arc<dyn GraphStore>, path: &Path, file: BufReader<std::fs::File>) -> Result<(), IoError> {
+async fn import_iati(store: &Arc<dyn GraphStore>, path: &Path, file: Tracked) -> Result<(), IoError> {
     let report = io::iati::import(Arc::clone(store), file, &document_name(path)).await?;
     for line in io::iati::warning_lines(&path.display().to_string(), &report.warnings) {
         eprintln!("{line}");
@@ -181,8 +191,14 @@ pub(super) fn validate(files: &[PathBuf], given: Option<InputFormat>) -> ExitCod
     let mut failed = !sheets.is_empty() && validate_csv_sheets(&sheets);
     for path in others {
         let ok = match open_input(path, given) {
-            Ok((file, InputFormat::Iati)) => validate_iati(path, file),
-            Ok((file, InputFormat::Jsonl | InputFormat::Csv)) => validate_jsonl(path, file),
+            Ok(Opened { reader, bar, format }) => {
+                let ok = match format {
+                    InputFormat::Iati => validate_iati(path, reader),
+                    InputFormat::Jsonl | InputFormat::Csv => validate_jsonl(path, reader),
+                };
+                bar.finish_and_clear();
+                ok
+            }
             Err(message) => {
                 eprintln!("{}: {message}", path.display());
                 false
@@ -193,7 +209,7 @@ pub(super) fn validate(files: &[PathBuf], given: Option<InputFormat>) -> ExitCod
     if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }
 
-fn validate_iati(path: &Path, file: BufReader<std::fs::File>) -> bool {
+fn validate_iati(path: &Path, file: Tracked) -> bool {
     match io::iati::check(file, &document_name(path)) {
         Ok(report) => {
             for line in io::iati::warning_lines(&path.display().to_string(), &report.warnings) {
@@ -209,7 +225,7 @@ fn validate_iati(path: &Path, file: BufReader<std::fs::File>) -> bool {
     }
 }
 
-fn validate_jsonl(path: &Path, file: BufReader<std::fs::File>) -> bool {
+fn validate_jsonl(path: &Path, file: Tracked) -> bool {
     // Streamed, like an import: only the ids of a large file are held, never its records.
     match dataset::check_reader(file) {
         Ok(report) if report.problems.is_empty() => {

@@ -2,9 +2,10 @@
 //! note), `bench-data`, and `backup` and `restore` of the embedded store. Every flag can also be set by an
 //! environment variable (`PARTNERGRAPH_ADDR`, …), for deployments. This module parses arguments and wires
 //! the layers together; it holds no logic of its own. `files.rs` reads and writes the files of `import`,
-//! `validate` and `export` in every format.
+//! `validate` and `export` in every format; `progress.rs` draws a file's progress on a terminal.
 
 mod files;
+mod progress;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -70,3 +70,24 @@ fn warnings_and_refusals_name_their_line_and_column_and_a_refused_file_writes_no
     assert_eq!(as_jsonl.status.code(), Some(1), "--format overrides the content");
     assert_eq!(export(&data), before);
 }
+
+#[test]
+fn a_terminal_is_shown_the_progress_of_a_large_import_and_a_pipe_is_not() {
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("activities.xml").display().to_string();
+    let generated = run(&["bench-data", "--format", "iati", "--activities", "10000", "--out", &file]);
+    assert!(generated.status.success(), "{}", String::from_utf8_lossy(&generated.stderr));
+    // `script` (util-linux) runs the import on a pseudo-terminal, as a person at a terminal would.
+    let data = dir.path().join("tty").display().to_string();
+    let command = format!("{} import --data {data} {file}", crate::server::binary().display());
+    let on_terminal = std::process::Command::new("script").args(["-qec", &command, "/dev/null"]).output().expect("script (util-linux)");
+    let seen = String::from_utf8_lossy(&on_terminal.stdout);
+    assert!(on_terminal.status.success(), "{seen}");
+    assert!(seen.contains("activities.xml [") && seen.contains("B/s") && seen.contains("left"), "a progress bar: {seen}");
+    assert!(seen.contains("imported: "), "the summary follows: {seen}");
+    // Through a pipe: the summary alone, nothing drawn.
+    let piped = run(&["import", "--data", &dir.path().join("pipe").display().to_string(), &file]);
+    assert!(piped.status.success());
+    assert!(piped.stderr.is_empty(), "{}", String::from_utf8_lossy(&piped.stderr));
+    assert!(String::from_utf8_lossy(&piped.stdout).contains("10000 activities read (0 skipped)"));
+}
