@@ -29,7 +29,7 @@ use crate::http::cache::{Answer, CacheKey};
 use crate::http::negotiate::{MediaType, accepts_gzip, negotiate};
 use crate::http::persisted::{GET_CACHE_CONTROL, entity_tag, matches};
 use crate::http::queries::{Outcome, RunError};
-use crate::http::{AppState, error_response};
+use crate::http::{AppState, error_response, json_error};
 use crate::metrics::{GraphqlLabels, OperationLabels};
 
 /// The parameters of a GraphQL request, before checking.
@@ -87,8 +87,7 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Body)
     let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     if essence != "application/json" {
         let message = "POST /graphql needs `Content-Type: application/json`";
-        let body = json!({ "errors": [{ "message": message, "extensions": { "code": Code::BadUserInput.as_str() } }] });
-        return (StatusCode::UNSUPPORTED_MEDIA_TYPE, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response();
+        return json_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "application/json", Code::BadUserInput, message);
     }
     // Read up to the limit, within the body timeout: a body that stops arriving is not waited for, and one
     // over the limit is refused once the limit is read (refusing it from its Content-Length alone, before
@@ -99,13 +98,9 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Body)
         Ok(Err(_)) => return too_large(&format!("request body larger than {limit} bytes")),
         Err(_) => {
             let message = format!("the request body did not arrive within {} s", state.config.body_read_timeout.as_secs());
-            let body = json!({ "errors": [{ "message": message, "extensions": { "code": Code::BadUserInput.as_str() } }] });
-            return (
-                StatusCode::REQUEST_TIMEOUT,
-                [(header::CONTENT_TYPE, "application/json"), (header::CONNECTION, "close")],
-                body.to_string(),
-            )
-                .into_response();
+            let mut response = json_error(StatusCode::REQUEST_TIMEOUT, "application/json", Code::BadUserInput, &message);
+            response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+            return response;
         }
     };
     let body: Value = match serde_json::from_slice(&bytes) {
@@ -139,13 +134,12 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Body)
 }
 
 fn not_acceptable() -> Response {
-    let body = json!({ "errors": [{ "message": "Accept must allow application/graphql-response+json or application/json", "extensions": { "code": Code::BadUserInput.as_str() } }] });
-    (StatusCode::NOT_ACCEPTABLE, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+    let message = "Accept must allow application/graphql-response+json or application/json";
+    json_error(StatusCode::NOT_ACCEPTABLE, "application/json", Code::BadUserInput, message)
 }
 
 fn too_large(message: &str) -> Response {
-    let body = json!({ "errors": [{ "message": message, "extensions": { "code": Code::BadUserInput.as_str() } }] });
-    (StatusCode::PAYLOAD_TOO_LARGE, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+    json_error(StatusCode::PAYLOAD_TOO_LARGE, "application/json", Code::BadUserInput, message)
 }
 
 /// A well-formed GraphQL-over-HTTP request, before it is parsed.
@@ -200,9 +194,10 @@ async fn answer_query(state: &AppState, headers: &HeaderMap, media: MediaType, a
         return request_error(media, vec![ServerError::new(err.to_string(), None)], Code::QueryTooComplex.as_str());
     }
     if is_get && selects_mutation(&document.operations, operation_name.as_deref()) {
-        let body = json!({ "errors": [{ "message": "mutations are not allowed over GET", "extensions": { "code": Code::BadUserInput.as_str() } }] });
-        return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "POST"), (header::CONTENT_TYPE, media.content_type())], body.to_string())
-            .into_response();
+        let message = "mutations are not allowed over GET";
+        let mut response = json_error(StatusCode::METHOD_NOT_ALLOWED, media.content_type(), Code::BadUserInput, message);
+        response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
     }
     // One read of the data version serves the entity tag and the response cache's key; none when neither
     // is wanted (a POST with the cache off).
@@ -289,8 +284,7 @@ fn run_error(media: MediaType, err: &RunError) -> Response {
         }
         RunError::Internal => Code::Internal,
     };
-    let body = json!({ "errors": [{ "message": err.to_string(), "extensions": { "code": code.as_str() } }] });
-    let mut response = (code.http_status(), [(header::CONTENT_TYPE, media.content_type())], body.to_string()).into_response();
+    let mut response = json_error(code.http_status(), media.content_type(), code, &err.to_string());
     if code == Code::Overloaded {
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
     }

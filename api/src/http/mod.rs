@@ -194,16 +194,25 @@ async fn with_error_body(response: Response) -> Response {
     };
     let message = status.canonical_reason().unwrap_or("error").to_lowercase();
     let (mut parts, _) = response.into_parts();
-    let body = serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str() } }] }).to_string();
     parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     parts.headers.remove(header::CONTENT_LENGTH);
-    Response::from_parts(parts, axum::body::Body::from(body))
+    Response::from_parts(parts, axum::body::Body::from(error_body(code, &message)))
+}
+
+/// The GraphQL error shape with one error: `{"errors":[{"message", "extensions":{"code"}}]}`.
+fn error_body(code: Code, message: &str) -> String {
+    serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str() } }] }).to_string()
 }
 
 /// A JSON error body in the GraphQL error shape, with the code's status.
 pub(crate) fn error_response(code: Code, message: &str) -> Response {
-    let body = serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str() } }] });
-    (code.http_status(), [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+    json_error(code.http_status(), "application/json", code, message)
+}
+
+/// A JSON error body in the GraphQL error shape, with `status` and `content_type` (the negotiated GraphQL
+/// media type, or `application/json`).
+pub(crate) fn json_error(status: StatusCode, content_type: &'static str, code: Code, message: &str) -> Response {
+    (status, [(header::CONTENT_TYPE, content_type)], error_body(code, message)).into_response()
 }
 
 async fn not_found() -> Response {
