@@ -14,7 +14,7 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use partnergraph::graph::{Graph, NeighborhoodQuery, PathQuery};
 use partnergraph::io::synthetic::{SyntheticSpec, generate};
-use partnergraph::store::{EdgeFilter, EmbeddedStore, GraphStore, IndexMode};
+use partnergraph::store::{EdgeFilter, EmbeddedStore, GraphRead, GraphStore, IndexMode};
 use partnergraph_schema::NodeId;
 
 fn store_for(runtime: &tokio::runtime::Runtime, nodes: u64) -> Arc<dyn GraphStore> {

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use partnergraph::graph::Graph;
-use partnergraph::store::{Batch, EdgeFilter, GraphStore, Staged};
+use partnergraph::store::{Batch, Direction, EdgeFilter, GraphRead, GraphStore, Staged};
 use partnergraph_schema::text::{EXACT, NodeNames, WORD, fold, identifier_term};
 use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, Identifier, NodeId, NodeKind, NodeRecord, PartialDate, Role, Source};
 
@@ -128,12 +128,32 @@ pub async fn expands_a_frontier_in_both_directions_with_filters(store: Arc<dyn G
         .await
         .expect("expand");
     assert_eq!(edge_ids(&hosted), ["network:wacap>hosted_by>agency:undp", "network:wacap>hosted_by>agency:unossc"], "deduplicated, sorted");
-    let in_2010 = EdgeFilter { types: vec![], as_of: Some(date("2010")) };
+    let in_2010 = EdgeFilter { as_of: Some(date("2010")), ..EdgeFilter::default() };
     assert_eq!(edge_ids(&store.expand(&[id("network:wacap")], &in_2010).await.expect("expand")), ["network:wacap>hosted_by>agency:undp"]);
-    let in_2020 = EdgeFilter { types: vec![], as_of: Some(date("2020-06")) };
+    let in_2020 = EdgeFilter { as_of: Some(date("2020-06")), ..EdgeFilter::default() };
     assert_eq!(edge_ids(&store.expand(&[id("network:wacap")], &in_2020).await.expect("expand")), ["network:wacap>hosted_by>agency:unossc"]);
     assert!(store.expand(&[id("agency:nope")], &EdgeFilter::default()).await.expect("unknown").is_empty());
     assert!(store.expand(&[], &EdgeFilter::default()).await.expect("empty").is_empty());
+
+    // Direction, seen from the frontier: UNDP is the target of both its edges.
+    let leaving = EdgeFilter::default().toward(Direction::Out);
+    let entering = EdgeFilter::default().toward(Direction::In);
+    assert!(store.expand(&[id("agency:undp")], &leaving).await.expect("out").is_empty(), "no edge leaves UNDP");
+    assert_eq!(edge_ids(&store.expand(&[id("agency:undp")], &entering).await.expect("in")), edge_ids(&all));
+    let first_entering = store.expand_page(&[id("agency:undp")], &entering, None, 1).await.expect("page in");
+    assert_eq!(edge_ids(&first_entering), ["agency:unossc>part_of>agency:undp"]);
+    let hosted_out = EdgeFilter::types(&[EdgeType::HostedBy]).toward(Direction::Out);
+    let hosted_in = EdgeFilter::types(&[EdgeType::HostedBy]).toward(Direction::In);
+    let wacap = [id("network:wacap")];
+    assert_eq!(edge_ids(&store.expand(&wacap, &hosted_out).await.expect("out")), edge_ids(&hosted), "WACAP is hosted: both leave it");
+    assert!(store.expand(&wacap, &hosted_in).await.expect("in").is_empty(), "nothing hosts at WACAP");
+    // With both ends in the frontier, an edge leaves and enters it.
+    let both_ends = [id("network:wacap"), id("agency:unossc")];
+    assert_eq!(edge_ids(&store.expand(&both_ends, &hosted_in).await.expect("in")), ["network:wacap>hosted_by>agency:unossc"]);
+    assert_eq!(edge_ids(&store.expand(&both_ends, &hosted_out).await.expect("out")), edge_ids(&hosted));
+    // The paging cursor and the limit count edges that go the filter's way only.
+    let unossc_in = store.expand_page(&[id("agency:unossc"), id("agency:undp")], &entering, None, 2).await.expect("in page");
+    assert_eq!(edge_ids(&unossc_in), ["agency:unossc>part_of>agency:undp", "network:wacap>hosted_by>agency:undp"]);
 }
 
 pub async fn finds_nodes_by_folded_terms(store: Arc<dyn GraphStore>) {
@@ -275,7 +295,7 @@ pub async fn pages_expansions_in_id_order_and_counts_degrees(store: Arc<dyn Grap
     assert_eq!(edge_ids(&first), edge_ids(&all[..2]));
     let rest = store.expand_page(&frontier, &EdgeFilter::default(), Some(&first[1].id), 2).await.expect("second page");
     assert_eq!(edge_ids(&rest), edge_ids(&all[2..]));
-    let in_2010 = EdgeFilter { types: vec![], as_of: Some(date("2010")) };
+    let in_2010 = EdgeFilter { as_of: Some(date("2010")), ..EdgeFilter::default() };
     let dated = store.expand_page(&[id("network:wacap")], &in_2010, None, 1).await.expect("dated page");
     assert_eq!(edge_ids(&dated), ["network:wacap>hosted_by>agency:undp"], "the limit counts edges that pass the filter");
     assert!(store.expand_page(&frontier, &EdgeFilter::default(), None, 0).await.expect("zero").is_empty());
@@ -304,7 +324,7 @@ pub async fn finds_nodes_by_external_identifier(store: Arc<dyn GraphStore>) {
         assert_eq!(found, [id("agency:undp")], "{value}");
     }
     assert!(store.find_by_term(&format!("{EXACT}xm dac 41114"), true, 10).await.expect("search").is_empty(), "not a search term");
-    let graph = Graph::new(Arc::clone(&store));
+    let graph = Graph::new(store.clone());
     let lookup = |scheme: &'static str, value: &'static str| {
         let graph = graph.clone();
         async move { graph.lookup(scheme, value).await.expect("lookup").map(|node| node.id.to_string()) }
@@ -388,7 +408,7 @@ async fn embedded_store_keeps_committed_data_across_reopen() {
 /// background, goes stale with a commit and is rebuilt; answers are the same before and after.
 #[tokio::test]
 async fn background_topology_is_built_dropped_on_commit_and_rebuilt() {
-    use partnergraph::store::{EmbeddedStore, IndexMode};
+    use partnergraph::store::{EmbeddedStore, GraphRead, IndexMode};
     let dir = tempfile::tempdir().expect("dir");
     {
         let store: Arc<dyn GraphStore> = Arc::new(EmbeddedStore::open_with(dir.path(), IndexMode::Off).expect("open"));

@@ -34,7 +34,7 @@ async fn seed_facts_come_back_through_graphql() {
 }
 
 /// Ids of the hosts of WACAP valid during `as_of`.
-async fn wacap_hosts(schema: &partnergraph::gql::ApiSchema, as_of: &str) -> Vec<String> {
+async fn wacap_hosts(schema: &partnergraph_tests::Api, as_of: &str) -> Vec<String> {
     let query = format!(r#"{{ neighborhood(id: "network:wacap", edgeTypes: [HOSTED_BY], asOf: "{as_of}") {{ edges {{ target }} }} }}"#);
     let found = data(schema, &query).await;
     found["neighborhood"]["edges"]

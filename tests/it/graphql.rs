@@ -287,3 +287,49 @@ async fn connections_page_through_every_node_of_a_kind() {
     let thai = thailand["cities"]["edges"].as_array().expect("edges");
     assert!(!thai.is_empty() && thai.iter().all(|edge| edge["node"]["country"]["id"] == "country:THA"));
 }
+
+/// Issue 19: `direction` on the neighbourhood and on a node's edges, and a network's `members`, which
+/// read only the MEMBER_OF edges entering it, so a network that is itself a member elsewhere still gets
+/// `first` members.
+#[tokio::test]
+async fn directions_follow_edges_one_way_and_members_fill_their_page() {
+    let (_dir, store) = partnergraph_tests::empty_store();
+    let lines = [
+        r#"{"node": {"id": "network:a", "kind": "NETWORK", "name": "A", "sources": [{"document": "t"}]}}"#,
+        r#"{"node": {"id": "network:b", "kind": "NETWORK", "name": "B", "sources": [{"document": "t"}]}}"#,
+        r#"{"node": {"id": "network:z1", "kind": "NETWORK", "name": "Z1", "sources": [{"document": "t"}]}}"#,
+        r#"{"node": {"id": "network:z2", "kind": "NETWORK", "name": "Z2", "sources": [{"document": "t"}]}}"#,
+        r#"{"node": {"id": "network:z3", "kind": "NETWORK", "name": "Z3", "sources": [{"document": "t"}]}}"#,
+        r#"{"edge": {"id": "network:a>member_of>network:b", "type": "MEMBER_OF", "source": "network:a", "target": "network:b", "sources": [{"document": "t"}]}}"#,
+        r#"{"edge": {"id": "network:z1>member_of>network:a", "type": "MEMBER_OF", "source": "network:z1", "target": "network:a", "sources": [{"document": "t"}]}}"#,
+        r#"{"edge": {"id": "network:z2>member_of>network:a", "type": "MEMBER_OF", "source": "network:z2", "target": "network:a", "sources": [{"document": "t"}]}}"#,
+        r#"{"edge": {"id": "network:z3>member_of>network:a", "type": "MEMBER_OF", "source": "network:z3", "target": "network:a", "sources": [{"document": "t"}]}}"#,
+    ];
+    partnergraph::io::import(store.as_ref(), &(lines.join("\n") + "\n")).await.expect("import");
+    let schema = schema(store);
+
+    // The edge leaving A sorts first; the page of two still holds two members.
+    let members = data(&schema, r#"{ node(id: "network:a") { ... on Network { members(first: 2) { id } } } }"#).await;
+    assert_eq!(ids(&members["node"]["members"]), ["network:z1", "network:z2"]);
+
+    let edges = |direction: &str| {
+        let query = format!(r#"{{ node(id: "network:a") {{ edges(direction: {direction}) {{ id }} }} }}"#);
+        let schema = &schema;
+        async move { ids(&data(schema, &query).await["node"]["edges"]) }
+    };
+    assert_eq!(edges("OUT").await, ["network:a>member_of>network:b"]);
+    assert_eq!(edges("IN").await, ["network:z1>member_of>network:a", "network:z2>member_of>network:a", "network:z3>member_of>network:a"]);
+    assert_eq!(edges("BOTH").await.len(), 4);
+
+    // Following edges out of A, then out of B: only B; into A: its three members, and nothing enters them.
+    let around = |direction: &str| {
+        let query = format!(r#"{{ neighborhood(id: "network:a", depth: 2, direction: {direction}) {{ nodes {{ id }} }} }}"#);
+        let schema = &schema;
+        async move { ids(&data(schema, &query).await["neighborhood"]["nodes"]) }
+    };
+    assert_eq!(around("OUT").await, ["network:a", "network:b"]);
+    assert_eq!(around("IN").await, ["network:a", "network:z1", "network:z2", "network:z3"]);
+    assert_eq!(around("BOTH").await.len(), 5);
+    let bad = execute(&schema, r#"{ neighborhood(id: "network:a", direction: UP) { truncated } }"#).await;
+    assert!(bad["errors"][0]["message"].as_str().is_some_and(|message| message.contains("EdgeDirection")), "{bad}");
+}

@@ -88,7 +88,7 @@ async fn ranked_reads_agree_with_reads_by_id() {
     let filters = [
         EdgeFilter::default(),
         EdgeFilter::types(&[EdgeType::Funds, EdgeType::PartOf]),
-        EdgeFilter { types: Vec::new(), as_of: Some("2012".parse().expect("date")) },
+        EdgeFilter { as_of: Some("2012".parse().expect("date")), ..EdgeFilter::default() },
     ];
     let mut numbers = Numbers(0x9e37_79b9_7f4a_7c15);
     let mut compared = 0;
@@ -123,7 +123,7 @@ async fn the_topology_expands_as_the_tables_do() {
     let filters = [
         EdgeFilter::default(),
         EdgeFilter::types(&[EdgeType::HostedBy, EdgeType::ParticipatesIn]),
-        EdgeFilter { types: Vec::new(), as_of: Some("2015".parse().expect("date")) },
+        EdgeFilter { as_of: Some("2015".parse().expect("date")), ..EdgeFilter::default() },
     ];
     let mut numbers = Numbers(0x3c6e_f372_fe94_f82b);
     for round in 0..90 {

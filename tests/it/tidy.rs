@@ -84,7 +84,9 @@ fn the_sdl_keeps_the_contract_names() {
         "node(id: ID!): Node",
         "nodes(ids: [ID!]!): [Node]!",
         "search(text: String!, kinds: [NodeKind!], first: Int = 10): [Node!]!",
-        "neighborhood(id: ID!, depth: Int = 1, kinds: [NodeKind!], edgeTypes: [EdgeType!], asOf: Date, limit: Int = 500): Subgraph!",
+        // Optional arguments added after the contract's (issue 19's `direction`) keep every call valid.
+        "neighborhood(id: ID!, depth: Int = 1, kinds: [NodeKind!], edgeTypes: [EdgeType!], asOf: Date, limit: Int = 500",
+        "direction: EdgeDirection! = BOTH): Subgraph!",
         "paths(from: ID!, to: ID!, maxHops: Int = 4, first: Int = 3, asOf: Date): [Path!]!",
         "triangulars(involving: ID, first: Int = 50",
         "partners(id: ID!, first: Int = 20): [Partnership!]!",

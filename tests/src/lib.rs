@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use partnergraph::gql::{ApiSchema, Limits, build_schema};
+use async_graphql::Request;
+use partnergraph::gql::{ApiSchema, Limits, build_schema, on_graph};
 use partnergraph::graph::Graph;
 use partnergraph::io;
 use partnergraph::store::{BoltConfig, BoltStore, EmbeddedStore, GraphStore, IndexMode};
@@ -124,19 +125,33 @@ pub async fn seeded_store() -> (tempfile::TempDir, Arc<dyn GraphStore>) {
     (dir, store)
 }
 
-/// The GraphQL schema over `store`.
-pub fn schema(store: Arc<dyn GraphStore>) -> ApiSchema {
-    build_schema(Graph::new(store), Limits::default())
+/// The GraphQL schema and the store its requests read, each through a snapshot of its own (as `serve`
+/// answers them).
+pub struct Api {
+    schema: ApiSchema,
+    store: Arc<dyn GraphStore>,
 }
 
-/// Runs `query` and returns the response as JSON (`data` and `errors`).
-pub async fn execute(schema: &ApiSchema, query: &str) -> Value {
-    let response = schema.execute(query).await;
-    serde_json::to_value(&response).expect("response serializes")
+/// The GraphQL API over `store`.
+pub fn schema(store: Arc<dyn GraphStore>) -> Api {
+    Api { schema: build_schema(Limits::default()), store }
+}
+
+/// Runs `query` on a snapshot of the store and returns the response's bytes as the server writes them
+/// (before the HTTP layer puts fields in query order).
+pub async fn execute_bytes(api: &Api, query: &str) -> Vec<u8> {
+    let graph = Graph::snapshot(&api.store).await.expect("snapshot");
+    let response = api.schema.execute(on_graph(Request::new(query), graph)).await;
+    serde_json::to_vec(&response).expect("response serializes")
+}
+
+/// Runs `query` on a snapshot of the store and returns the response as JSON (`data` and `errors`).
+pub async fn execute(api: &Api, query: &str) -> Value {
+    serde_json::from_slice(&execute_bytes(api, query).await).expect("response is JSON")
 }
 
 /// Runs `query`, asserts it has no errors, and returns `data`.
-pub async fn data(schema: &ApiSchema, query: &str) -> Value {
+pub async fn data(schema: &Api, query: &str) -> Value {
     let response = execute(schema, query).await;
     assert!(response.get("errors").is_none(), "unexpected errors for {query}: {response:#}");
     response["data"].clone()

@@ -295,14 +295,14 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, CliError> {
     if io::seed_if_empty(store.as_ref()).await.map_err(|err| CliError::Other(err.to_string()))? {
         tracing::info!("loaded the seed dataset into the empty store");
     }
-    let graph = Graph::new(store);
-    let schema = build_schema(graph.clone(), Limits::default());
+    let graph = Graph::new(store.clone());
+    let schema = build_schema(Limits::default());
     let widgets = crate::http::resolve_widgets_dir(args.widgets).map(|dir| Arc::from(dir.as_path()));
     let cache = ResponseCache::new(args.response_cache_mib.saturating_mul(1024 * 1024)).map(Arc::new);
     let queries = QueryRunner::new(schema, args.limits.queries(BLOCKING_THREADS))
         .map_err(|err| CliError::Other(format!("cannot start the query runtime: {err}")))?;
     let config = HttpConfig { public_url: args.public_url, ..args.limits.http() };
-    let router = app(AppState { queries, graph, config, widgets, cache, persisted: PersistedQueries::default() });
+    let router = app(AppState { queries, graph, store, config, widgets, cache, persisted: PersistedQueries::default() });
     let shutdown = shutdown_signal();
     println!("partnergraph listening on http://{local} (GraphiQL: http://{local}/graphiql)");
     tracing::info!(%local, "listening");

@@ -14,4 +14,4 @@ mod schema;
 mod types;
 
 pub use cost::{Shape, ShapeError, ShapeLimits, check as check_shape};
-pub use schema::{ApiSchema, Limits, build_schema, sdl};
+pub use schema::{ApiSchema, Limits, build_schema, on_graph, sdl};

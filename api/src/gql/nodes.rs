@@ -12,12 +12,12 @@ use async_graphql::registry::Registry;
 use async_graphql::{
     Context, ContextSelectionSet, ErrorExtensions, ID, Interface, Object, OutputType, Positioned, Result, ServerResult, Value,
 };
-use partnergraph_schema::{EdgeType as DomainEdgeType, NodeId, NodeKind as DomainKind, NodeRecord};
+use partnergraph_schema::{NodeId, NodeKind as DomainKind, NodeRecord};
 
 use crate::error::{AppError, IntoGql};
 use crate::gql::loaders::DegreeLoader;
 use crate::gql::plain::{EdgeList, NodeList, PlannedList};
-use crate::gql::scalars::{AgencyType, AgreementType, Date, EdgeType, EventType, NetworkType, NodeKind, to_domain};
+use crate::gql::scalars::{AgencyType, AgreementType, Date, EdgeDirection, EdgeType, EventType, NetworkType, NodeKind, to_domain};
 use crate::gql::types::{GeoPoint, Identifier, Participation, Source, edges, participations};
 use crate::graph::{Graph, triangulars::is_triangular};
 use crate::store::{EdgeFilter, StoreError};
@@ -56,7 +56,8 @@ use crate::store::{EdgeFilter, StoreError};
         desc = "The first `first` edges touching the node (at most 5000), in id order.",
         arg(name = "types", ty = "Option<Vec<EdgeType>>", desc = "Only these types."),
         arg(name = "as_of", ty = "Option<Date>", desc = "Only edges valid at some time during this date."),
-        arg(name = "first", ty = "Option<i32>", default = 100, desc = "How many edges.")
+        arg(name = "first", ty = "Option<i32>", default = 100, desc = "How many edges."),
+        arg(name = "direction", ty = "EdgeDirection", default, desc = "Only edges leaving the node (`OUT`), or entering it (`IN`).")
     )
 )]
 enum NodeInterface {
@@ -305,15 +306,17 @@ macro_rules! node_object {
                 Ok(degree.map_or(0, degree_number))
             }
 
-            /// The first `first` edges touching the node (by id), of some types and valid on a date.
+            /// The first `first` edges touching the node (by id), of some types, valid on a date, and
+            /// leaving it (`OUT`), entering it (`IN`) or either (the default).
             async fn edges(
                 &self,
                 ctx: &Context<'_>,
                 types: Option<Vec<EdgeType>>,
                 as_of: Option<Date>,
                 #[graphql(default = 100)] first: Option<i32>,
+                #[graphql(default)] direction: EdgeDirection,
             ) -> Result<EdgeList> {
-                let filter = EdgeFilter { types: to_domain(types), as_of: as_of.map(|date| date.0) };
+                let filter = EdgeFilter { types: to_domain(types), as_of: as_of.map(|date| date.0), direction: direction.into() };
                 let first = i64::from(first.unwrap_or(100));
                 let links = ctx.data::<Graph>()?.incident_page(&self.0.id, &filter, first).await.gql()?;
                 edges(ctx, links).await
@@ -388,12 +391,8 @@ node_object! {
 
         /// Its members (MEMBER_OF edges pointing at it): the first `first` by edge id.
         async fn members(&self, ctx: &Context<'_>, as_of: Option<Date>, #[graphql(default = 500)] first: Option<i32>) -> Result<NodeList> {
-            let graph = ctx.data::<Graph>()?;
-            let filter = EdgeFilter { types: vec![DomainEdgeType::MemberOf], as_of: as_of.map(|date| date.0) };
-            let edges = graph.incident_page(&self.0.id, &filter, i64::from(first.unwrap_or(500))).await.gql()?;
-            let ids: Vec<NodeId> = edges.into_iter().filter(|edge| edge.target == self.0.id).map(|edge| edge.source).collect();
-            let found = graph.nodes(&ids).await.gql()?;
-            nodes(ctx, found.into_iter().flatten().collect()).await
+            let found = ctx.data::<Graph>()?.members(&self.0.id, as_of.map(|date| date.0), i64::from(first.unwrap_or(500))).await.gql()?;
+            nodes(ctx, found).await
         }
     }
 }

@@ -7,7 +7,7 @@ use partnergraph_schema::crosswalk::CROSSWALK;
 use crate::error::{AppError, IntoGql};
 use crate::gql::nodes::{Node, nodes};
 use crate::gql::plain::NodeList;
-use crate::gql::scalars::{Date, EdgeType, NodeKind, to_domain};
+use crate::gql::scalars::{Date, EdgeDirection, EdgeType, NodeKind, to_domain};
 use crate::gql::types::{CrosswalkEntry, Partnership, Path, Stats, Subgraph, Triangular};
 use crate::graph::{Graph, NeighborhoodQuery, PathQuery};
 
@@ -61,9 +61,9 @@ impl QueryRoot {
         nodes(ctx, found).await
     }
 
-    /// The nodes within `depth` hops of `id` (edges in either direction) and the edges walked, filtered by
-    /// node kind, edge type and date; never more than `limit` nodes (`truncated` says when some were left
-    /// out).
+    /// The nodes within `depth` hops of `id` and the edges walked, filtered by node kind, edge type, date
+    /// and direction (`OUT`: follow edges from their source to their target only; `IN` the reverse;
+    /// either way by default); never more than `limit` nodes (`truncated` says when some were left out).
     async fn neighborhood(
         &self,
         ctx: &Context<'_>,
@@ -73,6 +73,7 @@ impl QueryRoot {
         edge_types: Option<Vec<EdgeType>>,
         as_of: Option<Date>,
         #[graphql(default = 500)] limit: Option<i32>,
+        #[graphql(default)] direction: EdgeDirection,
     ) -> Result<Subgraph> {
         let id = node_id(&id)?;
         let query = NeighborhoodQuery {
@@ -80,6 +81,7 @@ impl QueryRoot {
             kinds: to_domain(kinds),
             edge_types: to_domain(edge_types),
             as_of: as_of.map(|date| date.0),
+            direction: direction.into(),
             limit: i64::from(limit.unwrap_or(500)),
         };
         ctx.data::<Graph>()?.neighborhood(&id, &query).await.map(Subgraph::from).gql()
@@ -141,8 +143,7 @@ impl QueryRoot {
 
     /// Sizes of the graph.
     async fn stats(&self, ctx: &Context<'_>) -> Result<Stats> {
-        let graph = ctx.data::<Graph>()?;
-        let stats = graph.store().stats().await.gql()?;
-        Ok(Stats { nodes: stats.nodes, edges: stats.edges, backend: graph.store().backend().to_owned() })
+        let (stats, backend) = ctx.data::<Graph>()?.stats().await.gql()?;
+        Ok(Stats { nodes: stats.nodes, edges: stats.edges, backend: backend.to_owned() })
     }
 }

@@ -66,6 +66,20 @@ pub enum EdgeType {
     PartOf,
 }
 
+/// Which edges to follow from a node or a frontier: every edge touching it, or only those leaving it
+/// (it is their source) or entering it (their target).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[graphql(name = "EdgeDirection", remote = "crate::store::Direction")]
+pub enum EdgeDirection {
+    /// Either way.
+    #[default]
+    Both,
+    /// Edges whose source it is.
+    Out,
+    /// Edges whose target it is.
+    In,
+}
+
 /// OECD triangular co-operation roles, plus a plain partner role.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(name = "Role", remote = "partnergraph_schema::Role")]

@@ -1,7 +1,7 @@
 //! Building the executable schema with its limits, and printing the published SDL.
 
 use async_graphql::dataloader::DataLoader;
-use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema};
+use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Request, Schema};
 
 use crate::gql::lists::ListQuery;
 use crate::gql::loaders::DegreeLoader;
@@ -33,16 +33,19 @@ impl Default for Limits {
     }
 }
 
-/// The schema over `graph`. It registers no extensions: node and edge lists are answered without
-/// per-field hooks (`plain.rs`).
-pub fn build_schema(graph: Graph, limits: Limits) -> ApiSchema {
+/// The schema, with `limits`. It holds no graph: each request carries its own ([`on_graph`]). It registers
+/// no extensions: node and edge lists are answered without per-field hooks (`plain.rs`).
+pub fn build_schema(limits: Limits) -> ApiSchema {
     Schema::build(Query::default(), EmptyMutation, EmptySubscription)
-        .data(DataLoader::new(DegreeLoader(graph.clone()), tokio::spawn))
-        .data(graph)
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity)
         .limit_recursive_depth(limits.recursive_depth)
         .finish()
+}
+
+/// `request`, to be answered from `graph` (one snapshot): the resolvers and the degree loader read it.
+pub fn on_graph(request: Request, graph: Graph) -> Request {
+    request.data(DataLoader::new(DegreeLoader(graph.clone()), tokio::spawn)).data(graph)
 }
 
 /// The published SDL (`partnergraph schema`, `schema/schema.graphql`).

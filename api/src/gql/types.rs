@@ -263,7 +263,7 @@ impl From<graph::Subgraph> for Subgraph {
 
 #[Object(serial)]
 impl Subgraph {
-    /// The centre first, then each level's new nodes in id order.
+    /// The centre first, then each level's new nodes in the order their first edge (by id) was met.
     async fn nodes(&self, ctx: &Context<'_>) -> Result<NodeList> {
         nodes(ctx, self.nodes.clone()).await
     }

@@ -16,9 +16,9 @@ pub(crate) mod triangulars;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, NodeId, NodeRecord, Source};
+use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, NodeId, NodeRecord, PartialDate, Source};
 
-use crate::store::{EdgeFilter, GraphStore, StoreError};
+use crate::store::{Direction, EdgeFilter, GraphRead, GraphStore, StoreError, StoreStats};
 
 pub use identifiers::identifiers;
 pub use listing::{ListFilter, Page};
@@ -46,24 +46,30 @@ pub enum GraphError {
     Store(#[from] StoreError),
 }
 
-/// The graph, as the API sees it: the algorithms over one store.
+/// The graph, as the API sees it: the algorithms over the reads of one committed state. A request gets
+/// one from [`Graph::snapshot`], so all it reads comes from one state.
 #[derive(Debug, Clone)]
 pub struct Graph {
-    store: Arc<dyn GraphStore>,
+    store: Arc<dyn GraphRead>,
 }
 
 impl Graph {
-    /// The graph over `store`.
-    pub fn new(store: Arc<dyn GraphStore>) -> Graph {
-        Graph { store }
+    /// The graph over `reads` (a snapshot, or a store whose every read sees the latest state).
+    pub fn new(reads: Arc<dyn GraphRead>) -> Graph {
+        Graph { store: reads }
     }
 
-    /// The store underneath, for import, export and health checks.
-    pub fn store(&self) -> &Arc<dyn GraphStore> {
+    /// The graph over a snapshot of `store`'s latest committed state.
+    pub async fn snapshot(store: &Arc<dyn GraphStore>) -> Result<Graph, GraphError> {
+        Ok(Graph::new(store.snapshot().await?))
+    }
+
+    /// The reads underneath.
+    pub fn store(&self) -> &Arc<dyn GraphRead> {
         &self.store
     }
 
-    /// The store's data version ([`GraphStore::data_version`]): equal versions mean equal answers.
+    /// The data version of the state read ([`GraphRead::data_version`]): equal versions mean equal answers.
     pub async fn data_version(&self) -> Result<Option<u64>, GraphError> {
         Ok(self.store.data_version().await?)
     }
@@ -113,6 +119,21 @@ impl Graph {
     pub async fn incident_page(&self, id: &NodeId, filter: &EdgeFilter, first: i64) -> Result<Vec<EdgeLink>, GraphError> {
         let first = check_range("first", first, 0..=MAX_INCIDENT)?;
         Ok(self.store.expand_page(std::slice::from_ref(id), filter, None, first).await?)
+    }
+
+    /// The members of `network` (sources of MEMBER_OF edges pointing at it) valid during `as_of`: the first
+    /// `first` by edge id. Only entering edges are read, so a network that is itself a member of others
+    /// still gets `first` members.
+    pub async fn members(&self, network: &NodeId, as_of: Option<PartialDate>, first: i64) -> Result<Vec<NodeRecord>, GraphError> {
+        let filter = EdgeFilter { as_of, ..EdgeFilter::types(&[EdgeType::MemberOf]) }.toward(Direction::In);
+        let edges = self.incident_page(network, &filter, first).await?;
+        let ids: Vec<NodeId> = edges.into_iter().map(|edge| edge.source).collect();
+        Ok(self.nodes(&ids).await?.into_iter().flatten().collect())
+    }
+
+    /// The graph's size and the backend that holds it.
+    pub async fn stats(&self) -> Result<(StoreStats, &'static str), GraphError> {
+        Ok((self.store.stats().await?, self.store.backend()))
     }
 
     /// The PARTICIPATES_IN edges pointing at `target` (an agreement, event or network), sorted by id.

@@ -4,7 +4,7 @@ use partnergraph_schema::hash::IdSet;
 use partnergraph_schema::{EdgeId, EdgeLink, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate};
 
 use crate::graph::{Graph, GraphError, check_range};
-use crate::store::EdgeFilter;
+use crate::store::{Direction, EdgeFilter};
 
 /// Deepest neighbourhood served.
 pub const MAX_DEPTH: i64 = 6;
@@ -25,6 +25,8 @@ pub struct NeighborhoodQuery {
     pub edge_types: Vec<EdgeType>,
     /// Only edges valid at some time during this date.
     pub as_of: Option<PartialDate>,
+    /// Only edges leaving (or entering) each level's frontier; either way by default.
+    pub direction: Direction,
     /// Most nodes returned, centre included.
     pub limit: i64,
 }
@@ -48,7 +50,7 @@ impl Graph {
         let depth = check_range("depth", query.depth, 0..=MAX_DEPTH)?;
         let limit = check_range("limit", query.limit, 1..=MAX_LIMIT)?;
         let center_node = self.require(center).await?;
-        let filter = EdgeFilter { types: query.edge_types.clone(), as_of: query.as_of };
+        let filter = EdgeFilter { types: query.edge_types.clone(), as_of: query.as_of, direction: query.direction };
         let mut included: IdSet<NodeId> = IdSet::default();
         included.insert(center.clone());
         let mut nodes = vec![center_node];

@@ -50,7 +50,7 @@ impl Graph {
         as_of: Option<PartialDate>,
     ) -> Result<Vec<Triangular>, GraphError> {
         let first = check_range("first", first, 0..=MAX_TRIANGULARS)?;
-        let filter = EdgeFilter { types: vec![EdgeType::ParticipatesIn], as_of };
+        let filter = EdgeFilter { as_of, ..EdgeFilter::types(&[EdgeType::ParticipatesIn]) };
         let Some(involving) = involving else {
             return self.all_triangulars(first, &filter).await;
         };

@@ -4,9 +4,9 @@
 //! A map embedded on many pages sends the same request for every visitor; with the cache each distinct
 //! request is executed once per change of the data, and every repeat is a lookup. What it may keep:
 //! - only complete answers (HTTP 200, no `errors`): a timeout or a store that went away is never reused;
-//! - only from a store that can tell its data version ([`Graph::data_version`]); the Bolt store cannot
+//! - only from a store that can tell its data version ([`crate::graph::Graph::data_version`]); the Bolt store cannot
 //!   (other clients write to its database), so its answers are never cached;
-//! - an answer is stored only if the data version was the same before and after executing it, so an
+//! - an answer is keyed by the data version of the snapshot it was read from (one per request), so an
 //!   entry never holds data of another version than its key says.
 //!
 //! Entries of an older version are never read again; they leave as the cache evicts (quick_cache's
@@ -24,8 +24,6 @@ use flate2::write::GzEncoder;
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 use serde_json::{Map, Value};
-
-use crate::graph::Graph;
 
 /// Smallest answer kept gzipped as well.
 pub(crate) const GZIP_MIN: usize = 1024;
@@ -134,11 +132,9 @@ impl ResponseCache {
         Some(answer)
     }
 
-    /// Keeps `answer` for `key`, if the data is still at the key's version.
-    pub(crate) async fn insert(&self, graph: &Graph, key: CacheKey, answer: Answer) {
-        if graph.data_version().await.ok().flatten() == Some(key.version) {
-            self.entries.insert(key, answer);
-        }
+    /// Keeps `answer` for `key` (whose version is that of the snapshot the answer was read from).
+    pub(crate) fn insert(&self, key: CacheKey, answer: Answer) {
+        self.entries.insert(key, answer);
     }
 }
 

@@ -19,11 +19,12 @@ use partnergraph_schema::{EdgeRecord, NodeId, NodeRecord, PartialDate};
 use serde::Deserialize;
 
 use crate::error::{AppError, Code};
-use crate::graph::{GraphError, NeighborhoodQuery};
+use crate::graph::{Graph, GraphError, NeighborhoodQuery};
 use crate::http::{AppState, error_response};
 use crate::io::sheets::SheetsWriter;
 use crate::io::xml::{GexfWriter, GraphmlWriter};
 use crate::io::{ExportFormat, GraphWriter, JsonLinesWriter, write_records};
+use crate::store::Direction;
 
 /// Depth when the query gives none, as in GraphQL's `neighborhood`.
 const DEFAULT_DEPTH: i64 = 1;
@@ -41,7 +42,18 @@ pub struct ExportParams {
     kinds: Option<String>,
     #[serde(rename = "edgeTypes")]
     edge_types: Option<String>,
+    direction: Option<String>,
     sheet: Option<String>,
+}
+
+/// `direction` as GraphQL spells it (`BOTH`, `OUT`, `IN`, any case); either way when absent.
+fn direction(text: Option<&str>) -> Result<Direction, AppError> {
+    match text.map(str::to_ascii_uppercase).as_deref() {
+        None | Some("BOTH") => Ok(Direction::Both),
+        Some("OUT") => Ok(Direction::Out),
+        Some("IN") => Ok(Direction::In),
+        Some(_) => Err(AppError::BadInput("`direction` is one of BOTH, OUT, IN".into())),
+    }
 }
 
 /// Which CSV sheet to answer.
@@ -95,13 +107,15 @@ async fn answer(state: &AppState, format: &str, params: Result<Query<ExportParam
         limit: number("limit", params.limit.as_deref())?.unwrap_or(DEFAULT_LIMIT),
         kinds: list("kinds", params.kinds.as_deref())?,
         edge_types: list("edgeTypes", params.edge_types.as_deref())?,
+        direction: direction(params.direction.as_deref())?,
     };
     let timeout = state.config.request_timeout;
     let read = async {
-        let subgraph = state.graph.neighborhood(&focus, &query).await?;
+        // One snapshot: the edges' records are those of the state the walk saw.
+        let graph = Graph::snapshot(&state.store).await?;
+        let subgraph = graph.neighborhood(&focus, &query).await?;
         let ids: Vec<_> = subgraph.edges.iter().map(|edge| edge.id.clone()).collect();
-        // An edge deleted since the walk is left out, as the walk would have.
-        let edges: Vec<EdgeRecord> = state.graph.edges(&ids).await?.into_iter().flatten().collect();
+        let edges: Vec<EdgeRecord> = graph.edges(&ids).await?.into_iter().flatten().collect();
         Ok::<_, GraphError>((subgraph, edges))
     };
     let (subgraph, edges) = tokio::time::timeout(timeout, read).await.map_err(|_| AppError::Timeout(timeout.as_secs()))??;

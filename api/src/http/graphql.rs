@@ -23,8 +23,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use crate::error::Code;
+use crate::error::{AppError, Code};
 use crate::gql::check_shape;
+use crate::graph::Graph;
 use crate::http::cache::{Answer, CacheKey};
 use crate::http::negotiate::{MediaType, accepts_gzip, negotiate};
 use crate::http::persisted::{GET_CACHE_CONTROL, entity_tag, matches};
@@ -199,9 +200,17 @@ async fn answer_query(state: &AppState, headers: &HeaderMap, media: MediaType, a
         response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    // One read of the data version serves the entity tag and the response cache's key; none when neither
-    // is wanted (a POST with the cache off).
-    let version = if is_get || state.cache.is_some() { state.graph.data_version().await.ok().flatten() } else { None };
+    // One snapshot per request: its data version is the entity tag's and the cache key's, and the answer
+    // is read from it.
+    let graph = match Graph::snapshot(&state.store).await {
+        Ok(graph) => graph,
+        Err(err) => {
+            seen.outcome = "internal";
+            let err = AppError::from(err);
+            return json_error(err.code().http_status(), media.content_type(), err.code(), &err.public_message());
+        }
+    };
+    let version = graph.data_version().await.ok().flatten();
     let tag = version.filter(|_| is_get).map(|version| entity_tag(version, &query, operation_name.as_deref(), variables.as_ref()));
     if let Some(tag) = tag.as_ref().filter(|tag| matches(headers, tag)) {
         seen.outcome = "not_modified";
@@ -226,7 +235,7 @@ async fn answer_query(state: &AppState, headers: &HeaderMap, media: MediaType, a
     }
     request.set_parsed_query(document.clone());
     let budget = state.config.request_timeout;
-    let (body, has_errors) = match state.queries.run(request, document, budget).await {
+    let (body, has_errors) = match state.queries.run(request, graph, document, budget).await {
         Ok(Outcome::Answer { body, has_errors }) => (body, has_errors),
         Ok(Outcome::RequestErrors(errors)) => return request_error(media, errors, "GRAPHQL_VALIDATION_FAILED"),
         Err(err) => {
@@ -249,7 +258,7 @@ async fn answer_query(state: &AppState, headers: &HeaderMap, media: MediaType, a
         return answer(media, Answer::new(body, false), gzip, CACHE_MISS);
     }
     let made = Answer::new(body, gzip);
-    cache.insert(&state.graph, key, made.clone()).await;
+    cache.insert(key, made.clone());
     cacheable(answer(media, made, gzip, CACHE_MISS), tag)
 }
 

@@ -87,8 +87,10 @@ impl Default for HttpConfig {
 pub struct AppState {
     /// Runs GraphQL requests, on their own runtime and within their bounds.
     pub queries: QueryRunner,
-    /// The graph, for health checks.
+    /// One-off reads of the latest state (health probes, oEmbed titles), each read on its own.
     pub graph: Graph,
+    /// The store, whose snapshots answer GraphQL requests and exports (one snapshot per request).
+    pub store: std::sync::Arc<dyn crate::store::GraphStore>,
     /// HTTP limits.
     pub config: HttpConfig,
     /// The built widgets (`scripts/build-widgets.sh`), if any; without them `/embed/*` answers 503.

@@ -20,7 +20,8 @@ use tokio::sync::Semaphore;
 use tracing::Instrument;
 
 use crate::error::type_errors;
-use crate::gql::ApiSchema;
+use crate::gql::{ApiSchema, on_graph};
+use crate::graph::Graph;
 use crate::http::nulls::null_failed_fields;
 use crate::http::order::order_response;
 use crate::store::cancel::Cancel;
@@ -110,7 +111,7 @@ impl QueryRunner {
 
     /// Validates and executes `request` (whose parsed `document` it carries) within `budget`, then puts
     /// the answer's fields in query order and serialises it.
-    pub async fn run(&self, request: Request, document: ExecutableDocument, budget: Duration) -> Result<Outcome, RunError> {
+    pub async fn run(&self, request: Request, graph: Graph, document: ExecutableDocument, budget: Duration) -> Result<Outcome, RunError> {
         let deadline = Instant::now() + budget;
         let Ok(Ok(permit)) = tokio::time::timeout_at(deadline.into(), self.gate.clone().acquire_owned()).await else {
             return Err(RunError::Overloaded);
@@ -127,7 +128,7 @@ impl QueryRunner {
             cancel.scope(
                 async move {
                     let _permit = permit;
-                    let mut response = schema.execute(request).await;
+                    let mut response = schema.execute(on_graph(request, graph)).await;
                     type_errors(&mut response.errors);
                     if is_request_error(&response) {
                         return Ok(Outcome::RequestErrors(response.errors));

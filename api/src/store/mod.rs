@@ -1,9 +1,13 @@
-//! Storage: the [`GraphStore`] trait and its backends.
+//! Storage: the [`GraphStore`] trait, the [`GraphRead`] view of one committed state, and the backends.
 //!
-//! The trait is small on purpose: batched reads (nodes and edges by id, one frontier expansion per BFS
-//! level, index-term lookup, ordered scans with a cursor) and one transactional write ([`Batch`]). A store
+//! Reads are small on purpose: batched reads (nodes and edges by id, one frontier expansion per BFS
+//! level, index-term lookup, ordered scans with a cursor); writes are one transaction ([`Batch`]). A store
 //! that keeps its structure in memory may also offer it by rank ([`RankedTopology`]), for walks that read
 //! far more edges than they return; answers never depend on whether it does.
+//! A request reads through one [`GraphStore::snapshot`]: every read of it sees the same committed state,
+//! whatever commits beside it (one read transaction on either backend), and the snapshot's
+//! [`GraphRead::data_version`] names that state. The store itself also answers reads, each in a
+//! transaction of its own (for batch commands that read once).
 //! Everything a user asks for — neighbourhoods, paths, triangulars, partners, search ranking, filtered
 //! connections — is computed once in `crate::graph` on top of these primitives, so every backend gives the
 //! same answers. The embedded store (redb) is the default; nothing above this module knows which backend
@@ -31,6 +35,18 @@ pub use error::StoreError;
 pub use ranked::{RankedEdge, RankedTopology};
 pub use staged::Staged;
 
+/// Which way an expansion follows edges, seen from the frontier.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Direction {
+    /// Edges with an end in the frontier, either end.
+    #[default]
+    Both,
+    /// Edges whose source is in the frontier.
+    Out,
+    /// Edges whose target is in the frontier.
+    In,
+}
+
 /// Which edges an expansion follows.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EdgeFilter {
@@ -38,18 +54,35 @@ pub struct EdgeFilter {
     pub types: Vec<EdgeType>,
     /// Only edges valid at some time during this date.
     pub as_of: Option<PartialDate>,
+    /// Only edges leaving, or entering, the frontier.
+    pub direction: Direction,
 }
 
 impl EdgeFilter {
     /// A filter on types only.
     pub fn types(types: &[EdgeType]) -> EdgeFilter {
-        EdgeFilter { types: types.to_vec(), as_of: None }
+        EdgeFilter { types: types.to_vec(), ..EdgeFilter::default() }
     }
 
-    /// Whether `edge` passes. Backends may push part of the filter into their query language, but the
-    /// answer must be the one this function gives.
-    pub fn matches(&self, edge: &EdgeLink) -> bool {
-        self.admits(edge.edge_type, edge.from, edge.to)
+    /// This filter, for edges in `direction` only.
+    pub fn toward(self, direction: Direction) -> EdgeFilter {
+        EdgeFilter { direction, ..self }
+    }
+
+    /// Whether `edge` passes, given whether its source and its target are in the frontier. Backends may
+    /// push part of the filter into their query language, but the answer must be the one this gives.
+    pub fn matches(&self, edge: &EdgeLink, source_in_frontier: bool, target_in_frontier: bool) -> bool {
+        self.follows(source_in_frontier, target_in_frontier) && self.admits(edge.edge_type, edge.from, edge.to)
+    }
+
+    /// Whether an edge whose source (target) is in the frontier when `source_in_frontier`
+    /// (`target_in_frontier`) goes the filter's way.
+    pub fn follows(&self, source_in_frontier: bool, target_in_frontier: bool) -> bool {
+        match self.direction {
+            Direction::Both => true,
+            Direction::Out => source_in_frontier,
+            Direction::In => target_in_frontier,
+        }
     }
 
     /// [`EdgeFilter::matches`] on an edge's type and validity period alone, for a backend that keeps
@@ -110,12 +143,13 @@ pub struct StoreStats {
     pub edges: u64,
 }
 
-/// A property-graph store. Implementations are cheap to share (`Arc<dyn GraphStore>`).
+/// Reads of a property graph. On a [`GraphStore::snapshot`] every read sees one committed state; on the
+/// store itself each read sees the latest at the time it runs.
 ///
 /// Ordering contract (so that all backends answer byte for byte the same): every method that returns a
 /// list returns it sorted by id, without duplicates.
 #[async_trait]
-pub trait GraphStore: Send + Sync + Debug {
+pub trait GraphRead: Send + Sync + Debug {
     /// A short backend name for logs and `/readyz` (`embedded`, `bolt`).
     fn backend(&self) -> &'static str;
 
@@ -123,7 +157,7 @@ pub trait GraphStore: Send + Sync + Debug {
     async fn nodes(&self, ids: &[NodeId]) -> Result<Vec<Option<NodeRecord>>, StoreError>;
 
     /// The names of the nodes with these ids (what search ranks by), in the order asked; `None` for
-    /// unknown ids. A lighter read than [`GraphStore::nodes`] where a store can read names alone; the
+    /// unknown ids. A lighter read than [`GraphRead::nodes`] where a store can read names alone; the
     /// default reads the whole records.
     async fn node_names(&self, ids: &[NodeId]) -> Result<Vec<Option<NodeNames>>, StoreError> {
         Ok(self.nodes(ids).await?.into_iter().map(|node| node.map(NodeNames::from)).collect())
@@ -132,9 +166,9 @@ pub trait GraphStore: Send + Sync + Debug {
     /// The edges with these ids, in the order asked; `None` for unknown ids.
     async fn edges(&self, ids: &[EdgeId]) -> Result<Vec<Option<EdgeRecord>>, StoreError>;
 
-    /// The edges, in either direction, that touch a node of `frontier` and pass `filter`, with an id
+    /// The edges that touch a node of `frontier` and pass `filter` (its direction seen from the frontier), with an id
     /// greater than `after`, in id order, at most `limit`, as links (without sources: fetch those with
-    /// [`GraphStore::edges`] for the edges an answer shows). One call per BFS level (or page of one): a
+    /// [`GraphRead::edges`] for the edges an answer shows). One call per BFS level (or page of one): a
     /// remote backend makes one round trip here, not one per node; a hub costs `limit`, not its degree.
     async fn expand_page(
         &self,
@@ -173,11 +207,20 @@ pub trait GraphStore: Send + Sync + Debug {
         Ok(None)
     }
 
-    /// The structure of the latest committed state by rank ([`RankedTopology`]), when the store keeps it
-    /// in memory and it is current; `None` otherwise (then read by id: the answers are the same).
+    /// The structure of the state read by rank ([`RankedTopology`]), when the store keeps it in memory and
+    /// it was built from that state; `None` otherwise (then read by id: the answers are the same).
     async fn ranked(&self) -> Result<Option<Arc<dyn RankedTopology>>, StoreError> {
         Ok(None)
     }
+}
+
+/// A property-graph store: reads, snapshots for requests, and transactional writes. Implementations are
+/// cheap to share (`Arc<dyn GraphStore>`).
+#[async_trait]
+pub trait GraphStore: GraphRead {
+    /// A view of the latest committed state that every read through it sees, whatever commits later (one
+    /// read transaction). Held for one request, or one export.
+    async fn snapshot(&self) -> Result<Arc<dyn GraphRead>, StoreError>;
 
     /// Applies `batch` in one transaction (deletes first, then node upserts, then edge upserts). An edge
     /// whose endpoint is not a node afterwards fails the whole batch with `StoreError::MissingEndpoint`.

@@ -14,3 +14,4 @@ mod iati;
 mod persisted;
 mod server;
 mod smoke;
+mod snapshot;

@@ -22,7 +22,7 @@ use partnergraph_schema::{EdgeLink, NodeId, NodeRecord, PartialDate};
 
 use crate::graph::paths::enumerate::{Link, enumerate};
 use crate::graph::{Graph, GraphError, check_range};
-use crate::store::{EdgeFilter, GraphStore, RankedEdge, RankedTopology};
+use crate::store::{EdgeFilter, GraphRead, RankedEdge, RankedTopology};
 
 /// Longest path searched.
 pub const MAX_HOPS: i64 = 6;
@@ -76,8 +76,8 @@ trait Reader: Sync {
     fn edge_link(&self, link: &Self::Link) -> Result<EdgeLink, GraphError>;
 }
 
-/// Reads by id, through [`GraphStore::expand_page`]: any store.
-struct ById<'a>(&'a dyn GraphStore);
+/// Reads by id, through [`GraphRead::expand_page`]: any store.
+struct ById<'a>(&'a dyn GraphRead);
 
 impl Reader for ById<'_> {
     type Link = EdgeLink;
@@ -137,7 +137,7 @@ impl Graph {
         if first == 0 {
             return Ok(Vec::new());
         }
-        let filter = EdgeFilter { types: Vec::new(), as_of: query.as_of };
+        let filter = EdgeFilter { as_of: query.as_of, ..EdgeFilter::default() };
         match self.store().ranked().await? {
             Some(topology) => self.paths_read_by(&ByRank(topology), from, to, max_hops, first, &filter).await,
             None => self.paths_read_by(&ById(self.store().as_ref()), from, to, max_hops, first, &filter).await,

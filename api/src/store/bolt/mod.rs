@@ -7,7 +7,9 @@
 //! Labels and relationship types come from the closed enums of the schema crate; every value that comes
 //! from a user (ids, search terms, records) travels as a query parameter.
 //!
-//! Each call runs under a timeout; an unreachable server answers `StoreError::Unavailable`, a slow one
+//! A snapshot ([`GraphStore::snapshot`]) is this store with one read transaction, begun on its first read
+//! and rolled back when the snapshot is dropped (the driver resets a connection before it is used again):
+//! every read of a request then sees one state. Each call runs under a timeout; an unreachable server answers `StoreError::Unavailable`, a slow one
 //! `StoreError::Timeout`, and the driver reconnects by itself once the server is back. Writes run in one
 //! explicit transaction, in `UNWIND` batches. The process keeps no graph state of its own, so any number
 //! of `serve` processes can share one database.
@@ -16,14 +18,15 @@ mod cypher;
 mod write;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use neo4rs::{ConfigBuilder, Graph as Driver, Query, Row, query};
+use neo4rs::{ConfigBuilder, Graph as Driver, Query, Row, Txn, query};
 use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord};
 use serde::de::DeserializeOwned;
 
-use crate::store::{Batch, EdgeFilter, GraphStore, StoreError, StoreStats, WriteSummary};
+use crate::store::{Batch, EdgeFilter, GraphRead, GraphStore, StoreError, StoreStats, WriteSummary};
 
 const BACKEND: &str = "bolt";
 /// Ids per edge lookup or delete by `r.id IN $ids`: ArcadeDB checks `IN` against the list linearly, so
@@ -57,6 +60,8 @@ pub struct BoltStore {
     driver: Driver,
     timeout: Duration,
     url: String,
+    /// A snapshot's read transaction (begun on first read); `None` on the store itself.
+    snapshot: Option<Arc<tokio::sync::Mutex<Option<Txn>>>>,
 }
 
 impl std::fmt::Debug for BoltStore {
@@ -110,7 +115,7 @@ impl BoltStore {
             .build()
             .map_err(driver_error)?;
         let driver = Driver::connect(driver_config).await.map_err(driver_error)?;
-        let store = BoltStore { driver, timeout: config.timeout, url: config.url };
+        let store = BoltStore { driver, timeout: config.timeout, url: config.url, snapshot: None };
         store.ensure_schema().await?;
         Ok(store)
     }
@@ -138,10 +143,25 @@ impl BoltStore {
     async fn rows(&self, query: Query) -> Result<Vec<Row>, StoreError> {
         crate::metrics::metrics().store_read(BACKEND);
         self.within(self.timeout, async {
-            let mut stream = self.driver.execute(query).await.map_err(driver_error)?;
             let mut rows = Vec::new();
-            while let Some(row) = stream.next().await.map_err(driver_error)? {
-                rows.push(row);
+            match &self.snapshot {
+                None => {
+                    let mut stream = self.driver.execute(query).await.map_err(driver_error)?;
+                    while let Some(row) = stream.next().await.map_err(driver_error)? {
+                        rows.push(row);
+                    }
+                }
+                Some(snapshot) => {
+                    let mut held = snapshot.lock().await;
+                    let txn = match &mut *held {
+                        Some(txn) => txn,
+                        empty => empty.insert(self.driver.start_txn().await.map_err(driver_error)?),
+                    };
+                    let mut stream = txn.execute(query).await.map_err(driver_error)?;
+                    while let Some(row) = stream.next(txn.handle()).await.map_err(driver_error)? {
+                        rows.push(row);
+                    }
+                }
             }
             Ok(rows)
         })
@@ -168,7 +188,7 @@ impl BoltStore {
 }
 
 #[async_trait]
-impl GraphStore for BoltStore {
+impl GraphRead for BoltStore {
     fn backend(&self) -> &'static str {
         BACKEND
     }
@@ -211,6 +231,7 @@ impl GraphStore for BoltStore {
         // The date filter runs here (EdgeFilter::matches), so pages are fetched until `limit` edges pass.
         let page = i64::try_from(limit.clamp(1, EXPAND_PAGE)).unwrap_or(i64::MAX);
         let mut cursor = after.map(ToString::to_string);
+        let members: std::collections::HashSet<&NodeId> = frontier.iter().collect();
         let mut edges = Vec::new();
         loop {
             let text = query(cypher::EXPAND)
@@ -221,7 +242,9 @@ impl GraphStore for BoltStore {
             let found: Vec<EdgeLink> = self.records(text).await?;
             let exhausted = (found.len() as i64) < page;
             cursor = found.last().map(|edge| edge.id.to_string());
-            edges.extend(found.into_iter().filter(|edge| filter.matches(edge)));
+            edges.extend(
+                found.into_iter().filter(|edge| filter.matches(edge, members.contains(&edge.source), members.contains(&edge.target))),
+            );
             if edges.len() >= limit || exhausted {
                 edges.truncate(limit);
                 return Ok(edges);
@@ -281,6 +304,13 @@ impl GraphStore for BoltStore {
 
     async fn stats(&self) -> Result<StoreStats, StoreError> {
         Ok(StoreStats { nodes: self.count(cypher::COUNT_NODES).await?, edges: self.count(cypher::COUNT_EDGES).await? })
+    }
+}
+
+#[async_trait]
+impl GraphStore for BoltStore {
+    async fn snapshot(&self) -> Result<Arc<dyn GraphRead>, StoreError> {
+        Ok(Arc::new(BoltStore { snapshot: Some(Arc::default()), ..self.clone() }))
     }
 
     async fn apply(&self, batch: Batch) -> Result<WriteSummary, StoreError> {

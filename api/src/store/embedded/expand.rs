@@ -2,14 +2,14 @@
 //! order, that stops as soon as the page is full.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashSet};
 
 use partnergraph_schema::{EdgeLink, EdgeType, NodeId};
 use redb::ReadTransaction;
 
 use crate::store::codec::code;
 use crate::store::embedded::{ADJACENCY, EDGES, backend_error, decode};
-use crate::store::{EdgeFilter, StoreError};
+use crate::store::{Direction, EdgeFilter, StoreError};
 
 /// The index of an edge type in the adjacency key: its vocabulary code, as records store it.
 pub(crate) fn type_index(edge_type: EdgeType) -> u8 {
@@ -52,6 +52,8 @@ pub(crate) fn expand(
             heap.push(Reverse((key.value().2.to_owned(), idx)));
         }
     }
+    // The frontier as a set, when the filter has a direction to check.
+    let members: Option<HashSet<&NodeId>> = (filter.direction != Direction::Both).then(|| frontier.iter().collect());
     let mut found = Vec::new();
     let mut last: Option<String> = None;
     while let Some(Reverse((edge_id, idx))) = heap.pop() {
@@ -67,7 +69,8 @@ pub(crate) fn expand(
         };
         let edge: EdgeLink = decode(&edge_id, value.value())?;
         last = Some(edge_id);
-        if filter.matches(&edge) {
+        let follows = members.as_ref().is_none_or(|members| filter.follows(members.contains(&edge.source), members.contains(&edge.target)));
+        if follows && filter.matches(&edge, true, true) {
             found.push(edge);
             if found.len() >= limit {
                 break;

@@ -60,7 +60,7 @@ mod tests {
     use redb::{Builder, ConcurrencyMode, Database, ReadableDatabase, ReadableTable};
 
     use crate::store::embedded::{EDGES, EmbeddedStore, FILE_NAME, IndexMode, META, NODES, decode, index};
-    use crate::store::{GraphStore, StoreError};
+    use crate::store::{GraphRead, StoreError};
 
     fn raw(dir: &std::path::Path) -> Database {
         let mut builder = Builder::new();

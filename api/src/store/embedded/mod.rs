@@ -21,27 +21,22 @@ mod index;
 mod migrate;
 mod snapshot;
 mod topology;
+mod view;
 mod write;
 
-use partnergraph_schema::hash::IdSet;
-use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use partnergraph_schema::text::NodeNames;
 use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, NodeId, NodeKind, NodeRecord};
-use redb::{
-    Builder, ConcurrencyMode, Database, MultimapTableDefinition, ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata,
-    TableDefinition,
-};
+use redb::{Builder, ConcurrencyMode, Database, MultimapTableDefinition, ReadableDatabase, ReadableTable, TableDefinition};
 
-use crate::metrics::metrics;
 use crate::store::cancel::{self, Cancel};
 use crate::store::codec::Decode;
 use crate::store::embedded::index::TopologyIndex;
-use crate::store::embedded::topology::Topology;
-use crate::store::{Batch, EdgeFilter, GraphStore, RankedTopology, Staged, StoreError, StoreStats, WriteSummary};
+use crate::store::embedded::view::EmbeddedView;
+use crate::store::{Batch, EdgeFilter, GraphRead, GraphStore, RankedTopology, Staged, StoreError, StoreStats, WriteSummary};
 
 pub use backup::CopySummary;
 pub use index::IndexMode;
@@ -68,7 +63,7 @@ const SERVING_CACHE_BYTES: usize = 256 << 20;
 const BATCH_CACHE_BYTES: usize = 64 << 20;
 /// The database file inside the data directory.
 const FILE_NAME: &str = "partnergraph.redb";
-const BACKEND: &str = "embedded";
+pub(crate) const BACKEND: &str = "embedded";
 
 /// A graph store in one redb file.
 #[derive(Clone)]
@@ -149,49 +144,16 @@ impl EmbeddedStore {
         self.index.is_fresh(&txn)
     }
 
-    /// Runs `read` in a read transaction on the blocking pool.
-    async fn read<T, F>(&self, read: F) -> Result<T, StoreError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&ReadTransaction) -> Result<T, StoreError> + Send + 'static,
-    {
-        let db = self.db.clone();
-        let cancel = Cancel::current();
-        metrics().store_read(BACKEND);
-        tokio::task::spawn_blocking(move || {
-            cancel::check(cancel.as_ref())?;
-            let txn = db.begin_read().map_err(backend_error)?;
-            read(&txn)
-        })
-        .await
-        .map_err(|err| StoreError::Backend { backend: BACKEND, reason: format!("read task failed: {err}") })?
-    }
-
-    /// The records of `table` stored under these ids, decoded as `T`, in the order asked.
-    async fn get_records<T: Decode + Send + 'static>(
-        &self,
-        table: TableDefinition<'static, &'static str, &'static [u8]>,
-        ids: &[impl ToString],
-    ) -> Result<Vec<Option<T>>, StoreError> {
-        let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
-        self.read(move |txn| get_records(txn, table, &keys)).await
-    }
-
-    /// Runs `read` in a read transaction on the blocking pool, with the in-memory topology of the same
-    /// committed state when there is one.
-    async fn read_indexed<T, F>(&self, read: F) -> Result<T, StoreError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&ReadTransaction, Option<&Topology>) -> Result<T, StoreError> + Send + 'static,
-    {
+    /// A view of the latest committed state: a read transaction and, when it was built from that state, the
+    /// in-memory topology (opened on the blocking pool).
+    async fn view(&self) -> Result<EmbeddedView, StoreError> {
         let (db, index) = (self.db.clone(), self.index.clone());
         let cancel = Cancel::current();
-        metrics().store_read(BACKEND);
         tokio::task::spawn_blocking(move || {
             cancel::check(cancel.as_ref())?;
             let txn = db.begin_read().map_err(backend_error)?;
             let topology = index.fresh(&db, &txn)?;
-            read(&txn, topology.as_deref())
+            EmbeddedView::new(txn, topology)
         })
         .await
         .map_err(|err| StoreError::Backend { backend: BACKEND, reason: format!("read task failed: {err}") })?
@@ -269,52 +231,22 @@ fn initialise(db: &Database, path: &Path) -> Result<(u64, bool), StoreError> {
     Ok((store_id, found.as_deref() == Some(UPGRADABLE_FORMAT)))
 }
 
-fn get_records<T: Decode>(
-    txn: &ReadTransaction,
-    table: TableDefinition<&str, &[u8]>,
-    keys: &[String],
-) -> Result<Vec<Option<T>>, StoreError> {
-    let table = txn.open_table(table).map_err(backend_error)?;
-    keys.iter()
-        .map(|key| match table.get(key.as_str()).map_err(backend_error)? {
-            Some(value) => decode(key, value.value()).map(Some),
-            None => Ok(None),
-        })
-        .collect()
-}
-
-fn scan_records<T: Decode>(
-    txn: &ReadTransaction,
-    table: TableDefinition<&str, &[u8]>,
-    lower: Bound<&str>,
-    upper: Bound<&str>,
-    limit: usize,
-) -> Result<Vec<T>, StoreError> {
-    let table = txn.open_table(table).map_err(backend_error)?;
-    let mut records = Vec::new();
-    for entry in table.range::<&str>((lower, upper)).map_err(backend_error)?.take(limit) {
-        let (key, value) = entry.map_err(backend_error)?;
-        records.push(decode(key.value(), value.value())?);
-    }
-    Ok(records)
-}
-
 #[async_trait]
-impl GraphStore for EmbeddedStore {
+impl GraphRead for EmbeddedStore {
     fn backend(&self) -> &'static str {
         BACKEND
     }
 
     async fn nodes(&self, ids: &[NodeId]) -> Result<Vec<Option<NodeRecord>>, StoreError> {
-        self.get_records(NODES, ids).await
+        self.view().await?.nodes(ids).await
     }
 
     async fn node_names(&self, ids: &[NodeId]) -> Result<Vec<Option<NodeNames>>, StoreError> {
-        self.get_records(NODES, ids).await
+        self.view().await?.node_names(ids).await
     }
 
     async fn edges(&self, ids: &[EdgeId]) -> Result<Vec<Option<EdgeRecord>>, StoreError> {
-        self.get_records(EDGES, ids).await
+        self.view().await?.edges(ids).await
     }
 
     async fn expand_page(
@@ -324,107 +256,44 @@ impl GraphStore for EmbeddedStore {
         after: Option<&EdgeId>,
         limit: usize,
     ) -> Result<Vec<EdgeLink>, StoreError> {
-        let frontier = frontier.to_vec();
-        let filter = filter.clone();
-        let after = after.cloned();
-        self.read_indexed(move |txn, topology| match topology {
-            Some(topology) => topology.expand(&frontier, &filter, after.as_ref(), limit),
-            None => expand::expand(txn, &frontier, &filter, after.as_ref().map(EdgeId::as_str), limit),
-        })
-        .await
+        self.view().await?.expand_page(frontier, filter, after, limit).await
     }
 
     async fn degrees(&self, ids: &[NodeId]) -> Result<Vec<u64>, StoreError> {
-        let ids = ids.to_vec();
-        self.read_indexed(move |txn, topology| {
-            if let Some(topology) = topology {
-                return Ok(topology.degrees(&ids));
-            }
-            let degree = txn.open_table(DEGREE).map_err(backend_error)?;
-            ids.iter().map(|id| Ok(degree.get(id.as_str()).map_err(backend_error)?.map_or(0, |value| value.value()))).collect()
-        })
-        .await
+        self.view().await?.degrees(ids).await
     }
 
     async fn find_by_term(&self, term: &str, prefix: bool, limit: usize) -> Result<Vec<NodeId>, StoreError> {
-        let term = term.to_owned();
-        self.read(move |txn| {
-            let terms = txn.open_multimap_table(TERMS).map_err(backend_error)?;
-            let mut seen: IdSet<NodeId> = IdSet::default();
-            let mut ids = Vec::new();
-            'terms: for entry in terms.range::<&str>(term.as_str()..).map_err(backend_error)? {
-                let (key, values) = entry.map_err(backend_error)?;
-                let key = key.value();
-                let matches = if prefix { key.starts_with(term.as_str()) } else { key == term };
-                if !matches {
-                    break;
-                }
-                for value in values {
-                    let value = value.map_err(backend_error)?;
-                    let id = value.value();
-                    let id = NodeId::parse(id).map_err(|err| StoreError::Corrupt { key: id.to_owned(), reason: err.to_string() })?;
-                    if seen.insert(id.clone()) {
-                        ids.push(id);
-                        if ids.len() >= limit {
-                            break 'terms;
-                        }
-                    }
-                }
-            }
-            Ok(ids)
-        })
-        .await
+        self.view().await?.find_by_term(term, prefix, limit).await
     }
 
     async fn scan_nodes(&self, kind: Option<NodeKind>, after: Option<&NodeId>, limit: usize) -> Result<Vec<NodeRecord>, StoreError> {
-        let after = after.map(ToString::to_string);
-        self.read(move |txn| {
-            // Ids are `<prefix>:<slug>`, and ';' sorts right after ':', so a kind is the range [prefix:, prefix;).
-            let (kind_start, kind_end) = match kind {
-                Some(kind) => (Some(format!("{}:", kind.id_prefix())), Some(format!("{};", kind.id_prefix()))),
-                None => (None, None),
-            };
-            let lower = match (&after, &kind_start) {
-                (Some(after), Some(start)) if after.as_str() >= start.as_str() => Bound::Excluded(after.as_str()),
-                (_, Some(start)) => Bound::Included(start.as_str()),
-                (Some(after), None) => Bound::Excluded(after.as_str()),
-                (None, None) => Bound::Unbounded,
-            };
-            let upper = kind_end.as_deref().map_or(Bound::Unbounded, Bound::Excluded);
-            scan_records(txn, NODES, lower, upper, limit)
-        })
-        .await
+        self.view().await?.scan_nodes(kind, after, limit).await
     }
 
     async fn scan_edges(&self, after: Option<&EdgeId>, limit: usize) -> Result<Vec<EdgeRecord>, StoreError> {
-        let after = after.map(ToString::to_string);
-        self.read(move |txn| {
-            let lower = after.as_deref().map_or(Bound::Unbounded, Bound::Excluded);
-            scan_records(txn, EDGES, lower, Bound::Unbounded, limit)
-        })
-        .await
+        self.view().await?.scan_edges(after, limit).await
     }
 
     async fn stats(&self) -> Result<StoreStats, StoreError> {
-        self.read(|txn| {
-            let nodes = txn.open_table(NODES).map_err(backend_error)?.len().map_err(backend_error)?;
-            let edges = txn.open_table(EDGES).map_err(backend_error)?.len().map_err(backend_error)?;
-            Ok(StoreStats { nodes, edges })
-        })
-        .await
+        self.view().await?.stats().await
     }
 
     /// The generation every commit bumps (`index.rs`), read in a transaction of its own, so a write by
     /// another process (`partnergraph import` beside `serve`) changes it too.
     async fn data_version(&self) -> Result<Option<u64>, StoreError> {
-        self.read(|txn| index::generation(txn).map(Some)).await
+        self.view().await?.data_version().await
     }
 
-    /// The in-memory topology, when it was built from the latest committed state (in blocking mode,
-    /// after building it).
     async fn ranked(&self) -> Result<Option<Arc<dyn RankedTopology>>, StoreError> {
-        let (db, index) = (self.db.clone(), self.index.clone());
-        self.read(move |txn| Ok(index.fresh(&db, txn)?.map(|topology| topology as Arc<dyn RankedTopology>))).await
+        self.view().await?.ranked().await
+    }
+}
+
+#[async_trait]
+impl GraphStore for EmbeddedStore {
+    async fn snapshot(&self) -> Result<Arc<dyn GraphRead>, StoreError> {
+        Ok(Arc::new(self.view().await?))
     }
 
     async fn apply(&self, batch: Batch) -> Result<WriteSummary, StoreError> {

@@ -15,7 +15,7 @@ use redb::{ReadTransaction, ReadableTable};
 use crate::store::codec::LinkView;
 use crate::store::embedded::expand::type_index;
 use crate::store::embedded::{EDGES, NODES, backend_error};
-use crate::store::{EdgeFilter, RankedEdge, RankedTopology, StoreError};
+use crate::store::{Direction, EdgeFilter, RankedEdge, RankedTopology, StoreError};
 
 /// Sorted strings stored end to end; a string's position is its rank.
 #[derive(Default)]
@@ -244,7 +244,9 @@ impl Topology {
             }
             last = Some(edge);
             let slot = &self.slots[edge as usize];
-            if filter.admits(slot.edge_type, slot.from, slot.to) {
+            let follows = filter.direction == Direction::Both
+                || filter.follows(frontier.binary_search(&slot.source).is_ok(), frontier.binary_search(&slot.target).is_ok());
+            if follows && filter.admits(slot.edge_type, slot.from, slot.to) {
                 found.push(edge);
                 if found.len() >= limit {
                     break;
