@@ -1,5 +1,5 @@
-//! Both backends give the same answers: every GraphQL query of the suite (the response's bytes as the
-//! schema writes them), and the export, compared byte for byte between the embedded store and the Bolt
+//! Both backends give the same answers: every GraphQL query of the suite (the response's bytes as
+//! `serve`'s query runner writes them), and the export, compared byte for byte between the embedded store and the Bolt
 //! store holding the same seed. `api/tests/e2e/bolt.rs` compares HTTP answers' bytes of both servers.
 
 use partnergraph_tests::{execute_bytes, schema, seeded_bolt_store, seeded_store, workspace_root};

@@ -3,13 +3,15 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_graphql::Request;
-use partnergraph::gql::{ApiSchema, Limits, build_schema, on_graph};
+use partnergraph::gql::{Limits, build_schema};
 use partnergraph::graph::Graph;
+use partnergraph::http::{Outcome, QueryConfig, QueryRunner};
 use partnergraph::io;
 use partnergraph::store::{BoltConfig, BoltStore, EmbeddedStore, GraphStore, IndexMode};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {
@@ -125,24 +127,33 @@ pub async fn seeded_store() -> (tempfile::TempDir, Arc<dyn GraphStore>) {
     (dir, store)
 }
 
-/// The GraphQL schema and the store its requests read, each through a snapshot of its own (as `serve`
-/// answers them).
+/// The GraphQL API over a store, answering as `serve` does (its query runner: one snapshot per request,
+/// compiled plans, fields in query order), without HTTP.
 pub struct Api {
-    schema: ApiSchema,
+    runner: QueryRunner,
     store: Arc<dyn GraphStore>,
 }
 
 /// The GraphQL API over `store`.
 pub fn schema(store: Arc<dyn GraphStore>) -> Api {
-    Api { schema: build_schema(Limits::default()), store }
+    let runner = QueryRunner::new(build_schema(Limits::default()), QueryConfig::default()).expect("query runtime");
+    Api { runner, store }
 }
 
-/// Runs `query` on a snapshot of the store and returns the response's bytes as the server writes them
-/// (before the HTTP layer puts fields in query order).
+/// Runs `query` on a snapshot of the store and returns the response's bytes as `serve` writes them.
 pub async fn execute_bytes(api: &Api, query: &str) -> Vec<u8> {
     let graph = Graph::snapshot(&api.store).await.expect("snapshot");
-    let response = api.schema.execute(on_graph(Request::new(query), graph)).await;
-    serde_json::to_vec(&response).expect("response serializes")
+    let document = async_graphql::parser::parse_query(query);
+    let mut request = Request::new(query);
+    let document = match document {
+        Ok(document) => document,
+        Err(err) => return serde_json::to_vec(&json!({ "errors": [{ "message": err.to_string() }] })).expect("JSON"),
+    };
+    request.set_parsed_query(document.clone());
+    match api.runner.run(request, graph, document, Duration::from_secs(30)).await.expect("answered in time") {
+        Outcome::Answer { body, .. } => body.to_vec(),
+        Outcome::RequestErrors(errors) => serde_json::to_vec(&async_graphql::Response::from_errors(errors)).expect("JSON"),
+    }
 }
 
 /// Runs `query` on a snapshot of the store and returns the response as JSON (`data` and `errors`).

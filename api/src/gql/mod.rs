@@ -3,6 +3,7 @@
 //! Resolvers are thin: they parse arguments, call one graph method and wrap the records in view types.
 //! Errors leave through `crate::error` with an `extensions.code`.
 
+mod compiled;
 mod cost;
 mod lists;
 mod loaders;
@@ -13,5 +14,6 @@ mod scalars;
 mod schema;
 mod types;
 
+pub use compiled::{Plan, Plans};
 pub use cost::{Shape, ShapeError, ShapeLimits, check as check_shape};
 pub use schema::{ApiSchema, Limits, build_schema, on_graph, sdl};

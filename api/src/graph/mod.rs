@@ -23,7 +23,7 @@ use crate::store::{Direction, EdgeFilter, GraphRead, GraphStore, StoreError, Sto
 pub use identifiers::identifiers;
 pub use listing::{ListFilter, Page};
 pub use location::Located;
-pub use neighborhood::{NeighborhoodQuery, Subgraph};
+pub use neighborhood::{Named, NeighborhoodQuery, NodeFetch, Subgraph};
 pub use partners::Partnership;
 pub use paths::{Path, PathQuery};
 pub use triangulars::Triangular;

@@ -1,6 +1,7 @@
 //! The k-hop neighbourhood of a node, filtered by node kind, edge type and date, capped at a node limit.
 
 use partnergraph_schema::hash::IdSet;
+use partnergraph_schema::text::NodeNames;
 use partnergraph_schema::{EdgeId, EdgeLink, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate};
 
 use crate::graph::{Graph, GraphError, check_range};
@@ -31,11 +32,40 @@ pub struct NeighborhoodQuery {
     pub limit: i64,
 }
 
+/// What a neighbourhood reads of each node it returns: whole records, or only their names ([`Named`]),
+/// which the embedded store keeps in memory.
+pub trait NodeFetch: Sized + Send + 'static {
+    /// The nodes with these ids, in the order asked; `None` for unknown ids.
+    fn fetch(graph: &Graph, ids: Vec<NodeId>) -> impl Future<Output = Result<Vec<Option<Self>>, GraphError>> + Send;
+}
+
+impl NodeFetch for NodeRecord {
+    async fn fetch(graph: &Graph, ids: Vec<NodeId>) -> Result<Vec<Option<NodeRecord>>, GraphError> {
+        graph.nodes(&ids).await
+    }
+}
+
+/// A node's id and names.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Named {
+    /// Its id (which gives its kind).
+    pub id: NodeId,
+    /// Its name, acronym and aliases.
+    pub names: NodeNames,
+}
+
+impl NodeFetch for Named {
+    async fn fetch(graph: &Graph, ids: Vec<NodeId>) -> Result<Vec<Option<Named>>, GraphError> {
+        let names = graph.store().node_names(&ids).await?;
+        Ok(ids.into_iter().zip(names).map(|(id, names)| names.map(|names| Named { id, names })).collect())
+    }
+}
+
 /// Nodes and the edges among them.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Subgraph {
+pub struct Subgraph<N = NodeRecord> {
     /// The centre first, then each level's new nodes in the order their first edge (by id) was met.
-    pub nodes: Vec<NodeRecord>,
+    pub nodes: Vec<N>,
     /// The edges walked whose two ends are both in `nodes`, in id order.
     pub edges: Vec<EdgeLink>,
     /// Whether nodes within the depth were left out because of the limit.
@@ -47,9 +77,15 @@ impl Graph {
     /// (a page at a time, so a hub costs the limit, not its degree) and each new node is added when its
     /// first edge is met, until `limit` nodes.
     pub async fn neighborhood(&self, center: &NodeId, query: &NeighborhoodQuery) -> Result<Subgraph, GraphError> {
+        self.neighborhood_of(center, query).await
+    }
+
+    /// [`Graph::neighborhood`], reading of each node what `N` says.
+    pub async fn neighborhood_of<N: NodeFetch>(&self, center: &NodeId, query: &NeighborhoodQuery) -> Result<Subgraph<N>, GraphError> {
         let depth = check_range("depth", query.depth, 0..=MAX_DEPTH)?;
         let limit = check_range("limit", query.limit, 1..=MAX_LIMIT)?;
-        let center_node = self.require(center).await?;
+        let center_node =
+            N::fetch(self, vec![center.clone()]).await?.pop().flatten().ok_or_else(|| GraphError::NotFound(center.clone()))?;
         let filter = EdgeFilter { types: query.edge_types.clone(), as_of: query.as_of, direction: query.direction };
         let mut included: IdSet<NodeId> = IdSet::default();
         included.insert(center.clone());
@@ -85,7 +121,7 @@ impl Graph {
                     break;
                 }
             }
-            let found = self.store().nodes(&added).await?;
+            let found = N::fetch(self, added.clone()).await?;
             frontier = Vec::with_capacity(added.len());
             for (id, node) in added.into_iter().zip(found) {
                 match node {

@@ -44,7 +44,7 @@ use tower_http::trace::TraceLayer;
 pub use cache::ResponseCache;
 pub use embed::resolve_widgets_dir;
 pub use persisted::PersistedQueries;
-pub use queries::{QueryConfig, QueryRunner};
+pub use queries::{Outcome, QueryConfig, QueryRunner};
 pub use server::{ConnectionLimits, serve};
 
 use crate::error::Code;

@@ -20,11 +20,12 @@ use tokio::sync::Semaphore;
 use tracing::Instrument;
 
 use crate::error::type_errors;
-use crate::gql::{ApiSchema, on_graph};
+use crate::gql::{ApiSchema, Plans, on_graph};
 use crate::graph::Graph;
 use crate::http::nulls::null_failed_fields;
 use crate::http::order::order_response;
 use crate::store::cancel::Cancel;
+use crate::store::inline;
 
 /// How GraphQL requests run.
 #[derive(Debug, Clone, Copy)]
@@ -81,6 +82,7 @@ pub enum RunError {
 #[derive(Clone)]
 pub struct QueryRunner {
     schema: ApiSchema,
+    plans: Arc<Plans>,
     runtime: Arc<OwnedRuntime>,
     gate: Arc<Semaphore>,
     max_answer_bytes: usize,
@@ -97,12 +99,15 @@ impl QueryRunner {
     pub fn new(schema: ApiSchema, config: QueryConfig) -> io::Result<QueryRunner> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(config.threads.max(1))
-            .max_blocking_threads(config.blocking_threads.max(1))
+            // One thread per request running (the gate bounds them), and as many again for reads handed
+            // off by tasks that a request spawns (the degree loader), so those never wait for a thread.
+            .max_blocking_threads(config.max_concurrent.max(1) + config.blocking_threads.max(1))
             .thread_name("pg-query")
             .enable_all()
             .build()?;
         Ok(QueryRunner {
             schema,
+            plans: Arc::default(),
             runtime: Arc::new(OwnedRuntime(Some(runtime))),
             gate: Arc::new(Semaphore::new(config.max_concurrent.max(1))),
             max_answer_bytes: config.max_answer_bytes,
@@ -119,29 +124,29 @@ impl QueryRunner {
         let cancel = Cancel::new(deadline);
         // Cancels the reads also when this future is dropped (the client went away).
         let _cancel_on_drop = CancelOnDrop(cancel.clone());
-        let (schema, max_bytes) = (self.schema.clone(), self.max_answer_bytes);
-        let operation_name = request.operation_name.clone();
+        let max_bytes = self.max_answer_bytes;
         let Some(runtime) = &self.runtime.0 else {
             return Err(RunError::Internal);
         };
-        let task = runtime.spawn(
-            cancel.scope(
-                async move {
-                    let _permit = permit;
-                    let mut response = schema.execute(on_graph(request, graph)).await;
-                    type_errors(&mut response.errors);
-                    if is_request_error(&response) {
-                        return Ok(Outcome::RequestErrors(response.errors));
-                    }
-                    order_response(&document, operation_name.as_deref(), &mut response.data);
-                    null_failed_fields(&document, operation_name.as_deref(), &mut response);
-                    let mut out = BoundedWriter { bytes: Vec::new(), max: max_bytes };
-                    serde_json::to_writer(&mut out, &response).map_err(|_| RunError::TooLarge(max_bytes))?;
-                    Ok(Outcome::Answer { body: Bytes::from(out.bytes), has_errors: !response.errors.is_empty() })
+        let (schema, plans) = (self.schema.clone(), self.plans.clone());
+        let work = cancel.scope(
+            async move {
+                // A compiled plan answers what it covers, straight from the snapshot (`gql::compiled`).
+                if let Some(outcome) = compiled(&plans, &request, &graph, &document, max_bytes).await {
+                    return outcome;
                 }
-                .instrument(tracing::Span::current()),
-            ),
+                general(&schema, request, graph, &document, max_bytes).await
+            }
+            .instrument(tracing::Span::current()),
         );
+        // The whole request runs on one thread of the blocking pool, which reads the store itself
+        // (`store::inline`): no hand-off per read. Past the deadline its next read fails (the token), so
+        // the thread is soon free; the permit is held until then, so the gate still counts it.
+        let handle = runtime.handle().clone();
+        let task = runtime.spawn_blocking(move || {
+            let _permit = permit;
+            inline::run(|| handle.block_on(work))
+        });
         let abort = task.abort_handle();
         match tokio::time::timeout_at(deadline.into(), task).await {
             Ok(Ok(outcome)) => outcome,
@@ -155,6 +160,43 @@ impl QueryRunner {
             }
         }
     }
+}
+
+/// The answer of the compiled plan of `request`'s operation, if it has one that answers it.
+async fn compiled(
+    plans: &Plans,
+    request: &Request,
+    graph: &Graph,
+    document: &ExecutableDocument,
+    max_bytes: usize,
+) -> Option<Result<Outcome, RunError>> {
+    let plan = plans.get(&request.query, request.operation_name.as_deref(), document)?;
+    let body = plan.execute(&request.variables, graph).await?;
+    if body.len() > max_bytes {
+        return Some(Err(RunError::TooLarge(max_bytes)));
+    }
+    Some(Ok(Outcome::Answer { body: Bytes::from(body), has_errors: false }))
+}
+
+/// The answer of async-graphql's executor, with the fields in query order and failed fields as `null`.
+async fn general(
+    schema: &ApiSchema,
+    request: Request,
+    graph: Graph,
+    document: &ExecutableDocument,
+    max_bytes: usize,
+) -> Result<Outcome, RunError> {
+    let operation_name = request.operation_name.clone();
+    let mut response = schema.execute(on_graph(request, graph)).await;
+    type_errors(&mut response.errors);
+    if is_request_error(&response) {
+        return Ok(Outcome::RequestErrors(response.errors));
+    }
+    order_response(document, operation_name.as_deref(), &mut response.data);
+    null_failed_fields(document, operation_name.as_deref(), &mut response);
+    let mut out = BoundedWriter { bytes: Vec::with_capacity(16 * 1024), max: max_bytes };
+    serde_json::to_writer(&mut out, &response).map_err(|_| RunError::TooLarge(max_bytes))?;
+    Ok(Outcome::Answer { body: Bytes::from(out.bytes), has_errors: !response.errors.is_empty() })
 }
 
 /// A response with no data whose errors all lack a path failed before execution (validation,
@@ -205,16 +247,4 @@ impl Write for BoundedWriter {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_bounded_writer_stops_at_its_limit() {
-        let mut out = BoundedWriter { bytes: Vec::new(), max: 10 };
-        assert!(serde_json::to_writer(&mut out, &"short").is_ok());
-        assert_eq!(out.bytes, b"\"short\"");
-        let mut out = BoundedWriter { bytes: Vec::new(), max: 10 };
-        assert!(serde_json::to_writer(&mut out, &vec![1u32; 100]).is_err());
-        assert!(out.bytes.len() <= 10);
-    }
-}
+mod tests;

@@ -403,6 +403,14 @@ impl Decode for NodeNames {
     }
 }
 
+/// The start of a node's stored form that holds its flags, kind and names: what [`NodeNames`] decodes
+/// from (the in-memory topology keeps it for every node).
+pub(crate) fn names_prefix<'a>(key: &str, bytes: &'a [u8]) -> Result<&'a [u8], StoreError> {
+    let mut reader = Reader { bytes };
+    read_names(&mut reader).map_err(|reason| corrupt(key, reason))?;
+    Ok(&bytes[..bytes.len() - reader.bytes.len()])
+}
+
 /// A node's flags, kind and names: the start of its stored form.
 fn read_names(reader: &mut Reader<'_>) -> Read<(Flags, NodeKind, NodeNames)> {
     let flags = reader.flags(NodeFlag::Identifiers as u8 + 1)?;

@@ -19,6 +19,7 @@ pub mod cancel;
 pub(crate) mod codec;
 mod embedded;
 mod error;
+pub mod inline;
 mod ranked;
 mod staged;
 

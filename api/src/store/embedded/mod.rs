@@ -36,6 +36,7 @@ use crate::store::cancel::{self, Cancel};
 use crate::store::codec::Decode;
 use crate::store::embedded::index::TopologyIndex;
 use crate::store::embedded::view::EmbeddedView;
+use crate::store::inline;
 use crate::store::{Batch, EdgeFilter, GraphRead, GraphStore, RankedTopology, Staged, StoreError, StoreStats, WriteSummary};
 
 pub use backup::CopySummary;
@@ -149,14 +150,18 @@ impl EmbeddedStore {
     async fn view(&self) -> Result<EmbeddedView, StoreError> {
         let (db, index) = (self.db.clone(), self.index.clone());
         let cancel = Cancel::current();
-        tokio::task::spawn_blocking(move || {
+        let open = move || {
             cancel::check(cancel.as_ref())?;
             let txn = db.begin_read().map_err(backend_error)?;
             let topology = index.fresh(&db, &txn)?;
             EmbeddedView::new(txn, topology)
-        })
-        .await
-        .map_err(|err| StoreError::Backend { backend: BACKEND, reason: format!("read task failed: {err}") })?
+        };
+        if inline::active() {
+            return open();
+        }
+        tokio::task::spawn_blocking(open)
+            .await
+            .map_err(|err| StoreError::Backend { backend: BACKEND, reason: format!("read task failed: {err}") })?
     }
 
     /// Runs `write` in one write transaction on the blocking pool and commits it with a new generation.

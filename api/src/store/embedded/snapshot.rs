@@ -13,9 +13,9 @@ use std::path::{Path, PathBuf};
 use partnergraph_schema::{EdgeType, IatiRole, PartialDate, Role};
 
 use crate::store::codec;
-use crate::store::embedded::topology::{Slot, SortedStrings, Topology};
+use crate::store::embedded::topology::{Blobs, Slot, SortedStrings, Topology};
 
-const MAGIC: &[u8; 8] = b"PGTOPO02";
+const MAGIC: &[u8; 8] = b"PGTOPO03";
 /// The snapshot's file name in the data directory.
 const FILE_NAME: &str = "topology.bin";
 
@@ -92,6 +92,12 @@ impl<W: Write> Writer<W> {
         self.bytes(strings.bytes.as_bytes())?;
         self.u32s(&strings.ends)
     }
+
+    fn blobs(&mut self, blobs: &Blobs) -> std::io::Result<()> {
+        self.u64(blobs.bytes.len() as u64)?;
+        self.bytes(&blobs.bytes)?;
+        self.u32s(&blobs.ends)
+    }
 }
 
 /// A date or none: none is four zero bytes, which no date encodes to.
@@ -112,6 +118,7 @@ pub(crate) fn save(dir: &Path, store_id: u64, topology: &Topology) -> std::io::R
     writer.u64(store_id)?;
     writer.u64(topology.generation)?;
     writer.strings(&topology.nodes)?;
+    writer.blobs(&topology.names)?;
     writer.strings(&topology.edge_ids)?;
     writer.u64(topology.slots.len() as u64)?;
     let mut buffer = Vec::with_capacity(topology.slots.len() * 19);
@@ -175,6 +182,14 @@ impl<'a> Reader<'a> {
         let ends = self.u32s()?;
         let in_bounds = ends.windows(2).all(|pair| pair[0] <= pair[1]) && ends.last().is_none_or(|last| *last as usize == text.len());
         in_bounds.then_some(SortedStrings { bytes: text, ends })
+    }
+
+    fn blobs(&mut self) -> Option<Blobs> {
+        let len = self.len()?;
+        let bytes = self.take(len)?.to_vec();
+        let ends = self.u32s()?;
+        let in_bounds = ends.windows(2).all(|pair| pair[0] <= pair[1]) && ends.last().is_none_or(|last| *last as usize == bytes.len());
+        in_bounds.then_some(Blobs { bytes, ends })
     }
 }
 
@@ -241,6 +256,7 @@ fn decode(bytes: &[u8], store_id: u64, generation: u64) -> Result<Topology, Reje
 fn decode_body(mut reader: Reader<'_>, generation: u64) -> Option<Topology> {
     let body = reader.bytes;
     let nodes = reader.strings()?;
+    let names = reader.blobs()?;
     let edge_ids = reader.strings()?;
     let slot_count = reader.len()?;
     let node_count = nodes.ends.len();
@@ -275,6 +291,7 @@ fn decode_body(mut reader: Reader<'_>, generation: u64) -> Option<Topology> {
     let incident = reader.u32s()?;
     let degrees = reader.u32s()?;
     let consistent = edge_ids.ends.len() == slot_count
+        && names.ends.len() == node_count
         && offsets.len() == node_count + 1
         && offsets.first() == Some(&0)
         && offsets.windows(2).all(|pair| pair[0] <= pair[1])
@@ -282,7 +299,7 @@ fn decode_body(mut reader: Reader<'_>, generation: u64) -> Option<Topology> {
         && incident.iter().all(|edge| (*edge as usize) < slot_count)
         && degrees.len() == node_count
         && reader.at == body.len();
-    consistent.then_some(Topology { generation, nodes, edge_ids, slots, amounts, offsets, incident, degrees })
+    consistent.then_some(Topology { generation, nodes, names, edge_ids, slots, amounts, offsets, incident, degrees })
 }
 
 /// The snapshot in `dir` if it was written for this store at this generation and reads back intact;
@@ -327,6 +344,7 @@ mod tests {
         Topology {
             generation: 7,
             nodes: strings(&["agency:a", "agreement:b"]),
+            names: Blobs { bytes: vec![1, 2, 3, 4, 5], ends: vec![2, 5] },
             edge_ids: strings(&["e1", "e2"]),
             slots: vec![dated, looped],
             amounts: vec![(0, 1.5e6)],

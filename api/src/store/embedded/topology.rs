@@ -9,10 +9,11 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 
+use partnergraph_schema::text::NodeNames;
 use partnergraph_schema::{EdgeId, EdgeLink, EdgeType, IatiRole, NodeId, PartialDate, Role};
 use redb::{ReadTransaction, ReadableTable};
 
-use crate::store::codec::LinkView;
+use crate::store::codec::{Decode, LinkView, names_prefix};
 use crate::store::embedded::expand::type_index;
 use crate::store::embedded::{EDGES, NODES, backend_error};
 use crate::store::{Direction, EdgeFilter, RankedEdge, RankedTopology, StoreError};
@@ -57,6 +58,28 @@ impl SortedStrings {
     }
 }
 
+/// Byte strings stored end to end, by rank.
+#[derive(Default)]
+pub(super) struct Blobs {
+    pub(super) bytes: Vec<u8>,
+    pub(super) ends: Vec<u32>,
+}
+
+impl Blobs {
+    pub(super) fn push(&mut self, blob: &[u8]) -> Result<(), StoreError> {
+        self.bytes.extend_from_slice(blob);
+        let end = u32::try_from(self.bytes.len()).map_err(|_| too_large("names over 4 GiB"))?;
+        self.ends.push(end);
+        Ok(())
+    }
+
+    fn get(&self, rank: u32) -> &[u8] {
+        let rank = rank as usize;
+        let start = if rank == 0 { 0 } else { self.ends[rank - 1] as usize };
+        &self.bytes[start..self.ends[rank] as usize]
+    }
+}
+
 /// What a walk reads of an edge.
 #[derive(Clone, Copy)]
 pub(super) struct Slot {
@@ -74,6 +97,9 @@ pub(crate) struct Topology {
     /// The store generation this was built from.
     pub(crate) generation: u64,
     pub(super) nodes: SortedStrings,
+    /// Each node's names (name, acronym, aliases) in their stored form, by rank (`codec::names_prefix`):
+    /// what a map, a neighbourhood or search ranking reads of a node, without a B-tree lookup.
+    pub(super) names: Blobs,
     pub(super) edge_ids: SortedStrings,
     pub(super) slots: Vec<Slot>,
     /// `(edge rank, amount)` for the edges that have one, by rank.
@@ -103,9 +129,11 @@ impl Topology {
     /// Reads the structure of the committed state `txn` sees, labelled `generation`.
     pub(crate) fn build(txn: &ReadTransaction, generation: u64) -> Result<Topology, StoreError> {
         let mut nodes = SortedStrings::default();
+        let mut names = Blobs::default();
         for entry in txn.open_table(NODES).map_err(backend_error)?.iter().map_err(backend_error)? {
-            let (key, _) = entry.map_err(backend_error)?;
+            let (key, value) = entry.map_err(backend_error)?;
             nodes.push(key.value())?;
+            names.push(names_prefix(key.value(), value.value())?)?;
         }
         let node_count = u32::try_from(nodes.len()).map_err(|_| too_large("over 4G nodes"))?;
         let rank_of: HashMap<&str, u32> = (0..node_count).map(|rank| (nodes.get(rank), rank)).collect();
@@ -166,14 +194,20 @@ impl Topology {
                 }
             }
         }
-        Ok(Topology { generation, nodes, edge_ids, slots, amounts, offsets, incident, degrees })
+        Ok(Topology { generation, nodes, names, edge_ids, slots, amounts, offsets, incident, degrees })
     }
 
     /// Approximate heap bytes held.
     pub(crate) fn heap_bytes(&self) -> usize {
         self.nodes.bytes.len()
+            + self.names.bytes.len()
             + self.edge_ids.bytes.len()
-            + 4 * (self.nodes.ends.len() + self.edge_ids.ends.len() + self.offsets.len() + self.incident.len() + self.degrees.len())
+            + 4 * (self.nodes.ends.len()
+                + self.names.ends.len()
+                + self.edge_ids.ends.len()
+                + self.offsets.len()
+                + self.incident.len()
+                + self.degrees.len())
             + std::mem::size_of::<Slot>() * self.slots.len()
             + std::mem::size_of::<(u32, f64)>() * self.amounts.len()
     }
@@ -184,6 +218,11 @@ impl Topology {
 
     fn incident_of(&self, node: u32) -> &[u32] {
         &self.incident[self.offsets[node as usize] as usize..self.offsets[node as usize + 1] as usize]
+    }
+
+    /// The names of each of `ids`, as the records hold them (`None` for unknown ids).
+    pub(crate) fn names(&self, ids: &[NodeId]) -> Result<Vec<Option<NodeNames>>, StoreError> {
+        ids.iter().map(|id| self.node_rank(id).map(|rank| NodeNames::decode(id.as_str(), self.names.get(rank))).transpose()).collect()
     }
 
     /// The number of edges touching each of `ids` (0 for unknown ids).

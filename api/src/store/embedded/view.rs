@@ -17,6 +17,7 @@ use crate::store::cancel::{self, Cancel};
 use crate::store::codec::Decode;
 use crate::store::embedded::topology::Topology;
 use crate::store::embedded::{BACKEND, DEGREE, EDGES, NODES, TERMS, backend_error, decode, expand, index};
+use crate::store::inline;
 use crate::store::{EdgeFilter, GraphRead, RankedTopology, StoreError, StoreStats};
 
 /// One committed state of the embedded store.
@@ -40,15 +41,20 @@ impl EmbeddedView {
         Ok(EmbeddedView { txn: Arc::new(txn), topology, generation })
     }
 
-    /// Runs `read` on the view's transaction (and topology) on the blocking pool.
+    /// Runs `read` on the view's transaction (and topology): on this thread when it may block
+    /// ([`inline`]), on the blocking pool otherwise.
     async fn read<T, F>(&self, read: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: FnOnce(&ReadTransaction, Option<&Topology>) -> Result<T, StoreError> + Send + 'static,
     {
-        let (txn, topology) = (self.txn.clone(), self.topology.clone());
         let cancel = Cancel::current();
         metrics().store_read(BACKEND);
+        if inline::active() {
+            cancel::check(cancel.as_ref())?;
+            return read(&self.txn, self.topology.as_deref());
+        }
+        let (txn, topology) = (self.txn.clone(), self.topology.clone());
         tokio::task::spawn_blocking(move || {
             cancel::check(cancel.as_ref())?;
             read(&txn, topology.as_deref())
@@ -78,7 +84,11 @@ impl GraphRead for EmbeddedView {
         self.get_records(NODES, ids).await
     }
 
+    /// From the topology's names when it was built from this state, else the records' starts.
     async fn node_names(&self, ids: &[NodeId]) -> Result<Vec<Option<NodeNames>>, StoreError> {
+        if let Some(topology) = &self.topology {
+            return topology.names(ids);
+        }
         self.get_records(NODES, ids).await
     }
 
