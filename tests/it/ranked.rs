@@ -98,7 +98,7 @@ async fn ranked_reads_agree_with_reads_by_id() {
         let limit = [0, 1, 7, usize::MAX][round % 4];
         let by_id = store.expand_page(&frontier, filter, None, limit).await.expect("expand by id");
         let ranks: Vec<u32> = frontier.iter().map(|id| ranked.node_rank(id).expect("rank")).collect();
-        let by_rank = ranked.expand_ranks(&ranks, filter, limit);
+        let by_rank = ranked.expand_ranks(&ranks, filter, None, limit);
         assert_eq!(by_rank.len(), by_id.len(), "{frontier:?} {filter:?} limit {limit}");
         for (edge, link) in by_rank.iter().zip(&by_id) {
             assert_eq!(&ranked.link(edge.edge).expect("link"), link);

@@ -10,6 +10,7 @@ mod location;
 mod neighborhood;
 mod partners;
 mod paths;
+pub(crate) mod reader;
 mod search;
 pub(crate) mod triangulars;
 

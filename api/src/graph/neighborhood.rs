@@ -2,10 +2,13 @@
 
 use partnergraph_schema::hash::IdSet;
 use partnergraph_schema::text::NodeNames;
-use partnergraph_schema::{EdgeId, EdgeLink, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate};
+use partnergraph_schema::{EdgeLink, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate};
 
+use std::sync::Arc;
+
+use crate::graph::reader::{ById, ByRank, Link, Reader};
 use crate::graph::{Graph, GraphError, check_range};
-use crate::store::{Direction, EdgeFilter};
+use crate::store::{Direction, EdgeFilter, RankedTopology};
 
 /// Deepest neighbourhood served.
 pub const MAX_DEPTH: i64 = 6;
@@ -72,6 +75,14 @@ pub struct Subgraph<N = NodeRecord> {
     pub truncated: bool,
 }
 
+/// A walk's result in a reader's keys: the nodes in the order met (the centre first), the edges among
+/// them in id order.
+pub(crate) struct Walked<R: Reader> {
+    pub(crate) nodes: Vec<R::Node>,
+    pub(crate) edges: Vec<R::Link>,
+    pub(crate) truncated: bool,
+}
+
 impl Graph {
     /// Breadth-first neighbourhood of `center`: per level, the frontier's edges are walked in id order
     /// (a page at a time, so a hub costs the limit, not its degree) and each new node is added when its
@@ -80,32 +91,82 @@ impl Graph {
         self.neighborhood_of(center, query).await
     }
 
-    /// [`Graph::neighborhood`], reading of each node what `N` says.
+    /// [`Graph::neighborhood`], reading of each node what `N` says. The walk reads by rank when the store
+    /// holds its structure in memory, by id otherwise: the same answer either way.
     pub async fn neighborhood_of<N: NodeFetch>(&self, center: &NodeId, query: &NeighborhoodQuery) -> Result<Subgraph<N>, GraphError> {
+        let (ids, edges, truncated) = match self.store().ranked().await? {
+            Some(topology) => {
+                let reader = ByRank(topology);
+                let walked = self.walk(&reader, center, query).await?;
+                let ids = walked.nodes.iter().map(|node| reader.node_id(node)).collect::<Result<Vec<_>, _>>()?;
+                let edges = walked.edges.iter().map(|edge| reader.edge_link(edge)).collect::<Result<Vec<_>, _>>()?;
+                (ids, edges, walked.truncated)
+            }
+            None => {
+                let walked = self.walk(&ById(self.store().as_ref()), center, query).await?;
+                (walked.nodes, walked.edges, walked.truncated)
+            }
+        };
+        let found = N::fetch(self, ids.clone()).await?;
+        if found.first().is_none_or(Option::is_none) {
+            return Err(GraphError::NotFound(center.clone()));
+        }
+        // A node read from the edges but absent from the state (never in a consistent store) is left out,
+        // with its edges.
+        let mut absent: IdSet<NodeId> = IdSet::default();
+        let mut nodes = Vec::with_capacity(found.len());
+        for (id, node) in ids.into_iter().zip(found) {
+            match node {
+                Some(node) => nodes.push(node),
+                None => {
+                    absent.insert(id);
+                }
+            }
+        }
+        let edges = edges.into_iter().filter(|edge| !absent.contains(&edge.source) && !absent.contains(&edge.target)).collect();
+        Ok(Subgraph { nodes, edges, truncated })
+    }
+
+    /// The walk of [`Graph::neighborhood`] by rank, when the store holds its structure in memory (`None`
+    /// otherwise), with that structure: for answers written straight from it.
+    pub(crate) async fn neighborhood_ranked(
+        &self,
+        center: &NodeId,
+        query: &NeighborhoodQuery,
+    ) -> Result<Option<(Arc<dyn RankedTopology>, Walked<ByRank>)>, GraphError> {
+        let Some(topology) = self.store().ranked().await? else {
+            return Ok(None);
+        };
+        let reader = ByRank(topology);
+        let walked = self.walk(&reader, center, query).await?;
+        Ok(Some((reader.0, walked)))
+    }
+
+    /// The walk itself, in `reader`'s keys.
+    async fn walk<R: Reader>(&self, reader: &R, center: &NodeId, query: &NeighborhoodQuery) -> Result<Walked<R>, GraphError> {
         let depth = check_range("depth", query.depth, 0..=MAX_DEPTH)?;
         let limit = check_range("limit", query.limit, 1..=MAX_LIMIT)?;
-        let center_node =
-            N::fetch(self, vec![center.clone()]).await?.pop().flatten().ok_or_else(|| GraphError::NotFound(center.clone()))?;
+        let start = reader.node(center).ok_or_else(|| GraphError::NotFound(center.clone()))?;
         let filter = EdgeFilter { types: query.edge_types.clone(), as_of: query.as_of, direction: query.direction };
-        let mut included: IdSet<NodeId> = IdSet::default();
-        included.insert(center.clone());
-        let mut nodes = vec![center_node];
-        let mut edges: Vec<EdgeLink> = Vec::new();
-        let mut frontier = vec![center.clone()];
+        let mut included: IdSet<R::Node> = IdSet::default();
+        included.insert(start.clone());
+        let mut nodes = vec![start.clone()];
+        let mut edges: Vec<R::Link> = Vec::new();
+        let mut frontier = vec![start];
         let mut truncated = false;
         for _ in 0..depth {
             if frontier.is_empty() || truncated {
                 break;
             }
-            let mut added: Vec<NodeId> = Vec::new();
-            let mut cursor: Option<EdgeId> = None;
+            let mut added: Vec<R::Node> = Vec::new();
+            let mut cursor: Option<R::Link> = None;
             'walk: loop {
-                let page = self.store().expand_page(&frontier, &filter, cursor.as_ref(), WALK_PAGE).await?;
+                let page = reader.page(&frontier, &filter, cursor.as_ref(), WALK_PAGE).await?;
                 let exhausted = page.len() < WALK_PAGE;
+                cursor = page.last().cloned();
                 for edge in page {
-                    cursor = Some(edge.id.clone());
-                    for end in [&edge.source, &edge.target] {
-                        let wanted = query.kinds.is_empty() || query.kinds.contains(&end.kind());
+                    for end in [edge.source(), edge.target()] {
+                        let wanted = query.kinds.is_empty() || reader.kind(end).is_some_and(|kind| query.kinds.contains(&kind));
                         if wanted && !included.contains(end) {
                             if nodes.len() + added.len() >= limit {
                                 truncated = true;
@@ -121,24 +182,13 @@ impl Graph {
                     break;
                 }
             }
-            let found = N::fetch(self, added.clone()).await?;
-            frontier = Vec::with_capacity(added.len());
-            for (id, node) in added.into_iter().zip(found) {
-                match node {
-                    Some(node) => {
-                        frontier.push(id);
-                        nodes.push(node);
-                    }
-                    None => {
-                        included.remove(&id);
-                    }
-                }
-            }
+            nodes.extend(added.iter().cloned());
+            frontier = added;
         }
         // An edge between two frontier nodes is met from both ends.
-        edges.retain(|edge| included.contains(&edge.source) && included.contains(&edge.target));
-        edges.sort_unstable_by(|a, b| a.id.cmp(&b.id));
-        edges.dedup_by(|a, b| a.id == b.id);
-        Ok(Subgraph { nodes, edges, truncated })
+        edges.retain(|edge| included.contains(edge.source()) && included.contains(edge.target()));
+        edges.sort_unstable_by(|a, b| a.key().cmp(b.key()));
+        edges.dedup_by(|a, b| a.key() == b.key());
+        Ok(Walked { nodes, edges, truncated })
     }
 }

@@ -33,7 +33,7 @@ use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, NodeId, NodeKi
 pub use bolt::{BoltConfig, BoltStore};
 pub use embedded::{CopySummary, EmbeddedStore, IndexMode};
 pub use error::StoreError;
-pub use ranked::{RankedEdge, RankedTopology};
+pub use ranked::{RankedEdge, RankedLink, RankedTopology};
 pub use staged::Staged;
 
 /// Which way an expansion follows edges, seen from the frontier.

@@ -9,7 +9,8 @@
 //! [`GraphStore::ranked`]: crate::store::GraphStore::ranked
 //! [`GraphStore::expand_page`]: crate::store::GraphStore::expand_page
 
-use partnergraph_schema::{EdgeLink, NodeId};
+use partnergraph_schema::text::NodeNames;
+use partnergraph_schema::{EdgeLink, EdgeType, IatiRole, NodeId, PartialDate, Role};
 
 use crate::store::{EdgeFilter, StoreError};
 
@@ -24,6 +25,29 @@ pub struct RankedEdge {
     pub target: u32,
 }
 
+/// An edge's own fields, borrowed from a ranked state.
+#[derive(Debug, Clone, Copy)]
+pub struct RankedLink<'a> {
+    /// Its id.
+    pub id: &'a str,
+    /// Its source's id.
+    pub source: &'a str,
+    /// Its target's id.
+    pub target: &'a str,
+    /// Its type.
+    pub edge_type: EdgeType,
+    /// Its OECD role, if any.
+    pub role: Option<Role>,
+    /// Its IATI role, if any.
+    pub iati_role: Option<IatiRole>,
+    /// Valid from.
+    pub from: Option<PartialDate>,
+    /// Valid until.
+    pub to: Option<PartialDate>,
+    /// Its amount in US dollars, if any.
+    pub amount_usd: Option<f64>,
+}
+
 /// One committed state of the graph's structure, addressed by rank.
 ///
 /// Ranks follow id order: for two nodes (or two edges) of the same state, comparing ranks compares ids.
@@ -36,9 +60,21 @@ pub trait RankedTopology: Send + Sync {
     /// The id of the node of rank `rank` (an error for a rank this state does not have).
     fn node_id(&self, rank: u32) -> Result<NodeId, StoreError>;
 
-    /// [`GraphStore::expand_page`](crate::store::GraphStore::expand_page) without a cursor, by rank: the
-    /// edges touching a node of `frontier` that pass `filter`, in id order, at most `limit`.
-    fn expand_ranks(&self, frontier: &[u32], filter: &EdgeFilter, limit: usize) -> Vec<RankedEdge>;
+    /// [`GraphRead::expand_page`](crate::store::GraphRead::expand_page) by rank: the edges touching a
+    /// node of `frontier` that pass `filter`, of rank greater than `after`, in id order, at most `limit`.
+    fn expand_ranks(&self, frontier: &[u32], filter: &EdgeFilter, after: Option<u32>, limit: usize) -> Vec<RankedEdge>;
+
+    /// The id of the node of rank `rank`, borrowed (`None` for a rank this state does not have).
+    fn node_str(&self, rank: u32) -> Option<&str>;
+
+    /// The names of the node of rank `rank`, as its record holds them.
+    fn node_names(&self, rank: u32) -> Result<NodeNames, StoreError>;
+
+    /// The number of edges touching the node of rank `rank`.
+    fn degree(&self, rank: u32) -> u64;
+
+    /// The edge of rank `edge`, borrowed (`None` for a rank this state does not have).
+    fn link_view(&self, edge: u32) -> Option<RankedLink<'_>>;
 
     /// The edge of rank `edge` as a link, as `expand_page` would return it (an error for a rank this
     /// state does not have).

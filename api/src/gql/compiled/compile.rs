@@ -138,8 +138,17 @@ impl Plan {
 
     /// Whether any node list asks for degrees.
     pub(super) fn needs_degrees(&self) -> bool {
+        self.asks(|column| column == NodeColumn::Degree)
+    }
+
+    /// Whether any node list asks for names (a name, an acronym or aliases).
+    pub(super) fn needs_names(&self) -> bool {
+        self.asks(|column| matches!(column, NodeColumn::Name | NodeColumn::Acronym | NodeColumn::Aliases))
+    }
+
+    fn asks(&self, wanted: impl Fn(NodeColumn) -> bool) -> bool {
         self.roots.iter().flat_map(|root| &root.fields).any(|field| match field {
-            SubgraphField::Nodes(_, entries) => entries.iter().any(|entry| entry.column == NodeColumn::Degree),
+            SubgraphField::Nodes(_, entries) => entries.iter().any(|entry| wanted(entry.column)),
             _ => false,
         })
     }

@@ -10,24 +10,25 @@
 //! the same bytes.
 
 mod compile;
+mod write;
 
 use std::sync::Arc;
 
+use async_graphql::Name;
 use async_graphql::Variables;
 use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::resolver_utils::enum_value;
-use async_graphql::{Name, ScalarType};
 use async_graphql_value::ConstValue;
-use partnergraph_schema::{EdgeLink, NodeId, PartialDate};
+use partnergraph_schema::{NodeId, PartialDate};
 use quick_cache::sync::Cache;
 
 pub use compile::Plan;
 
-use crate::gql::nodes::degree_number;
-use crate::gql::scalars::{Date, EdgeDirection, EdgeType, IatiRole, NodeKind, Role};
+use crate::gql::scalars::{EdgeDirection, EdgeType, NodeKind};
 use crate::graph::{Graph, Named, NeighborhoodQuery, Subgraph};
+use crate::store::RankedLink;
 
-use compile::{Arg, ArgName, EdgeColumn, NodeColumn, NodeEntry, SubgraphField};
+use compile::{Arg, ArgName};
+use write::NodeRow;
 
 /// Operations kept compiled (or known not to compile).
 const PLANS_KEPT: usize = 1024;
@@ -66,24 +67,46 @@ impl Plan {
     /// The response to this plan with `variables`, read from `graph`; `None` when the general executor
     /// must answer (an argument it cannot bind, a graph error).
     pub async fn execute(&self, variables: &Variables, graph: &Graph) -> Option<Vec<u8>> {
-        let mut answers = Vec::with_capacity(self.roots.len());
-        for root in &self.roots {
-            let (center, query) = bind(&root.args, variables)?;
-            let subgraph: Subgraph<Named> = graph.neighborhood_of(&center, &query).await.ok()?;
-            let degrees = if self.needs_degrees() {
-                let ids: Vec<NodeId> = subgraph.nodes.iter().map(|node| node.id.clone()).collect();
-                Some(graph.degrees(&ids).await.ok()?)
-            } else {
-                None
-            };
-            answers.push((subgraph, degrees));
-        }
         let mut out = Vec::with_capacity(16 * 1024);
         out.extend_from_slice(b"{\"data\":{");
-        for (at, (root, (subgraph, degrees))) in self.roots.iter().zip(&answers).enumerate() {
-            comma(&mut out, at);
-            key(&mut out, &root.key);
-            write_subgraph(&mut out, &root.fields, subgraph, degrees.as_deref());
+        for (at, root) in self.roots.iter().enumerate() {
+            let (center, query) = bind(&root.args, variables)?;
+            write::comma(&mut out, at);
+            write::key(&mut out, &root.key);
+            match graph.neighborhood_ranked(&center, &query).await.ok()? {
+                Some((topology, walked)) => {
+                    let names = if self.needs_names() {
+                        walked.nodes.iter().map(|rank| topology.node_names(*rank).ok()).collect::<Option<Vec<_>>>()?
+                    } else {
+                        Vec::new()
+                    };
+                    let nodes = walked
+                        .nodes
+                        .iter()
+                        .enumerate()
+                        .map(|(at, rank)| NodeRow::new(topology.node_str(*rank)?, names.get(at), topology.degree(*rank)))
+                        .collect::<Option<Vec<_>>>()?;
+                    let edges = walked.edges.iter().map(|edge| topology.link_view(edge.edge)).collect::<Option<Vec<_>>>()?;
+                    write::subgraph(&mut out, &root.fields, &nodes, &edges, walked.truncated);
+                }
+                None => {
+                    let subgraph: Subgraph<Named> = graph.neighborhood_of(&center, &query).await.ok()?;
+                    let degrees = if self.needs_degrees() {
+                        let ids: Vec<NodeId> = subgraph.nodes.iter().map(|node| node.id.clone()).collect();
+                        graph.degrees(&ids).await.ok()?
+                    } else {
+                        Vec::new()
+                    };
+                    let nodes = subgraph
+                        .nodes
+                        .iter()
+                        .enumerate()
+                        .map(|(at, node)| NodeRow::new(node.id.as_str(), Some(&node.names), degrees.get(at).copied().unwrap_or_default()))
+                        .collect::<Option<Vec<_>>>()?;
+                    let edges: Vec<RankedLink<'_>> = subgraph.edges.iter().map(write::link_row).collect();
+                    write::subgraph(&mut out, &root.fields, &nodes, &edges, subgraph.truncated);
+                }
+            }
         }
         out.extend_from_slice(b"}}");
         Some(out)
@@ -151,142 +174,4 @@ fn list<T>(value: &ConstValue, item: impl Fn(&ConstValue) -> Option<T>) -> Optio
         ConstValue::List(items) => items.iter().map(item).collect(),
         _ => None,
     }
-}
-
-fn comma(out: &mut Vec<u8>, at: usize) {
-    if at > 0 {
-        out.push(b',');
-    }
-}
-
-/// `"key":`.
-fn key(out: &mut Vec<u8>, key: &Name) {
-    text(out, key.as_str());
-    out.push(b':');
-}
-
-/// A string, escaped as async-graphql's response serialisation (serde_json) escapes it.
-fn text(out: &mut Vec<u8>, value: &str) {
-    // Writing into a `Vec` cannot fail.
-    let _ = serde_json::to_writer(&mut *out, value);
-}
-
-/// A value as async-graphql's response serialisation writes it.
-fn json(out: &mut Vec<u8>, value: &ConstValue) {
-    // Serialising a `ConstValue` into a `Vec` cannot fail: no map keys other than strings, no I/O.
-    let _ = serde_json::to_writer(&mut *out, value);
-}
-
-fn write_subgraph(out: &mut Vec<u8>, fields: &[SubgraphField], subgraph: &Subgraph<Named>, degrees: Option<&[u64]>) {
-    out.push(b'{');
-    for (at, field) in fields.iter().enumerate() {
-        comma(out, at);
-        match field {
-            SubgraphField::Typename(name) => {
-                key(out, name);
-                json(out, &ConstValue::String("Subgraph".to_owned()));
-            }
-            SubgraphField::Truncated(name) => {
-                key(out, name);
-                json(out, &ConstValue::Boolean(subgraph.truncated));
-            }
-            SubgraphField::Nodes(name, entries) => {
-                key(out, name);
-                out.push(b'[');
-                for (index, node) in subgraph.nodes.iter().enumerate() {
-                    comma(out, index);
-                    write_node(out, entries, node, degrees.and_then(|degrees| degrees.get(index)).copied());
-                }
-                out.push(b']');
-            }
-            SubgraphField::Edges(name, columns) => {
-                key(out, name);
-                out.push(b'[');
-                for (index, edge) in subgraph.edges.iter().enumerate() {
-                    comma(out, index);
-                    write_edge(out, columns, edge);
-                }
-                out.push(b']');
-            }
-        }
-    }
-    out.push(b'}');
-}
-
-/// One node's object (`null` when no field applies to its kind, as async-graphql answers an empty
-/// object).
-fn write_node(out: &mut Vec<u8>, entries: &[NodeEntry], node: &Named, degree: Option<u64>) {
-    let kind = node.id.kind();
-    let applying = entries.iter().filter(|entry| entry.only.is_none_or(|only| only == kind));
-    let mut written = 0;
-    for entry in applying {
-        out.push(if written == 0 { b'{' } else { b',' });
-        written += 1;
-        key(out, &entry.key);
-        match entry.column {
-            NodeColumn::Typename => text(out, type_name(kind)),
-            NodeColumn::Id => text(out, node.id.as_str()),
-            NodeColumn::Kind => json(out, &enum_value(NodeKind::from(kind))),
-            NodeColumn::Name => text(out, &node.names.name),
-            NodeColumn::Acronym => match &node.names.acronym {
-                Some(acronym) => text(out, acronym),
-                None => json(out, &ConstValue::Null),
-            },
-            NodeColumn::Aliases => json(out, &ConstValue::List(node.names.aliases.iter().cloned().map(ConstValue::String).collect())),
-            NodeColumn::Degree => json(out, &degree_number(degree.unwrap_or_default()).to_value()),
-        }
-    }
-    if written == 0 {
-        out.extend_from_slice(b"null");
-    } else {
-        out.push(b'}');
-    }
-}
-
-/// The GraphQL object a node of `kind` resolves as.
-fn type_name(kind: partnergraph_schema::NodeKind) -> &'static str {
-    use partnergraph_schema::NodeKind as Kind;
-    match kind {
-        Kind::Agency => "Agency",
-        Kind::Country => "Country",
-        Kind::City => "City",
-        Kind::Network => "Network",
-        Kind::Agreement => "Agreement",
-        Kind::Event => "Event",
-    }
-}
-
-fn write_edge(out: &mut Vec<u8>, columns: &[(Name, EdgeColumn)], edge: &EdgeLink) {
-    if columns.is_empty() {
-        out.extend_from_slice(b"null");
-        return;
-    }
-    out.push(b'{');
-    for (at, (name, column)) in columns.iter().enumerate() {
-        comma(out, at);
-        key(out, name);
-        let value = match column {
-            EdgeColumn::Typename => ConstValue::String("Edge".to_owned()),
-            EdgeColumn::Id => {
-                text(out, edge.id.as_str());
-                continue;
-            }
-            EdgeColumn::Type => enum_value(EdgeType::from(edge.edge_type)),
-            EdgeColumn::Source => {
-                text(out, edge.source.as_str());
-                continue;
-            }
-            EdgeColumn::Target => {
-                text(out, edge.target.as_str());
-                continue;
-            }
-            EdgeColumn::Role => edge.role.map_or(ConstValue::Null, |role| enum_value(Role::from(role))),
-            EdgeColumn::IatiRole => edge.iati_role.map_or(ConstValue::Null, |role| enum_value(IatiRole::from(role))),
-            EdgeColumn::From => edge.from.map_or(ConstValue::Null, |date| Date(date).to_value()),
-            EdgeColumn::To => edge.to.map_or(ConstValue::Null, |date| Date(date).to_value()),
-            EdgeColumn::AmountUsd => edge.amount_usd.map_or(ConstValue::Null, |amount| amount.to_value()),
-        };
-        json(out, &value);
-    }
-    out.push(b'}');
 }

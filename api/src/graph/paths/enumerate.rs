@@ -6,58 +6,13 @@
 //! as the ids do), so both ways of reading the store find the same paths in the same order.
 
 use std::collections::VecDeque;
-use std::hash::Hash;
 
 use partnergraph_schema::hash::{IdMap, IdSet};
-use partnergraph_schema::{EdgeId, EdgeLink, NodeId};
 
-use crate::store::RankedEdge;
+use crate::graph::reader::Link;
 
 /// Most search steps spent enumerating paths.
 const STEP_BUDGET: usize = 2_000_000;
-
-/// What the enumeration reads of an edge: its key and its two ends, each comparing as the ids they
-/// stand for.
-pub(super) trait Link {
-    /// A node's key.
-    type Node: Eq + Hash + Ord;
-    /// An edge's key.
-    type Edge: Eq + Hash + Ord;
-    /// This edge's key.
-    fn key(&self) -> &Self::Edge;
-    /// Its source.
-    fn source(&self) -> &Self::Node;
-    /// Its target.
-    fn target(&self) -> &Self::Node;
-}
-
-impl Link for EdgeLink {
-    type Node = NodeId;
-    type Edge = EdgeId;
-    fn key(&self) -> &EdgeId {
-        &self.id
-    }
-    fn source(&self) -> &NodeId {
-        &self.source
-    }
-    fn target(&self) -> &NodeId {
-        &self.target
-    }
-}
-
-impl Link for RankedEdge {
-    type Node = u32;
-    type Edge = u32;
-    fn key(&self) -> &u32 {
-        &self.edge
-    }
-    fn source(&self) -> &u32 {
-        &self.source
-    }
-    fn target(&self) -> &u32 {
-        &self.target
-    }
-}
 
 /// A path found: its nodes from the source to the target, and the edge taken between each two.
 pub(super) type Found<'a, L> = (Vec<&'a <L as Link>::Node>, Vec<&'a L>);
@@ -276,7 +231,9 @@ mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
-    use partnergraph_schema::EdgeType;
+    use partnergraph_schema::{EdgeId, EdgeLink, EdgeType, NodeId};
+
+    use crate::store::RankedEdge;
 
     fn edge(source: &str, target: &str, tag: &str) -> EdgeLink {
         EdgeLink {

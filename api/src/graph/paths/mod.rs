@@ -14,15 +14,14 @@
 mod enumerate;
 
 use std::collections::BTreeSet;
-use std::hash::Hash;
-use std::sync::Arc;
 
 use partnergraph_schema::hash::IdSet;
 use partnergraph_schema::{EdgeLink, NodeId, NodeRecord, PartialDate};
 
-use crate::graph::paths::enumerate::{Link, enumerate};
+use crate::graph::paths::enumerate::enumerate;
+use crate::graph::reader::{ById, ByRank, Link, Reader};
 use crate::graph::{Graph, GraphError, check_range};
-use crate::store::{EdgeFilter, GraphRead, RankedEdge, RankedTopology};
+use crate::store::EdgeFilter;
 
 /// Longest path searched.
 pub const MAX_HOPS: i64 = 6;
@@ -49,79 +48,6 @@ pub struct Path {
     pub nodes: Vec<NodeRecord>,
     /// `edges[i]` joins `nodes[i]` and `nodes[i + 1]` (in either direction).
     pub edges: Vec<EdgeLink>,
-}
-
-/// How the search reads the graph's structure.
-trait Reader: Sync {
-    /// What a level returns for each edge.
-    type Link: Link<Node = Self::Node> + Send + Sync;
-    /// A node's key.
-    type Node: Clone + Eq + Hash + Ord + Send + Sync;
-
-    /// The key of the node `id`, or `None` when the state read has no such node.
-    fn node(&self, id: &NodeId) -> Option<Self::Node>;
-
-    /// The edges touching `frontier` that pass `filter`, in id order, at most `limit`.
-    fn level(
-        &self,
-        frontier: &[Self::Node],
-        filter: &EdgeFilter,
-        limit: usize,
-    ) -> impl Future<Output = Result<Vec<Self::Link>, GraphError>> + Send;
-
-    /// The id of a node key.
-    fn node_id(&self, node: &Self::Node) -> Result<NodeId, GraphError>;
-
-    /// An edge as the answer shows it.
-    fn edge_link(&self, link: &Self::Link) -> Result<EdgeLink, GraphError>;
-}
-
-/// Reads by id, through [`GraphRead::expand_page`]: any store.
-struct ById<'a>(&'a dyn GraphRead);
-
-impl Reader for ById<'_> {
-    type Link = EdgeLink;
-    type Node = NodeId;
-
-    fn node(&self, id: &NodeId) -> Option<NodeId> {
-        Some(id.clone())
-    }
-
-    async fn level(&self, frontier: &[NodeId], filter: &EdgeFilter, limit: usize) -> Result<Vec<EdgeLink>, GraphError> {
-        Ok(self.0.expand_page(frontier, filter, None, limit).await?)
-    }
-
-    fn node_id(&self, node: &NodeId) -> Result<NodeId, GraphError> {
-        Ok(node.clone())
-    }
-
-    fn edge_link(&self, link: &EdgeLink) -> Result<EdgeLink, GraphError> {
-        Ok(link.clone())
-    }
-}
-
-/// Reads by rank, from one committed state held in memory.
-struct ByRank(Arc<dyn RankedTopology>);
-
-impl Reader for ByRank {
-    type Link = RankedEdge;
-    type Node = u32;
-
-    fn node(&self, id: &NodeId) -> Option<u32> {
-        self.0.node_rank(id)
-    }
-
-    async fn level(&self, frontier: &[u32], filter: &EdgeFilter, limit: usize) -> Result<Vec<RankedEdge>, GraphError> {
-        Ok(self.0.expand_ranks(frontier, filter, limit))
-    }
-
-    fn node_id(&self, node: &u32) -> Result<NodeId, GraphError> {
-        Ok(self.0.node_id(*node)?)
-    }
-
-    fn edge_link(&self, link: &RankedEdge) -> Result<EdgeLink, GraphError> {
-        Ok(self.0.link(link.edge)?)
-    }
 }
 
 impl Graph {

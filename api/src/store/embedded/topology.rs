@@ -16,7 +16,7 @@ use redb::{ReadTransaction, ReadableTable};
 use crate::store::codec::{Decode, LinkView, names_prefix};
 use crate::store::embedded::expand::type_index;
 use crate::store::embedded::{EDGES, NODES, backend_error};
-use crate::store::{Direction, EdgeFilter, RankedEdge, RankedTopology, StoreError};
+use crate::store::{Direction, EdgeFilter, RankedEdge, RankedLink, RankedTopology, StoreError};
 
 /// Sorted strings stored end to end; a string's position is its rank.
 #[derive(Default)]
@@ -324,8 +324,8 @@ impl RankedTopology for Topology {
         NodeId::parse(id).map_err(|err| corrupt(id, err.to_string()))
     }
 
-    fn expand_ranks(&self, frontier: &[u32], filter: &EdgeFilter, limit: usize) -> Vec<RankedEdge> {
-        self.expand_edges(frontier.to_vec(), filter, 0, limit)
+    fn expand_ranks(&self, frontier: &[u32], filter: &EdgeFilter, after: Option<u32>, limit: usize) -> Vec<RankedEdge> {
+        self.expand_edges(frontier.to_vec(), filter, after.map_or(0, |after| after.saturating_add(1)), limit)
             .into_iter()
             .map(|edge| {
                 let slot = &self.slots[edge as usize];
@@ -339,5 +339,34 @@ impl RankedTopology for Topology {
             return Err(no_rank("edge", edge));
         }
         Topology::link(self, edge)
+    }
+
+    fn node_str(&self, rank: u32) -> Option<&str> {
+        ((rank as usize) < self.nodes.len()).then(|| self.nodes.get(rank))
+    }
+
+    fn node_names(&self, rank: u32) -> Result<NodeNames, StoreError> {
+        let id = self.node_str(rank).ok_or_else(|| no_rank("node", rank))?;
+        NodeNames::decode(id, self.names.get(rank))
+    }
+
+    fn degree(&self, rank: u32) -> u64 {
+        self.degrees.get(rank as usize).map_or(0, |degree| u64::from(*degree))
+    }
+
+    fn link_view(&self, edge: u32) -> Option<RankedLink<'_>> {
+        let slot = self.slots.get(edge as usize)?;
+        let amount_usd = self.amounts.binary_search_by_key(&edge, |(rank, _)| *rank).ok().map(|at| self.amounts[at].1);
+        Some(RankedLink {
+            id: self.edge_ids.get(edge),
+            source: self.nodes.get(slot.source),
+            target: self.nodes.get(slot.target),
+            edge_type: slot.edge_type,
+            role: slot.role,
+            iati_role: slot.iati_role,
+            from: slot.from,
+            to: slot.to,
+            amount_usd,
+        })
     }
 }
