@@ -17,8 +17,8 @@
 
 use partnergraph_schema::text::NodeNames;
 use partnergraph_schema::{
-    AgencyType, AgreementType, EdgeId, EdgeLink, EdgeRecord, EdgeType, EventType, GeoPoint, IatiRole, Identifier, NetworkType, NodeId,
-    NodeKind, NodeRecord, PartialDate, Role, Source,
+    AgencyType, AgreementType, Claim, EdgeId, EdgeLink, EdgeRecord, EdgeType, EventType, GeoPoint, IatiRole, Identifier, NetworkType,
+    NodeId, NodeKind, NodeRecord, PartialDate, Precedence, Role, Source,
 };
 
 use crate::store::StoreError;
@@ -46,6 +46,10 @@ enum NodeFlag {
     /// Added after format 3 was released: a record without it has the bit clear, so old records read as
     /// they are.
     Identifiers,
+    /// Added after format 3 was released, as `Identifiers` was: the claims of a node several origins
+    /// describe (count; each claim's origin, precedence code, whether it has a record, and that record's
+    /// own stored form, length-prefixed, without claims).
+    Claims,
 }
 
 /// The optional fields of an edge, as bits of its presence flags.
@@ -198,6 +202,7 @@ impl Encode for NodeRecord {
             sdgs,
             identifiers,
             sources,
+            claims,
         } = self;
         let mut flags = Flags::default();
         flags.set(NodeFlag::Acronym as u8, acronym.is_some());
@@ -215,6 +220,7 @@ impl Encode for NodeRecord {
         flags.set(NodeFlag::AmountUsd as u8, amount_usd.is_some());
         flags.set(NodeFlag::Sdgs as u8, !sdgs.is_empty());
         flags.set(NodeFlag::Identifiers as u8, !identifiers.is_empty());
+        flags.set(NodeFlag::Claims as u8, !claims.is_empty());
         let mut writer = Writer { out: Vec::with_capacity(64 + name.len()) };
         writer.varint(flags.0);
         writer.out.push(code(NodeKind::ALL, *kind));
@@ -263,6 +269,27 @@ impl Encode for NodeRecord {
             for identifier in identifiers {
                 writer.str(&identifier.scheme);
                 writer.str(&identifier.value);
+            }
+        }
+        if !claims.is_empty() {
+            writer.varint(claims.len() as u64);
+            for claim in claims {
+                writer.str(&claim.origin);
+                writer.out.push(code(Precedence::ALL, claim.precedence));
+                match &claim.record {
+                    Some(record) => {
+                        writer.out.push(1);
+                        // A claim's record has no claims of its own: only what it says is stored.
+                        let bytes = if record.claims.is_empty() {
+                            record.encode()
+                        } else {
+                            NodeRecord { claims: Vec::new(), ..(**record).clone() }.encode()
+                        };
+                        writer.varint(bytes.len() as u64);
+                        writer.out.extend_from_slice(&bytes);
+                    }
+                    None => writer.out.push(0),
+                }
             }
         }
         writer.sources(sources);
@@ -405,7 +432,7 @@ impl Decode for NodeNames {
 
 /// A node's flags, kind and names: the start of its stored form.
 fn read_names(reader: &mut Reader<'_>) -> Read<(Flags, NodeKind, NodeNames)> {
-    let flags = reader.flags(NodeFlag::Identifiers as u8 + 1)?;
+    let flags = reader.flags(NodeFlag::Claims as u8 + 1)?;
     let kind = reader.code(NodeKind::ALL)?;
     let name = reader.string()?;
     let acronym = if flags.has(NodeFlag::Acronym as u8) { Some(reader.string()?) } else { None };
@@ -444,6 +471,27 @@ fn read_node(id: NodeId, reader: &mut Reader<'_>) -> Read<NodeRecord> {
             identifiers.push(Identifier { scheme: reader.string()?, value: reader.string()? });
         }
     }
+    let mut claims = Vec::new();
+    if has(NodeFlag::Claims) {
+        for _ in 0..reader.len()? {
+            let origin = reader.string()?;
+            let precedence = reader.code(Precedence::ALL)?;
+            let record = match reader.byte()? {
+                0 => None,
+                1 => {
+                    let len = reader.len()?;
+                    let mut inner = Reader { bytes: reader.take(len)? };
+                    let record = read_node(id.clone(), &mut inner)?;
+                    if !record.claims.is_empty() {
+                        return Err("a claim's record has claims");
+                    }
+                    Some(Box::new(record))
+                }
+                _ => return Err("unknown claim flag"),
+            };
+            claims.push(Claim { origin, precedence, record });
+        }
+    }
     let sources = reader.sources()?;
     reader.end()?;
     Ok(NodeRecord {
@@ -466,6 +514,7 @@ fn read_node(id: NodeId, reader: &mut Reader<'_>) -> Read<NodeRecord> {
         sdgs,
         identifiers,
         sources,
+        claims,
     })
 }
 

@@ -5,12 +5,12 @@ use std::io::BufRead;
 use std::sync::Arc;
 
 use partnergraph_schema::dataset::Checker;
-use partnergraph_schema::{EdgeId, EdgeRecord, EdgeType, NodeId, NodeRecord, Role};
+use partnergraph_schema::{Claim, EdgeId, EdgeRecord, EdgeType, NodeId, NodeRecord, Precedence, Role};
 
 use crate::io::IoError;
 use crate::io::iati::activity::{MappedActivity, map_activity, source};
 use crate::io::iati::fit::{fit_edge, fit_node};
-use crate::io::iati::organisation::{MappedOrganisation, map_organisation, update};
+use crate::io::iati::organisation::{MappedOrganisation, claim, map_organisation};
 use crate::io::iati::resolve::{Resolver, StoreHandle};
 use crate::io::iati::stale::Stale;
 use crate::io::iati::warning::{WarningKind, Warnings};
@@ -55,6 +55,8 @@ pub async fn import(store: Arc<dyn GraphStore>, reader: impl BufRead + Send + 's
     if !problems.is_empty() {
         return Err(IoError::Refused(Refusal::Invalid(problems)));
     }
+    let mut staged = staged;
+    crate::io::merge::merge_existing(store.as_ref(), &mut staged).await?;
     report.summary = Some(store.apply_staged(staged).await?);
     Ok(report)
 }
@@ -98,8 +100,7 @@ struct Output {
 }
 
 impl Output {
-    fn node(&mut self, line: u64, node: &NodeRecord) {
-        let mut node = node.clone();
+    fn node(&mut self, line: u64, mut node: NodeRecord) {
         for field in fit_node(&mut node) {
             self.cut.push((line, WarningKind::Cut { record: node.id.to_string(), field }));
         }
@@ -108,8 +109,7 @@ impl Output {
         self.nodes += 1;
     }
 
-    fn edge(&mut self, line: u64, edge: &EdgeRecord) {
-        let mut edge = edge.clone();
+    fn edge(&mut self, line: u64, mut edge: EdgeRecord) {
         for field in fit_edge(&mut edge) {
             self.cut.push((line, WarningKind::Cut { record: edge.id.to_string(), field }));
         }
@@ -137,8 +137,10 @@ pub(super) fn read_file(reader: impl BufRead, file: &str, store: Option<StoreHan
                     false
                 }
                 Some(activity) => {
-                    let edges = write_activity(&activity, file, &mut resolver, &mut out, &mut report.warnings)?;
-                    stale.written(activity.agreement.id, &activity.identifier, edges, resolver.store(), &mut out.staged)?;
+                    let agreement = activity.agreement.id.clone();
+                    let identifier = activity.identifier.clone();
+                    let edges = write_activity(activity, file, &mut resolver, &mut out, &mut report.warnings)?;
+                    stale.written(agreement, &identifier, edges, resolver.store(), &mut out.staged)?;
                     true
                 }
                 None => false,
@@ -177,42 +179,46 @@ fn write_organisation(
         warnings.push(line, organisation.column, WarningKind::DuplicateOrganisation(identifier));
         return Ok(false);
     }
+    // The file's claim on the node; the import merges it with what the store holds (`io/merge.rs`).
     let node = match created {
-        Some(created) => created,
+        Some(created) => claim(created.id, &created.name, organisation),
         None => match resolver.stored(&id)? {
-            Some(existing) => update(&existing, organisation),
+            Some(existing) => claim(id, &existing.name, organisation),
             None => return Ok(false),
         },
     };
-    out.node(line, &node);
+    out.node(line, node);
     Ok(true)
 }
 
 /// Stages an activity's agreement, the organisations and countries it creates, and its participations;
 /// returns the ids of the participations.
 fn write_activity(
-    activity: &MappedActivity,
+    activity: MappedActivity,
     file: &str,
     resolver: &mut Resolver,
     out: &mut Output,
     warnings: &mut Warnings,
 ) -> Result<HashSet<EdgeId>, StoreError> {
-    let agreement = &activity.agreement;
+    let MappedActivity { mut agreement, identifier, participants, beneficiaries } = activity;
     let agreement_line = u64::from(agreement.sources.first().and_then(|source| source.paragraph).unwrap_or(0));
+    // The activity is its agreement's own record.
+    agreement.claims = vec![Claim { origin: file.to_owned(), precedence: Precedence::OwnRecord, record: None }];
+    let agreement_id = agreement.id.clone();
     out.node(agreement_line, agreement);
     let mut edges: BTreeMap<EdgeId, (u64, EdgeRecord)> = BTreeMap::new();
     let mut participating: BTreeSet<NodeId> = BTreeSet::new();
     let mut reporting: Option<(u64, EdgeRecord)> = None;
-    for participant in &activity.participants {
-        let cited = source(file, participant.line, &activity.identifier, &participant.element);
+    for participant in &participants {
+        let cited = source(file, participant.line, &identifier, &participant.element);
         let (actor, matched, created) = resolver.organisation(&participant.org, &cited)?;
         match created {
-            Some(created) => out.node(participant.line, &created),
+            Some(created) => out.node(participant.line, created),
             None => out.checker.existing(&actor, actor.kind()),
         }
         let mut edge_source = cited;
         edge_source.quote = edge_source.quote.map(|quote| format!("{quote} ({})", matched.describe()));
-        let edge = participation(&actor, &agreement.id, &participant.suffix, participant.role, participant.iati_role, edge_source)?;
+        let edge = participation(&actor, &agreement_id, &participant.suffix, participant.role, participant.iati_role, edge_source)?;
         if participant.suffix == "reporting" {
             reporting = Some((participant.line, edge));
             continue;
@@ -230,19 +236,19 @@ fn write_activity(
     {
         edges.insert(edge.id.clone(), (line, edge));
     }
-    for beneficiary in &activity.beneficiaries {
-        let cited = source(file, beneficiary.line, &activity.identifier, &beneficiary.element);
+    for beneficiary in &beneficiaries {
+        let cited = source(file, beneficiary.line, &identifier, &beneficiary.element);
         let (country, created) = resolver.country(beneficiary.iso3, beneficiary.name, &cited)?;
         match created {
-            Some(created) => out.node(beneficiary.line, &created),
+            Some(created) => out.node(beneficiary.line, created),
             None => out.checker.existing(&country, country.kind()),
         }
-        let edge = participation(&country, &agreement.id, "recipient", Role::Beneficiary, None, cited)?;
+        let edge = participation(&country, &agreement_id, "recipient", Role::Beneficiary, None, cited)?;
         edges.insert(edge.id.clone(), (beneficiary.line, edge));
     }
     let ids = edges.keys().cloned().collect();
     for (line, edge) in edges.into_values() {
-        out.edge(line, &edge);
+        out.edge(line, edge);
     }
     Ok(ids)
 }
