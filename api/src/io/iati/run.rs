@@ -43,7 +43,7 @@ pub struct IatiReport {
 pub async fn import(store: Arc<dyn GraphStore>, reader: impl BufRead + Send + 'static, file: &str) -> Result<IatiReport, IoError> {
     let handle = StoreHandle { store: Arc::clone(&store), runtime: tokio::runtime::Handle::current() };
     let file = file.to_owned();
-    let read = tokio::task::spawn_blocking(move || read_file(reader, &file, Some(handle)))
+    let read = tokio::task::spawn_blocking(move || read_file(reader, &file, Some(handle), Keep::Staged))
         .await
         .map_err(|err| IoError::Read(std::io::Error::other(format!("the reading task failed: {err}"))))?;
     let (staged, checker, mut report) = match read {
@@ -64,7 +64,8 @@ pub async fn import(store: Arc<dyn GraphStore>, reader: impl BufRead + Send + 's
 /// Reads and checks an IATI file without a store and without writing: the warnings and refusals an
 /// import would give (every organisation counts as new).
 pub fn check(reader: impl BufRead, file: &str) -> Result<IatiReport, Refusal> {
-    let (_, checker, report) = read_file(reader, file, None).map_err(|err| match err {
+    // Nothing is written, so nothing is staged: only the checker's ids are held.
+    let (_, checker, report) = read_file(reader, file, None, Keep::Checked).map_err(|err| match err {
         ReadError::Refused(refusal) => refusal,
         ReadError::Store(err) => Refusal::Malformed { line: 0, column: 0, reason: err.to_string() },
     })?;
@@ -89,8 +90,18 @@ impl From<StoreError> for ReadError {
     }
 }
 
+/// Whether reading a file keeps its records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Keep {
+    /// Checked and staged, to be written.
+    Staged,
+    /// Checked only (`validate`): a file of any size is read in the checker's memory.
+    Checked,
+}
+
 /// The records of one file being staged: each checked, then kept in stored form.
 struct Output {
+    keep: Keep,
     staged: Staged,
     checker: Checker,
     nodes: usize,
@@ -105,7 +116,9 @@ impl Output {
             self.cut.push((line, WarningKind::Cut { record: node.id.to_string(), field }));
         }
         self.checker.node(usize::try_from(line).unwrap_or(usize::MAX), &node);
-        self.staged.push_node(&node);
+        if self.keep == Keep::Staged {
+            self.staged.push_node(&node);
+        }
         self.nodes += 1;
     }
 
@@ -114,16 +127,23 @@ impl Output {
             self.cut.push((line, WarningKind::Cut { record: edge.id.to_string(), field }));
         }
         self.checker.edge(usize::try_from(line).unwrap_or(usize::MAX), &edge);
-        self.staged.push_edge(&edge);
+        if self.keep == Keep::Staged {
+            self.staged.push_edge(&edge);
+        }
         self.edges += 1;
     }
 }
 
-pub(super) fn read_file(reader: impl BufRead, file: &str, store: Option<StoreHandle>) -> Result<(Staged, Checker, IatiReport), ReadError> {
+pub(super) fn read_file(
+    reader: impl BufRead,
+    file: &str,
+    store: Option<StoreHandle>,
+    keep: Keep,
+) -> Result<(Staged, Checker, IatiReport), ReadError> {
     let mut xml = IatiReader::open(reader)?;
     let kind = xml.kind();
     let mut report = IatiReport { kind, records: 0, skipped: 0, nodes: 0, edges: 0, warnings: Warnings::default(), summary: None };
-    let mut out = Output { staged: Staged::default(), checker: Checker::default(), nodes: 0, edges: 0, cut: Vec::new() };
+    let mut out = Output { keep, staged: Staged::default(), checker: Checker::default(), nodes: 0, edges: 0, cut: Vec::new() };
     let mut resolver = Resolver::new(store);
     let mut stale = Stale::default();
     let mut seen: HashSet<NodeId> = HashSet::new();

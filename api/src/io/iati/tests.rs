@@ -6,7 +6,7 @@ use std::sync::Arc;
 use partnergraph_schema::claims;
 use partnergraph_schema::{EdgeRecord, IatiRole, NodeId, NodeRecord, Precedence, Role};
 
-use crate::io::iati::run::read_file;
+use crate::io::iati::run::{Keep, read_file};
 use crate::io::iati::{FileKind, IatiReport, Refusal, Warnings, check, import};
 use crate::io::{IoError, seed_if_empty};
 use crate::store::{Batch, EmbeddedStore, GraphStore, IndexMode};
@@ -20,7 +20,7 @@ fn activity(attrs: &str, body: &str) -> String {
 
 /// What a file maps to without a store, and its warnings.
 fn mapped(xml: &str) -> (Batch, Warnings) {
-    let read = read_file(std::io::Cursor::new(xml.as_bytes().to_vec()), "test.xml", None);
+    let read = read_file(std::io::Cursor::new(xml.as_bytes().to_vec()), "test.xml", None, Keep::Staged);
     let Ok((staged, _, report)) = read else { panic!("the file was refused") };
     (staged.into_batch().expect("staged records decode"), report.warnings)
 }
@@ -406,7 +406,7 @@ fn a_byte_order_mark_and_crlf_line_ends_keep_positions_right() {
 fn a_file_that_is_not_utf8_is_refused_without_a_panic() {
     let mut bytes = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<iati-activities>\n<iati-activity>\n<iati-identifier>XX-1</iati-identifier>\n<title><narrative>Caf".to_vec();
     bytes.extend_from_slice(b"\xe9</narrative></title></iati-activity></iati-activities>\n");
-    let refused = read_file(std::io::Cursor::new(bytes), "latin.xml", None);
+    let refused = read_file(std::io::Cursor::new(bytes), "latin.xml", None, Keep::Checked);
     assert!(matches!(refused, Err(crate::io::iati::run::ReadError::Refused(Refusal::Malformed { .. }))));
 }
 
