@@ -3,12 +3,14 @@
 # (`partnergraph bench-data --format iati`, seed 1; default 1,000,000), imports the seed dataset into a
 # fresh embedded store (by starting `serve` once, so the file's UNDP activities attach to agency:undp, as real ones would), then
 # imports the file, timed, with peak memory (GNU time): MB/s, activities/s, and the import's own summary.
-# A second import of the same file is timed too (it changes nothing).
+# A second import of the same file is timed too (it changes nothing). Last, in the same run, the floor:
+# `examples/iati_floor.rs` only parses the XML and writes the records (no checks, resolution, terms or sorting).
 #   scripts/bench-iati.sh [ACTIVITIES]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 activities=${1:-1000000}
 cargo build --release --locked -p partnergraph
+cargo build --release --locked -p partnergraph --example iati_floor
 bin=target/release/partnergraph
 dir=target/bench/iati-$activities
 mkdir -p "$dir"
@@ -31,4 +33,9 @@ for run in first again; do
   say "  $(grep -v '^$' "$dir/import-$run.log" | tail -n 2 | tr '\n' ' ')"
 done
 say "store $(du -sm "$dir/store" | cut -f1) MiB on disk"
+rm -rf "$dir/floor"
+/usr/bin/time -f "%e %M" -o "$dir/floor.time" target/release/examples/iati_floor "$dir/activities.xml" "$dir/floor" > "$dir/floor.log"
+read -r seconds rss_kb < "$dir/floor.time"
+say "floor (parse and write only): ${seconds}s, $(python3 -c "print(round($activities / $seconds))") activities/s, peak RSS $((rss_kb / 1024)) MiB, $(du -sm "$dir/floor" | cut -f1) MiB on disk; $(cat "$dir/floor.log")"
+rm -rf "$dir/floor"
 echo "results in $out"

@@ -168,6 +168,16 @@ pub enum ProblemKind {
     /// Coordinates out of range.
     #[error("`{0}` has a location out of range")]
     InvalidLocation(String),
+    /// A claim whose record is of another node or has claims of its own, or an origin claimed twice.
+    #[error("`{id}` has an invalid claim of origin `{origin}`: {reason}")]
+    InvalidClaim {
+        /// The node id.
+        id: NodeId,
+        /// The claim's origin.
+        origin: String,
+        /// What is wrong.
+        reason: &'static str,
+    },
     /// An external identifier with a bad scheme or value, or listed twice.
     #[error(
         "`{id}` has an invalid identifier `{scheme}`/`{value}` (scheme: 1–40 of a-z 0-9 - .; value: 1–200 characters, no control characters or surrounding spaces; each once, sorted)"

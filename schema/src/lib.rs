@@ -8,6 +8,7 @@
 //! Architecture invariant: no I/O, no async, no server dependency. The crate compiles to
 //! `wasm32-unknown-unknown`, which CI checks.
 
+pub mod claims;
 pub mod crosswalk;
 pub mod dataset;
 pub mod date;
@@ -21,4 +22,4 @@ pub mod wire;
 pub use date::PartialDate;
 pub use ids::{EdgeId, IdError, NodeId};
 pub use kinds::{AgencyType, AgreementType, EdgeType, EventType, IatiRole, NetworkType, NodeKind, Role};
-pub use wire::{EdgeLink, EdgeRecord, GeoPoint, Identifier, NodeRecord, Source};
+pub use wire::{Claim, EdgeLink, EdgeRecord, GeoPoint, Identifier, NodeRecord, Precedence, Source};

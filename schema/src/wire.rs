@@ -123,6 +123,44 @@ pub struct NodeRecord {
     pub sdgs: Vec<u8>,
     /// Where the node is named.
     pub sources: Vec<Source>,
+    /// What each origin says of the node, when it is not only the curated record (`crate::claims`): one
+    /// claim without a record names the one origin the node comes from; several claims, each with its
+    /// record, are the origins the node's values are composed from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub claims: Vec<Claim>,
+}
+
+/// What kind of origin a claim comes from; a node shows the value of the highest, then the newest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Precedence {
+    /// A mention in someone else's record: a participating organisation or recipient country of an IATI
+    /// activity.
+    Mention,
+    /// The record its subject publishes itself: an IATI organisation file by that organisation, an IATI
+    /// activity for its agreement.
+    OwnRecord,
+    /// The node's own curated record: the seed dataset, JSON Lines and CSV imports.
+    Curated,
+}
+
+impl Precedence {
+    /// Every precedence, lowest first.
+    pub const ALL: &'static [Precedence] = &[Precedence::Mention, Precedence::OwnRecord, Precedence::Curated];
+}
+
+/// What one origin says of a node.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Claim {
+    /// The imported file's name; empty for the curated record.
+    pub origin: String,
+    /// What kind of origin it is.
+    pub precedence: Precedence,
+    /// The node as this origin describes it (without claims); absent when the claim only names the one
+    /// origin of a node.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<Box<NodeRecord>>,
 }
 
 impl NodeRecord {
@@ -148,6 +186,7 @@ impl NodeRecord {
             amount_usd: None,
             sdgs: Vec::new(),
             sources,
+            claims: Vec::new(),
         }
     }
 }

@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use partnergraph::graph::Graph;
 use partnergraph::store::{Batch, Direction, EdgeFilter, GraphRead, GraphStore, Staged};
+
+pub use crate::sources::{sources_add_up_iati_first_then_csv_then_json_lines, sources_add_up_json_lines_first_then_iati};
 use partnergraph_schema::text::{EXACT, NodeNames, WORD, fold, identifier_term};
 use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, Identifier, NodeId, NodeKind, NodeRecord, PartialDate, Role, Source};
 
@@ -384,6 +386,8 @@ macro_rules! conformance_suite {
             case!(finds_prefix_terms_in_term_then_id_order);
             case!(finds_nodes_by_external_identifier);
             case!(staged_writes_delete_edges_before_their_upserts);
+            case!(sources_add_up_iati_first_then_csv_then_json_lines);
+            case!(sources_add_up_json_lines_first_then_iati);
         }
     };
 }

@@ -25,7 +25,11 @@ const TRIANGULAR: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 "#;
 
 async fn import(store: &Arc<dyn GraphStore>, text: &str) -> iati::IatiReport {
-    iati::import(Arc::clone(store), std::io::Cursor::new(text.as_bytes().to_vec()), "undp-test.xml").await.expect("imported")
+    import_named(store, text, "undp-test.xml").await
+}
+
+async fn import_named(store: &Arc<dyn GraphStore>, text: &str, name: &str) -> iati::IatiReport {
+    iati::import(Arc::clone(store), std::io::Cursor::new(text.as_bytes().to_vec()), name).await.expect("imported")
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -125,20 +129,54 @@ async fn the_standard_organisation_example_updates_the_publisher_the_activity_ex
     let (_dir, store) = seeded_store().await;
     let fixtures = workspace_root().join("../shared/fixtures/iati");
     let read = |name: &str| std::fs::read_to_string(fixtures.join(name)).expect("the fixture");
-    import(&store, &read("activity-standard-example-annotated.xml")).await;
-    let organisations = import(&store, &read("organisation-standard-example-annotated.xml")).await;
+    let activities = "activity-standard-example-annotated.xml";
+    import_named(&store, &read(activities), activities).await;
+    let organisations = "organisation-standard-example-annotated.xml";
+    let organisations = import_named(&store, &read(organisations), organisations).await;
     assert_eq!((organisations.kind, organisations.records, organisations.warnings.total()), (iati::FileKind::Organisations, 1, 0));
     let written = organisations.summary.expect("written");
     assert_eq!((written.nodes_created, written.nodes_updated), (0, 1), "the publisher gains the organisation file as a source");
     let schema = schema(store);
     let answer = data(
         &schema,
-        r#"{ lookup(scheme: "iati-org", value: "AA-AAA-123456789") { id name aliases ... on Agency { agencyType } sources { quote } } }"#,
+        r#"{ lookup(scheme: "iati-org", value: "AA-AAA-123456789") { id name aliases ... on Agency { agencyType } sources { quote }
+             alternatives { field value origin precedence shown sources { quote } } } }"#,
     )
     .await;
     assert_eq!(
         answer["lookup"],
-        json!({ "id": "agency:iati-aa-aaa-123456789", "name": "Organisation name", "aliases": ["Nom de l'organisme"], "agencyType": "INTERGOVERNMENTAL",
+        json!({ "id": "agency:iati-aa-aaa-123456789", "name": "Organisation name", "aliases": ["Nom de l'organisme"], "agencyType": "INTERGOVERNMENTAL", "alternatives": [],
                 "sources": [{ "quote": "AA-AAA-123456789-ABC123 / reporting-org" }, { "quote": "AA-AAA-123456789 / iati-organisation" }] })
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_organisation_file_that_disagrees_with_the_seed_shows_both_values_and_which_is_shown() {
+    let (_dir, store) = seeded_store().await;
+    let xml = r#"<iati-organisations version="2.03"><iati-organisation>
+  <organisation-identifier>XM-DAC-41114</organisation-identifier>
+  <name><narrative>UN Development Programme</narrative></name>
+  <reporting-org ref="XM-DAC-41114" type="40"><narrative>UNDP</narrative></reporting-org>
+ </iati-organisation></iati-organisations>"#;
+    import_named(&store, xml, "undp-organisation.xml").await;
+    let schema = schema(store);
+    let answer = data(
+        &schema,
+        r#"{ node(id: "agency:undp") { name aliases alternatives { field value origin precedence shown sources { document } } } }"#,
+    )
+    .await;
+    let node = &answer["node"];
+    assert_eq!(node["name"], "United Nations Development Programme", "the seed's curated record is shown");
+    assert!(node["aliases"].as_array().is_some_and(|aliases| aliases.contains(&json!("UN Development Programme"))), "{node}");
+    let names: Vec<&Value> = node["alternatives"].as_array().expect("alternatives").iter().filter(|alt| alt["field"] == "name").collect();
+    assert_eq!(names.len(), 2, "{node}");
+    assert_eq!(
+        (&names[0]["value"], &names[0]["origin"], &names[0]["precedence"], &names[0]["shown"]),
+        (&json!("United Nations Development Programme"), &json!(""), &json!("CURATED"), &json!(true))
+    );
+    assert_eq!(
+        (&names[1]["value"], &names[1]["origin"], &names[1]["precedence"], &names[1]["shown"]),
+        (&json!("UN Development Programme"), &json!("undp-organisation.xml"), &json!("OWN_RECORD"), &json!(false))
+    );
+    assert_eq!(names[1]["sources"], json!([{ "document": "undp-organisation.xml" }]));
 }

@@ -7,4 +7,5 @@ mod graphql;
 mod iati;
 mod ranked;
 mod seed;
+mod sources;
 mod tidy;

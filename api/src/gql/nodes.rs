@@ -18,7 +18,7 @@ use crate::error::{AppError, IntoGql};
 use crate::gql::loaders::DegreeLoader;
 use crate::gql::plain::{EdgeList, NodeList, PlannedList};
 use crate::gql::scalars::{AgencyType, AgreementType, Date, EdgeDirection, EdgeType, EventType, NetworkType, NodeKind, to_domain};
-use crate::gql::types::{GeoPoint, Identifier, Participation, Source, edges, participations};
+use crate::gql::types::{Alternative, GeoPoint, Identifier, Participation, Source, edges, participations};
 use crate::graph::{Graph, triangulars::is_triangular};
 use crate::store::{EdgeFilter, StoreError};
 
@@ -43,6 +43,11 @@ use crate::store::{EdgeFilter, StoreError};
         name = "identifiers",
         ty = "Vec<Identifier>",
         desc = "Identifiers in other registers: IATI organisation and activity identifiers; a country's ISO 3166-1 codes."
+    ),
+    field(
+        name = "alternatives",
+        ty = "Vec<Alternative>",
+        desc = "Where the origins describing the node disagree: each origin's value of each such field, with its precedence and sources, the shown one marked. Empty when one origin describes it or they agree."
     ),
     field(
         name = "location",
@@ -287,6 +292,13 @@ macro_rules! node_object {
             /// 3166-1 codes.
             async fn identifiers(&self) -> Vec<Identifier> {
                 crate::graph::identifiers(&self.0).into_iter().map(Identifier).collect()
+            }
+
+            /// Where the origins describing the node disagree: each origin's value of each such field, with
+            /// its precedence and sources, the shown one marked. Empty when one origin describes it or they
+            /// agree.
+            async fn alternatives(&self) -> Vec<Alternative> {
+                partnergraph_schema::claims::alternatives(&self.0).into_iter().map(Alternative).collect()
             }
 
             /// Coordinates (own, else its city's, else its country's).

@@ -94,6 +94,20 @@ pub enum Role {
     Partner,
 }
 
+/// What kind of origin a claim on a node comes from; a node shows the value of the highest, then the newest.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "Precedence", remote = "partnergraph_schema::Precedence")]
+pub enum Precedence {
+    /// A mention in someone else's record (a participating organisation or recipient country of an IATI
+    /// activity).
+    Mention,
+    /// The record its subject publishes itself (an IATI organisation file by that organisation; an IATI
+    /// activity for its agreement).
+    OwnRecord,
+    /// The node's own curated record (the seed dataset, JSON Lines and CSV imports).
+    Curated,
+}
+
 /// IATI participating-organisation roles (codes 1–4).
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(name = "IatiRole", remote = "partnergraph_schema::IatiRole")]

@@ -10,7 +10,7 @@ use partnergraph_schema::{EdgeId, EdgeLink, NodeId, NodeRecord};
 use crate::error::IntoGql;
 use crate::gql::nodes::{Node, nodes};
 use crate::gql::plain::{EdgeList, NodeList, PlannedList};
-use crate::gql::scalars::{Affinity, Date, EdgeType, IatiRole, Role};
+use crate::gql::scalars::{Affinity, Date, EdgeType, IatiRole, Precedence, Role};
 use crate::graph::{self, Graph};
 
 /// Where a fact comes from: a document and paragraph, with the sentence that states it.
@@ -32,6 +32,42 @@ impl Source {
     /// A short verbatim extract that states the fact.
     async fn quote(&self) -> Option<&str> {
         self.0.quote.as_deref()
+    }
+}
+
+/// One origin's value of a field on which the origins describing a node disagree.
+pub struct Alternative(pub(crate) partnergraph_schema::claims::Alternative);
+
+#[Object(serial)]
+impl Alternative {
+    /// The field, as the dataset format names it: `name`, `acronym`, `agencyType`, `start`, …
+    async fn field(&self) -> &str {
+        self.0.field
+    }
+
+    /// The value this origin gives, as text (enums in their upper-case spelling, a location as `lat,lon`).
+    async fn value(&self) -> &str {
+        &self.0.value
+    }
+
+    /// The origin: the imported IATI file's name, or empty for the node's curated record.
+    async fn origin(&self) -> &str {
+        &self.0.origin
+    }
+
+    /// What kind of origin it is: why its value is shown or not.
+    async fn precedence(&self) -> Precedence {
+        self.0.precedence.into()
+    }
+
+    /// Whether the node shows this value.
+    async fn shown(&self) -> bool {
+        self.0.shown
+    }
+
+    /// The sources of this origin's record.
+    async fn sources(&self) -> Vec<Source> {
+        self.0.sources.iter().cloned().map(Source).collect()
     }
 }
 

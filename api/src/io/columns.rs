@@ -5,6 +5,7 @@
 //! kinds and roles in their dataset spelling. A list (aliases, SDGs, sources) is either its items joined
 //! by `|` (the Kumu convention) or, when an item could not survive that (it holds a `|`, is empty or has
 //! surrounding spaces; or a source with a paragraph or quote), a JSON array. Both read back the same.
+//! A node's claims (what each of several origins says of it) are always a JSON array.
 
 use partnergraph_schema::{EdgeRecord, Identifier, NodeRecord, Source};
 
@@ -37,7 +38,7 @@ const fn double(key: &'static str, heading: &'static str) -> Column {
 }
 
 /// Columns of a node, in sheet order; the first is the id, the third the name.
-pub const NODE_COLUMNS: [Column; 20] = [
+pub const NODE_COLUMNS: [Column; 21] = [
     text("id", "ID"),
     text("kind", "Type"),
     text("label", "Label"),
@@ -58,6 +59,7 @@ pub const NODE_COLUMNS: [Column; 20] = [
     text("sdgs", "SDGs"),
     text("identifiers", "Identifiers"),
     text("sources", "Sources"),
+    text("claims", "Claims"),
 ];
 
 /// Columns of an edge, in sheet order; the first three are its id, source and target.
@@ -78,7 +80,7 @@ pub const EDGE_COLUMNS: [Column; 10] = [
 pub const NODE_LABEL: usize = 2;
 
 /// A node's cells, one per [`NODE_COLUMNS`] entry; `None` where the field is absent.
-pub fn node_cells(node: &NodeRecord) -> [Option<String>; 20] {
+pub fn node_cells(node: &NodeRecord) -> [Option<String>; 21] {
     // Every field named, so a field added to the record does not compile until it has a column.
     let NodeRecord {
         id,
@@ -100,6 +102,7 @@ pub fn node_cells(node: &NodeRecord) -> [Option<String>; 20] {
         sdgs,
         identifiers,
         sources,
+        claims,
     } = node;
     [
         Some(id.to_string()),
@@ -122,6 +125,7 @@ pub fn node_cells(node: &NodeRecord) -> [Option<String>; 20] {
         (!sdgs.is_empty()).then(|| sdgs.iter().map(u8::to_string).collect::<Vec<_>>().join("|")),
         identifiers_cell(identifiers),
         sources_cell(sources),
+        (!claims.is_empty()).then(|| serde_json::to_string(claims).unwrap_or_default()),
     ]
 }
 

@@ -5,13 +5,15 @@
 //! Import is all-or-nothing per file: the file is streamed, checked and staged in stored form (`stage.rs`),
 //! validated whole (edges may point at nodes already in the store), and only a file without a single
 //! problem is written, in one transaction.
-//! Writing is an upsert keyed by id, so importing the same file twice changes nothing the second time.
+//! Writing is an upsert keyed by id, so importing the same file twice changes nothing the second time; a
+//! node the store already holds is merged with it (`merge.rs`): each origin's facts are kept as its claim.
 //! Export writes every node, then every edge, in id order: the same graph always exports to the same
 //! bytes, and an export (JSON Lines or CSV) imports back unchanged.
 
 pub mod columns;
 mod export;
 pub mod iati;
+mod merge;
 pub mod sheets;
 mod stage;
 pub mod synthetic;

@@ -67,6 +67,7 @@ impl Staging {
             return Ok(Err(problems));
         }
         merge_places(&mut staged, &places)?;
+        crate::io::merge::merge_existing(store, &mut staged).await?;
         Ok(Ok(staged))
     }
 }

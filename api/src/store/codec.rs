@@ -17,14 +17,17 @@
 
 use partnergraph_schema::text::NodeNames;
 use partnergraph_schema::{
-    AgencyType, AgreementType, EdgeId, EdgeLink, EdgeRecord, EdgeType, EventType, GeoPoint, IatiRole, Identifier, NetworkType, NodeId,
-    NodeKind, NodeRecord, PartialDate, Role, Source,
+    AgencyType, AgreementType, Claim, EdgeId, EdgeLink, EdgeRecord, EdgeType, EventType, GeoPoint, IatiRole, Identifier, NetworkType,
+    NodeId, NodeKind, NodeRecord, PartialDate, Precedence, Role, Source,
 };
 
 use crate::store::StoreError;
 
 #[cfg(test)]
 mod tests;
+mod varint;
+
+pub(crate) use varint::{put_varint, read_varint};
 
 /// The optional fields of a node, as bits of its presence flags.
 #[derive(Clone, Copy)]
@@ -46,6 +49,10 @@ enum NodeFlag {
     /// Added after format 3 was released: a record without it has the bit clear, so old records read as
     /// they are.
     Identifiers,
+    /// Added after format 3 was released, as `Identifiers` was: the claims of a node several origins
+    /// describe (count; each claim's origin, precedence code, whether it has a record, and that record's
+    /// own stored form, length-prefixed, without claims).
+    Claims,
 }
 
 /// The optional fields of an edge, as bits of its presence flags.
@@ -94,29 +101,6 @@ pub(crate) fn date_bytes(date: PartialDate) -> [u8; 4] {
 pub(crate) fn date_from_bytes(bytes: [u8; 4]) -> Option<PartialDate> {
     let part = |byte: u8| (byte != 0).then_some(byte);
     PartialDate::from_parts(u16::from_le_bytes([bytes[0], bytes[1]]), part(bytes[2]), part(bytes[3])).ok()
-}
-
-/// Appends `value` as a LEB128 varint: seven bits a byte, low bits first, the high bit set on every byte
-/// but the last (how the codec writes lengths and counts, and how the staging arenas prefix strings).
-pub(crate) fn put_varint(out: &mut Vec<u8>, mut value: u64) {
-    while value >= 0x80 {
-        out.push((value as u8) | 0x80);
-        value >>= 7;
-    }
-    out.push(value as u8);
-}
-
-/// Reads the LEB128 varint at the start of `bytes`: its value and how many bytes it took.
-pub(crate) fn read_varint(bytes: &[u8]) -> Result<(u64, usize), &'static str> {
-    let mut value = 0u64;
-    for (at, shift) in (0..64).step_by(7).enumerate() {
-        let byte = *bytes.get(at).ok_or("truncated")?;
-        value |= u64::from(byte & 0x7f) << shift;
-        if byte & 0x80 == 0 {
-            return Ok((value, at + 1));
-        }
-    }
-    Err("varint too long")
 }
 
 /// Builds a record's bytes.
@@ -198,6 +182,7 @@ impl Encode for NodeRecord {
             sdgs,
             identifiers,
             sources,
+            claims,
         } = self;
         let mut flags = Flags::default();
         flags.set(NodeFlag::Acronym as u8, acronym.is_some());
@@ -215,6 +200,7 @@ impl Encode for NodeRecord {
         flags.set(NodeFlag::AmountUsd as u8, amount_usd.is_some());
         flags.set(NodeFlag::Sdgs as u8, !sdgs.is_empty());
         flags.set(NodeFlag::Identifiers as u8, !identifiers.is_empty());
+        flags.set(NodeFlag::Claims as u8, !claims.is_empty());
         let mut writer = Writer { out: Vec::with_capacity(64 + name.len()) };
         writer.varint(flags.0);
         writer.out.push(code(NodeKind::ALL, *kind));
@@ -263,6 +249,27 @@ impl Encode for NodeRecord {
             for identifier in identifiers {
                 writer.str(&identifier.scheme);
                 writer.str(&identifier.value);
+            }
+        }
+        if !claims.is_empty() {
+            writer.varint(claims.len() as u64);
+            for claim in claims {
+                writer.str(&claim.origin);
+                writer.out.push(code(Precedence::ALL, claim.precedence));
+                match &claim.record {
+                    Some(record) => {
+                        writer.out.push(1);
+                        // A claim's record has no claims of its own: only what it says is stored.
+                        let bytes = if record.claims.is_empty() {
+                            record.encode()
+                        } else {
+                            NodeRecord { claims: Vec::new(), ..(**record).clone() }.encode()
+                        };
+                        writer.varint(bytes.len() as u64);
+                        writer.out.extend_from_slice(&bytes);
+                    }
+                    None => writer.out.push(0),
+                }
             }
         }
         writer.sources(sources);
@@ -413,7 +420,7 @@ pub(crate) fn names_prefix<'a>(key: &str, bytes: &'a [u8]) -> Result<&'a [u8], S
 
 /// A node's flags, kind and names: the start of its stored form.
 fn read_names(reader: &mut Reader<'_>) -> Read<(Flags, NodeKind, NodeNames)> {
-    let flags = reader.flags(NodeFlag::Identifiers as u8 + 1)?;
+    let flags = reader.flags(NodeFlag::Claims as u8 + 1)?;
     let kind = reader.code(NodeKind::ALL)?;
     let name = reader.string()?;
     let acronym = if flags.has(NodeFlag::Acronym as u8) { Some(reader.string()?) } else { None };
@@ -452,6 +459,27 @@ fn read_node(id: NodeId, reader: &mut Reader<'_>) -> Read<NodeRecord> {
             identifiers.push(Identifier { scheme: reader.string()?, value: reader.string()? });
         }
     }
+    let mut claims = Vec::new();
+    if has(NodeFlag::Claims) {
+        for _ in 0..reader.len()? {
+            let origin = reader.string()?;
+            let precedence = reader.code(Precedence::ALL)?;
+            let record = match reader.byte()? {
+                0 => None,
+                1 => {
+                    let len = reader.len()?;
+                    let mut inner = Reader { bytes: reader.take(len)? };
+                    let record = read_node(id.clone(), &mut inner)?;
+                    if !record.claims.is_empty() {
+                        return Err("a claim's record has claims");
+                    }
+                    Some(Box::new(record))
+                }
+                _ => return Err("unknown claim flag"),
+            };
+            claims.push(Claim { origin, precedence, record });
+        }
+    }
     let sources = reader.sources()?;
     reader.end()?;
     Ok(NodeRecord {
@@ -474,6 +502,7 @@ fn read_node(id: NodeId, reader: &mut Reader<'_>) -> Read<NodeRecord> {
         sdgs,
         identifiers,
         sources,
+        claims,
     })
 }
 

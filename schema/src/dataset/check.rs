@@ -277,6 +277,27 @@ fn check_node(node: &NodeRecord) -> Vec<ProblemKind> {
             });
         }
     }
+    problems.extend(check_claims(node));
+    problems
+}
+
+/// The problems of a node's claims: each claim's record is a record of this node, without claims of its
+/// own, checked as any node is; each origin is claimed once; a claim without a record stands alone.
+fn check_claims(node: &NodeRecord) -> Vec<ProblemKind> {
+    let mut problems = Vec::new();
+    let invalid = |origin: &str, reason| ProblemKind::InvalidClaim { id: node.id.clone(), origin: origin.to_owned(), reason };
+    for (index, claim) in node.claims.iter().enumerate() {
+        if node.claims[..index].iter().any(|other| other.origin == claim.origin) {
+            problems.push(invalid(&claim.origin, "the origin is claimed twice"));
+        }
+        match &claim.record {
+            None if node.claims.len() > 1 => problems.push(invalid(&claim.origin, "a claim without a record must be the only one")),
+            None => {}
+            Some(record) if record.id != node.id => problems.push(invalid(&claim.origin, "its record has another id")),
+            Some(record) if !record.claims.is_empty() => problems.push(invalid(&claim.origin, "its record has claims")),
+            Some(record) => problems.extend(check_node(record)),
+        }
+    }
     problems
 }
 

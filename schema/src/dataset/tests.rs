@@ -307,3 +307,27 @@ fn past_the_problem_limit_the_first_problems_are_listed_and_the_rest_counted() {
     assert_eq!(problem_total(&report.problems), 25_000);
     assert_eq!(parse_and_validate(&text).expect_err("problems"), report.problems);
 }
+
+#[test]
+fn claims_are_checked_as_records_of_their_node() {
+    let claim = |origin: &str, record: &str| format!(r#"{{"origin": "{origin}", "precedence": "MENTION", "record": {record}}}"#);
+    let record =
+        |id: &str, name: &str| format!(r#"{{"id": "{id}", "kind": "AGENCY", "name": "{name}", "sources": [{{"document": "f.xml"}}]}}"#);
+    let node = |claims: &[String]| {
+        format!(
+            r#"{{"node": {{"id": "agency:a", "kind": "AGENCY", "name": "A", "sources": [{{"document": "f.xml"}}], "claims": [{}]}}}}"#,
+            claims.join(", ")
+        )
+    };
+    let good = node(&[claim("", &record("agency:a", "A")), claim("f.xml", &record("agency:a", "Other A"))]);
+    assert!(check(&with_line(&good)).is_empty(), "{:?}", check(&with_line(&good)));
+    let bad = node(&[claim("f.xml", &record("agency:b", "B")), claim("f.xml", &record("agency:a", " "))]);
+    assert_eq!(
+        check(&with_line(&bad)),
+        [
+            "line 9: `agency:a` has an invalid claim of origin `f.xml`: its record has another id",
+            "line 9: `agency:a` has an invalid claim of origin `f.xml`: the origin is claimed twice",
+            "line 9: `agency:a` has an empty name",
+        ]
+    );
+}

@@ -1,7 +1,7 @@
-//! One `<iati-organisation>` of an organisation file: its identifier, name and type, which update the
-//! actor node it resolves to or create one (`schema/data/README.md`, "IATI").
+//! One `<iati-organisation>` of an organisation file: its identifier, name and type, the file's claim on
+//! the actor node it resolves to, or a new node (`schema/data/README.md`, "IATI").
 
-use partnergraph_schema::{Identifier, NodeRecord, Source};
+use partnergraph_schema::{Claim, Identifier, NodeRecord, Precedence, Source};
 
 use crate::io::iati::activity::{ORG_SCHEME, OrgRef, org_ref};
 use crate::io::iati::codes;
@@ -18,6 +18,8 @@ pub struct MappedOrganisation {
     pub source: Source,
     /// The column of its element.
     pub column: u64,
+    /// Whether the organisation reports the file itself (its reporting organisation is itself).
+    pub own: bool,
 }
 
 /// Maps one organisation; `None` (with a warning) without an identifier.
@@ -33,50 +35,31 @@ pub fn map_organisation(organisation: &Element, file: &str, warnings: &mut Warni
     let names = organisation.child("name").and_then(|name| texts(name, lang, warnings));
     // The type is the reporting organisation's, when the organisation reports for itself.
     let reporter = organisation.child("reporting-org").and_then(|reporting| org_ref(reporting, lang, warnings));
-    let agency_type =
-        reporter.filter(|reporter| reporter.identifier.as_deref() == Some(identifier.as_str())).and_then(|reporter| reporter.agency_type);
+    let own_reporter = reporter.filter(|reporter| reporter.identifier.as_deref().is_some_and(|own| own.eq_ignore_ascii_case(&identifier)));
+    let own = own_reporter.is_some();
+    let agency_type = own_reporter.and_then(|reporter| reporter.agency_type);
     let (name, aliases) = names.map_or((None, Vec::new()), |names| (Some(names.main), names.others));
     let source = crate::io::iati::activity::source(file, organisation.line, &identifier, "iati-organisation");
     Some(MappedOrganisation {
         org: OrgRef { identifier: Some(identifier), name, aliases, agency_type },
         source,
         column: organisation.column,
+        own,
     })
 }
 
-/// `existing` updated with what the organisation's own file says: its name (the one it had becomes an
-/// alias), its identifier, its type if it had none, and the file as a source. Unchanged if it says nothing
-/// new, so importing the file again writes the same record.
-pub fn update(existing: &NodeRecord, organisation: &MappedOrganisation) -> NodeRecord {
-    let mut node = existing.clone();
+/// What the organisation's own file says of node `id`, as that file's claim (`schema/data/README.md`,
+/// "When sources disagree"): its name (else `fallback_name`, the name the node has), its other names, its
+/// identifier, its type, and the file as a source. An organisation file by the organisation itself is its
+/// own record; one by another publisher counts as a mention.
+pub fn claim(id: partnergraph_schema::NodeId, fallback_name: &str, organisation: &MappedOrganisation) -> NodeRecord {
     let org = &organisation.org;
-    if let Some(name) = &org.name
-        && *name != node.name
-    {
-        let previous = std::mem::replace(&mut node.name, name.clone());
-        node.aliases.retain(|alias| alias != name);
-        if !node.aliases.contains(&previous) {
-            node.aliases.push(previous);
-        }
-    }
-    for alias in &org.aliases {
-        if *alias != node.name && !node.aliases.contains(alias) {
-            node.aliases.push(alias.clone());
-        }
-    }
-    if let Some(identifier) = &org.identifier {
-        let identifier = Identifier::new(ORG_SCHEME, identifier.clone());
-        let known = node.identifiers.iter().any(|own| own.scheme == identifier.scheme && own.value.eq_ignore_ascii_case(&identifier.value));
-        if !known {
-            node.identifiers.push(identifier);
-            node.identifiers.sort();
-        }
-    }
-    if node.agency_type.is_none() {
-        node.agency_type = org.agency_type;
-    }
-    if !node.sources.contains(&organisation.source) {
-        node.sources.push(organisation.source.clone());
-    }
+    let name = org.name.clone().unwrap_or_else(|| fallback_name.to_owned());
+    let mut node = NodeRecord::new(id, name, vec![organisation.source.clone()]);
+    node.aliases = org.aliases.iter().filter(|alias| **alias != node.name).cloned().collect();
+    node.identifiers = org.identifier.iter().map(|identifier| Identifier::new(ORG_SCHEME, identifier.clone())).collect();
+    node.agency_type = org.agency_type;
+    let precedence = if organisation.own { Precedence::OwnRecord } else { Precedence::Mention };
+    node.claims = vec![Claim { origin: organisation.source.document.clone(), precedence, record: None }];
     node
 }

@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use partnergraph_schema::text::{EXACT, fold, identifier_term};
-use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, Identifier, NodeId, NodeKind, NodeRecord, Source};
+use partnergraph_schema::{Claim, EdgeId, EdgeLink, EdgeRecord, EdgeType, Identifier, NodeId, NodeKind, NodeRecord, Precedence, Source};
 
 use crate::io::iati::activity::{ORG_SCHEME, OrgRef};
 use crate::io::iati::text::slug;
@@ -69,6 +69,11 @@ impl StoreHandle {
     pub fn edges(&self, ids: &[EdgeId]) -> Result<Vec<Option<EdgeRecord>>, StoreError> {
         self.runtime.block_on(self.store.edges(ids))
     }
+}
+
+/// The claim of a node a file creates because an element of someone else's activity names it.
+fn mention(source: &Source) -> Claim {
+    Claim { origin: source.document.clone(), precedence: Precedence::Mention, record: None }
 }
 
 /// The organisations and countries of one file, resolved.
@@ -133,6 +138,7 @@ impl Resolver {
         record.aliases = org.aliases.clone();
         record.agency_type = org.agency_type;
         record.identifiers = org.identifier.iter().map(|identifier| Identifier::new(ORG_SCHEME, identifier.clone())).collect();
+        record.claims = vec![mention(source)];
         self.created.insert(id.clone());
         self.remember(identifier_key, name_key, &id);
         let matched = if org.identifier.is_some() { Match::Identifier } else { Match::Name };
@@ -147,6 +153,7 @@ impl Resolver {
         }
         let mut record = NodeRecord::new(id.clone(), name, vec![source.clone()]);
         record.iso3 = Some(iso3.to_owned());
+        record.claims = vec![mention(source)];
         self.created.insert(id.clone());
         Ok((id, Some(record)))
     }

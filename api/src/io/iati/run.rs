@@ -5,12 +5,12 @@ use std::io::BufRead;
 use std::sync::Arc;
 
 use partnergraph_schema::dataset::Checker;
-use partnergraph_schema::{EdgeId, EdgeRecord, EdgeType, NodeId, NodeRecord, Role};
+use partnergraph_schema::{Claim, EdgeId, EdgeRecord, EdgeType, NodeId, NodeRecord, Precedence, Role};
 
 use crate::io::IoError;
 use crate::io::iati::activity::{MappedActivity, map_activity, source};
 use crate::io::iati::fit::{fit_edge, fit_node};
-use crate::io::iati::organisation::{MappedOrganisation, map_organisation, update};
+use crate::io::iati::organisation::{MappedOrganisation, claim, map_organisation};
 use crate::io::iati::resolve::{Resolver, StoreHandle};
 use crate::io::iati::stale::Stale;
 use crate::io::iati::warning::{WarningKind, Warnings};
@@ -43,7 +43,7 @@ pub struct IatiReport {
 pub async fn import(store: Arc<dyn GraphStore>, reader: impl BufRead + Send + 'static, file: &str) -> Result<IatiReport, IoError> {
     let handle = StoreHandle { store: Arc::clone(&store), runtime: tokio::runtime::Handle::current() };
     let file = file.to_owned();
-    let read = tokio::task::spawn_blocking(move || read_file(reader, &file, Some(handle)))
+    let read = tokio::task::spawn_blocking(move || read_file(reader, &file, Some(handle), Keep::Staged))
         .await
         .map_err(|err| IoError::Read(std::io::Error::other(format!("the reading task failed: {err}"))))?;
     let (staged, checker, mut report) = match read {
@@ -55,6 +55,8 @@ pub async fn import(store: Arc<dyn GraphStore>, reader: impl BufRead + Send + 's
     if !problems.is_empty() {
         return Err(IoError::Refused(Refusal::Invalid(problems)));
     }
+    let mut staged = staged;
+    crate::io::merge::merge_existing(store.as_ref(), &mut staged).await?;
     report.summary = Some(store.apply_staged(staged).await?);
     Ok(report)
 }
@@ -62,7 +64,8 @@ pub async fn import(store: Arc<dyn GraphStore>, reader: impl BufRead + Send + 's
 /// Reads and checks an IATI file without a store and without writing: the warnings and refusals an
 /// import would give (every organisation counts as new).
 pub fn check(reader: impl BufRead, file: &str) -> Result<IatiReport, Refusal> {
-    let (_, checker, report) = read_file(reader, file, None).map_err(|err| match err {
+    // Nothing is written, so nothing is staged: only the checker's ids are held.
+    let (_, checker, report) = read_file(reader, file, None, Keep::Checked).map_err(|err| match err {
         ReadError::Refused(refusal) => refusal,
         ReadError::Store(err) => Refusal::Malformed { line: 0, column: 0, reason: err.to_string() },
     })?;
@@ -87,8 +90,18 @@ impl From<StoreError> for ReadError {
     }
 }
 
+/// Whether reading a file keeps its records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Keep {
+    /// Checked and staged, to be written.
+    Staged,
+    /// Checked only (`validate`): a file of any size is read in the checker's memory.
+    Checked,
+}
+
 /// The records of one file being staged: each checked, then kept in stored form.
 struct Output {
+    keep: Keep,
     staged: Staged,
     checker: Checker,
     nodes: usize,
@@ -98,32 +111,39 @@ struct Output {
 }
 
 impl Output {
-    fn node(&mut self, line: u64, node: &NodeRecord) {
-        let mut node = node.clone();
+    fn node(&mut self, line: u64, mut node: NodeRecord) {
         for field in fit_node(&mut node) {
             self.cut.push((line, WarningKind::Cut { record: node.id.to_string(), field }));
         }
         self.checker.node(usize::try_from(line).unwrap_or(usize::MAX), &node);
-        self.staged.push_node(&node);
+        if self.keep == Keep::Staged {
+            self.staged.push_node(&node);
+        }
         self.nodes += 1;
     }
 
-    fn edge(&mut self, line: u64, edge: &EdgeRecord) {
-        let mut edge = edge.clone();
+    fn edge(&mut self, line: u64, mut edge: EdgeRecord) {
         for field in fit_edge(&mut edge) {
             self.cut.push((line, WarningKind::Cut { record: edge.id.to_string(), field }));
         }
         self.checker.edge(usize::try_from(line).unwrap_or(usize::MAX), &edge);
-        self.staged.push_edge(&edge);
+        if self.keep == Keep::Staged {
+            self.staged.push_edge(&edge);
+        }
         self.edges += 1;
     }
 }
 
-pub(super) fn read_file(reader: impl BufRead, file: &str, store: Option<StoreHandle>) -> Result<(Staged, Checker, IatiReport), ReadError> {
+pub(super) fn read_file(
+    reader: impl BufRead,
+    file: &str,
+    store: Option<StoreHandle>,
+    keep: Keep,
+) -> Result<(Staged, Checker, IatiReport), ReadError> {
     let mut xml = IatiReader::open(reader)?;
     let kind = xml.kind();
     let mut report = IatiReport { kind, records: 0, skipped: 0, nodes: 0, edges: 0, warnings: Warnings::default(), summary: None };
-    let mut out = Output { staged: Staged::default(), checker: Checker::default(), nodes: 0, edges: 0, cut: Vec::new() };
+    let mut out = Output { keep, staged: Staged::default(), checker: Checker::default(), nodes: 0, edges: 0, cut: Vec::new() };
     let mut resolver = Resolver::new(store);
     let mut stale = Stale::default();
     let mut seen: HashSet<NodeId> = HashSet::new();
@@ -137,8 +157,10 @@ pub(super) fn read_file(reader: impl BufRead, file: &str, store: Option<StoreHan
                     false
                 }
                 Some(activity) => {
-                    let edges = write_activity(&activity, file, &mut resolver, &mut out, &mut report.warnings)?;
-                    stale.written(activity.agreement.id, &activity.identifier, edges, resolver.store(), &mut out.staged)?;
+                    let agreement = activity.agreement.id.clone();
+                    let identifier = activity.identifier.clone();
+                    let edges = write_activity(activity, file, &mut resolver, &mut out, &mut report.warnings)?;
+                    stale.written(agreement, &identifier, edges, resolver.store(), &mut out.staged)?;
                     true
                 }
                 None => false,
@@ -177,42 +199,46 @@ fn write_organisation(
         warnings.push(line, organisation.column, WarningKind::DuplicateOrganisation(identifier));
         return Ok(false);
     }
+    // The file's claim on the node; the import merges it with what the store holds (`io/merge.rs`).
     let node = match created {
-        Some(created) => created,
+        Some(created) => claim(created.id, &created.name, organisation),
         None => match resolver.stored(&id)? {
-            Some(existing) => update(&existing, organisation),
+            Some(existing) => claim(id, &existing.name, organisation),
             None => return Ok(false),
         },
     };
-    out.node(line, &node);
+    out.node(line, node);
     Ok(true)
 }
 
 /// Stages an activity's agreement, the organisations and countries it creates, and its participations;
 /// returns the ids of the participations.
 fn write_activity(
-    activity: &MappedActivity,
+    activity: MappedActivity,
     file: &str,
     resolver: &mut Resolver,
     out: &mut Output,
     warnings: &mut Warnings,
 ) -> Result<HashSet<EdgeId>, StoreError> {
-    let agreement = &activity.agreement;
+    let MappedActivity { mut agreement, identifier, participants, beneficiaries } = activity;
     let agreement_line = u64::from(agreement.sources.first().and_then(|source| source.paragraph).unwrap_or(0));
+    // The activity is its agreement's own record.
+    agreement.claims = vec![Claim { origin: file.to_owned(), precedence: Precedence::OwnRecord, record: None }];
+    let agreement_id = agreement.id.clone();
     out.node(agreement_line, agreement);
     let mut edges: BTreeMap<EdgeId, (u64, EdgeRecord)> = BTreeMap::new();
     let mut participating: BTreeSet<NodeId> = BTreeSet::new();
     let mut reporting: Option<(u64, EdgeRecord)> = None;
-    for participant in &activity.participants {
-        let cited = source(file, participant.line, &activity.identifier, &participant.element);
+    for participant in &participants {
+        let cited = source(file, participant.line, &identifier, &participant.element);
         let (actor, matched, created) = resolver.organisation(&participant.org, &cited)?;
         match created {
-            Some(created) => out.node(participant.line, &created),
+            Some(created) => out.node(participant.line, created),
             None => out.checker.existing(&actor, actor.kind()),
         }
         let mut edge_source = cited;
         edge_source.quote = edge_source.quote.map(|quote| format!("{quote} ({})", matched.describe()));
-        let edge = participation(&actor, &agreement.id, &participant.suffix, participant.role, participant.iati_role, edge_source)?;
+        let edge = participation(&actor, &agreement_id, &participant.suffix, participant.role, participant.iati_role, edge_source)?;
         if participant.suffix == "reporting" {
             reporting = Some((participant.line, edge));
             continue;
@@ -230,19 +256,19 @@ fn write_activity(
     {
         edges.insert(edge.id.clone(), (line, edge));
     }
-    for beneficiary in &activity.beneficiaries {
-        let cited = source(file, beneficiary.line, &activity.identifier, &beneficiary.element);
+    for beneficiary in &beneficiaries {
+        let cited = source(file, beneficiary.line, &identifier, &beneficiary.element);
         let (country, created) = resolver.country(beneficiary.iso3, beneficiary.name, &cited)?;
         match created {
-            Some(created) => out.node(beneficiary.line, &created),
+            Some(created) => out.node(beneficiary.line, created),
             None => out.checker.existing(&country, country.kind()),
         }
-        let edge = participation(&country, &agreement.id, "recipient", Role::Beneficiary, None, cited)?;
+        let edge = participation(&country, &agreement_id, "recipient", Role::Beneficiary, None, cited)?;
         edges.insert(edge.id.clone(), (beneficiary.line, edge));
     }
     let ids = edges.keys().cloned().collect();
     for (line, edge) in edges.into_values() {
-        out.edge(line, &edge);
+        out.edge(line, edge);
     }
     Ok(ids)
 }

@@ -3,9 +3,10 @@
 
 use std::sync::Arc;
 
-use partnergraph_schema::{EdgeRecord, IatiRole, NodeId, NodeRecord, Role};
+use partnergraph_schema::claims;
+use partnergraph_schema::{EdgeRecord, IatiRole, NodeId, NodeRecord, Precedence, Role};
 
-use crate::io::iati::run::read_file;
+use crate::io::iati::run::{Keep, read_file};
 use crate::io::iati::{FileKind, IatiReport, Refusal, Warnings, check, import};
 use crate::io::{IoError, seed_if_empty};
 use crate::store::{Batch, EmbeddedStore, GraphStore, IndexMode};
@@ -19,7 +20,7 @@ fn activity(attrs: &str, body: &str) -> String {
 
 /// What a file maps to without a store, and its warnings.
 fn mapped(xml: &str) -> (Batch, Warnings) {
-    let read = read_file(std::io::Cursor::new(xml.as_bytes().to_vec()), "test.xml", None);
+    let read = read_file(std::io::Cursor::new(xml.as_bytes().to_vec()), "test.xml", None, Keep::Staged);
     let Ok((staged, _, report)) = read else { panic!("the file was refused") };
     (staged.into_batch().expect("staged records decode"), report.warnings)
 }
@@ -350,7 +351,7 @@ fn an_activity_without_identifier_or_seen_twice_is_skipped() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn an_organisation_file_updates_the_node_it_resolves_to_or_creates_one() {
+async fn an_organisation_file_adds_its_claim_to_the_node_it_resolves_to_or_creates_one() {
     let (_dir, store) = seeded().await;
     let xml = r#"<iati-organisations version="2.03">
  <iati-organisation xml:lang="en">
@@ -374,14 +375,20 @@ async fn an_organisation_file_updates_the_node_it_resolves_to_or_creates_one() {
         async move { store.nodes(&[NodeId::parse(id).expect("id")]).await.expect("read").remove(0).expect(id) }
     };
     let undp = read("agency:undp").await;
-    assert_eq!(undp.name, "UN Development Programme");
-    assert_eq!(undp.aliases, ["United Nations Development Programme", "Programme des Nations Unies pour le développement"]);
+    assert_eq!(undp.name, "United Nations Development Programme", "the curated record's name is shown");
+    assert_eq!(undp.aliases, ["UN Development Programme", "Programme des Nations Unies pour le développement"]);
+    let origins: Vec<(&str, Precedence)> = undp.claims.iter().map(|claim| (claim.origin.as_str(), claim.precedence)).collect();
+    assert_eq!(origins, [("", Precedence::Curated), ("test.xml", Precedence::OwnRecord)]);
+    let names: Vec<(String, bool)> =
+        claims::alternatives(&undp).into_iter().filter(|alt| alt.field == "name").map(|alt| (alt.value, alt.shown)).collect();
+    assert_eq!(names, [("United Nations Development Programme".to_owned(), true), ("UN Development Programme".to_owned(), false)]);
     assert_eq!(undp.acronym.as_deref(), Some("UNDP"));
     assert_eq!(undp.agency_type, Some(partnergraph_schema::AgencyType::UnEntity), "a type already known is kept");
     assert_eq!(undp.sources.last().and_then(|source| source.quote.as_deref()), Some("XM-DAC-41114 / iati-organisation"));
     assert!(undp.sources.len() > 1, "the seed's sources are kept");
     let oxfam = read("agency:iati-gb-chc-202918").await;
     assert_eq!((oxfam.name.as_str(), oxfam.agency_type), ("Oxfam GB", Some(partnergraph_schema::AgencyType::Ngo)));
+    assert_eq!(oxfam.claims.len(), 1, "one origin: its file, without a copy of the record");
     let again = import_text(&store, xml).await.expect("again").summary.expect("written");
     assert!(again.is_noop(), "{again:?}");
 }
@@ -399,7 +406,7 @@ fn a_byte_order_mark_and_crlf_line_ends_keep_positions_right() {
 fn a_file_that_is_not_utf8_is_refused_without_a_panic() {
     let mut bytes = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<iati-activities>\n<iati-activity>\n<iati-identifier>XX-1</iati-identifier>\n<title><narrative>Caf".to_vec();
     bytes.extend_from_slice(b"\xe9</narrative></title></iati-activity></iati-activities>\n");
-    let refused = read_file(std::io::Cursor::new(bytes), "latin.xml", None);
+    let refused = read_file(std::io::Cursor::new(bytes), "latin.xml", None, Keep::Checked);
     assert!(matches!(refused, Err(crate::io::iati::run::ReadError::Refused(Refusal::Malformed { .. }))));
 }
 

@@ -298,6 +298,8 @@ fn node(cells: &[Option<&str>]) -> Result<NodeRecord, Vec<ProblemKind>> {
         .with(17, |cell| columns::parse_list(cell)?.iter().map(|sdg| sdg.parse::<u8>().map_err(|err| format!("`{sdg}`: {err}"))).collect());
     let identifiers = read.with(18, columns::parse_identifiers).unwrap_or_default();
     let sources = read.with(19, columns::parse_sources).unwrap_or_default();
+    let claims =
+        read.with(20, |cell| serde_json::from_str(cell).map_err(|err| format!("not a JSON array of claims: {err}"))).unwrap_or_default();
     let (agency_type, network_type, agreement_type, event_type) = (read.parse(8), read.parse(11), read.parse(12), read.parse(13));
     let (start, end, amount_usd) = (read.parse(14), read.parse(15), read.parse(16));
     let Some(id) = id else { return Err(read.errors) };
@@ -324,6 +326,7 @@ fn node(cells: &[Option<&str>]) -> Result<NodeRecord, Vec<ProblemKind>> {
         sdgs: sdgs.unwrap_or_default(),
         identifiers,
         sources,
+        claims,
     })
 }
 

@@ -3,8 +3,8 @@
 //! the store format depends on stay where they are.
 
 use partnergraph_schema::{
-    AgencyType, AgreementType, EdgeId, EdgeLink, EdgeRecord, EdgeType, EventType, GeoPoint, IatiRole, Identifier, NetworkType, NodeId,
-    NodeKind, NodeRecord, PartialDate, Role, Source,
+    AgencyType, AgreementType, Claim, EdgeId, EdgeLink, EdgeRecord, EdgeType, EventType, GeoPoint, IatiRole, Identifier, NetworkType,
+    NodeId, NodeKind, NodeRecord, PartialDate, Precedence, Role, Source,
 };
 
 use partnergraph_schema::text::NodeNames;
@@ -45,6 +45,13 @@ fn full_node() -> NodeRecord {
     node.end = Some(date("2026-12-31"));
     node.amount_usd = Some(1.5e9);
     node.sdgs = vec![1, 17, 5];
+    let mut claimed =
+        NodeRecord::new(node.id.clone(), "Another name", vec![Source { document: "f.xml".into(), paragraph: None, quote: None }]);
+    claimed.start = Some(date("2005"));
+    node.claims = vec![
+        Claim { origin: String::new(), precedence: Precedence::Curated, record: Some(Box::new(claimed)) },
+        Claim { origin: "f.xml".into(), precedence: Precedence::Mention, record: None },
+    ];
     node
 }
 
@@ -106,6 +113,7 @@ fn every_stored_record_is_smaller_than_its_json() {
 fn a_record_stored_before_identifiers_existed_reads_as_it_was() {
     let mut node = full_node();
     node.identifiers.clear();
+    node.claims.clear();
     let bytes = node.encode();
     // Bits 0-13 only: the two-byte flags every record stored before identifiers were added has.
     assert_eq!(bytes[..2], [0xff, 0x7f]);
@@ -120,7 +128,7 @@ fn damaged_records_are_reported_and_never_panic() {
         assert!(NodeRecord::decode("agreement:full", &node_bytes[..len]).is_err(), "node cut at {len}");
     }
     // The names are read from the record's start: cut inside them, they fail too.
-    // Three bytes of flags (every optional field is set, the last one the fifteenth bit), the kind, then
+    // Three bytes of flags (every optional field is set, the last one the sixteenth bit), the kind, then
     // each string as a one-byte length and its bytes (all are short).
     let acronym = node.acronym.as_deref().unwrap_or_default();
     let names_end = 4 + 1 + node.name.len() + 1 + acronym.len() + 1 + node.aliases.iter().map(|alias| 1 + alias.len()).sum::<usize>();
@@ -152,9 +160,9 @@ fn damaged_records_are_reported_and_never_panic() {
             let _ = EdgeLink::decode("e:full", &damaged);
         }
     }
-    // Every optional field is set, so the flags are bits 0-14: [0xff, 0xff, 0x01]. Bit 15 names no field.
-    assert_eq!(node_bytes[..3], [0xff, 0xff, 0x01]);
-    let mut unknown_flag = vec![0xff, 0xff, 0x03];
+    // Every optional field is set, so the flags are bits 0-15: [0xff, 0xff, 0x03]. Bit 16 names no field.
+    assert_eq!(node_bytes[..3], [0xff, 0xff, 0x03]);
+    let mut unknown_flag = vec![0xff, 0xff, 0x07];
     unknown_flag.extend_from_slice(&node_bytes[3..]);
     let error = NodeRecord::decode("agreement:full", &unknown_flag).expect_err("an unknown field flag");
     assert!(error.to_string().contains("agreement:full"), "{error}");
@@ -207,4 +215,21 @@ fn vocabulary_codes_are_pinned() {
         ]
     );
     assert_eq!(names(EventType::ALL, EventType::as_str), ["CONFERENCE", "FORUM", "EXPO", "CONSULTATION", "MEETING", "WORKSHOP", "OTHER"]);
+    assert_eq!(Precedence::ALL, [Precedence::Mention, Precedence::OwnRecord, Precedence::Curated]);
+}
+
+#[test]
+fn a_record_stored_before_claims_existed_reads_as_it_was_and_a_claim_cannot_nest() {
+    let mut node = full_node();
+    node.claims.clear();
+    let bytes = node.encode();
+    // Bits 0-14: the flags of every record stored before claims were added.
+    assert_eq!(bytes[..3], [0xff, 0xff, 0x01]);
+    assert_eq!(NodeRecord::decode("agreement:full", &bytes).expect("decodes"), node);
+    let mut nested = full_node();
+    if let Some(record) = nested.claims[0].record.as_mut() {
+        record.claims = vec![Claim { origin: "x".into(), precedence: Precedence::Mention, record: None }];
+    }
+    let decoded = NodeRecord::decode("agreement:full", &nested.encode()).expect("decodes");
+    assert_eq!(decoded, full_node(), "a claim's record is stored without claims of its own");
 }

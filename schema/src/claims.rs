@@ -1,0 +1,214 @@
+//! Sources add up: how the facts of several origins (the curated dataset, IATI files) about one node are
+//! kept side by side, which value a node shows, and which values it does not (`schema/data/README.md`,
+//! "When sources disagree").
+//!
+//! A node that one origin describes is stored as that origin's record; a node that several describe keeps
+//! each origin's record as a [`Claim`] and shows, field by field, the value of the highest-ranked claim that
+//! gives one: [`Precedence`] first, then the newest. Lists (aliases, identifiers, SDGs, sources) are the
+//! union of every claim's, and the names the others give become aliases. Importing an origin again replaces
+//! that origin's claim only; importing it unchanged changes nothing.
+
+use serde::{Deserialize, Serialize};
+
+use crate::wire::{Claim, NodeRecord, Precedence, Source};
+
+/// What one field of a node is, in one claim, as text: the field's name in the dataset format and its
+/// value as it reads there (strings as they are, enums in their upper-case spelling, dates as dates,
+/// numbers as numbers, a location as `lat,lon`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Alternative {
+    /// The field, as the dataset format names it (`name`, `acronym`, `agencyType`, `start`, …).
+    pub field: &'static str,
+    /// The value this claim gives.
+    pub value: String,
+    /// The origin of the claim: the IATI file's name, or empty for the curated record.
+    pub origin: String,
+    /// What kind of origin it is.
+    pub precedence: Precedence,
+    /// Whether the node shows this value.
+    pub shown: bool,
+    /// The sources of the claim.
+    pub sources: Vec<Source>,
+}
+
+/// The origin of a record as an import hands it over: its marker claim's, or the curated record's.
+/// `None` when the record carries whole claims (an export of a merged node): it is a complete state.
+pub fn origin_of(record: &NodeRecord) -> Option<(String, Precedence)> {
+    match record.claims.as_slice() {
+        [] => Some((String::new(), Precedence::Curated)),
+        [Claim { origin, precedence, record: None }] => Some((origin.clone(), *precedence)),
+        _ => None,
+    }
+}
+
+/// `incoming` (one origin's record, see [`origin_of`]) added to `existing`: the record to store. Returns
+/// `existing` unchanged when it already holds exactly this claim, and `incoming` as it is when it carries
+/// whole claims or nothing exists.
+pub fn merge(existing: Option<&NodeRecord>, incoming: NodeRecord) -> NodeRecord {
+    let Some(existing) = existing else { return incoming };
+    let Some((origin, precedence)) = origin_of(&incoming) else { return incoming };
+    let mut claims = expand(existing);
+    let bare = NodeRecord { claims: Vec::new(), ..incoming };
+    match claims.iter().position(|claim| claim.origin == origin) {
+        Some(at) if claims[at].precedence == precedence && claims[at].record.as_deref() == Some(&bare) => return existing.clone(),
+        Some(at) => {
+            claims.remove(at);
+        }
+        None => {}
+    }
+    claims.push(Claim { origin, precedence, record: Some(Box::new(bare)) });
+    compose(claims)
+}
+
+/// Every claim of `node`, each with its record, in the order they arrived.
+pub fn expand(node: &NodeRecord) -> Vec<Claim> {
+    let bare = || Some(Box::new(NodeRecord { claims: Vec::new(), ..node.clone() }));
+    match node.claims.as_slice() {
+        [] => {
+            let (origin, precedence) = legacy_origin(node);
+            vec![Claim { origin, precedence, record: bare() }]
+        }
+        [Claim { origin, precedence, record: None }] => vec![Claim { origin: origin.clone(), precedence: *precedence, record: bare() }],
+        claims => claims.iter().filter(|claim| claim.record.is_some()).cloned().collect(),
+    }
+}
+
+/// The origin of a record without claims: the curated record, unless every source cites an IATI element
+/// of one `.xml` file (`<identifier> / <element>`), as the IATI import wrote its records before claims
+/// existed; then that file, as a mention.
+fn legacy_origin(node: &NodeRecord) -> (String, Precedence) {
+    let Some(first) = node.sources.first() else { return (String::new(), Precedence::Curated) };
+    let iati = |source: &Source| {
+        source.document == first.document
+            && source.document.to_ascii_lowercase().ends_with(".xml")
+            && source.quote.as_deref().is_some_and(|quote| quote.contains(" / "))
+    };
+    if !node.sources.iter().all(iati) {
+        return (String::new(), Precedence::Curated);
+    }
+    let own = node.sources.iter().all(|source| {
+        source.quote.as_deref().is_some_and(|quote| quote.ends_with("/ iati-activity") || quote.ends_with("/ iati-organisation"))
+    });
+    (first.document.clone(), if own { Precedence::OwnRecord } else { Precedence::Mention })
+}
+
+/// The node several claims (each with its record, in arrival order) make.
+fn compose(claims: Vec<Claim>) -> NodeRecord {
+    let records: Vec<&NodeRecord> = claims.iter().filter_map(|claim| claim.record.as_deref()).collect();
+    if records.len() == 1 {
+        let claim = &claims[0];
+        let mut node = records[0].clone();
+        if claim.precedence != Precedence::Curated || !claim.origin.is_empty() {
+            node.claims = vec![Claim { origin: claim.origin.clone(), precedence: claim.precedence, record: None }];
+        }
+        return node;
+    }
+    // Highest precedence first, then the newest.
+    let mut ranked: Vec<(usize, &NodeRecord)> = records.iter().copied().enumerate().collect();
+    ranked.sort_by(|(a, _), (b, _)| claims[*b].precedence.cmp(&claims[*a].precedence).then(b.cmp(a)));
+    let ranked: Vec<&NodeRecord> = ranked.into_iter().map(|(_, record)| record).collect();
+    let best = ranked[0];
+    let first = |pick: fn(&NodeRecord) -> bool| ranked.iter().copied().find(|record| pick(record)).unwrap_or(best);
+    let mut node = best.clone();
+    node.acronym = first(|r| r.acronym.is_some()).acronym.clone();
+    node.description = first(|r| r.description.is_some()).description.clone();
+    node.location = first(|r| r.location.is_some()).location;
+    node.agency_type = first(|r| r.agency_type.is_some()).agency_type;
+    node.iso3 = first(|r| r.iso3.is_some()).iso3.clone();
+    node.region = first(|r| r.region.is_some()).region.clone();
+    node.network_type = first(|r| r.network_type.is_some()).network_type;
+    node.agreement_type = first(|r| r.agreement_type.is_some()).agreement_type;
+    node.event_type = first(|r| r.event_type.is_some()).event_type;
+    node.start = first(|r| r.start.is_some()).start;
+    node.end = first(|r| r.end.is_some()).end;
+    node.amount_usd = first(|r| r.amount_usd.is_some()).amount_usd;
+    node.aliases = Vec::new();
+    for record in &ranked {
+        for alias in std::iter::once(&record.name).chain(&record.aliases) {
+            if *alias != node.name && !node.aliases.contains(alias) {
+                node.aliases.push(alias.clone());
+            }
+        }
+    }
+    node.identifiers = records.iter().flat_map(|record| record.identifiers.iter().cloned()).collect();
+    node.identifiers.sort();
+    node.identifiers.dedup();
+    node.sdgs = records.iter().flat_map(|record| record.sdgs.iter().copied()).collect();
+    node.sdgs.sort_unstable();
+    node.sdgs.dedup();
+    node.sources = Vec::new();
+    for source in records.iter().flat_map(|record| &record.sources) {
+        if !node.sources.contains(source) {
+            node.sources.push(source.clone());
+        }
+    }
+    node.claims = claims;
+    node
+}
+
+/// The values of the fields on which `node`'s claims disagree: every claim's value of such a field, the
+/// one the node shows marked. Empty for a node that one origin describes, or whose origins agree.
+pub fn alternatives(node: &NodeRecord) -> Vec<Alternative> {
+    if node.claims.iter().filter(|claim| claim.record.is_some()).count() < 2 {
+        return Vec::new();
+    }
+    let shown = fields(node);
+    let claimed: Vec<(&Claim, Vec<(&'static str, String)>)> =
+        node.claims.iter().filter_map(|claim| claim.record.as_deref().map(|record| (claim, fields(record)))).collect();
+    let mut res = Vec::new();
+    for (field, _) in &shown {
+        let values: Vec<(&Claim, &String)> = claimed
+            .iter()
+            .filter_map(|(claim, values)| values.iter().find(|(name, _)| name == field).map(|(_, value)| (*claim, value)))
+            .collect();
+        let first = values.first().map(|(_, value)| *value);
+        if values.iter().all(|(_, value)| Some(*value) == first) {
+            continue;
+        }
+        let shown_value = shown.iter().find(|(name, _)| name == field).map(|(_, value)| value);
+        for (claim, value) in values {
+            res.push(Alternative {
+                field,
+                value: value.clone(),
+                origin: claim.origin.clone(),
+                precedence: claim.precedence,
+                shown: Some(value) == shown_value,
+                sources: claim.record.as_deref().map(|record| record.sources.clone()).unwrap_or_default(),
+            });
+        }
+    }
+    res
+}
+
+/// The single-valued fields a record gives, by their dataset-format names, as text.
+fn fields(record: &NodeRecord) -> Vec<(&'static str, String)> {
+    fn text<T: Serialize>(value: &T) -> String {
+        match serde_json::to_value(value) {
+            Ok(serde_json::Value::String(text)) => text,
+            Ok(other) => other.to_string(),
+            Err(_) => String::new(),
+        }
+    }
+    let mut res = vec![("name", record.name.clone())];
+    let mut add = |field: &'static str, value: Option<String>| {
+        if let Some(value) = value {
+            res.push((field, value));
+        }
+    };
+    add("acronym", record.acronym.clone());
+    add("description", record.description.clone());
+    add("location", record.location.map(|point| format!("{},{}", point.lat, point.lon)));
+    add("agencyType", record.agency_type.as_ref().map(text));
+    add("iso3", record.iso3.clone());
+    add("region", record.region.clone());
+    add("networkType", record.network_type.as_ref().map(text));
+    add("agreementType", record.agreement_type.as_ref().map(text));
+    add("eventType", record.event_type.as_ref().map(text));
+    add("start", record.start.as_ref().map(text));
+    add("end", record.end.as_ref().map(text));
+    add("amountUsd", record.amount_usd.as_ref().map(text));
+    res
+}
+
+#[cfg(test)]
+mod tests;
