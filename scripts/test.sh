@@ -50,7 +50,7 @@ url=$(grep -o 'http://[0-9.:]*' "$work/serve.out" | head -n 1)
 step "widgets: release wasm build (scripts/build-widgets.sh) and browser tests in headless Chromium"
 bash scripts/build-widgets.sh
 (cd "$root/tests/browser" && PG_BIN="$root/target/debug/partnergraph" PG_WIDGETS="$root/target/widgets" \
-  PG_ARTIFACTS="$root/target/browser-artifacts" node --test --test-concurrency=1 map.test.mjs explore.test.mjs)
+  PG_ARTIFACTS="$root/target/browser-artifacts" node --test --test-concurrency=1)
 echo "screenshots: target/browser-artifacts/"
 
 step "GraphQL fuzzer (hypothesis-graphql, tests/fuzz/) against a real server of its own"

@@ -43,7 +43,7 @@
     var frame = document.createElement('iframe');
     frame.src = origin + '/embed/' + widget(tag) + '?' + query.toString();
     frame.title = tag.dataset.title || (widget(tag) === 'triangles' ? 'Triangular partnerships' : 'Partnership network map');
-    frame.setAttribute('sandbox', 'allow-scripts allow-same-origin');
+    frame.setAttribute('sandbox', 'allow-scripts allow-same-origin allow-downloads');
     frame.setAttribute('referrerpolicy', 'no-referrer');
     frame.setAttribute('data-partnergraph-frame', '');
     frame.style.width = '100%';

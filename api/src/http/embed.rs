@@ -14,7 +14,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use partnergraph_schema::NodeId;
-use partnergraph_schema::text::percent_encode;
+use partnergraph_schema::text::{markup_escape as html_escape, percent_encode};
 use serde::Deserialize;
 
 use crate::error::Code;
@@ -195,7 +195,7 @@ pub async fn oembed(State(state): State<AppState>, Query(query): Query<OembedQue
     let src = format!("{base}/embed/map?{}", encoded.join("&"));
     let title = format!("Partnership network: {name}");
     let html = format!(
-        r#"<iframe src="{src}" width="{width}" height="{height}" title="{title}" loading="lazy" sandbox="allow-scripts allow-same-origin" referrerpolicy="no-referrer" data-partnergraph-frame style="border:0;max-width:100%"></iframe><script src="{base}/embed.js" async></script>"#,
+        r#"<iframe src="{src}" width="{width}" height="{height}" title="{title}" loading="lazy" sandbox="allow-scripts allow-same-origin allow-downloads" referrerpolicy="no-referrer" data-partnergraph-frame style="border:0;max-width:100%"></iframe><script src="{base}/embed.js" async></script>"#,
         src = html_escape(&src),
         title = html_escape(&title),
         base = html_escape(&base),
@@ -256,22 +256,6 @@ fn percent_decode(value: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
-}
-
-/// Escapes text for an HTML attribute value or text node.
-fn html_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(ch),
-        }
-    }
-    out
 }
 
 /// The widget directory to serve: the flag's, else `target/widgets` when it exists.

@@ -1,19 +1,20 @@
 //! The root component: holds the `State`, loads the neighbourhood whenever focus, depth or year change
 //! (and the base map the first time the geographic layout is shown), replays the years, and lays out
-//! toolbar, map, card, legend, data table and attribution.
+//! toolbar (with the Download menu in the full controls), map, card, legend, data table and attribution.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::components::DataRef;
 use crate::components::bidi::isolated;
 use crate::components::card::Card;
 use crate::components::data_table::DataTable;
+use crate::components::download::DownloadMenu;
 use crate::components::legend::Legend;
 use crate::components::map_canvas::MapCanvas;
 use crate::components::side_rail::SideRail;
 use crate::components::toolbar::Toolbar;
+use crate::components::{DataRef, MapHandle};
 use crate::config::{Config, Controls, FIRST_YEAR, Layout};
 use crate::layout::geo::{self, BaseMap};
 use crate::model::MapData;
@@ -43,6 +44,7 @@ pub fn app(props: &AppProps) -> Html {
         move || State::new(&config)
     });
     let basemap = use_state(|| None::<Rc<BaseMap>>);
+    let handle = (*use_memo((), |()| MapHandle::default())).clone();
     let last_year = browser::current_year();
 
     {
@@ -152,13 +154,18 @@ pub fn app(props: &AppProps) -> Html {
             if config.heads_page { <h1 class="pg-sr-only">{strings.map_label}{" — "}{isolated(focus_name.clone())}</h1> }
             if config.controls != Controls::Bare {
                 <Toolbar {lang} controls={config.controls} layout={state.layout} depth={state.depth} as_of={state.as_of}
-                    replaying={state.replaying} show_table={state.show_table} {last_year} dispatch={dispatch.clone()} />
+                    replaying={state.replaying} show_table={state.show_table} {last_year} dispatch={dispatch.clone()}>
+                    if config.controls == Controls::Full {
+                        <DownloadMenu {lang} api={config.api.clone()} focus={state.focus.clone()} depth={state.depth} as_of={state.as_of}
+                            limit={config.limit} title={format!("{} — {focus_name}", strings.map_label)} handle={handle.clone()} />
+                    }
+                </Toolbar>
             }
             <div class={classes!("pg-body", geo_layout.then_some("pg-with-rail"))}>
                 <div class="pg-stage">
                     <MapCanvas data={DataRef(data.clone())} focus={state.focus.clone()} layout={state.layout}
                         selected={state.selected.clone()} basemap={(*basemap).clone()} height={config.height} {lang}
-                        on_select={on_select.clone()} on_focus={on_focus.clone()} names={props.names.clone()} />
+                        on_select={on_select.clone()} on_focus={on_focus.clone()} names={props.names.clone()} handle={handle.clone()} />
                     if let Some(idx) = selected {
                         <Card data={DataRef(data.clone())} {idx} {lang} heads_page={config.heads_page} is_focus={data.nodes[idx].id == state.focus}
                             on_focus={on_focus.clone()} on_close={on_select.reform(|_: ()| None)} />

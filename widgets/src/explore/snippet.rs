@@ -1,6 +1,8 @@
 //! The "Embed this" snippets for the current view: the script tag for `embed.js`, the iframe, and the
 //! oEmbed URL. Values are percent-encoded into URLs and HTML-escaped into attributes.
 
+use partnergraph_schema::text::markup_escape as escape;
+
 use crate::explore::route::{Route, View, encode};
 
 /// The three snippets of one view.
@@ -51,10 +53,6 @@ pub fn snippets(origin: &str, route: &Route) -> Snippets {
 /// `asOf` → `as-of` (dataset keys are kebab-case in HTML).
 fn attr_name(key: &str) -> String {
     key.chars().flat_map(|ch| if ch.is_ascii_uppercase() { vec!['-', ch.to_ascii_lowercase()] } else { vec![ch] }).collect()
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 #[cfg(test)]

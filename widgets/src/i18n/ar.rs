@@ -36,6 +36,13 @@ pub const CATALOGUE: Catalogue = Catalogue {
         reset_view: "إعادة العرض",
         paragraph: "الفقرة",
         bad_focus: "معرّف التركيز لهذه الخريطة طويل جدًا أو غير صالح، لذلك لا تُعرض أي خريطة",
+        download: "تنزيل",
+        download_data: "بيانات هذا الجوار",
+        download_view: "هذا العرض",
+        csv_elements: "CSV (العناصر)",
+        csv_connections: "CSV (الروابط)",
+        png: "صورة PNG",
+        svg: "صورة SVG",
     },
     explore: Text {
         title: "استكشاف التعاون فيما بين بلدان الجنوب والتعاون الثلاثي",

@@ -36,6 +36,13 @@ pub const CATALOGUE: Catalogue = Catalogue {
         reset_view: "Reset view",
         paragraph: "para.",
         bad_focus: "This map’s focus id is too long or not valid, so no map is shown",
+        download: "Download",
+        download_data: "Data of this neighbourhood",
+        download_view: "This view",
+        csv_elements: "CSV (elements)",
+        csv_connections: "CSV (connections)",
+        png: "PNG image",
+        svg: "SVG image",
     },
     explore: Text {
         title: "Explore South-South and triangular cooperation",

@@ -36,6 +36,13 @@ pub const CATALOGUE: Catalogue = Catalogue {
         reset_view: "Restablecer la vista",
         paragraph: "párr.",
         bad_focus: "El identificador de foco de este mapa es demasiado largo o no es válido, así que no se muestra ningún mapa",
+        download: "Descargar",
+        download_data: "Datos de este entorno",
+        download_view: "Esta vista",
+        csv_elements: "CSV (elementos)",
+        csv_connections: "CSV (conexiones)",
+        png: "Imagen PNG",
+        svg: "Imagen SVG",
     },
     explore: Text {
         title: "Explorar la cooperación Sur-Sur y triangular",

@@ -36,6 +36,13 @@ pub const CATALOGUE: Catalogue = Catalogue {
         reset_view: "Réinitialiser la vue",
         paragraph: "§",
         bad_focus: "L’identifiant de focus de cette carte est trop long ou invalide : aucune carte n’est affichée",
+        download: "Télécharger",
+        download_data: "Données de ce voisinage",
+        download_view: "Cette vue",
+        csv_elements: "CSV (éléments)",
+        csv_connections: "CSV (connexions)",
+        png: "Image PNG",
+        svg: "Image SVG",
     },
     explore: Text {
         title: "Explorer la coopération Sud-Sud et triangulaire",

@@ -36,6 +36,13 @@ pub const CATALOGUE: Catalogue = Catalogue {
         reset_view: "Сбросить вид",
         paragraph: "п.",
         bad_focus: "Идентификатор фокуса этой карты слишком длинный или недопустимый, поэтому карта не показана",
+        download: "Скачать",
+        download_data: "Данные этого окружения",
+        download_view: "Этот вид",
+        csv_elements: "CSV (элементы)",
+        csv_connections: "CSV (связи)",
+        png: "Изображение PNG",
+        svg: "Изображение SVG",
     },
     explore: Text {
         title: "Обзор сотрудничества Юг–Юг и трёхстороннего сотрудничества",

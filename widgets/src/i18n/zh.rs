@@ -36,6 +36,13 @@ pub const CATALOGUE: Catalogue = Catalogue {
         reset_view: "重置视图",
         paragraph: "段",
         bad_focus: "此地图的焦点标识过长或无效，因此不显示地图",
+        download: "下载",
+        download_data: "此邻域的数据",
+        download_view: "当前视图",
+        csv_elements: "CSV（元素）",
+        csv_connections: "CSV（连接）",
+        png: "PNG 图像",
+        svg: "SVG 图像",
     },
     explore: Text {
         title: "探索南南合作与三方合作",
