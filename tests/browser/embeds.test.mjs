@@ -92,3 +92,68 @@ test('issue_22: oEmbed for the triangles embed, found through the page discovery
   assert.deepEqual(errors, []);
   await close();
 });
+
+test('issue_22: /explore with a focus that is no id, or no node, says so in its language instead of showing another map', async () => {
+  for (const focus of ['agency:not%20an%20id', `agency:${'a'.repeat(300)}`]) {
+    const { page, errors, close } = await open(`${api}/explore?view=map&focus=${focus}&lang=en`);
+    const graphql = [];
+    page.on('request', (req) => req.url().endsWith('/graphql') && graphql.push(req.postData()));
+    await page.waitForSelector('.pg-map[data-load="bad-focus"]');
+    assert.match(await page.textContent('.pg-bad-focus'), /focus id is too long or not valid/);
+    assert.equal(await page.$('canvas.pg-canvas'), null, 'no map');
+    assert.equal(await page.$('.pg-details'), null, 'no details of some other node');
+    assert.ok(page.url().includes(`focus=${focus}`), 'the URL keeps what was asked for');
+    await page.waitForTimeout(300);
+    assert.ok(!graphql.some((body) => body.includes('PartnergraphMap')), 'no map is asked for');
+    assert.deepEqual(errors, []);
+    await close();
+  }
+  for (const [lang, words] of [['en', /There is no node with this id/], ['ar', /لا توجد عقدة بهذا المعرّف/]]) {
+    const { page, errors, close } = await open(`${api}/explore?view=map&focus=agency:nope&lang=${lang}`);
+    await page.waitForSelector('.pg-map[data-load="unknown-focus"]');
+    const message = await page.textContent('.pg-bad-focus');
+    assert.match(message, words);
+    assert.ok(message.includes('agency:nope'), message);
+    assert.equal(await page.$eval('.pg-bad-focus bdi', (bdi) => bdi.textContent), 'agency:nope', 'the id is isolated data text');
+    assert.equal(await page.$('.pg-details .pg-error'), null, 'no second, English error in the details');
+    assert.deepEqual(await axeViolations(page), [], `axe, ${lang}`);
+    await page.screenshot({ path: join(artifacts, `embeds-explore-unknown-focus-${lang}.png`) });
+    assert.deepEqual(errors, []);
+    await close();
+  }
+  // The map embed says the same, in its language.
+  const { page, close } = await open(`${api}/embed/map?focus=agency:nope&lang=fr`);
+  await page.waitForSelector('.pg-map[data-load="unknown-focus"]');
+  assert.match(await page.textContent('.pg-bad-focus'), /Aucun nœud n’a cet identifiant/);
+  await close();
+});
+
+test('issue_22: the embeds name countries in the page language (French, Arabic), English stays English', async () => {
+  const expected = { fr: ['Inde', 'Brésil'], ar: ['الهند', 'البرازيل'], en: ['India', 'Brazil'] };
+  for (const [lang, [india, brazil]] of Object.entries(expected)) {
+    const { page, errors, close } = await open(`${api}/embed/map?focus=agreement:ibsa-fund&lang=${lang}`);
+    await page.waitForSelector('section.pg-map[data-load="ready"]');
+    const rows = await page.$$eval('table.pg-nodes tr[data-node-id^="country:"] th', (cells) => cells.map((cell) => cell.textContent));
+    assert.ok(rows.includes(india) && rows.includes(brazil), `${lang} table: ${rows}`);
+    await page.waitForFunction(() => document.querySelector('canvas.pg-canvas')?.dataset.state === 'still', null, { timeout: 15000 });
+    const labels = JSON.parse(await page.$eval('canvas.pg-canvas', (canvas) => canvas.dataset.labels));
+    const shown = Object.entries(labels).filter(([id]) => id.startsWith('country:')).map(([, box]) => box[4]);
+    assert.ok(shown.length > 0 && shown.every((label) => rows.includes(label)), `${lang} labels: ${shown}`);
+    // The card too.
+    const positions = JSON.parse(await page.$eval('canvas.pg-canvas', (canvas) => canvas.dataset.positions));
+    const [x, y] = positions['country:IND'];
+    await page.hover('canvas.pg-canvas', { position: { x, y } });
+    await page.waitForSelector('aside.pg-card[data-node-id="country:IND"]');
+    assert.equal(await page.textContent('aside.pg-card .pg-card-title'), india);
+    await page.screenshot({ path: join(artifacts, `embeds-countries-${lang}.png`) });
+    assert.deepEqual(errors, []);
+    await close();
+  }
+  for (const [lang, brazil] of [['fr', 'Brésil'], ['ar', 'البرازيل']]) {
+    const { page, close } = await open(`${api}/embed/triangles?involving=country:BRA&lang=${lang}`);
+    await page.waitForSelector('.pg-tri-view[data-state="ready"]');
+    assert.ok((await page.textContent('.pg-tri-view')).includes(brazil), `triangles in ${lang} name Brazil ${brazil}`);
+    await page.screenshot({ path: join(artifacts, `embeds-triangles-${lang}.png`) });
+    await close();
+  }
+});

@@ -17,7 +17,7 @@ use crate::components::toolbar::Toolbar;
 use crate::components::{DataRef, MapHandle};
 use crate::config::{Config, Controls, FIRST_YEAR, Layout};
 use crate::layout::geo::{self, BaseMap};
-use crate::model::MapData;
+use crate::model::{self, MapData};
 use crate::state::{Action, Load, State};
 use crate::{browser, gql};
 
@@ -50,6 +50,7 @@ pub fn app(props: &AppProps) -> Html {
     {
         let dispatcher = state.dispatcher();
         let config = config.clone();
+        let names = props.names.clone();
         use_effect_with((state.focus.clone(), state.depth, state.as_of, state.request), move |(focus, depth, as_of, request)| {
             let (focus, depth, as_of, request) = (focus.clone(), *depth, *as_of, *request);
             if config.focus_problem.is_some() {
@@ -57,7 +58,16 @@ pub fn app(props: &AppProps) -> Html {
             }
             wasm_bindgen_futures::spawn_local(async move {
                 match gql::neighborhood(&config.api, &focus, depth, as_of, config.limit).await {
-                    Ok(subgraph) => dispatcher.dispatch(Action::Loaded { request, data: Rc::new(MapData::new(subgraph)) }),
+                    Ok(mut subgraph) => {
+                        // Countries in the interface language: the explorer's names, else the browser's.
+                        let browser_names = browser::region_names(config.lang.strings().tag);
+                        model::localize_countries(&mut subgraph, |node| {
+                            let iso3 = node.id.strip_prefix("country:")?;
+                            names.get(iso3).cloned().or_else(|| browser_names.as_ref()?.of(node.alpha2()?).map(String::from))
+                        });
+                        dispatcher.dispatch(Action::Loaded { request, data: Rc::new(MapData::new(subgraph)) });
+                    }
+                    Err(gql::FetchError::NotFound(_)) => dispatcher.dispatch(Action::NoNode { request }),
                     Err(err) => dispatcher.dispatch(Action::Failed { request, message: err.to_string() }),
                 }
             });
@@ -127,11 +137,23 @@ pub fn app(props: &AppProps) -> Html {
             </section>
         };
     }
+    if state.load == Load::NoNode {
+        // An id no node has shows this, not an empty map.
+        return html! {
+            <section class="pg-map" lang={strings.tag} aria-label={strings.map_label} data-load="unknown-focus" data-focus={state.focus.clone()}>
+                if config.heads_page { <h1 class="pg-sr-only">{strings.map_label}</h1> }
+                <p class="pg-status pg-error pg-bad-focus" role="alert">
+                    {strings.unknown_focus}{" ("}{isolated(state.focus.clone())}{")."}
+                </p>
+            </section>
+        };
+    }
     let data = state.data.clone();
     let focus_name = data.node(&state.focus).map_or_else(|| state.focus.clone(), |node| node.name.clone());
     let status = match &state.load {
         Load::Loading => html! { {strings.loading} },
         Load::Failed(message) => html! { <>{format!("{}: ", strings.failed)}{isolated(message.clone())}</> },
+        Load::NoNode => html! { {strings.unknown_focus} },
         Load::Ready => html! {
             <>
                 {isolated(focus_name.clone())}
@@ -212,5 +234,6 @@ fn load_name(load: &Load) -> &'static str {
         Load::Loading => "loading",
         Load::Ready => "ready",
         Load::Failed(_) => "failed",
+        Load::NoNode => "unknown-focus",
     }
 }

@@ -36,6 +36,7 @@ pub const CATALOGUE: Catalogue = Catalogue {
         reset_view: "إعادة العرض",
         paragraph: "الفقرة",
         bad_focus: "معرّف التركيز لهذه الخريطة طويل جدًا أو غير صالح، لذلك لا تُعرض أي خريطة",
+        unknown_focus: "لا توجد عقدة بهذا المعرّف في البيانات: لا تُعرض أي خريطة",
         download: "تنزيل",
         download_data: "بيانات هذا الجوار",
         download_view: "هذا العرض",

@@ -36,6 +36,7 @@ pub const CATALOGUE: Catalogue = Catalogue {
         reset_view: "Reset view",
         paragraph: "para.",
         bad_focus: "This map’s focus id is too long or not valid, so no map is shown",
+        unknown_focus: "There is no node with this id in the data: no map is shown",
         download: "Download",
         download_data: "Data of this neighbourhood",
         download_view: "This view",

@@ -36,6 +36,7 @@ pub const CATALOGUE: Catalogue = Catalogue {
         reset_view: "Restablecer la vista",
         paragraph: "párr.",
         bad_focus: "El identificador de foco de este mapa es demasiado largo o no es válido, así que no se muestra ningún mapa",
+        unknown_focus: "Ningún nodo tiene este identificador en los datos: no se muestra ningún mapa",
         download: "Descargar",
         download_data: "Datos de este entorno",
         download_view: "Esta vista",

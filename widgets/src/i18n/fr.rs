@@ -36,6 +36,7 @@ pub const CATALOGUE: Catalogue = Catalogue {
         reset_view: "Réinitialiser la vue",
         paragraph: "§",
         bad_focus: "L’identifiant de focus de cette carte est trop long ou invalide : aucune carte n’est affichée",
+        unknown_focus: "Aucun nœud n’a cet identifiant dans les données : aucune carte n’est affichée",
         download: "Télécharger",
         download_data: "Données de ce voisinage",
         download_view: "Cette vue",

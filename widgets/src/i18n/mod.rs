@@ -107,6 +107,8 @@ pub struct Strings {
     pub paragraph: &'static str,
     /// Shown instead of a map when the embed's `focus` cannot be a node id.
     pub bad_focus: &'static str,
+    /// Shown instead of a map when no node has the focus id.
+    pub unknown_focus: &'static str,
     /// The Download menu's button.
     pub download: &'static str,
     /// The menu's group of the neighbourhood's data files.

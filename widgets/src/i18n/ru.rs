@@ -36,6 +36,7 @@ pub const CATALOGUE: Catalogue = Catalogue {
         reset_view: "Сбросить вид",
         paragraph: "п.",
         bad_focus: "Идентификатор фокуса этой карты слишком длинный или недопустимый, поэтому карта не показана",
+        unknown_focus: "В данных нет узла с этим идентификатором: карта не показана",
         download: "Скачать",
         download_data: "Данные этого окружения",
         download_view: "Этот вид",

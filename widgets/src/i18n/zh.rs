@@ -36,6 +36,7 @@ pub const CATALOGUE: Catalogue = Catalogue {
         reset_view: "重置视图",
         paragraph: "段",
         bad_focus: "此地图的焦点标识过长或无效，因此不显示地图",
+        unknown_focus: "数据中没有此标识符的节点：不显示地图",
         download: "下载",
         download_data: "此邻域的数据",
         download_view: "当前视图",
