@@ -88,6 +88,7 @@ pub async fn neighborhood(api: &str, focus: &str, depth: u8, as_of: Option<u16>,
 }
 
 /// Runs any query (the explorer's) and decodes its `data` into `T`.
+#[cfg(feature = "explorer")]
 pub async fn query<T: serde::de::DeserializeOwned>(api: &str, query: &str, variables: serde_json::Value) -> Result<T, FetchError> {
     // The errors are read before the data: a failed field leaves the data partial (its nulls moved up).
     #[derive(Deserialize)]

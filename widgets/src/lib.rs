@@ -31,4 +31,6 @@ mod render;
 mod web;
 
 #[cfg(target_arch = "wasm32")]
-pub use web::{mount, mount_explorer, mount_triangles};
+pub use web::mount;
+#[cfg(all(target_arch = "wasm32", feature = "explorer"))]
+pub use web::{mount_explorer, mount_triangles};

@@ -70,8 +70,8 @@ const EMBED_PAGE: &str = r#"<!doctype html>
 <meta name="referrer" content="no-referrer">
 {discovery}
 <link rel="stylesheet" href="/widgets/widgets.css">
-<link rel="modulepreload" href="/widgets/partnergraph_widgets.js">
-<link rel="preload" href="/widgets/partnergraph_widgets_bg.wasm" as="fetch" type="application/wasm" crossorigin>
+<link rel="modulepreload" href="/widgets/partnergraph_map.js">
+<link rel="preload" href="/widgets/partnergraph_map_bg.wasm" as="fetch" type="application/wasm" crossorigin>
 <script type="module" src="/widgets/boot.js"></script>
 </head><body class="pg-embed"><main id="partnergraph-map"><noscript>This network map needs JavaScript. The same data is available from the GraphQL API at /graphql.</noscript></main></body></html>
 "#;
@@ -116,7 +116,7 @@ pub async fn loader(State(state): State<AppState>, headers: HeaderMap) -> Respon
     }
 }
 
-/// GET /widgets/{file}: one file of the built widget.
+/// GET /widgets/{file}: one file of the built widget (its gzip -9 copy, `NAME.gz`, to clients that take gzip).
 pub async fn widget_file(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Response {
     let Some(dir) = widgets_dir(&state) else { return unavailable() };
     let safe =
@@ -139,6 +139,16 @@ pub fn content_type(name: &str) -> &'static str {
     }
 }
 
+/// Whether the client takes gzip (`Accept-Encoding` names `gzip` or `*` without `q=0`).
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|value| value.to_str().ok()).flat_map(|value| value.split(',')).any(|item| {
+        let mut parts = item.split(';').map(str::trim);
+        let coding = parts.next().unwrap_or_default();
+        let refused = parts.any(|param| param.strip_prefix("q=").is_some_and(|q| q.parse::<f32>().is_ok_and(|q| q == 0.0)));
+        (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !refused
+    })
+}
+
 async fn serve_file(path: &FsPath, name: &str, headers: &HeaderMap, cache: &'static str) -> Response {
     let Ok(meta) = tokio::fs::metadata(path).await else {
         return error_response(Code::NotFound, "no such widget file");
@@ -146,12 +156,20 @@ async fn serve_file(path: &FsPath, name: &str, headers: &HeaderMap, cache: &'sta
     if !meta.is_file() {
         return error_response(Code::NotFound, "no such widget file");
     }
+    // The build's gzip -9 copy beside the file (`NAME.gz`, `scripts/build-widgets.sh`), when the client
+    // takes gzip: smaller than the compression layer's fast level, and compressed once, not per request.
+    let gzipped = PathBuf::from(format!("{}.gz", path.display()));
+    let (path, meta, encoding) = match tokio::fs::metadata(&gzipped).await {
+        Ok(gz) if gz.is_file() && accepts_gzip(headers) => (gzipped.as_path(), gz, Some("gzip")),
+        _ => (path, meta, None),
+    };
     let modified = meta.modified().ok().and_then(|time| time.duration_since(UNIX_EPOCH).ok()).map_or(0, |since| since.as_secs());
-    let etag = format!("\"{:x}-{modified:x}\"", meta.len());
+    let etag = format!("\"{:x}-{modified:x}{}\"", meta.len(), if encoding.is_some() { "-gz" } else { "" });
     let common = [
         (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
         (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
         (header::HeaderName::from_static("cross-origin-resource-policy"), HeaderValue::from_static("cross-origin")),
+        (header::VARY, HeaderValue::from_static("accept-encoding")),
     ];
     let etag_value = HeaderValue::from_str(&etag).unwrap_or_else(|_| HeaderValue::from_static("\"0\""));
     if headers
@@ -162,8 +180,15 @@ async fn serve_file(path: &FsPath, name: &str, headers: &HeaderMap, cache: &'sta
         return (StatusCode::NOT_MODIFIED, common, [(header::ETAG, etag_value)]).into_response();
     }
     match tokio::fs::read(path).await {
-        Ok(bytes) => (common, [(header::ETAG, etag_value), (header::CONTENT_TYPE, HeaderValue::from_static(content_type(name)))], bytes)
-            .into_response(),
+        Ok(bytes) => {
+            let mut response =
+                (common, [(header::ETAG, etag_value), (header::CONTENT_TYPE, HeaderValue::from_static(content_type(name)))], bytes)
+                    .into_response();
+            if let Some(encoding) = encoding {
+                response.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+            }
+            response
+        }
         Err(err) => {
             tracing::error!(path = %path.display(), %err, "cannot read a widget file");
             error_response(Code::Internal, "internal error")
@@ -349,6 +374,17 @@ mod tests {
         assert!(parse_embed_url("https://pg.example.org/graphql", "pg.example.org").is_none());
         assert!(parse_embed_url("https://pg.example.org/embed/mapx", "pg.example.org").is_none());
         assert!(parse_embed_url("javascript:alert(1)", "pg.example.org").is_none());
+    }
+
+    #[test]
+    fn gzip_is_taken_unless_refused() {
+        let with = |value: &'static str| HeaderMap::from_iter([(header::ACCEPT_ENCODING, HeaderValue::from_static(value))]);
+        assert!(accepts_gzip(&with("gzip, deflate, br, zstd")));
+        assert!(accepts_gzip(&with("br;q=1.0, GZIP;q=0.5")));
+        assert!(accepts_gzip(&with("*")));
+        assert!(!accepts_gzip(&with("gzip;q=0, br")));
+        assert!(!accepts_gzip(&with("identity")));
+        assert!(!accepts_gzip(&HeaderMap::new()));
     }
 
     #[test]

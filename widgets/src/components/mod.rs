@@ -10,6 +10,7 @@ pub mod bidi;
 pub mod card;
 pub mod data_table;
 pub mod download;
+#[cfg(feature = "explorer")]
 pub mod explore;
 pub mod legend;
 pub mod map_canvas;
