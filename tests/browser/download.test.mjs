@@ -4,34 +4,23 @@
 // download event) and hold what the map shows. Screenshots go to target/browser-artifacts/download-*.png.
 //
 // Environment: PG_BIN, PG_WIDGETS, PG_ARTIFACTS, CHROMIUM (see harness.mjs).
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { axeViolations } from './checks.mjs';
-import { artifacts, hostPage, launch, startServer, stillLabels } from './harness.mjs';
+import { artifacts, hostPage, serverAndBrowser, stillLabels } from './harness.mjs';
 
-let work, server, api, browser, hostServer, host;
-
-before(async () => {
-  work = mkdtempSync(join(tmpdir(), 'pg-download-'));
-  mkdirSync(artifacts, { recursive: true });
-  ({ url: api, process: server } = await startServer(join(work, 'data')));
+let hostServer, host;
+const env = serverAndBrowser('pg-download-', async ({ api }) => {
   ({ url: host, server: hostServer } = await hostPage(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Partner site</title></head>
 <body><h1>A map in a sandboxed iframe</h1><script src="${api}/embed.js" data-partnergraph="map" data-focus="agency:unossc" async></script></body></html>`));
-  browser = await launch();
 });
 
-after(async () => {
-  await browser?.close();
-  hostServer?.close();
-  server?.kill('SIGKILL');
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+after(() => hostServer?.close());
 
 async function open(url, viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ viewport, deviceScaleFactor: 1, bypassCSP: true, acceptDownloads: true });
+  const context = await env.browser.newContext({ viewport, deviceScaleFactor: 1, bypassCSP: true, acceptDownloads: true });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (err) => errors.push(err.message));
@@ -53,7 +42,7 @@ async function openMenu(scope) {
 }
 
 test('issue_18: the explorer downloads the neighbourhood in four formats and the view as PNG and SVG', async () => {
-  const { page, errors, close } = await open(`${api}/explore?view=map&focus=network:wacap&lang=en&asOf=2016`);
+  const { page, errors, close } = await open(`${env.api}/explore?view=map&focus=network:wacap&lang=en&asOf=2016`);
   await page.waitForSelector('section.pg-map[data-load="ready"]');
   const labels = await stillLabels(page);
   const shown = (await page.$$eval('table.pg-nodes tr[data-node-id]', (rows) => rows.map((row) => row.dataset.nodeId))).sort();
@@ -135,7 +124,7 @@ function svgCheck(page, text, labels) {
 }
 
 test('issue_18: in Arabic the menu is translated, and the SVG keeps right-to-left labels in their boxes', async () => {
-  const { page, close } = await open(`${api}/explore?view=map&focus=country:BRA&lang=ar`);
+  const { page, close } = await open(`${env.api}/explore?view=map&focus=country:BRA&lang=ar`);
   await page.waitForSelector('section.pg-map[data-load="ready"]');
   const labels = await stillLabels(page);
   assert.ok(Object.values(labels).some((box) => /[\u0600-\u06FF]/.test(box[4])), 'some labels are Arabic');
@@ -153,12 +142,12 @@ test('issue_18: in Arabic the menu is translated, and the SVG keeps right-to-lef
 test('issue_18: the menu speaks six languages and works with the keyboard alone, axe clean', async () => {
   const words = { en: 'Download', fr: 'Télécharger', es: 'Descargar', ar: 'تنزيل', zh: '下载', ru: 'Скачать' };
   for (const [lang, word] of Object.entries(words)) {
-    const { page, close } = await open(`${api}/embed/map?focus=network:wacap&lang=${lang}`);
+    const { page, close } = await open(`${env.api}/embed/map?focus=network:wacap&lang=${lang}`);
     await page.waitForSelector('section.pg-map[data-load="ready"]');
     assert.equal(await page.textContent('summary.pg-download-btn'), word, lang);
     await close();
   }
-  const { page, close } = await open(`${api}/embed/map?focus=network:wacap&lang=en`);
+  const { page, close } = await open(`${env.api}/embed/map?focus=network:wacap&lang=en`);
   await page.waitForSelector('section.pg-map[data-load="ready"]');
   await stillLabels(page);
   let reached = false;

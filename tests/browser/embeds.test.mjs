@@ -3,21 +3,15 @@
 // target/browser-artifacts/embeds-*.png.
 //
 // Environment: PG_BIN, PG_WIDGETS, PG_ARTIFACTS, CHROMIUM (see harness.mjs).
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { axeViolations } from './checks.mjs';
-import { artifacts, launch, startServer } from './harness.mjs';
+import { artifacts, serverAndBrowser } from './harness.mjs';
 
-let work, server, api, browser, cms, cmsUrl;
-
-before(async () => {
-  work = mkdtempSync(join(tmpdir(), 'pg-embeds-'));
-  mkdirSync(artifacts, { recursive: true });
-  ({ url: api, process: server } = await startServer(join(work, 'data')));
+let cms, cmsUrl;
+const env = serverAndBrowser('pg-embeds-', async () => {
   // What a CMS does with a pasted link: find the oEmbed endpoint from the page's discovery link, ask it,
   // and insert its html.
   cms = createServer(async (req, res) => {
@@ -34,18 +28,12 @@ before(async () => {
   });
   await new Promise((ok) => cms.listen(0, '127.0.0.1', ok));
   cmsUrl = `http://127.0.0.1:${cms.address().port}`;
-  browser = await launch();
 });
 
-after(async () => {
-  await browser?.close();
-  cms?.close();
-  server?.kill('SIGKILL');
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+after(() => cms?.close());
 
 async function open(url, options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, deviceScaleFactor: 1, bypassCSP: true, ...options });
+  const context = await env.browser.newContext({ viewport: { width: 1100, height: 900 }, deviceScaleFactor: 1, bypassCSP: true, ...options });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (err) => errors.push(err.message));
@@ -54,35 +42,35 @@ async function open(url, options = {}) {
 }
 
 function oembed(url, extra = '') {
-  return fetch(`${api}/oembed?url=${encodeURIComponent(url)}${extra}`);
+  return fetch(`${env.api}/oembed?url=${encodeURIComponent(url)}${extra}`);
 }
 
 test('issue_22: oEmbed for the triangles embed, found through the page discovery link, shows the triangles', async () => {
-  const res = await oembed(`${api}/embed/triangles?involving=country:BRA&role=PIVOTAL&evil=<x>`, '&maxwidth=640');
+  const res = await oembed(`${env.api}/embed/triangles?involving=country:BRA&role=PIVOTAL&evil=<x>`, '&maxwidth=640');
   assert.equal(res.status, 200);
   const answer = await res.json();
   assert.equal(answer.type, 'rich');
   assert.equal(answer.version, '1.0');
   assert.equal(answer.width, 640);
   assert.equal(answer.title, 'Triangular partnerships: Brazil');
-  assert.ok(answer.html.startsWith(`<iframe src="${api}/embed/triangles?involving=country:BRA&amp;role=PIVOTAL"`), answer.html);
+  assert.ok(answer.html.startsWith(`<iframe src="${env.api}/embed/triangles?involving=country:BRA&amp;role=PIVOTAL"`), answer.html);
   assert.match(answer.html, /sandbox="allow-scripts allow-same-origin allow-downloads"/);
   assert.ok(!answer.html.includes('evil'));
   // Without `involving` it is every triangle; an `involving` that is no node is refused.
-  assert.equal((await (await oembed(`${api}/embed/triangles`)).json()).title, 'Triangular partnerships');
-  const unknown = await oembed(`${api}/embed/triangles?involving=country:XXX`);
+  assert.equal((await (await oembed(`${env.api}/embed/triangles`)).json()).title, 'Triangular partnerships');
+  const unknown = await oembed(`${env.api}/embed/triangles?involving=country:XXX`);
   assert.equal(unknown.status, 404);
   assert.equal((await unknown.json()).errors[0].extensions.code, 'NOT_FOUND');
 
   // The page names its oEmbed answer, for this page's options; the map page does too.
-  const page = await (await fetch(`${api}/embed/triangles?involving=country:BRA&lang=fr`)).text();
+  const page = await (await fetch(`${env.api}/embed/triangles?involving=country:BRA&lang=fr`)).text();
   const href = page.match(/<link rel="alternate" type="application\/json\+oembed" href="([^"]+)">/)[1].replace(/&amp;/g, '&');
-  assert.equal(new URL(href).searchParams.get('url'), `${api}/embed/triangles?involving=country:BRA&lang=fr`);
+  assert.equal(new URL(href).searchParams.get('url'), `${env.api}/embed/triangles?involving=country:BRA&lang=fr`);
   assert.equal((await (await fetch(href)).json()).title, 'Triangular partnerships: Brazil');
-  assert.match(await (await fetch(`${api}/embed/map?focus=agency:undp`)).text(), /application\/json\+oembed" href="[^"]*embed%2Fmap%3Ffocus%3Dagency:undp/);
+  assert.match(await (await fetch(`${env.api}/embed/map?focus=agency:undp`)).text(), /application\/json\+oembed" href="[^"]*embed%2Fmap%3Ffocus%3Dagency:undp/);
 
   // A CMS page built from a pasted link shows the triangles of Brazil.
-  const { page: cmsPage, errors, close } = await open(`${cmsUrl}/?paste=${encodeURIComponent(`${api}/embed/triangles?involving=country:BRA`)}`);
+  const { page: cmsPage, errors, close } = await open(`${cmsUrl}/?paste=${encodeURIComponent(`${env.api}/embed/triangles?involving=country:BRA`)}`);
   const frame = await (await cmsPage.waitForSelector('iframe[data-partnergraph-frame]')).contentFrame();
   await frame.waitForSelector('.pg-tri-view[data-state="ready"]');
   assert.ok(await frame.locator('.pg-tri[data-id="agreement:ibsa-fund"]').count(), 'the IBSA Fund is among the triangles');
@@ -95,7 +83,7 @@ test('issue_22: oEmbed for the triangles embed, found through the page discovery
 
 test('issue_22: /explore with a focus that is no id, or no node, says so in its language instead of showing another map', async () => {
   for (const focus of ['agency:not%20an%20id', `agency:${'a'.repeat(300)}`]) {
-    const { page, errors, close } = await open(`${api}/explore?view=map&focus=${focus}&lang=en`);
+    const { page, errors, close } = await open(`${env.api}/explore?view=map&focus=${focus}&lang=en`);
     const graphql = [];
     page.on('request', (req) => req.url().endsWith('/graphql') && graphql.push(req.postData()));
     await page.waitForSelector('.pg-map[data-load="bad-focus"]');
@@ -109,7 +97,7 @@ test('issue_22: /explore with a focus that is no id, or no node, says so in its 
     await close();
   }
   for (const [lang, words] of [['en', /There is no node with this id/], ['ar', /لا توجد عقدة بهذا المعرّف/]]) {
-    const { page, errors, close } = await open(`${api}/explore?view=map&focus=agency:nope&lang=${lang}`);
+    const { page, errors, close } = await open(`${env.api}/explore?view=map&focus=agency:nope&lang=${lang}`);
     await page.waitForSelector('.pg-map[data-load="unknown-focus"]');
     const message = await page.textContent('.pg-bad-focus');
     assert.match(message, words);
@@ -122,7 +110,7 @@ test('issue_22: /explore with a focus that is no id, or no node, says so in its 
     await close();
   }
   // The map embed says the same, in its language.
-  const { page, close } = await open(`${api}/embed/map?focus=agency:nope&lang=fr`);
+  const { page, close } = await open(`${env.api}/embed/map?focus=agency:nope&lang=fr`);
   await page.waitForSelector('.pg-map[data-load="unknown-focus"]');
   assert.match(await page.textContent('.pg-bad-focus'), /Aucun nœud n’a cet identifiant/);
   await close();
@@ -131,7 +119,7 @@ test('issue_22: /explore with a focus that is no id, or no node, says so in its 
 test('issue_22: the embeds name countries in the page language (French, Arabic), English stays English', async () => {
   const expected = { fr: ['Inde', 'Brésil'], ar: ['الهند', 'البرازيل'], en: ['India', 'Brazil'] };
   for (const [lang, [india, brazil]] of Object.entries(expected)) {
-    const { page, errors, close } = await open(`${api}/embed/map?focus=agreement:ibsa-fund&lang=${lang}`);
+    const { page, errors, close } = await open(`${env.api}/embed/map?focus=agreement:ibsa-fund&lang=${lang}`);
     await page.waitForSelector('section.pg-map[data-load="ready"]');
     const rows = await page.$$eval('table.pg-nodes tr[data-node-id^="country:"] th', (cells) => cells.map((cell) => cell.textContent));
     assert.ok(rows.includes(india) && rows.includes(brazil), `${lang} table: ${rows}`);
@@ -150,7 +138,7 @@ test('issue_22: the embeds name countries in the page language (French, Arabic),
     await close();
   }
   for (const [lang, brazil] of [['fr', 'Brésil'], ['ar', 'البرازيل']]) {
-    const { page, close } = await open(`${api}/embed/triangles?involving=country:BRA&lang=${lang}`);
+    const { page, close } = await open(`${env.api}/embed/triangles?involving=country:BRA&lang=${lang}`);
     await page.waitForSelector('.pg-tri-view[data-state="ready"]');
     assert.ok((await page.textContent('.pg-tri-view')).includes(brazil), `triangles in ${lang} name Brazil ${brazil}`);
     await page.screenshot({ path: join(artifacts, `embeds-triangles-${lang}.png`) });

@@ -3,6 +3,9 @@
 // headless Chromium (Debian's /usr/bin/chromium driven by playwright-core), and a partner's page on
 // another origin.
 import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { after, before } from 'node:test';
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -54,4 +57,27 @@ export async function hostPage(html) {
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   return { url: `http://127.0.0.1:${server.address().port}`, server };
+}
+
+/**
+ * Registers the test file's `before` and `after`: a server on a fresh data dir (seeded) and a browser,
+ * then `more(env)` if given (in the same hook: hooks of one file are not ordered among themselves).
+ * Returns the object they fill in: `{ api, browser }` once `before` has run.
+ */
+export function serverAndBrowser(prefix, more = async () => {}) {
+  const env = {};
+  let work, server;
+  before(async () => {
+    work = mkdtempSync(join(tmpdir(), prefix));
+    mkdirSync(artifacts, { recursive: true });
+    ({ url: env.api, process: server } = await startServer(join(work, 'data')));
+    env.browser = await launch();
+    await more(env);
+  });
+  after(async () => {
+    await env.browser?.close();
+    server?.kill('SIGKILL');
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+  return env;
 }

@@ -4,27 +4,12 @@
 // Screenshots go to target/browser-artifacts/narrow-*.png.
 //
 // Environment: PG_BIN, PG_WIDGETS, PG_ARTIFACTS, CHROMIUM (see harness.mjs).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { artifacts, launch, startServer } from './harness.mjs';
+import { artifacts, serverAndBrowser } from './harness.mjs';
 
-let work, server, api, browser;
-
-before(async () => {
-  work = mkdtempSync(join(tmpdir(), 'pg-narrow-'));
-  mkdirSync(artifacts, { recursive: true });
-  ({ url: api, process: server } = await startServer(join(work, 'data')));
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.kill('SIGKILL');
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+const env = serverAndBrowser('pg-narrow-');
 
 const SCREENS = {
   phone: { viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true },
@@ -56,12 +41,12 @@ function sideways(page) {
 
 for (const [screen, options] of Object.entries(SCREENS)) {
   test(`issue_22: the explorer and the embeds fit a ${screen} screen in English and Arabic`, async () => {
-    const context = await browser.newContext({ ...options, bypassCSP: true });
+    const context = await env.browser.newContext({ ...options, bypassCSP: true });
     const page = await context.newPage();
     const problems = [];
     for (const [name, { path, ready }] of Object.entries(PAGES)) {
       for (const lang of ['en', 'ar']) {
-        await page.goto(`${api}${path}&lang=${lang}`);
+        await page.goto(`${env.api}${path}&lang=${lang}`);
         await page.waitForSelector(ready);
         await page.waitForTimeout(300);
         const found = await sideways(page);

@@ -4,38 +4,24 @@
 // explorer's build, not the explorer's country files. Writes target/browser-artifacts/weight.json.
 //
 // Environment: PG_BIN, PG_WIDGETS, PG_ARTIFACTS, CHROMIUM (see harness.mjs).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { artifacts, launch, startServer } from './harness.mjs';
+import { artifacts, serverAndBrowser } from './harness.mjs';
 
 /** Bytes a force-layout map embed may download, its data answer aside. */
 const BUDGET = 250 * 1000;
 
-let work, server, api, browser;
-
-before(async () => {
-  work = mkdtempSync(join(tmpdir(), 'pg-weight-'));
-  mkdirSync(artifacts, { recursive: true });
-  ({ url: api, process: server } = await startServer(join(work, 'data')));
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.kill('SIGKILL');
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+const env = serverAndBrowser('pg-weight-');
 
 /** Loads `path` in a fresh context (empty cache) and returns the bytes of each response, by path. */
 async function downloads(path, ready) {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, extraHTTPHeaders: { 'accept-encoding': 'gzip' } });
+  const context = await env.browser.newContext({ viewport: { width: 1100, height: 900 }, extraHTTPHeaders: { 'accept-encoding': 'gzip' } });
   const page = await context.newPage();
   const responses = [];
   page.on('requestfinished', (request) => responses.push(request));
-  await page.goto(`${api}${path}`);
+  await page.goto(`${env.api}${path}`);
   await page.waitForSelector(ready);
   await page.waitForFunction(() => document.querySelector('canvas.pg-canvas')?.dataset.state === 'still', null, { timeout: 15000 });
   await page.waitForTimeout(500);
