@@ -69,6 +69,14 @@ test('issue_22: oEmbed for the triangles embed, found through the page discovery
   assert.equal((await (await fetch(href)).json()).title, 'Triangular partnerships: Brazil');
   assert.match(await (await fetch(`${env.api}/embed/map?focus=agency:undp`)).text(), /application\/json\+oembed" href="[^"]*embed%2Fmap%3Ffocus%3Dagency:undp/);
 
+  // The explorer's "Embed this" offers the oEmbed URL for the triangles view too, and it answers.
+  const explorer = await open(`${env.api}/explore?view=triangles&involving=country:BRA&lang=en`);
+  await explorer.page.waitForSelector('.pg-tri-view[data-state="ready"]');
+  await explorer.page.click('.pg-embed-btn');
+  const snippet = await explorer.page.inputValue('#pg-embed-oembed');
+  assert.equal((await (await fetch(snippet)).json()).title, 'Triangular partnerships: Brazil');
+  await explorer.close();
+
   // A CMS page built from a pasted link shows the triangles of Brazil.
   const { page: cmsPage, errors, close } = await open(`${cmsUrl}/?paste=${encodeURIComponent(`${env.api}/embed/triangles?involving=country:BRA`)}`);
   const frame = await (await cmsPage.waitForSelector('iframe[data-partnergraph-frame]')).contentFrame();

@@ -12,8 +12,8 @@ pub struct Snippets {
     pub script: String,
     /// `<iframe src=…/embed/…>`.
     pub iframe: String,
-    /// The oEmbed endpoint URL for the embed page (map views only; `None` otherwise).
-    pub oembed: Option<String>,
+    /// The oEmbed endpoint URL for the embed page (map or triangles).
+    pub oembed: String,
 }
 
 /// Writes the snippets for `route` served from `origin` (`https://host`).
@@ -46,7 +46,7 @@ pub fn snippets(origin: &str, route: &Route) -> Snippets {
         "<iframe src=\"{}\" title=\"{title}\" width=\"100%\" height=\"690\" loading=\"lazy\" style=\"border:0\"></iframe>",
         escape(&page)
     );
-    let oembed = (widget == "map").then(|| format!("{origin}/oembed?url={}", encode(&page)));
+    let oembed = format!("{origin}/oembed?url={}", encode(&page));
     Snippets { script, iframe, oembed }
 }
 
@@ -69,14 +69,12 @@ mod tests {
         );
         assert!(out.iframe.contains(r#"src="https://pg.example.org/embed/map?focus=country:IND&amp;asOf=2016&amp;lang=fr""#));
         assert_eq!(
-            out.oembed.as_deref(),
-            Some(
-                "https://pg.example.org/oembed?url=https:%2F%2Fpg.example.org%2Fembed%2Fmap%3Ffocus%3Dcountry:IND%26asOf%3D2016%26lang%3Dfr"
-            )
+            out.oembed,
+            "https://pg.example.org/oembed?url=https:%2F%2Fpg.example.org%2Fembed%2Fmap%3Ffocus%3Dcountry:IND%26asOf%3D2016%26lang%3Dfr"
         );
         let triangles = snippets("https://h", &Route::from_query("view=triangles&involving=country:BRA&role=PIVOTAL"));
         assert!(triangles.script.contains(r#"data-partnergraph="triangles" data-involving="country:BRA" data-role="PIVOTAL""#));
         assert!(triangles.iframe.contains("/embed/triangles?involving=country:BRA&amp;role=PIVOTAL"));
-        assert_eq!(triangles.oembed, None);
+        assert_eq!(triangles.oembed, "https://h/oembed?url=https:%2F%2Fh%2Fembed%2Ftriangles%3Finvolving%3Dcountry:BRA%26role%3DPIVOTAL");
     }
 }
