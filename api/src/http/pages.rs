@@ -2,7 +2,8 @@
 //! partners, triangles, paths, "Embed this"; the view is in the query string) and `/embed/triangles`
 //! (the triangular explorer alone, for iframes and `embed.js`). Both are static shells that
 //! `widgets/assets/boot.js` fills with the wasm widget (`data-pg-widget`); like `/embed/map` they carry
-//! a strict Content-Security-Policy and answer 503 while the widgets are not built.
+//! a strict Content-Security-Policy and answer 503 while the widgets are not built. The triangles page
+//! names its oEmbed answer in a discovery link, as the map page does.
 
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, header};
