@@ -1,14 +1,17 @@
 // Browser tests of the embeds' last rough edges (issue 22): oEmbed for the triangles embed and its
-// discovery link, the explorer's answer to a focus that is not a node. Screenshots go to
+// discovery link, the explorer's answer to a focus that is not a node, countries in the page's language,
+// partial arrangements past the first agreements. Screenshots go to
 // target/browser-artifacts/embeds-*.png.
 //
 // Environment: PG_BIN, PG_WIDGETS, PG_ARTIFACTS, CHROMIUM (see harness.mjs).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { axeViolations } from './checks.mjs';
-import { artifacts, serverAndBrowser } from './harness.mjs';
+import { artifacts, bin, serverAndBrowser } from './harness.mjs';
 
 let cms, cmsUrl;
 const env = serverAndBrowser('pg-embeds-', async () => {
@@ -152,4 +155,28 @@ test('issue_22: the embeds name countries in the page language (French, Arabic),
     await page.screenshot({ path: join(artifacts, `embeds-triangles-${lang}.png`) });
     await close();
   }
+});
+
+test('issue_22: partial arrangements are found past the first hundred agreements (the server filters them)', async () => {
+  // 150 plain agreements whose ids sort before the IBSA Fund's: a list of the first 100 agreements misses it.
+  const source = [{ document: 'browser-test.jsonl', paragraph: 1, quote: 'test' }];
+  const lines = Array.from({ length: 150 }, (_, idx) =>
+    JSON.stringify({ node: { id: `agreement:aa-filler-${String(idx).padStart(3, '0')}`, kind: 'AGREEMENT', name: `Filler ${idx}`, sources: source } }),
+  );
+  const file = join(env.data, '..', 'fillers.jsonl');
+  writeFileSync(file, lines.join('\n') + '\n');
+  execFileSync(bin, ['import', '--data', env.data, file], { stdio: 'ignore' });
+  const first = await fetch(`${env.api}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ agreements(first: 100) { edges { node { id } } } }' }),
+  }).then((res) => res.json());
+  const ids = first.data.agreements.edges.map((edge) => edge.node.id);
+  assert.ok(ids.includes('agreement:aa-filler-000') && !ids.includes('agreement:ibsa-fund'), 'the first 100 agreements are fillers');
+  const { page, errors, close } = await open(`${env.api}/explore?view=triangles&lang=en`);
+  await page.waitForSelector('.pg-tri-view[data-state="ready"]');
+  assert.ok(await page.locator('.pg-tri[data-id="agreement:ibsa-fund"]').count(), 'the IBSA Fund (partial) is listed');
+  assert.equal(await page.locator('.pg-tri[data-id^="agreement:aa-filler"]').count(), 0, 'plain agreements are not');
+  assert.deepEqual(errors, []);
+  await close();
 });

@@ -62,7 +62,7 @@ export async function hostPage(html) {
 /**
  * Registers the test file's `before` and `after`: a server on a fresh data dir (seeded) and a browser,
  * then `more(env)` if given (in the same hook: hooks of one file are not ordered among themselves).
- * Returns the object they fill in: `{ api, browser }` once `before` has run.
+ * Returns the object they fill in: `{ api, browser, data }` (`data`: the server's data dir) once `before` has run.
  */
 export function serverAndBrowser(prefix, more = async () => {}) {
   const env = {};
@@ -70,7 +70,8 @@ export function serverAndBrowser(prefix, more = async () => {}) {
   before(async () => {
     work = mkdtempSync(join(tmpdir(), prefix));
     mkdirSync(artifacts, { recursive: true });
-    ({ url: env.api, process: server } = await startServer(join(work, 'data')));
+    env.data = join(work, 'data');
+    ({ url: env.api, process: server } = await startServer(env.data));
     env.browser = await launch();
     await more(env);
   });
