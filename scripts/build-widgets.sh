@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Builds the embeddable widgets into target/widgets/ (or $PARTNERGRAPH_WIDGETS_OUT), which
 # `partnergraph serve --widgets DIR` serves under /widgets/ and /embed.js:
-#   partnergraph_widgets_bg.wasm + partnergraph_widgets.js  the Yew map (release wasm, profile wasm-release)
+#   partnergraph_widgets_bg.wasm + partnergraph_widgets.js  the Yew widgets: map, explorer, triangles (release wasm,
+#                                                           profile wasm-release)
+#   partnergraph_map_bg.wasm + partnergraph_map.js          the map alone (the same crate without its `explorer`
+#                                                           feature), what /embed/map and embed.js's direct maps load
 #   boot.js, embed.js, widgets.css                          hand-written loader, iframe boot, styles (widgets/assets/)
 #   countries-110m.json                                     the base map: npm world-atlas 2.0.2 (Natural Earth,
 #                                                           public domain), fetched with `npm pack`, integrity-checked
 #   countries-{ar,zh,en,fr,ru,es}.json                      country names (ISO alpha-3 → name) for the explorer, from npm
 #                                                           i18n-iso-countries (MIT), `npm pack`, integrity-checked
 #   explore.css                                             styles of /explore and /embed/triangles
+#   NAME.gz                                                 a gzip -9 copy of each of those (wasm, JS, CSS, JSON)
 # wasm-bindgen runs from the workspace tool crate tools/wasm-bindgen, pinned to the exact wasm-bindgen
 # version the widget crate links (both `=` pins, one Cargo.lock), so the glue always matches.
 set -euo pipefail
@@ -26,14 +30,20 @@ if ! rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unkno
   rustup toolchain install
 fi
 
-log "cargo build (wasm32, profile wasm-release)"
-cargo build --locked --profile wasm-release --target wasm32-unknown-unknown -p partnergraph-widgets
 log "cargo build the wasm-bindgen tool"
 cargo build --locked -p partnergraph-wasm-bindgen
-
 stage=$(mktemp -d "${out%/*}/.widgets.XXXXXX" 2>/dev/null || { mkdir -p "${out%/*}"; mktemp -d "${out%/*}/.widgets.XXXXXX"; })
 trap 'rm -rf "$stage"' EXIT
-target/debug/partnergraph-wasm-bindgen target/wasm32-unknown-unknown/wasm-release/partnergraph_widgets.wasm "$stage"
+wasm=target/wasm32-unknown-unknown/wasm-release/partnergraph_widgets.wasm
+
+log "cargo build (wasm32, profile wasm-release): the map alone"
+cargo build --locked --profile wasm-release --target wasm32-unknown-unknown -p partnergraph-widgets --no-default-features
+cp "$wasm" "$stage/partnergraph_map.wasm"
+target/debug/partnergraph-wasm-bindgen "$stage/partnergraph_map.wasm" "$stage"
+rm "$stage/partnergraph_map.wasm"
+log "cargo build (wasm32, profile wasm-release): map and explorer"
+cargo build --locked --profile wasm-release --target wasm32-unknown-unknown -p partnergraph-widgets
+target/debug/partnergraph-wasm-bindgen "$wasm" "$stage"
 cp widgets/assets/embed.js widgets/assets/boot.js widgets/assets/widgets.css widgets/assets/explore.css "$stage/"
 
 npm_dir=$root/target/places-npm
@@ -74,6 +84,12 @@ node -e '
     fs.writeFileSync(`${out}/countries-${lang}.json`, JSON.stringify(res));
   }' "$countries_dir/package" "$stage"
 rm -rf "$countries_dir"
+
+# A gzip -9 copy of each file a page downloads (NAME.gz), which the server sends to clients that take gzip,
+# instead of compressing it again for each request at the compression layer's fast level.
+for file in "$stage"/*.wasm "$stage"/*.js "$stage"/*.css "$stage"/*.json; do
+  gzip -9 -n -k "$file"
+done
 
 # Swap in the new build whole, so a running server never serves half of one.
 rm -rf "$out.old"

@@ -132,6 +132,29 @@ pub fn percent_encode(value: &str) -> String {
     out
 }
 
+/// Escapes text for an HTML or XML attribute value or text node: markup characters as entities, tabs
+/// and line ends as character references, and what XML 1.0 cannot carry (other control characters,
+/// U+FFFE, U+FFFF, lone surrogates cannot occur in a `str`) as U+FFFD. Shared by the server's embed
+/// snippets and oEmbed answer and the widgets' snippets and SVG download.
+pub fn markup_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\t' => out.push_str("&#9;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\u{0}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}' => out.push('\u{FFFD}'),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
 /// How well a node's names match the folded query `query` (lower is better), or `None` if they do not.
 ///
 /// 0: the acronym equals the query; 1: the name equals it; 2: an alias equals it; 3: a name, acronym or
@@ -171,6 +194,13 @@ pub fn rank(node: &NodeNames, query: &str) -> Option<u8> {
 mod tests {
     use super::*;
     use crate::{NodeId, Source};
+
+    #[test]
+    fn markup_is_escaped_and_what_xml_cannot_carry_is_replaced() {
+        assert_eq!(markup_escape(r#"<img src=x onerror="a('b')"> & co"#), "&lt;img src=x onerror=&quot;a(&#39;b&#39;)&quot;&gt; &amp; co");
+        assert_eq!(markup_escape("a\tb\nc\u{7}d\u{FFFF}"), "a&#9;b&#10;c\u{FFFD}d\u{FFFD}");
+        assert_eq!(markup_escape("منظمة \u{202E}x"), "منظمة \u{202E}x");
+    }
 
     fn node(id: &str, name: &str, acronym: Option<&str>, aliases: &[&str]) -> NodeRecord {
         let mut node =

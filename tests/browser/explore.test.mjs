@@ -6,56 +6,25 @@
 // component has five nodes), while UNDP reaches WFP through the IBSA Fund, Brazil and the WFP Centre of
 // Excellence. Screenshots go to target/browser-artifacts/explore-*.png.
 //
-// Environment: PG_BIN, PG_WIDGETS, PG_ARTIFACTS, CHROMIUM (as map.test.mjs).
+// Environment: PG_BIN, PG_WIDGETS, PG_ARTIFACTS, CHROMIUM (see harness.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:http';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
 import { axeViolations } from './checks.mjs';
-
-const root = resolve(import.meta.dirname, '../..');
-const bin = process.env.PG_BIN || join(root, 'target/debug/partnergraph');
-const widgets = process.env.PG_WIDGETS || join(root, 'target/widgets');
-const artifacts = process.env.PG_ARTIFACTS || join(root, 'target/browser-artifacts');
+import { artifacts, hostPage, launch, startServer } from './harness.mjs';
 
 let work, server, api, browser, hostServer, host;
-
-function startServer() {
-  return new Promise((resolvePromise, reject) => {
-    server = spawn(bin, ['serve', '--addr', '127.0.0.1:0', '--data', join(work, 'data'), '--widgets', widgets], {
-      env: { ...process.env, PARTNERGRAPH_LOG: 'warn' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    server.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = out.match(/listening on (http:\/\/[0-9.:]+)/);
-      if (match) resolvePromise(match[1]);
-    });
-    server.on('exit', (code) => reject(new Error(`partnergraph serve exited with ${code}`)));
-  });
-}
 
 before(async () => {
   work = mkdtempSync(join(tmpdir(), 'pg-explore-'));
   mkdirSync(artifacts, { recursive: true });
-  api = await startServer();
-  hostServer = createServer((req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Partner site</title></head>
+  ({ url: api, process: server } = await startServer(join(work, 'data')));
+  ({ url: host, server: hostServer } = await hostPage(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Partner site</title></head>
 <body style="font:16px Georgia,serif;max-width:1100px;margin:24px auto"><h1>Triangular cooperation with Brazil</h1>
-<script src="${api}/embed.js" data-partnergraph="triangles" data-involving="country:BRA" async></script></body></html>`);
-  });
-  await new Promise((ok) => hostServer.listen(0, '127.0.0.1', ok));
-  host = `http://127.0.0.1:${hostServer.address().port}`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+<script src="${api}/embed.js" data-partnergraph="triangles" data-involving="country:BRA" async></script></body></html>`));
+  browser = await launch();
 });
 
 after(async () => {

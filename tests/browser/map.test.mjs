@@ -4,21 +4,17 @@
 // origin and embeds the map with the script tag (iframe and direct mount), a plain iframe, and pasted
 // oEmbed HTML. Screenshots go to target/browser-artifacts/.
 //
-// Environment: PG_BIN (the partnergraph binary), PG_WIDGETS (built widgets), PG_ARTIFACTS, CHROMIUM.
+// Environment: PG_BIN (the partnergraph binary), PG_WIDGETS (built widgets), PG_ARTIFACTS, CHROMIUM (see harness.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
 import { axeViolations, unisolatedBidi } from './checks.mjs';
+import { artifacts, bin, launch, root, startServer } from './harness.mjs';
 
-const root = resolve(import.meta.dirname, '../..');
-const bin = process.env.PG_BIN || join(root, 'target/debug/partnergraph');
-const widgets = process.env.PG_WIDGETS || join(root, 'target/widgets');
-const artifacts = process.env.PG_ARTIFACTS || join(root, 'target/browser-artifacts');
 const XSS_NAME = '<img src=x onerror=alert(1)>';
 // A name with an unmatched right-to-left override (U+202E), as in display spoofing, and an Arabic name.
 const SPOOF_NAME = 'Spoof \u202Egnp.exe';
@@ -38,22 +34,6 @@ function gql(query, variables = {}) {
 async function neighbourhood(id, extra = '') {
   const res = await gql(`query($id: ID!) { neighborhood(id: $id, depth: 1, limit: 500${extra}) { nodes { id } } }`, { id });
   return res.data.neighborhood.nodes.map((node) => node.id).sort();
-}
-
-function startServer() {
-  return new Promise((resolvePromise, reject) => {
-    server = spawn(bin, ['serve', '--addr', '127.0.0.1:0', '--data', join(work, 'data'), '--widgets', widgets], {
-      env: { ...process.env, PARTNERGRAPH_LOG: 'warn' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    server.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = out.match(/listening on (http:\/\/[0-9.:]+)/);
-      if (match) resolvePromise(match[1]);
-    });
-    server.on('exit', (code) => reject(new Error(`partnergraph serve exited with ${code}`)));
-  });
 }
 
 function hostPages() {
@@ -99,7 +79,7 @@ function hostPages() {
 before(async () => {
   work = mkdtempSync(join(tmpdir(), 'pg-browser-'));
   mkdirSync(artifacts, { recursive: true });
-  api = await startServer();
+  ({ url: api, process: server } = await startServer(join(work, 'data')));
   // A node whose name is markup, linked to WACAP so it shows in the map (imported while serve runs).
   const wacap = readFileSync(join(root, 'schema/data/seed.jsonl'), 'utf8').split('\n').find((line) => line.includes('"id": "network:wacap"'));
   const source = [{ document: 'browser-test.jsonl', paragraph: 1, quote: 'test' }];
@@ -115,10 +95,7 @@ before(async () => {
   writeFileSync(join(work, 'xss.jsonl'), xss + '\n');
   execFileSync(bin, ['import', '--data', join(work, 'data'), join(work, 'xss.jsonl')], { stdio: 'inherit' });
   host = await hostPages();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launch();
 });
 
 after(async () => {

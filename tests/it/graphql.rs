@@ -278,6 +278,23 @@ async fn connections_page_through_every_node_of_a_kind() {
     )
     .await;
     assert!(triangular["agreements"]["edges"].as_array().expect("edges").iter().all(|edge| edge["node"]["triangular"] == true));
+    // Partial arrangements: two corners named, never a whole triangle; the IBSA Fund is one.
+    let partial = data(
+        &schema,
+        r#"{ agreements(first: 1000, filter: { partial: true }) { edges { node { id ... on Agreement { triangular participants { role } } } } } }"#,
+    )
+    .await;
+    let partial = partial["agreements"]["edges"].as_array().expect("edges");
+    assert!(partial.iter().any(|edge| edge["node"]["id"] == "agreement:ibsa-fund"), "{partial:?}");
+    for edge in partial {
+        let roles: std::collections::BTreeSet<String> = edge["node"]["participants"]
+            .as_array()
+            .expect("participants")
+            .iter()
+            .filter_map(|part| part["role"].as_str().filter(|role| *role != "PARTNER").map(str::to_owned))
+            .collect();
+        assert_eq!((edge["node"]["triangular"].as_bool(), roles.len()), (Some(false), 2), "{edge}");
+    }
     let asia =
         data(&schema, r#"{ countries(first: 1000, filter: { region: "asia" }) { edges { node { ... on Country { region } } } } }"#).await;
     let asia = asia["countries"]["edges"].as_array().expect("edges");

@@ -2,16 +2,18 @@
 // explorer (/explore) or the triangular explorer (/embed/triangles), chosen by the root's
 // data-pg-widget — with the page's own query string, and tells a parent page its height so the loader
 // (embed.js) can resize the iframe. No cookies, no storage, no third-party requests.
-import init, { mount, mount_explorer, mount_triangles } from './partnergraph_widgets.js';
-
+// The map embed loads the map's own build (`partnergraph_map`, without the explorer's code); the explorer
+// and the triangles the whole one (`partnergraph_widgets`).
 const root = document.getElementById('partnergraph-map');
-await init({ module_or_path: new URL('partnergraph_widgets_bg.wasm', import.meta.url) });
+const widget = root.dataset.pgWidget;
+const build = widget === 'explore' || widget === 'triangles' ? 'partnergraph_widgets' : 'partnergraph_map';
+const glue = await import(`./${build}.js`);
+await glue.default({ module_or_path: new URL(`${build}_bg.wasm`, import.meta.url) });
 root.textContent = '';
 const options = location.search.slice(1);
-const widget = root.dataset.pgWidget;
-if (widget === 'explore') mount_explorer(root, options, '');
-else if (widget === 'triangles') mount_triangles(root, options);
-else mount(root, options);
+if (widget === 'explore') glue.mount_explorer(root, options, '');
+else if (widget === 'triangles') glue.mount_triangles(root, options);
+else glue.mount(root, options);
 
 if (window.parent !== window) {
   let last = 0;

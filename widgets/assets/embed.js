@@ -43,7 +43,7 @@
     var frame = document.createElement('iframe');
     frame.src = origin + '/embed/' + widget(tag) + '?' + query.toString();
     frame.title = tag.dataset.title || (widget(tag) === 'triangles' ? 'Triangular partnerships' : 'Partnership network map');
-    frame.setAttribute('sandbox', 'allow-scripts allow-same-origin');
+    frame.setAttribute('sandbox', 'allow-scripts allow-same-origin allow-downloads');
     frame.setAttribute('referrerpolicy', 'no-referrer');
     frame.setAttribute('data-partnergraph-frame', '');
     frame.style.width = '100%';
@@ -73,12 +73,15 @@
     query.set('api', origin);
     stylesheet('widgets.css');
     if (widget(tag) === 'triangles') stylesheet('explore.css');
-    if (!shared.loading[origin]) {
-      shared.loading[origin] = import(origin + '/widgets/partnergraph_widgets.js').then(function (module) {
-        return module.default({ module_or_path: origin + '/widgets/partnergraph_widgets_bg.wasm' }).then(function () { return module; });
+    // The map alone is its own, smaller build; the triangles come with the explorer's.
+    var build = widget(tag) === 'triangles' ? 'partnergraph_widgets' : 'partnergraph_map';
+    var key = origin + '/' + build;
+    if (!shared.loading[key]) {
+      shared.loading[key] = import(origin + '/widgets/' + build + '.js').then(function (module) {
+        return module.default({ module_or_path: origin + '/widgets/' + build + '_bg.wasm' }).then(function () { return module; });
       });
     }
-    shared.loading[origin].then(function (module) { 
+    shared.loading[key].then(function (module) {
       if (widget(tag) === 'triangles') module.mount_triangles(target, query.toString());
       else module.mount(target, query.toString());
     }, function (err) {

@@ -1,5 +1,5 @@
-//! Small browser helpers the components share: the clock, the motion preference, the current year and
-//! timers. A leaf module: it imports nothing of this crate.
+//! Small browser helpers the components share: the clock, the motion preference, the current year,
+//! timers and the browser's country names. A leaf module: it imports nothing of this crate.
 
 /// Milliseconds from the page's time origin.
 pub fn now() -> f64 {
@@ -29,4 +29,17 @@ pub fn cancel(timer: Option<i32>) {
     if let (Some(window), Some(timer)) = (web_sys::window(), timer) {
         window.clear_timeout_with_handle(timer);
     }
+}
+
+/// The browser's names of regions (countries) in the language `tag`, from `Intl.DisplayNames`; `None`
+/// where the browser has no `Intl.DisplayNames`.
+pub fn region_names(tag: &str) -> Option<js_sys::Intl::DisplayNames> {
+    let intl = js_sys::Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+    if !js_sys::Reflect::has(&intl, &"DisplayNames".into()).unwrap_or(false) {
+        return None;
+    }
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"type".into(), &"region".into()).ok()?;
+    js_sys::Reflect::set(&options, &"fallback".into(), &"none".into()).ok()?;
+    Some(js_sys::Intl::DisplayNames::new(&js_sys::Array::of1(&tag.into()), &options))
 }

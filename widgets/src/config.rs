@@ -140,7 +140,8 @@ impl Config {
     }
 }
 
-fn check_focus(value: &str) -> Result<(), FocusProblem> {
+/// Whether `value` can be a node id (its length and its form).
+pub fn check_focus(value: &str) -> Result<(), FocusProblem> {
     if value.len() > MAX_ID_LEN {
         return Err(FocusProblem::TooLong { chars: value.chars().count() });
     }

@@ -13,7 +13,7 @@ pub const MAP_QUERY: &str = "query PartnergraphMap($id: ID!, $depth: Int!, $asOf
   neighborhood(id: $id, depth: $depth, asOf: $asOf, limit: $limit) {
     truncated
     nodes { id kind name acronym description degree location { lat lon } sources { document paragraph }
-      ... on Agreement { start end } ... on Event { start end } }
+      ... on Agreement { start end } ... on Event { start end } ... on Country { identifiers { scheme value } } }
     edges { id type source target role iatiRole from to sources { document paragraph } }
   }
 }";
@@ -30,14 +30,34 @@ pub enum FetchError {
     /// The answer was not what the contract says.
     #[error("unexpected answer: {0}")]
     Decode(String),
-    /// GraphQL reported an error (e.g. an unknown focus id).
+    /// GraphQL reported an error.
     #[error("{0}")]
     Graphql(String),
+    /// GraphQL said there is no such node (`extensions.code` `NOT_FOUND`).
+    #[error("{0}")]
+    NotFound(String),
 }
 
 #[derive(Deserialize)]
 struct GqlError {
     message: String,
+    #[serde(default)]
+    extensions: Option<Extensions>,
+}
+
+#[derive(Deserialize)]
+struct Extensions {
+    #[serde(default)]
+    code: Option<String>,
+}
+
+impl From<GqlError> for FetchError {
+    fn from(error: GqlError) -> FetchError {
+        match error.extensions.and_then(|extensions| extensions.code).as_deref() {
+            Some("NOT_FOUND") => FetchError::NotFound(error.message),
+            _ => FetchError::Graphql(error.message),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -62,26 +82,29 @@ pub async fn neighborhood(api: &str, focus: &str, depth: u8, as_of: Option<u16>,
     let text = request(&format!("{api}/graphql"), Some(body.to_string())).await?;
     let envelope: Envelope = serde_json::from_str(&text).map_err(|err| FetchError::Decode(err.to_string()))?;
     if let Some(error) = envelope.errors.into_iter().next() {
-        return Err(FetchError::Graphql(error.message));
+        return Err(error.into());
     }
     envelope.data.and_then(|data| data.neighborhood).ok_or_else(|| FetchError::Decode("no neighborhood".to_owned()))
 }
 
 /// Runs any query (the explorer's) and decodes its `data` into `T`.
+#[cfg(feature = "explorer")]
 pub async fn query<T: serde::de::DeserializeOwned>(api: &str, query: &str, variables: serde_json::Value) -> Result<T, FetchError> {
+    // The errors are read before the data: a failed field leaves the data partial (its nulls moved up).
     #[derive(Deserialize)]
-    struct Any<T> {
-        data: Option<T>,
+    struct Any {
+        data: Option<serde_json::Value>,
         #[serde(default)]
         errors: Vec<GqlError>,
     }
     let body = serde_json::json!({ "query": query, "variables": variables });
     let text = request(&format!("{api}/graphql"), Some(body.to_string())).await?;
-    let envelope: Any<T> = serde_json::from_str(&text).map_err(|err| FetchError::Decode(err.to_string()))?;
+    let envelope: Any = serde_json::from_str(&text).map_err(|err| FetchError::Decode(err.to_string()))?;
     if let Some(error) = envelope.errors.into_iter().next() {
-        return Err(FetchError::Graphql(error.message));
+        return Err(error.into());
     }
-    envelope.data.ok_or_else(|| FetchError::Decode("no data".to_owned()))
+    let data = envelope.data.ok_or_else(|| FetchError::Decode("no data".to_owned()))?;
+    serde_json::from_value(data).map_err(|err| FetchError::Decode(err.to_string()))
 }
 
 /// Fetches a text file (the base map).

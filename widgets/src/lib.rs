@@ -3,11 +3,13 @@
 //! The pure half builds and is unit-tested natively: `config` (the embed's query string), `model` (the
 //! neighbourhood from GraphQL, indexed), `state` (the map's state and its reducer), `layout` (Barnes–Hut
 //! force simulation, Natural Earth projection and base map, label placement, camera), `scene` (the live map: positions, camera, pointer and keys), `style` (palette,
-//! shapes, line styles) and `i18n`. The browser half (`gql`, `render`, `components`, `browser` helpers, `web` entry points)
+//! shapes, line styles), `i18n`, `download` (the Download menu's links and file names) and `svg` (the map
+//! view as an SVG document). The browser half (`gql`, `render`, `components`, `browser` helpers, `web` entry points)
 //! is compiled for `wasm32` only. The widget talks to the API only through GraphQL, and shows data only
 //! as text (DOM text nodes and canvas `fillText`), never as markup.
 
 pub mod config;
+pub mod download;
 pub mod explore;
 pub mod i18n;
 pub mod layout;
@@ -15,6 +17,7 @@ pub mod model;
 pub mod scene;
 pub mod state;
 pub mod style;
+pub mod svg;
 
 #[cfg(target_arch = "wasm32")]
 mod browser;
@@ -28,4 +31,6 @@ mod render;
 mod web;
 
 #[cfg(target_arch = "wasm32")]
-pub use web::{mount, mount_explorer, mount_triangles};
+pub use web::mount;
+#[cfg(all(target_arch = "wasm32", feature = "explorer"))]
+pub use web::{mount_explorer, mount_triangles};

@@ -40,6 +40,39 @@ pub struct WireNode {
     /// Where the documents name it.
     #[serde(default)]
     pub sources: Vec<Source>,
+    /// Identifiers in other registers (the map asks for a country's ISO codes).
+    #[serde(default)]
+    pub identifiers: Vec<WireIdentifier>,
+}
+
+/// An identifier of a node in another register.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct WireIdentifier {
+    /// The register (`iso3166-alpha2`, …).
+    pub scheme: String,
+    /// The identifier there.
+    pub value: String,
+}
+
+impl WireNode {
+    /// A country's ISO 3166-1 alpha-2 code, when the API gave one of the right form.
+    pub fn alpha2(&self) -> Option<&str> {
+        self.identifiers
+            .iter()
+            .find(|identifier| identifier.scheme == "iso3166-alpha2")
+            .map(|identifier| identifier.value.as_str())
+            .filter(|code| code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase()))
+    }
+}
+
+/// Names the countries of `subgraph` in the interface language: each country node that `name_of`
+/// names gets that name (an empty answer, or the code itself, keeps the stored name).
+pub fn localize_countries(subgraph: &mut WireSubgraph, name_of: impl Fn(&WireNode) -> Option<String>) {
+    for node in subgraph.nodes.iter_mut().filter(|node| node.kind == NodeKind::Country) {
+        if let Some(name) = name_of(node).filter(|name| !name.trim().is_empty() && Some(name.as_str()) != node.alpha2()) {
+            node.name = name;
+        }
+    }
 }
 
 /// An edge as the map query returns it.
@@ -197,6 +230,24 @@ mod tests {
         assert_eq!(data.incident(0).map(|(_, other)| other).collect::<Vec<_>>(), vec![1, 2]);
         assert_eq!(data.kinds(), vec![NodeKind::Agency, NodeKind::Network]);
         assert_eq!(data.edge_types(), vec![EdgeType::HostedBy]);
+    }
+
+    #[test]
+    fn countries_are_named_in_the_interface_language() {
+        let json = r#"{"nodes":[
+            {"id":"country:IND","kind":"COUNTRY","name":"India","identifiers":[{"scheme":"iso3166-alpha2","value":"IN"},{"scheme":"iso3166-alpha3","value":"IND"}]},
+            {"id":"country:XKX","kind":"COUNTRY","name":"Kosovo","identifiers":[{"scheme":"iso3166-alpha2","value":"XK"}]},
+            {"id":"country:ZZZ","kind":"COUNTRY","name":"Nowhere"},
+            {"id":"agency:in","kind":"AGENCY","name":"IN agency","identifiers":[{"scheme":"iso3166-alpha2","value":"IN"}]}]}"#;
+        let mut subgraph: WireSubgraph = serde_json::from_str(json).expect("parses");
+        let french = |code: &str| match code {
+            "IN" => Some("Inde".to_owned()),
+            other => Some(other.to_owned()),
+        };
+        localize_countries(&mut subgraph, |node| node.alpha2().and_then(french));
+        let names: Vec<&str> = subgraph.nodes.iter().map(|node| node.name.as_str()).collect();
+        // Kosovo: the code came back (no name known), so the stored name stays; agencies are not touched.
+        assert_eq!(names, ["Inde", "Kosovo", "Nowhere", "IN agency"]);
     }
 
     #[test]

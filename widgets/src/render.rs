@@ -7,7 +7,6 @@ use wasm_bindgen::JsValue;
 use web_sys::CanvasRenderingContext2d;
 
 use crate::config::Layout;
-use crate::explore::text::localize;
 use crate::layout::labels::{self, Candidate};
 use crate::scene::Scene;
 use crate::style::{self, Shape};
@@ -173,7 +172,7 @@ fn draw_labels(ctx: &CanvasRenderingContext2d, scene: &mut Scene) {
     let n = scene.data.nodes.len();
     for idx in 0..n {
         if scene.label_widths[idx].is_nan() {
-            let text = label_text(scene, idx);
+            let text = scene.label_text(idx);
             scene.label_widths[idx] = ctx.measure_text(&text).map(|metrics| metrics.width()).unwrap_or(60.0);
         }
     }
@@ -209,7 +208,7 @@ fn draw_labels(ctx: &CanvasRenderingContext2d, scene: &mut Scene) {
     ctx.set_text_align("left");
     scene.label_boxes = order.iter().zip(placed).filter_map(|(idx, rect)| Some((*idx, rect?))).collect();
     for &(idx, rect) in &scene.label_boxes {
-        let text = label_text(scene, idx);
+        let text = scene.label_text(idx);
         // Each label in its own direction (as `dir="auto"`), so its punctuation and any bidi controls in
         // the data order only its own characters.
         let direction = if labels::text_is_rtl(&text) { "rtl" } else { "ltr" };
@@ -221,14 +220,4 @@ fn draw_labels(ctx: &CanvasRenderingContext2d, scene: &mut Scene) {
         ctx.set_fill_style_str(if Some(idx) == scene.focus { style::INK } else { "#323f4b" });
         let _ = ctx.fill_text(&text, tx, ty);
     }
-}
-
-/// A node's label: its acronym when it has one (short labels pile up less), else its name (a country's
-/// in the interface language when known), cut at 32 characters (the card and the table have the full
-/// name).
-pub fn label_text(scene: &Scene, idx: usize) -> String {
-    let node = &scene.data.nodes[idx];
-    let name = localize(&scene.local_names, &node.id, &node.name);
-    let text = node.acronym.as_deref().filter(|acronym| !acronym.is_empty()).unwrap_or(name);
-    if text.chars().count() > 32 { format!("{}…", text.chars().take(31).collect::<String>()) } else { text.to_owned() }
 }

@@ -132,6 +132,16 @@ impl Scene {
         }
     }
 
+    /// Node `idx`'s label: its acronym when it has one (short labels pile up less), else its name (a
+    /// country's in the interface language when known), cut at 32 characters (the card and the table
+    /// have the full name). The canvas and the SVG download draw the same text.
+    pub fn label_text(&self, idx: usize) -> String {
+        let node = &self.data.nodes[idx];
+        let name = crate::explore::text::localize(&self.local_names, &node.id, &node.name);
+        let text = node.acronym.as_deref().filter(|acronym| !acronym.is_empty()).unwrap_or(name);
+        if text.chars().count() > 32 { format!("{}…", text.chars().take(31).collect::<String>()) } else { text.to_owned() }
+    }
+
     /// The world position of node `idx` in the current layout.
     pub fn position(&self, idx: usize) -> Option<(f64, f64)> {
         match self.layout {

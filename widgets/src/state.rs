@@ -18,6 +18,8 @@ pub enum Load {
     Ready,
     /// The latest request failed with this message.
     Failed(String),
+    /// The focus names no node.
+    NoNode,
 }
 
 /// Everything the map shows.
@@ -71,6 +73,11 @@ pub enum Action {
         request: u64,
         /// Why, for the user.
         message: String,
+    },
+    /// Request `request` found no node with the focus id.
+    NoNode {
+        /// Which request.
+        request: u64,
     },
     /// Show the card of this node (or none).
     Select(Option<String>),
@@ -135,6 +142,14 @@ impl State {
                     next.replaying = false;
                 }
             }
+            Action::NoNode { request } => {
+                if request == self.request {
+                    next.data = Rc::new(MapData::default());
+                    next.selected = None;
+                    next.load = Load::NoNode;
+                    next.replaying = false;
+                }
+            }
             Action::Select(id) => next.selected = id,
             Action::ToggleTable => next.show_table = !self.show_table,
         }
@@ -190,6 +205,12 @@ mod tests {
         assert_eq!(switched.layout, Layout::Geo);
         let failed = switched.reduce(Action::Failed { request: switched.request, message: "down".into() });
         assert_eq!(failed.load, Load::Failed("down".into()));
+        let missing = failed.reduce(Action::Focus("agency:gone".into()));
+        let stale = missing.reduce(Action::NoNode { request: failed.request });
+        assert_eq!(stale.load, Load::Loading, "a stale answer is dropped");
+        let missing = missing.reduce(Action::NoNode { request: missing.request });
+        assert_eq!(missing.load, Load::NoNode);
+        assert!(missing.data.nodes.is_empty(), "nothing of the previous map stays");
         assert!(!failed.replaying);
         assert!(failed.reduce(Action::ToggleTable).show_table);
     }

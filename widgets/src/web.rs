@@ -1,6 +1,7 @@
 //! The wasm entry points: `mount(element, options)` renders a map into a host element (the iframe page
 //! and `embed.js`'s direct mode both call it), `mount_explorer` and `mount_triangles`; and the Yew
-//! `Reducible` glue for `State`. Nothing imports this module back (the browser helpers the components
+//! `Reducible` glue for `State`. The explorer's two entry points exist with the `explorer` feature only
+//! (the map embed's build leaves them, and so all the explorer's code, out). Nothing imports this module back (the browser helpers the components
 //! use are in the leaf module `browser`).
 
 use std::rc::Rc;
@@ -9,8 +10,10 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use yew::Reducible;
 
 use crate::components::app::{App, AppProps};
+#[cfg(feature = "explorer")]
 use crate::components::explore::app::{Explorer, ExplorerProps};
 use crate::config::Config;
+#[cfg(feature = "explorer")]
 use crate::explore::route::Route;
 use crate::state::{Action, State};
 
@@ -26,6 +29,7 @@ pub fn mount(element: web_sys::Element, options: &str) {
 
 /// Renders the explorer page (`/explore`) into `element`; `options` is the page's query string (its
 /// view, see `explore::route`), `api` the API origin (`""` for the page's own).
+#[cfg(feature = "explorer")]
 #[wasm_bindgen]
 pub fn mount_explorer(element: web_sys::Element, options: &str, api: &str) {
     let props = ExplorerProps { api: api.to_owned().into(), route: Route::from_query(options), embedded: false };
@@ -35,6 +39,7 @@ pub fn mount_explorer(element: web_sys::Element, options: &str, api: &str) {
 /// Renders the triangular explorer alone (`/embed/triangles`, `embed.js` with
 /// `data-partnergraph="triangles"`); `options`: `involving`, `role`, `agencyType`, `region`, `sdg`,
 /// `fromYear`, `toYear`, `asOf`, `lang`, `api`.
+#[cfg(feature = "explorer")]
 #[wasm_bindgen]
 pub fn mount_triangles(element: web_sys::Element, options: &str) {
     let mut route = Route::from_query(options);

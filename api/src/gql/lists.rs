@@ -58,6 +58,9 @@ pub struct AgreementFilter {
     pub to: Option<Date>,
     /// Only triangular (true) or non-triangular (false) agreements.
     pub triangular: Option<bool>,
+    /// Only partial triangular arrangements (true: exactly two of the three OECD corners named in the
+    /// sources, e.g. pivotal and facilitating with no beneficiary stated), or only the others (false).
+    pub partial: Option<bool>,
 }
 
 /// Filters for `events`.
@@ -176,6 +179,7 @@ impl ListQuery {
             from: filter.from.map(|date| date.0),
             to: filter.to.map(|date| date.0),
             triangular: filter.triangular,
+            partial: filter.partial,
             ..ListFilter::default()
         };
         page(ctx, DomainKind::Agreement, filter, first, after, Agreement::new).await

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use partnergraph_schema::date::overlaps;
 use partnergraph_schema::{AgencyType, AgreementType, EventType, NetworkType, NodeId, NodeKind, NodeRecord, PartialDate};
 
-use crate::graph::triangulars::is_triangular;
+use crate::graph::triangulars::{is_partial, is_triangular};
 use crate::graph::{Graph, GraphError, Located, check_range};
 
 /// Largest page.
@@ -39,6 +39,8 @@ pub struct ListFilter {
     pub to: Option<PartialDate>,
     /// Agreements that are (or are not) triangular.
     pub triangular: Option<bool>,
+    /// Agreements that are (or are not) partial triangular arrangements: two of the three corners named.
+    pub partial: Option<bool>,
 }
 
 /// One page of a listing.
@@ -83,10 +85,13 @@ impl Graph {
                 let places: HashMap<NodeId, Located> = self.locate(&ids).await?;
                 batch.retain(|node| places.get(&node.id).and_then(|place| place.country.as_ref()) == Some(country));
             }
-            if let Some(wanted) = filter.triangular {
+            if filter.triangular.is_some() || filter.partial.is_some() {
                 let mut kept = Vec::with_capacity(batch.len());
                 for node in batch {
-                    if is_triangular(&self.participations(&node.id).await?) == wanted {
+                    let parts = self.participations(&node.id).await?;
+                    if filter.triangular.is_none_or(|wanted| is_triangular(&parts) == wanted)
+                        && filter.partial.is_none_or(|wanted| is_partial(&parts) == wanted)
+                    {
                         kept.push(node);
                     }
                 }

@@ -35,9 +35,23 @@ pub struct Triangular {
     pub participations: Vec<EdgeLink>,
 }
 
+/// How many of the three corners (beneficiary, pivotal, facilitating) a set of participations names.
+fn corners_named(participations: &[EdgeLink]) -> usize {
+    [Role::Beneficiary, Role::Pivotal, Role::Facilitating]
+        .iter()
+        .filter(|role| participations.iter().any(|edge| edge.role == Some(**role)))
+        .count()
+}
+
 /// Whether a set of participations makes a triangle.
 pub fn is_triangular(participations: &[EdgeLink]) -> bool {
-    [Role::Beneficiary, Role::Pivotal, Role::Facilitating].iter().all(|role| participations.iter().any(|edge| edge.role == Some(*role)))
+    corners_named(participations) == 3
+}
+
+/// Whether a set of participations makes a partial triangle: exactly two corners named (the IBSA Fund:
+/// pivotal and facilitating, no beneficiary in the sources).
+pub fn is_partial(participations: &[EdgeLink]) -> bool {
+    corners_named(participations) == 2
 }
 
 impl Graph {

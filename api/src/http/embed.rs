@@ -1,6 +1,6 @@
 //! The embeds: `/embed/map` (the page an iframe shows), `/embed.js` (the one-script-tag loader),
-//! `/widgets/{file}` (the built widget: wasm, JS glue, CSS, base map) and `/oembed` (oEmbed JSON, so a
-//! CMS embeds a pasted link).
+//! `/widgets/{file}` (the built widget: wasm, JS glue, CSS, base map) and `/oembed` (oEmbed JSON for
+//! map and triangles URLs, so a CMS embeds a pasted link; both embed pages carry its discovery link).
 //!
 //! The widget files come from a directory built by `scripts/build-widgets.sh` (`serve --widgets DIR`).
 //! Without it every route here answers 503 with a JSON error that says how to build them. Everything is
@@ -10,11 +10,11 @@
 use std::path::{Path as FsPath, PathBuf};
 use std::time::UNIX_EPOCH;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use partnergraph_schema::NodeId;
-use partnergraph_schema::text::percent_encode;
+use partnergraph_schema::text::{markup_escape as html_escape, percent_encode};
 use serde::Deserialize;
 
 use crate::error::Code;
@@ -29,6 +29,37 @@ const WASM: &str = "partnergraph_widgets_bg.wasm";
 
 /// Query keys of a map embed, passed through from oEmbed URLs.
 const MAP_KEYS: &[&str] = &["focus", "depth", "layout", "asOf", "lang", "controls", "height", "limit"];
+/// Query keys of a triangles embed, passed through from oEmbed URLs.
+const TRIANGLE_KEYS: &[&str] =
+    &["involving", "role", "agencyType", "region", "sdg", "fromYear", "toYear", "asOf", "lang", "partial", "height"];
+
+/// An embed's options, in the order given: key and decoded value.
+type Options = Vec<(String, String)>;
+
+/// Which embed a URL is of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Widget {
+    /// `/embed/map`.
+    Map,
+    /// `/embed/triangles`.
+    Triangles,
+}
+
+impl Widget {
+    fn path(self) -> &'static str {
+        match self {
+            Widget::Map => "embed/map",
+            Widget::Triangles => "embed/triangles",
+        }
+    }
+
+    fn keys(self) -> &'static [&'static str] {
+        match self {
+            Widget::Map => MAP_KEYS,
+            Widget::Triangles => TRIANGLE_KEYS,
+        }
+    }
+}
 
 /// Default and largest oEmbed iframe width, in pixels.
 const OEMBED_WIDTH: u32 = 800;
@@ -37,9 +68,10 @@ const EMBED_PAGE: &str = r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Partnership network map · partnergraph</title>
 <meta name="referrer" content="no-referrer">
+{discovery}
 <link rel="stylesheet" href="/widgets/widgets.css">
-<link rel="modulepreload" href="/widgets/partnergraph_widgets.js">
-<link rel="preload" href="/widgets/partnergraph_widgets_bg.wasm" as="fetch" type="application/wasm" crossorigin>
+<link rel="modulepreload" href="/widgets/partnergraph_map.js">
+<link rel="preload" href="/widgets/partnergraph_map_bg.wasm" as="fetch" type="application/wasm" crossorigin>
 <script type="module" src="/widgets/boot.js"></script>
 </head><body class="pg-embed"><main id="partnergraph-map"><noscript>This network map needs JavaScript. The same data is available from the GraphQL API at /graphql.</noscript></main></body></html>
 "#;
@@ -58,10 +90,11 @@ pub(super) fn unavailable() -> Response {
 }
 
 /// GET /embed/map: the page an iframe shows; the widget reads its options from the query string.
-pub async fn map_page(State(state): State<AppState>) -> Response {
+pub async fn map_page(State(state): State<AppState>, RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
     if widgets_dir(&state).is_none() {
         return unavailable();
     }
+    let page = EMBED_PAGE.replace("{discovery}", &discovery_link(&state, &headers, Widget::Map, query.as_deref().unwrap_or_default()));
     (
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
@@ -70,7 +103,7 @@ pub async fn map_page(State(state): State<AppState>) -> Response {
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
             (header::REFERRER_POLICY, "no-referrer"),
         ],
-        EMBED_PAGE,
+        page,
     )
         .into_response()
 }
@@ -83,7 +116,7 @@ pub async fn loader(State(state): State<AppState>, headers: HeaderMap) -> Respon
     }
 }
 
-/// GET /widgets/{file}: one file of the built widget.
+/// GET /widgets/{file}: one file of the built widget (its gzip -9 copy, `NAME.gz`, to clients that take gzip).
 pub async fn widget_file(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Response {
     let Some(dir) = widgets_dir(&state) else { return unavailable() };
     let safe =
@@ -106,6 +139,16 @@ pub fn content_type(name: &str) -> &'static str {
     }
 }
 
+/// Whether the client takes gzip (`Accept-Encoding` names `gzip` or `*` without `q=0`).
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|value| value.to_str().ok()).flat_map(|value| value.split(',')).any(|item| {
+        let mut parts = item.split(';').map(str::trim);
+        let coding = parts.next().unwrap_or_default();
+        let refused = parts.any(|param| param.strip_prefix("q=").is_some_and(|q| q.parse::<f32>().is_ok_and(|q| q == 0.0)));
+        (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !refused
+    })
+}
+
 async fn serve_file(path: &FsPath, name: &str, headers: &HeaderMap, cache: &'static str) -> Response {
     let Ok(meta) = tokio::fs::metadata(path).await else {
         return error_response(Code::NotFound, "no such widget file");
@@ -113,12 +156,20 @@ async fn serve_file(path: &FsPath, name: &str, headers: &HeaderMap, cache: &'sta
     if !meta.is_file() {
         return error_response(Code::NotFound, "no such widget file");
     }
+    // The build's gzip -9 copy beside the file (`NAME.gz`, `scripts/build-widgets.sh`), when the client
+    // takes gzip: smaller than the compression layer's fast level, and compressed once, not per request.
+    let gzipped = PathBuf::from(format!("{}.gz", path.display()));
+    let (path, meta, encoding) = match tokio::fs::metadata(&gzipped).await {
+        Ok(gz) if gz.is_file() && accepts_gzip(headers) => (gzipped.as_path(), gz, Some("gzip")),
+        _ => (path, meta, None),
+    };
     let modified = meta.modified().ok().and_then(|time| time.duration_since(UNIX_EPOCH).ok()).map_or(0, |since| since.as_secs());
-    let etag = format!("\"{:x}-{modified:x}\"", meta.len());
+    let etag = format!("\"{:x}-{modified:x}{}\"", meta.len(), if encoding.is_some() { "-gz" } else { "" });
     let common = [
         (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
         (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
         (header::HeaderName::from_static("cross-origin-resource-policy"), HeaderValue::from_static("cross-origin")),
+        (header::VARY, HeaderValue::from_static("accept-encoding")),
     ];
     let etag_value = HeaderValue::from_str(&etag).unwrap_or_else(|_| HeaderValue::from_static("\"0\""));
     if headers
@@ -129,8 +180,15 @@ async fn serve_file(path: &FsPath, name: &str, headers: &HeaderMap, cache: &'sta
         return (StatusCode::NOT_MODIFIED, common, [(header::ETAG, etag_value)]).into_response();
     }
     match tokio::fs::read(path).await {
-        Ok(bytes) => (common, [(header::ETAG, etag_value), (header::CONTENT_TYPE, HeaderValue::from_static(content_type(name)))], bytes)
-            .into_response(),
+        Ok(bytes) => {
+            let mut response =
+                (common, [(header::ETAG, etag_value), (header::CONTENT_TYPE, HeaderValue::from_static(content_type(name)))], bytes)
+                    .into_response();
+            if let Some(encoding) = encoding {
+                response.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+            }
+            response
+        }
         Err(err) => {
             tracing::error!(path = %path.display(), %err, "cannot read a widget file");
             error_response(Code::Internal, "internal error")
@@ -147,8 +205,9 @@ pub struct OembedQuery {
     format: Option<String>,
 }
 
-/// GET /oembed?url=…&maxwidth=…&maxheight=…: oEmbed 1.0 JSON (`type: rich`) for a map URL of this
-/// server (`/embed/map?…`); 404 for other URLs, 501 for formats other than JSON.
+/// GET /oembed?url=…&maxwidth=…&maxheight=…: oEmbed 1.0 JSON (`type: rich`) for an embed URL of this
+/// server (`/embed/map?…`, `/embed/triangles?…`); 404 for other URLs and for a `focus` or `involving` that
+/// names no node, 501 for formats other than JSON.
 pub async fn oembed(State(state): State<AppState>, Query(query): Query<OembedQuery>, headers: HeaderMap) -> Response {
     if widgets_dir(&state).is_none() {
         return unavailable();
@@ -160,42 +219,38 @@ pub async fn oembed(State(state): State<AppState>, Query(query): Query<OembedQue
     let Some(url) = query.url.as_deref() else {
         return error_response(Code::BadUserInput, "the url parameter is required");
     };
-    // The public address is configured (`--public-url`), or it is this request's one `Host`: forwarded
-    // headers are never trusted, so a request cannot make the answer point elsewhere.
-    let (public_scheme, host) = match &state.config.public_url {
-        Some(public) => {
-            let (scheme, host) = public.split_once("://").unwrap_or(("https", public));
-            (Some(if scheme == "http" { "http" } else { "https" }), host.to_owned())
-        }
-        None => {
-            let mut hosts = headers.get_all(header::HOST).iter();
-            match (hosts.next().and_then(|value| value.to_str().ok()), hosts.next()) {
-                (Some(host), None) if !host.is_empty() => (None, host.to_owned()),
-                _ => return error_response(Code::BadUserInput, "the request must carry exactly one Host header"),
-            }
-        }
+    let Some((public_scheme, host)) = public_host(&state, &headers) else {
+        return error_response(Code::BadUserInput, "the request must carry exactly one Host header");
     };
-    let Some((scheme, options)) = parse_map_url(url, &host) else {
-        return error_response(Code::NotFound, "not a map URL of this server (expected …/embed/map?focus=…)");
+    let Some((scheme, widget, options)) = parse_embed_url(url, &host) else {
+        return error_response(Code::NotFound, "not an embed URL of this server (expected …/embed/map?focus=… or …/embed/triangles?…)");
     };
     let base = format!("{}://{host}", public_scheme.unwrap_or(scheme));
-    let focus = options.iter().find(|(key, _)| key == "focus").map_or("network:wacap", |(_, value)| value.as_str()).to_owned();
-    let name = match NodeId::parse(focus.clone()) {
-        Ok(id) => state.graph.node(&id).await.ok().flatten().map(|node| node.name),
-        Err(_) => None,
+    let option = |key: &str| options.iter().find(|(each, _)| each == key).map(|(_, value)| value.clone());
+    let (subject, title) = match widget {
+        Widget::Map => (Some(option("focus").unwrap_or_else(|| "network:wacap".to_owned())), "Partnership network"),
+        Widget::Triangles => (option("involving"), "Triangular partnerships"),
     };
-    let Some(name) = name else {
-        return error_response(Code::NotFound, &format!("no node with id `{focus}`"));
+    let title = match subject {
+        Some(id) => {
+            let name = match NodeId::parse(id.clone()) {
+                Ok(node) => state.graph.node(&node).await.ok().flatten().map(|node| node.name),
+                Err(_) => None,
+            };
+            let Some(name) = name else {
+                return error_response(Code::NotFound, &format!("no node with id `{id}`"));
+            };
+            format!("{title}: {name}")
+        }
+        None => title.to_owned(),
     };
     let map_height =
         options.iter().find(|(key, _)| key == "height").and_then(|(_, value)| value.parse::<u32>().ok()).unwrap_or(520).clamp(240, 1600);
     let width = query.maxwidth.unwrap_or(OEMBED_WIDTH).clamp(200, OEMBED_WIDTH);
     let height = (map_height + 170).min(query.maxheight.unwrap_or(u32::MAX)).max(200);
-    let encoded: Vec<String> = options.iter().map(|(key, value)| format!("{key}={}", percent_encode(value))).collect();
-    let src = format!("{base}/embed/map?{}", encoded.join("&"));
-    let title = format!("Partnership network: {name}");
+    let src = format!("{base}/{}?{}", widget.path(), encode(&options));
     let html = format!(
-        r#"<iframe src="{src}" width="{width}" height="{height}" title="{title}" loading="lazy" sandbox="allow-scripts allow-same-origin" referrerpolicy="no-referrer" data-partnergraph-frame style="border:0;max-width:100%"></iframe><script src="{base}/embed.js" async></script>"#,
+        r#"<iframe src="{src}" width="{width}" height="{height}" title="{title}" loading="lazy" sandbox="allow-scripts allow-same-origin allow-downloads" referrerpolicy="no-referrer" data-partnergraph-frame style="border:0;max-width:100%"></iframe><script src="{base}/embed.js" async></script>"#,
         src = html_escape(&src),
         title = html_escape(&title),
         base = html_escape(&base),
@@ -208,8 +263,38 @@ pub async fn oembed(State(state): State<AppState>, Query(query): Query<OembedQue
     (headers, body.to_string()).into_response()
 }
 
-/// Reads `http(s)://HOST/embed/map?…` for this `host`; returns the scheme and the known map options.
-fn parse_map_url(url: &str, host: &str) -> Option<(&'static str, Vec<(String, String)>)> {
+/// The address this server is reached at: the configured public URL's scheme and host (`--public-url`),
+/// or this request's one `Host` (scheme unknown). Forwarded headers are never trusted, so a request
+/// cannot make an answer point elsewhere. `None` when there is no single `Host`.
+fn public_host(state: &AppState, headers: &HeaderMap) -> Option<(Option<&'static str>, String)> {
+    match &state.config.public_url {
+        Some(public) => {
+            let (scheme, host) = public.split_once("://").unwrap_or(("https", public));
+            Some((Some(if scheme == "http" { "http" } else { "https" }), host.to_owned()))
+        }
+        None => {
+            let mut hosts = headers.get_all(header::HOST).iter();
+            match (hosts.next().and_then(|value| value.to_str().ok()), hosts.next()) {
+                (Some(host), None) if !host.is_empty() => Some((None, host.to_owned())),
+                _ => None,
+            }
+        }
+    }
+}
+
+/// The oEmbed discovery `<link>` of an embed page whose query string is `query` (its known options only);
+/// empty when the request has no single `Host`. The page's scheme is the public URL's, else `http`.
+pub(super) fn discovery_link(state: &AppState, headers: &HeaderMap, widget: Widget, query: &str) -> String {
+    let Some((scheme, host)) = public_host(state, headers) else { return String::new() };
+    let base = format!("{}://{host}", scheme.unwrap_or("http"));
+    let page = format!("{base}/{}?{}", widget.path(), encode(&options(widget, query)));
+    let href = format!("{base}/oembed?url={}&format=json", percent_encode(&page));
+    format!(r#"<link rel="alternate" type="application/json+oembed" href="{}">"#, html_escape(&href))
+}
+
+/// Reads `http(s)://HOST/embed/map?…` or `…/embed/triangles?…` for this `host`; returns the scheme, the
+/// widget and its known options.
+fn parse_embed_url(url: &str, host: &str) -> Option<(&'static str, Widget, Options)> {
     let (scheme, rest) =
         if let Some(rest) = url.strip_prefix("https://") { ("https", rest) } else { ("http", url.strip_prefix("http://")?) };
     let (authority, path_query) = rest.split_once('/').map_or((rest, ""), |(authority, tail)| (authority, tail));
@@ -217,20 +302,26 @@ fn parse_map_url(url: &str, host: &str) -> Option<(&'static str, Vec<(String, St
         return None;
     }
     let (path, query) = path_query.split_once('?').unwrap_or((path_query, ""));
-    let path = path.split('#').next().unwrap_or_default();
-    if path.trim_end_matches('/') != "embed/map" {
-        return None;
-    }
-    let query = query.split('#').next().unwrap_or_default();
-    let options = query
+    let path = path.split('#').next().unwrap_or_default().trim_end_matches('/');
+    let widget = [Widget::Map, Widget::Triangles].into_iter().find(|widget| widget.path() == path)?;
+    Some((scheme, widget, options(widget, query.split('#').next().unwrap_or_default())))
+}
+
+/// The known options of `widget` in a query string, decoded, each at most 200 bytes.
+fn options(widget: Widget, query: &str) -> Options {
+    query
         .split('&')
         .filter_map(|pair| {
             let (key, value) = pair.split_once('=')?;
             let value = percent_decode(value);
-            (MAP_KEYS.contains(&key) && !value.is_empty() && value.len() <= 200).then(|| (key.to_owned(), value))
+            (widget.keys().contains(&key) && !value.is_empty() && value.len() <= 200).then(|| (key.to_owned(), value))
         })
-        .collect();
-    Some((scheme, options))
+        .collect()
+}
+
+/// Options as a query string, values percent-encoded.
+fn encode(options: &[(String, String)]) -> String {
+    options.iter().map(|(key, value)| format!("{key}={}", percent_encode(value))).collect::<Vec<_>>().join("&")
 }
 
 /// Decodes `%XX` escapes and `+` in a query value (invalid escapes stay as they are).
@@ -258,22 +349,6 @@ fn percent_decode(value: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Escapes text for an HTML attribute value or text node.
-fn html_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(ch),
-        }
-    }
-    out
-}
-
 /// The widget directory to serve: the flag's, else `target/widgets` when it exists.
 pub fn resolve_widgets_dir(flag: Option<PathBuf>) -> Option<PathBuf> {
     flag.or_else(|| Some(PathBuf::from("target/widgets")).filter(|dir| dir.is_dir()))
@@ -285,13 +360,31 @@ mod tests {
 
     #[test]
     fn map_urls_are_read_for_this_host_only() {
-        let (scheme, options) =
-            parse_map_url("https://pg.example.org/embed/map?focus=network%3Awacap&depth=2&evil=1#x", "pg.example.org").expect("a map url");
-        assert_eq!(scheme, "https");
+        let (scheme, widget, options) =
+            parse_embed_url("https://pg.example.org/embed/map?focus=network%3Awacap&depth=2&evil=1#x", "pg.example.org")
+                .expect("a map url");
+        assert_eq!((scheme, widget), ("https", Widget::Map));
         assert_eq!(options, vec![("focus".to_owned(), "network:wacap".to_owned()), ("depth".to_owned(), "2".to_owned())]);
-        assert!(parse_map_url("https://other.example/embed/map?focus=x", "pg.example.org").is_none());
-        assert!(parse_map_url("https://pg.example.org/graphql", "pg.example.org").is_none());
-        assert!(parse_map_url("javascript:alert(1)", "pg.example.org").is_none());
+        let (_, widget, options) =
+            parse_embed_url("http://pg.example.org/embed/triangles/?involving=country:BRA&focus=x&role=PIVOTAL", "pg.example.org")
+                .expect("a triangles url");
+        assert_eq!(widget, Widget::Triangles);
+        assert_eq!(options, vec![("involving".to_owned(), "country:BRA".to_owned()), ("role".to_owned(), "PIVOTAL".to_owned())]);
+        assert!(parse_embed_url("https://other.example/embed/map?focus=x", "pg.example.org").is_none());
+        assert!(parse_embed_url("https://pg.example.org/graphql", "pg.example.org").is_none());
+        assert!(parse_embed_url("https://pg.example.org/embed/mapx", "pg.example.org").is_none());
+        assert!(parse_embed_url("javascript:alert(1)", "pg.example.org").is_none());
+    }
+
+    #[test]
+    fn gzip_is_taken_unless_refused() {
+        let with = |value: &'static str| HeaderMap::from_iter([(header::ACCEPT_ENCODING, HeaderValue::from_static(value))]);
+        assert!(accepts_gzip(&with("gzip, deflate, br, zstd")));
+        assert!(accepts_gzip(&with("br;q=1.0, GZIP;q=0.5")));
+        assert!(accepts_gzip(&with("*")));
+        assert!(!accepts_gzip(&with("gzip;q=0, br")));
+        assert!(!accepts_gzip(&with("identity")));
+        assert!(!accepts_gzip(&HeaderMap::new()));
     }
 
     #[test]

@@ -1,22 +1,23 @@
 //! The root component: holds the `State`, loads the neighbourhood whenever focus, depth or year change
 //! (and the base map the first time the geographic layout is shown), replays the years, and lays out
-//! toolbar, map, card, legend, data table and attribution.
+//! toolbar (with the Download menu in the full controls), map, card, legend, data table and attribution.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::components::DataRef;
 use crate::components::bidi::isolated;
 use crate::components::card::Card;
 use crate::components::data_table::DataTable;
+use crate::components::download::DownloadMenu;
 use crate::components::legend::Legend;
 use crate::components::map_canvas::MapCanvas;
 use crate::components::side_rail::SideRail;
 use crate::components::toolbar::Toolbar;
+use crate::components::{DataRef, MapHandle};
 use crate::config::{Config, Controls, FIRST_YEAR, Layout};
 use crate::layout::geo::{self, BaseMap};
-use crate::model::MapData;
+use crate::model::{self, MapData};
 use crate::state::{Action, Load, State};
 use crate::{browser, gql};
 
@@ -43,11 +44,13 @@ pub fn app(props: &AppProps) -> Html {
         move || State::new(&config)
     });
     let basemap = use_state(|| None::<Rc<BaseMap>>);
+    let handle = (*use_memo((), |()| MapHandle::default())).clone();
     let last_year = browser::current_year();
 
     {
         let dispatcher = state.dispatcher();
         let config = config.clone();
+        let names = props.names.clone();
         use_effect_with((state.focus.clone(), state.depth, state.as_of, state.request), move |(focus, depth, as_of, request)| {
             let (focus, depth, as_of, request) = (focus.clone(), *depth, *as_of, *request);
             if config.focus_problem.is_some() {
@@ -55,7 +58,16 @@ pub fn app(props: &AppProps) -> Html {
             }
             wasm_bindgen_futures::spawn_local(async move {
                 match gql::neighborhood(&config.api, &focus, depth, as_of, config.limit).await {
-                    Ok(subgraph) => dispatcher.dispatch(Action::Loaded { request, data: Rc::new(MapData::new(subgraph)) }),
+                    Ok(mut subgraph) => {
+                        // Countries in the interface language: the explorer's names, else the browser's.
+                        let browser_names = browser::region_names(config.lang.strings().tag);
+                        model::localize_countries(&mut subgraph, |node| {
+                            let iso3 = node.id.strip_prefix("country:")?;
+                            names.get(iso3).cloned().or_else(|| browser_names.as_ref()?.of(node.alpha2()?).map(String::from))
+                        });
+                        dispatcher.dispatch(Action::Loaded { request, data: Rc::new(MapData::new(subgraph)) });
+                    }
+                    Err(gql::FetchError::NotFound(_)) => dispatcher.dispatch(Action::NoNode { request }),
                     Err(err) => dispatcher.dispatch(Action::Failed { request, message: err.to_string() }),
                 }
             });
@@ -125,11 +137,23 @@ pub fn app(props: &AppProps) -> Html {
             </section>
         };
     }
+    if state.load == Load::NoNode {
+        // An id no node has shows this, not an empty map.
+        return html! {
+            <section class="pg-map" lang={strings.tag} aria-label={strings.map_label} data-load="unknown-focus" data-focus={state.focus.clone()}>
+                if config.heads_page { <h1 class="pg-sr-only">{strings.map_label}</h1> }
+                <p class="pg-status pg-error pg-bad-focus" role="alert">
+                    {strings.unknown_focus}{" ("}{isolated(state.focus.clone())}{")."}
+                </p>
+            </section>
+        };
+    }
     let data = state.data.clone();
     let focus_name = data.node(&state.focus).map_or_else(|| state.focus.clone(), |node| node.name.clone());
     let status = match &state.load {
         Load::Loading => html! { {strings.loading} },
         Load::Failed(message) => html! { <>{format!("{}: ", strings.failed)}{isolated(message.clone())}</> },
+        Load::NoNode => html! { {strings.unknown_focus} },
         Load::Ready => html! {
             <>
                 {isolated(focus_name.clone())}
@@ -152,13 +176,18 @@ pub fn app(props: &AppProps) -> Html {
             if config.heads_page { <h1 class="pg-sr-only">{strings.map_label}{" — "}{isolated(focus_name.clone())}</h1> }
             if config.controls != Controls::Bare {
                 <Toolbar {lang} controls={config.controls} layout={state.layout} depth={state.depth} as_of={state.as_of}
-                    replaying={state.replaying} show_table={state.show_table} {last_year} dispatch={dispatch.clone()} />
+                    replaying={state.replaying} show_table={state.show_table} {last_year} dispatch={dispatch.clone()}>
+                    if config.controls == Controls::Full {
+                        <DownloadMenu {lang} api={config.api.clone()} focus={state.focus.clone()} depth={state.depth} as_of={state.as_of}
+                            limit={config.limit} title={format!("{} — {focus_name}", strings.map_label)} handle={handle.clone()} />
+                    }
+                </Toolbar>
             }
             <div class={classes!("pg-body", geo_layout.then_some("pg-with-rail"))}>
                 <div class="pg-stage">
                     <MapCanvas data={DataRef(data.clone())} focus={state.focus.clone()} layout={state.layout}
                         selected={state.selected.clone()} basemap={(*basemap).clone()} height={config.height} {lang}
-                        on_select={on_select.clone()} on_focus={on_focus.clone()} names={props.names.clone()} />
+                        on_select={on_select.clone()} on_focus={on_focus.clone()} names={props.names.clone()} handle={handle.clone()} />
                     if let Some(idx) = selected {
                         <Card data={DataRef(data.clone())} {idx} {lang} heads_page={config.heads_page} is_focus={data.nodes[idx].id == state.focus}
                             on_focus={on_focus.clone()} on_close={on_select.reform(|_: ()| None)} />
@@ -205,5 +234,6 @@ fn load_name(load: &Load) -> &'static str {
         Load::Loading => "loading",
         Load::Ready => "ready",
         Load::Failed(_) => "failed",
+        Load::NoNode => "unknown-focus",
     }
 }

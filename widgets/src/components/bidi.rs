@@ -11,6 +11,7 @@ pub fn isolated(text: impl Into<AttrValue>) -> Html {
 }
 
 /// A quotation from a source, its quotation marks inside the isolate so they stay with the quote.
+#[cfg(feature = "explorer")]
 pub fn quote(text: &str) -> Html {
     isolated(format!("“{text}”"))
 }

@@ -13,7 +13,7 @@ use web_sys::{AddEventListenerOptions, HtmlCanvasElement, WheelEvent};
 use yew::prelude::*;
 
 use crate::browser;
-use crate::components::DataRef;
+use crate::components::{DataRef, MapHandle};
 use crate::config::Layout;
 use crate::i18n::Lang;
 use crate::layout::geo::BaseMap;
@@ -44,6 +44,9 @@ pub struct MapCanvasProps {
     /// Country names in the interface language for the labels (the explorer loads them); empty: the API's.
     #[prop_or_default]
     pub names: Rc<HashMap<String, String>>,
+    /// Filled in with this map's scene and canvas (for the Download menu's images).
+    #[prop_or_default]
+    pub handle: MapHandle,
 }
 
 struct Looper {
@@ -129,7 +132,7 @@ fn labels_json(scene: &Scene) -> String {
     let mut out = serde_json::Map::new();
     for (idx, rect) in &scene.label_boxes {
         if let Some(node) = scene.data.nodes.get(*idx) {
-            let text = render::label_text(scene, *idx);
+            let text = scene.label_text(*idx);
             out.insert(node.id.clone(), serde_json::json!([rect.x.round(), rect.y.round(), rect.w.round(), rect.h.round(), text]));
         }
     }
@@ -142,11 +145,13 @@ pub fn map_canvas(props: &MapCanvasProps) -> Html {
     let canvas = use_node_ref();
     let looper = {
         let canvas = canvas.clone();
-        let (layout, rtl) = (props.layout, props.lang.rtl());
+        let (layout, rtl, handle) = (props.layout, props.lang.rtl(), props.handle.clone());
         use_memo((), move |_| {
             let mut scene = Scene::new(layout, browser::reduced_motion());
             scene.rtl = rtl;
-            Rc::new(Looper { scene: Rc::new(RefCell::new(scene)), canvas, scheduled: Cell::new(false) })
+            let scene = Rc::new(RefCell::new(scene));
+            handle.0.replace(Some((scene.clone(), canvas.clone())));
+            Rc::new(Looper { scene, canvas, scheduled: Cell::new(false) })
         })
     };
     let looper: Rc<Looper> = (*looper).clone();

@@ -1,6 +1,6 @@
 //! The map's Yew components, one per file: `app` (state, data loading, layout of the parts),
 //! `toolbar` (layout switch, depth, time slider), `map_canvas` (the canvas and its frame loop),
-//! `card` (the selected node), `legend`, `data_table` (the accessible data view) and `side_rail`
+//! `card` (the selected node), `download` (the Download menu: exports and images of the view), `legend`, `data_table` (the accessible data view) and `side_rail`
 //! (nodes without a location in the geographic layout), `bidi` (data text isolated from the
 //! interface text around it); `explore/` holds the explorer page and the
 //! triangular explorer, built around the same map.
@@ -9,15 +9,21 @@ pub mod app;
 pub mod bidi;
 pub mod card;
 pub mod data_table;
+pub mod download;
+#[cfg(feature = "explorer")]
 pub mod explore;
 pub mod legend;
 pub mod map_canvas;
 pub mod side_rail;
 pub mod toolbar;
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
+use yew::NodeRef;
+
 use crate::model::MapData;
+use crate::scene::Scene;
 
 /// Shared map data compared by identity, so props compare in O(1).
 #[derive(Debug, Clone)]
@@ -25,6 +31,20 @@ pub struct DataRef(pub Rc<MapData>);
 
 impl PartialEq for DataRef {
     fn eq(&self, other: &DataRef) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// One map's live scene and canvas, filled in by `MapCanvas` and read by the Download menu (the images are
+/// drawn from what is on screen). Compared by identity.
+#[derive(Clone, Default)]
+pub struct MapHandle(pub Rc<RefCell<Option<LiveMap>>>);
+
+/// A map's scene and the canvas it is drawn on.
+pub type LiveMap = (Rc<RefCell<Scene>>, NodeRef);
+
+impl PartialEq for MapHandle {
+    fn eq(&self, other: &MapHandle) -> bool {
         Rc::ptr_eq(&self.0, &other.0)
     }
 }

@@ -1,5 +1,5 @@
 //! The toolbar: layout switch (network or map, without reload), depth, and the time slider with its
-//! "all years" reset and replay button; the table toggle in the full variant.
+//! "all years" reset and replay button; the table toggle and the Download menu in the full variant.
 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -29,6 +29,9 @@ pub struct ToolbarProps {
     pub last_year: u16,
     /// Sends actions to the map's state.
     pub dispatch: Callback<Action>,
+    /// Shown at the toolbar's end (the Download menu of the full controls).
+    #[prop_or_default]
+    pub children: Html,
 }
 
 /// The toolbar.
@@ -122,6 +125,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                     {if props.show_table { strings.hide_table } else { strings.show_table }}
                 </button>
             }
+            {props.children.clone()}
         </div>
     }
 }

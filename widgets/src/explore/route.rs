@@ -1,6 +1,7 @@
 //! The explorer's URL state: which view (`map`, `triangles`, `path`, `partners`), its subject and its
 //! filters, read from and written to the query string so every view is a deep link and back/forward
-//! work. Reading never fails: unknown keys are ignored, bad values dropped.
+//! work. Reading never fails: unknown keys are ignored, bad values dropped, except a `focus` that cannot
+//! be an id, kept so that the map says so.
 
 use crate::config::percent_decode;
 use crate::i18n::Lang;
@@ -107,7 +108,8 @@ impl Route {
                         _ => View::Map,
                     }
                 }
-                "focus" => route.focus = id(value).unwrap_or(route.focus),
+                // Kept as given, even when it cannot be an id: the map then says so instead of showing another.
+                "focus" if !value.is_empty() => value.clone_into(&mut route.focus),
                 "from" => route.from = id(value).unwrap_or_default(),
                 "to" => route.to = id(value).unwrap_or_default(),
                 "involving" => route.involving = id(value).unwrap_or_default(),
@@ -181,8 +183,12 @@ mod tests {
 
     #[test]
     fn bad_values_are_dropped() {
-        let route = Route::from_query("?view=nope&focus=<x>&role=BOSS&sdg=40&asOf=soon&agencyType=a<b");
+        let route = Route::from_query("?view=nope&role=BOSS&sdg=40&asOf=soon&agencyType=a<b");
         assert_eq!(route, Route::default());
         assert_eq!(route.to_query(), "view=map&focus=network:wacap");
+        // A focus that is no id is kept, for the map to say so (not replaced by the default).
+        let route = Route::from_query("view=map&focus=%3Cx%3E");
+        assert_eq!(route.focus, "<x>");
+        assert_eq!(route.to_query(), "view=map&focus=%3Cx%3E");
     }
 }

@@ -1,6 +1,8 @@
 //! The "Embed this" snippets for the current view: the script tag for `embed.js`, the iframe, and the
 //! oEmbed URL. Values are percent-encoded into URLs and HTML-escaped into attributes.
 
+use partnergraph_schema::text::markup_escape as escape;
+
 use crate::explore::route::{Route, View, encode};
 
 /// The three snippets of one view.
@@ -10,8 +12,8 @@ pub struct Snippets {
     pub script: String,
     /// `<iframe src=…/embed/…>`.
     pub iframe: String,
-    /// The oEmbed endpoint URL for the embed page (map views only; `None` otherwise).
-    pub oembed: Option<String>,
+    /// The oEmbed endpoint URL for the embed page (map or triangles).
+    pub oembed: String,
 }
 
 /// Writes the snippets for `route` served from `origin` (`https://host`).
@@ -44,17 +46,13 @@ pub fn snippets(origin: &str, route: &Route) -> Snippets {
         "<iframe src=\"{}\" title=\"{title}\" width=\"100%\" height=\"690\" loading=\"lazy\" style=\"border:0\"></iframe>",
         escape(&page)
     );
-    let oembed = (widget == "map").then(|| format!("{origin}/oembed?url={}", encode(&page)));
+    let oembed = format!("{origin}/oembed?url={}", encode(&page));
     Snippets { script, iframe, oembed }
 }
 
 /// `asOf` → `as-of` (dataset keys are kebab-case in HTML).
 fn attr_name(key: &str) -> String {
     key.chars().flat_map(|ch| if ch.is_ascii_uppercase() { vec!['-', ch.to_ascii_lowercase()] } else { vec![ch] }).collect()
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 #[cfg(test)]
@@ -71,14 +69,12 @@ mod tests {
         );
         assert!(out.iframe.contains(r#"src="https://pg.example.org/embed/map?focus=country:IND&amp;asOf=2016&amp;lang=fr""#));
         assert_eq!(
-            out.oembed.as_deref(),
-            Some(
-                "https://pg.example.org/oembed?url=https:%2F%2Fpg.example.org%2Fembed%2Fmap%3Ffocus%3Dcountry:IND%26asOf%3D2016%26lang%3Dfr"
-            )
+            out.oembed,
+            "https://pg.example.org/oembed?url=https:%2F%2Fpg.example.org%2Fembed%2Fmap%3Ffocus%3Dcountry:IND%26asOf%3D2016%26lang%3Dfr"
         );
         let triangles = snippets("https://h", &Route::from_query("view=triangles&involving=country:BRA&role=PIVOTAL"));
         assert!(triangles.script.contains(r#"data-partnergraph="triangles" data-involving="country:BRA" data-role="PIVOTAL""#));
         assert!(triangles.iframe.contains("/embed/triangles?involving=country:BRA&amp;role=PIVOTAL"));
-        assert_eq!(triangles.oembed, None);
+        assert_eq!(triangles.oembed, "https://h/oembed?url=https:%2F%2Fh%2Fembed%2Ftriangles%3Finvolving%3Dcountry:BRA%26role%3DPIVOTAL");
     }
 }

@@ -107,6 +107,22 @@ pub struct Strings {
     pub paragraph: &'static str,
     /// Shown instead of a map when the embed's `focus` cannot be a node id.
     pub bad_focus: &'static str,
+    /// Shown instead of a map when no node has the focus id.
+    pub unknown_focus: &'static str,
+    /// The Download menu's button.
+    pub download: &'static str,
+    /// The menu's group of the neighbourhood's data files.
+    pub download_data: &'static str,
+    /// The menu's group of images of the view.
+    pub download_view: &'static str,
+    /// The CSV sheet of elements (nodes).
+    pub csv_elements: &'static str,
+    /// The CSV sheet of connections (edges).
+    pub csv_connections: &'static str,
+    /// A PNG image of the view.
+    pub png: &'static str,
+    /// An SVG image of the view.
+    pub svg: &'static str,
 }
 
 /// The explorer's words in one language.

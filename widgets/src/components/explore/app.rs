@@ -103,7 +103,7 @@ pub fn explorer(props: &ExplorerProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let mut next = current.clone();
             next.view = view;
-            if view == View::Path && next.from.is_empty() {
+            if view == View::Path && next.from.is_empty() && crate::config::check_focus(&next.focus).is_ok() {
                 next.from.clone_from(&next.focus);
             }
             go.emit(next);
@@ -141,10 +141,12 @@ pub fn explorer(props: &ExplorerProps) -> Html {
             config.api = props.api.to_string();
             config.controls = Controls::Full;
             config.height = 560;
+            // A focus that cannot be an id: the map says so (as the map embed does), and there are no details.
+            let valid = config.focus_problem.is_none();
             html! {
                 <div class="pg-map-view">
                     <div class="pg-map-slot"><App key={query.clone()} config={Rc::new(config)} on_focus={on_focus.clone()} names={ctx.names.clone()} /></div>
-                    <Details ctx={ctx.clone()} id={route.focus.clone()} on_focus={on_focus.clone()} />
+                    if valid { <Details ctx={ctx.clone()} id={route.focus.clone()} on_focus={on_focus.clone()} /> }
                 </div>
             }
         }

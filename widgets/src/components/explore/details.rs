@@ -75,14 +75,14 @@ pub struct DetailsProps {
 /// The details panel.
 #[function_component(Details)]
 pub fn details(props: &DetailsProps) -> Html {
-    let answer = use_state(|| None::<Rc<Result<Answer, String>>>);
+    let answer = use_state(|| None::<Rc<Result<Answer, gql::FetchError>>>);
     {
         let (answer, api) = (answer.clone(), props.ctx.api.clone());
         use_effect_with(props.id.clone(), move |id| {
             answer.set(None);
             let id = id.to_string();
             wasm_bindgen_futures::spawn_local(async move {
-                let res = gql::query::<Answer>(&api, QUERY, serde_json::json!({ "id": id })).await.map_err(|err| err.to_string());
+                let res = gql::query::<Answer>(&api, QUERY, serde_json::json!({ "id": id })).await;
                 answer.set(Some(Rc::new(res)));
             });
         });
@@ -94,6 +94,8 @@ pub fn details(props: &DetailsProps) -> Html {
     };
     let answer = match answer.as_ref() {
         Ok(answer) => answer,
+        // The map says so in the interface language when no node has the id.
+        Err(gql::FetchError::NotFound(_)) => return Html::default(),
         Err(message) => return html! { <aside class="pg-details"><p class="pg-error">{format!("{}: {message}", text.failed)}</p></aside> },
     };
     let Some(node) = &answer.node else { return html! { <aside class="pg-details" /> } };

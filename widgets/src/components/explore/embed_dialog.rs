@@ -48,7 +48,7 @@ pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
                 <h2 id="pg-embed-title" class="pg-h2">{text.embed}</h2>
                 { field("pg-embed-script", text.embed_script, out.script) }
                 { field("pg-embed-iframe", text.embed_iframe, out.iframe) }
-                if let Some(oembed) = out.oembed { { field("pg-embed-oembed", text.embed_oembed, oembed) } }
+                { field("pg-embed-oembed", text.embed_oembed, out.oembed) }
                 <button type="button" class="pg-btn pg-primary-btn" onclick={props.on_close.reform(|_| ())}>{text.close}</button>
             </div>
         </div>

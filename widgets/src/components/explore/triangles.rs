@@ -2,6 +2,7 @@
 //! beneficiary and facilitating below — list their actors (with dates, and the other roles of an actor
 //! whose role changed over time); partial arrangements keep their empty corner, labelled as not stated
 //! in the sources. Filters: involving (one actor or country), role, agency type, region, SDG, years.
+//! The partial arrangements come from the server's `agreements(filter: { partial: true })`, page by page.
 //! Clicking an actor opens the map focused on it.
 
 use std::collections::BTreeSet;
@@ -19,26 +20,79 @@ use crate::explore::route::Filters;
 use crate::gql;
 use crate::model::date_range;
 
-const QUERY: &str = "query PartnergraphTriangles($involving: ID, $asOf: Date) {
-  triangulars(involving: $involving, first: 100, asOf: $asOf) { agreement { ...A } participations { ...P } }
-  agreements(first: 100) { edges { node { ...A triangular participants { ...P } } } }
-}
-fragment A on Node { id kind name acronym ... on Agreement { start end sdgs } }
+/// The fragments of both queries: an arrangement and a participation.
+macro_rules! fragments {
+    () => {
+        "fragment A on Node { id kind name acronym ... on Agreement { start end sdgs } }
 fragment P on Participation { actor { id kind name acronym ... on Agency { agencyType } ... on Country { region } }
-  role from to sources { document paragraph quote } }";
+  role from to sources { document paragraph quote } }"
+    };
+}
+
+/// The complete arrangements, and the first page of the partial ones (the server's `partial` filter).
+const QUERY: &str = concat!(
+    "query PartnergraphTriangles($involving: ID, $asOf: Date) {
+  triangulars(involving: $involving, first: 500, asOf: $asOf) { agreement { ...A } participations { ...P } }
+  agreements(first: 1000, filter: { partial: true }) { pageInfo { hasNextPage endCursor } edges { node { ...A triangular participants { ...P } } } }
+}
+",
+    fragments!()
+);
+
+/// The next page of partial arrangements.
+const MORE: &str = concat!(
+    "query PartnergraphPartial($after: String) {
+  agreements(first: 1000, after: $after, filter: { partial: true }) { pageInfo { hasNextPage endCursor } edges { node { ...A triangular participants { ...P } } } }
+}
+",
+    fragments!()
+);
+
+/// Pages of partial arrangements read at most (1,000 each).
+const MAX_PAGES: usize = 20;
 
 #[derive(Deserialize)]
 struct Edge {
     node: WireAgreement,
 }
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PageInfo {
+    has_next_page: bool,
+    end_cursor: Option<String>,
+}
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct Connection {
+    page_info: PageInfo,
     edges: Vec<Edge>,
 }
 #[derive(Deserialize)]
 struct Answer {
     triangulars: Vec<WireTriangular>,
     agreements: Connection,
+}
+#[derive(Deserialize)]
+struct More {
+    agreements: Connection,
+}
+
+/// The complete arrangements and every partial one (page by page, at most `MAX_PAGES`), as drawn.
+async fn load(api: &str, involving: &str, as_of: Option<u16>) -> Result<Vec<Arrangement>, gql::FetchError> {
+    let vars = serde_json::json!({ "involving": (!involving.is_empty()).then_some(involving), "asOf": as_of.map(|year| year.to_string()) });
+    let answer = gql::query::<Answer>(api, QUERY, vars).await?;
+    let (mut page, mut pages) = (answer.agreements, 1);
+    let mut agreements = Vec::new();
+    loop {
+        agreements.extend(page.edges.into_iter().map(|edge| edge.node));
+        let (true, Some(after)) = (page.page_info.has_next_page, page.page_info.end_cursor) else { break };
+        if pages == MAX_PAGES {
+            break;
+        }
+        page = gql::query::<More>(api, MORE, serde_json::json!({ "after": after })).await?.agreements;
+        pages += 1;
+    }
+    Ok(arrangements(answer.triangulars, agreements, involving, as_of))
 }
 
 /// Props of [`TrianglesView`].
@@ -70,15 +124,8 @@ pub fn triangles_view(props: &TrianglesViewProps) -> Html {
         use_effect_with((props.involving.clone(), props.as_of), move |(involving, as_of)| {
             answer.set(None);
             let (involving, as_of) = (involving.to_string(), *as_of);
-            let vars = serde_json::json!({ "involving": (!involving.is_empty()).then_some(involving.as_str()), "asOf": as_of.map(|year| year.to_string()) });
             wasm_bindgen_futures::spawn_local(async move {
-                let res = gql::query::<Answer>(&api, QUERY, vars)
-                    .await
-                    .map(|answer| {
-                        let agreements = answer.agreements.edges.into_iter().map(|edge| edge.node).collect();
-                        arrangements(answer.triangulars, agreements, &involving, as_of)
-                    })
-                    .map_err(|err| err.to_string());
+                let res = load(&api, &involving, as_of).await.map_err(|err| err.to_string());
                 answer.set(Some(Rc::new(res)));
             });
         });
