@@ -180,3 +180,46 @@ test('issue_22: partial arrangements are found past the first hundred agreements
   assert.deepEqual(errors, []);
   await close();
 });
+
+test('issue_19: the map asks by GET with a persisted query, registers its text once, and gets cacheable answers', async () => {
+  const seen = [];
+  const record = (page) => page.on('response', async (response) => {
+    const url = new URL(response.url());
+    if (url.pathname !== '/graphql') return;
+    seen.push({ method: response.request().method(), url, status: response.status(), headers: response.headers(), body: await response.text() });
+  });
+  const url = `${env.api}/embed/map?focus=network:wacap&depth=1`;
+  const first = await open('about:blank');
+  record(first.page);
+  await first.page.goto(url);
+  await first.page.waitForSelector('section.pg-map[data-load="ready"]');
+  assert.ok(seen.length >= 1, 'the map asked /graphql');
+  assert.ok(seen.every((asked) => asked.method === 'GET'), `every map request is a GET: ${seen.map((asked) => asked.method)}`);
+  const extensions = JSON.parse(seen[0].url.searchParams.get('extensions'));
+  assert.equal(extensions.persistedQuery.version, 1);
+  assert.match(extensions.persistedQuery.sha256Hash, /^[0-9a-f]{64}$/);
+  const answered = seen.find((asked) => asked.status === 200 && !asked.body.includes('"errors"'));
+  assert.ok(answered, `one answer without errors: ${seen.map((asked) => asked.body.slice(0, 120))}`);
+  assert.match(answered.headers['etag'] ?? '', /^W\/"/, 'an entity tag');
+  assert.match(answered.headers['cache-control'] ?? '', /stale-while-revalidate/);
+  if (seen.length > 1) {
+    assert.match(seen[0].body, /PERSISTED_QUERY_NOT_FOUND/, 'the text goes along only after the server asked for it');
+    assert.ok(seen[1].url.searchParams.get('query')?.startsWith('query PartnergraphMap'), 'then the text');
+  }
+  await first.close();
+
+  // Another visitor: the server knows the hash, so one short GET answers.
+  seen.length = 0;
+  const second = await open('about:blank');
+  record(second.page);
+  await second.page.goto(url);
+  await second.page.waitForSelector('section.pg-map[data-load="ready"]');
+  assert.equal(seen.length, 1, `one request: ${seen.map((asked) => asked.url.search.slice(0, 80))}`);
+  assert.equal(seen[0].status, 200);
+  assert.equal(seen[0].url.searchParams.get('query'), null, 'the hash alone');
+  const tag = seen[0].headers['etag'];
+  assert.equal(tag, answered.headers['etag'], 'the same data and request give the same tag');
+  const revalidated = await fetch(seen[0].url, { headers: { 'if-none-match': tag } });
+  assert.equal(revalidated.status, 304, 'revalidation costs a 304');
+  await second.close();
+});

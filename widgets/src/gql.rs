@@ -1,22 +1,16 @@
-//! The widget's only way to the data: POST `/graphql` with the map query, no cookies
-//! (`credentials: omit`), and the base map from `/widgets/`.
+//! The widget's only way to the data: `/graphql` with no cookies (`credentials: omit`), and the base map
+//! from `/widgets/`. The map's own query goes by GET as a persisted query (its SHA-256 only; the text
+//! once more when the server does not know it yet), so its answers carry the server's `ETag` and
+//! `Cache-Control`, and a browser or a CDN in front of a busy page keeps and revalidates them; the
+//! explorer's other queries go by POST.
 
 use serde::Deserialize;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{RequestCredentials, RequestInit, RequestMode, Response};
 
+use crate::map_query::map_url;
 use crate::model::WireSubgraph;
-
-/// The neighbourhood query: every field the map, its card and its table show.
-pub const MAP_QUERY: &str = "query PartnergraphMap($id: ID!, $depth: Int!, $asOf: Date, $limit: Int!) {
-  neighborhood(id: $id, depth: $depth, asOf: $asOf, limit: $limit) {
-    truncated
-    nodes { id kind name acronym description degree location { lat lon } sources { document paragraph }
-      ... on Agreement { start end } ... on Event { start end } ... on Country { identifiers { scheme value } } }
-    edges { id type source target role iatiRole from to sources { document paragraph } }
-  }
-}";
 
 /// Why a request failed, in words for the user.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -72,19 +66,25 @@ struct Envelope {
     errors: Vec<GqlError>,
 }
 
-/// Fetches the neighbourhood of `focus`.
+/// Fetches the neighbourhood of `focus`: by GET with the query's hash, and once more with its text when
+/// the server answers `PERSISTED_QUERY_NOT_FOUND` (it then knows the hash for everyone).
 pub async fn neighborhood(api: &str, focus: &str, depth: u8, as_of: Option<u16>, limit: u32) -> Result<WireSubgraph, FetchError> {
-    let body = serde_json::json!({
-        "query": MAP_QUERY,
-        "operationName": "PartnergraphMap",
-        "variables": { "id": focus, "depth": depth, "asOf": as_of.map(|year| year.to_string()), "limit": limit },
-    });
-    let text = request(&format!("{api}/graphql"), Some(body.to_string())).await?;
-    let envelope: Envelope = serde_json::from_str(&text).map_err(|err| FetchError::Decode(err.to_string()))?;
+    let variables = serde_json::json!({ "id": focus, "depth": depth, "asOf": as_of.map(|year| year.to_string()), "limit": limit });
+    let mut envelope = map_answer(&map_url(api, &variables, false)).await?;
+    let unknown = envelope.errors.first().and_then(|error| error.extensions.as_ref()).and_then(|extensions| extensions.code.as_deref())
+        == Some("PERSISTED_QUERY_NOT_FOUND");
+    if unknown {
+        envelope = map_answer(&map_url(api, &variables, true)).await?;
+    }
     if let Some(error) = envelope.errors.into_iter().next() {
         return Err(error.into());
     }
     envelope.data.and_then(|data| data.neighborhood).ok_or_else(|| FetchError::Decode("no neighborhood".to_owned()))
+}
+
+async fn map_answer(url: &str) -> Result<Envelope, FetchError> {
+    let text = request(url, None, true).await?;
+    serde_json::from_str(&text).map_err(|err| FetchError::Decode(err.to_string()))
 }
 
 /// Runs any query (the explorer's) and decodes its `data` into `T`.
@@ -98,7 +98,7 @@ pub async fn query<T: serde::de::DeserializeOwned>(api: &str, query: &str, varia
         errors: Vec<GqlError>,
     }
     let body = serde_json::json!({ "query": query, "variables": variables });
-    let text = request(&format!("{api}/graphql"), Some(body.to_string())).await?;
+    let text = request(&format!("{api}/graphql"), Some(body.to_string()), true).await?;
     let envelope: Any = serde_json::from_str(&text).map_err(|err| FetchError::Decode(err.to_string()))?;
     if let Some(error) = envelope.errors.into_iter().next() {
         return Err(error.into());
@@ -109,21 +109,24 @@ pub async fn query<T: serde::de::DeserializeOwned>(api: &str, query: &str, varia
 
 /// Fetches a text file (the base map).
 pub async fn text(url: &str) -> Result<String, FetchError> {
-    request(url, None).await
+    request(url, None, false).await
 }
 
-async fn request(url: &str, body: Option<String>) -> Result<String, FetchError> {
+async fn request(url: &str, body: Option<String>, graphql: bool) -> Result<String, FetchError> {
     let window = web_sys::window().ok_or_else(|| FetchError::Network("no window".to_owned()))?;
     let init = RequestInit::new();
     init.set_mode(RequestMode::Cors);
     init.set_credentials(RequestCredentials::Omit);
+    let headers = web_sys::Headers::new().map_err(js_error)?;
+    if graphql {
+        // A CORS-safelisted header: a GET stays a simple request, without a preflight.
+        headers.set("accept", "application/graphql-response+json, application/json").map_err(js_error)?;
+    }
+    init.set_headers(&headers);
     if let Some(body) = body {
         init.set_method("POST");
         init.set_body(&body.into());
-        let headers = web_sys::Headers::new().map_err(js_error)?;
         headers.set("content-type", "application/json").map_err(js_error)?;
-        headers.set("accept", "application/graphql-response+json, application/json").map_err(js_error)?;
-        init.set_headers(&headers);
     }
     let response = JsFuture::from(window.fetch_with_str_and_init(url, &init)).await.map_err(js_error)?;
     let response: Response = response.dyn_into().map_err(|_| FetchError::Decode("not a response".to_owned()))?;

@@ -25,6 +25,7 @@ mod browser;
 mod components;
 #[cfg(target_arch = "wasm32")]
 mod gql;
+pub mod map_query;
 #[cfg(target_arch = "wasm32")]
 mod render;
 #[cfg(target_arch = "wasm32")]

@@ -1,7 +1,7 @@
 //! The data one map shows: a neighbourhood as the GraphQL API returns it, indexed for drawing.
 //!
 //! The wire shapes (`WireSubgraph`, `WireNode`, `WireEdge`) mirror the `neighborhood` query of
-//! `gql::MAP_QUERY` field for field; `MapData` resolves edge endpoints to node indices once, drops edges
+//! `map_query::MAP_QUERY` field for field; `MapData` resolves edge endpoints to node indices once, drops edges
 //! whose ends are not in the answer, and keeps the API's order (nodes as returned, edges as returned).
 
 use std::collections::HashMap;
