@@ -27,7 +27,13 @@ for kind in neighborhood2 mix; do python3 scripts/bench/bodies.py "$nodes" "$kin
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 pid=
-stop() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; pid=; }
+stop() {
+  if [ -n "$pid" ]; then
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  fi
+  pid=
+}
 trap stop EXIT
 # Starts serve with `$@`, waits until it accepts and its topology is current (built or loaded).
 start() {
@@ -47,7 +53,10 @@ start --response-cache-mib 0; stop
 for round in 1 2 3; do
   for kind in neighborhood2 mix; do
     start --response-cache-mib 0
-    [ "$round" = 1 ] && [ "$kind" = neighborhood2 ] && say "restart to accepting: ${accepting}s (topology from its snapshot); RSS $(($(awk '/VmRSS/{print $2}' /proc/$pid/status) / 1024)) MiB"
+    if [ "$round" = 1 ] && [ "$kind" = neighborhood2 ]; then
+      loaded=$(sed 's/\x1b\[[0-9;]*m//g' "$dir/read-serve.log" | grep -o 'loaded from its snapshot.*seconds=[0-9.]*' | grep -o '[0-9.]*$')
+      say "restart: accepting after ${accepting}s, topology loaded from its snapshot after ${loaded}s; RSS $(($(awk '/VmRSS/{print $2}' /proc/$pid/status) / 1024)) MiB"
+    fi
     cold=$(run "$dir/$kind.bodies")
     cold_rss=$(($(awk '/VmRSS/{print $2}' /proc/$pid/status) / 1024))
     stop
