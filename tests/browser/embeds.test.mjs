@@ -127,7 +127,7 @@ test('issue_22: /explore with a focus that is no id, or no node, says so in its 
   await close();
 });
 
-test('issue_22: the embeds name countries in the page language (French, Arabic), English stays English', async () => {
+test('issue_22: the embeds name countries and roles in the page language (French, Arabic), English stays English', async () => {
   const expected = { fr: ['Inde', 'Brésil'], ar: ['الهند', 'البرازيل'], en: ['India', 'Brazil'] };
   for (const [lang, [india, brazil]] of Object.entries(expected)) {
     const { page, errors, close } = await open(`${env.api}/embed/map?focus=agreement:ibsa-fund&lang=${lang}`);
@@ -144,6 +144,9 @@ test('issue_22: the embeds name countries in the page language (French, Arabic),
     await page.hover('canvas.pg-canvas', { position: { x, y } });
     await page.waitForSelector('aside.pg-card[data-node-id="country:IND"]');
     assert.equal(await page.textContent('aside.pg-card .pg-card-title'), india);
+    // Its roles in the page language too (India is a pivotal partner and an IATI funder of the IBSA Fund).
+    const roles = { fr: 'Pivot · IATI Financement', ar: 'المحوري · IATI التمويل', en: 'Pivotal · IATI Funding' }[lang];
+    assert.ok((await page.textContent('aside.pg-card')).includes(roles), `${lang} card roles: ${await page.textContent('aside.pg-card')}`);
     await page.screenshot({ path: join(artifacts, `embeds-countries-${lang}.png`) });
     assert.deepEqual(errors, []);
     await close();

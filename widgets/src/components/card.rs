@@ -1,7 +1,6 @@
 //! The card of the selected node: name, kind and acronym, description, dates, its relations in this
 //! view with roles and dates, and its sources (document and paragraph). Everything is text.
 
-use partnergraph_schema::{IatiRole, Role};
 use yew::prelude::*;
 
 use crate::components::DataRef;
@@ -31,26 +30,12 @@ pub struct CardProps {
     pub heads_page: bool,
 }
 
-/// Roles of an edge in words: "Pivotal · IATI Funding".
-pub fn roles(edge: &MapEdge) -> Option<String> {
-    let oecd = edge.wire.role.map(role_name);
-    let iati = edge.wire.iati_role.map(|role| format!("IATI {}", iati_name(role)));
+/// Roles of an edge in words, in `lang`: "Pivotal · IATI Funding".
+pub fn roles(edge: &MapEdge, lang: Lang) -> Option<String> {
+    let oecd = edge.wire.role.map(|role| lang.role(role).to_owned());
+    let iati = edge.wire.iati_role.map(|role| format!("IATI {}", lang.iati_role(role)));
     let parts: Vec<String> = oecd.into_iter().chain(iati).collect();
     (!parts.is_empty()).then(|| parts.join(" · "))
-}
-
-fn role_name(role: Role) -> String {
-    title(role.as_str())
-}
-
-fn iati_name(role: IatiRole) -> String {
-    title(role.as_str())
-}
-
-fn title(wire: &str) -> String {
-    let lower = wire.to_lowercase();
-    let mut chars = lower.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// The card.
@@ -74,7 +59,7 @@ pub fn card(props: &CardProps) -> Html {
                 html! { <>{isolated(other_node.name.clone())}{format!(" {verb} ")}{isolated(this)}</> }
             };
             let extra: Vec<String> =
-                roles(edge).into_iter().chain(date_range(edge.wire.from.as_deref(), edge.wire.to.as_deref())).collect();
+                roles(edge, props.lang).into_iter().chain(date_range(edge.wire.from.as_deref(), edge.wire.to.as_deref())).collect();
             html! {
                 <li>
                     <span>{sentence}</span>

@@ -35,7 +35,7 @@ pub fn data_table(props: &DataTableProps) -> Html {
     let node_rows = data.nodes.iter().enumerate().map(|(idx, node)| {
         let node_roles: Vec<String> = {
             let mut all: Vec<String> =
-                data.incident(idx).filter(|(edge, _)| edge.source == idx).filter_map(|(edge, _)| roles(edge)).collect();
+                data.incident(idx).filter(|(edge, _)| edge.source == idx).filter_map(|(edge, _)| roles(edge, props.lang)).collect();
             all.sort();
             all.dedup();
             all
@@ -68,7 +68,7 @@ pub fn data_table(props: &DataTableProps) -> Html {
                 <td>{isolated(source.name.clone())}</td>
                 <td>{props.lang.edge(edge.wire.edge_type)}</td>
                 <td>{isolated(target.name.clone())}</td>
-                <td>{roles(edge).unwrap_or_default()}</td>
+                <td>{roles(edge, props.lang).unwrap_or_default()}</td>
                 <td>{date_range(edge.wire.from.as_deref(), edge.wire.to.as_deref()).unwrap_or_default()}</td>
             </tr>
         }

@@ -96,4 +96,6 @@ pub const CATALOGUE: Catalogue = Catalogue {
     },
     kinds: ["Agency", "Country", "City", "Network", "Agreement", "Event"],
     edges: ["member of", "hosted by", "located in", "participates in", "funds", "administered by", "organised by", "part of"],
+    roles: ["Beneficiary", "Pivotal", "Facilitating", "Partner"],
+    iati_roles: ["Funding", "Accountable", "Extending", "Implementing"],
 };

@@ -96,4 +96,6 @@ pub const CATALOGUE: Catalogue = Catalogue {
     },
     kinds: ["Agencia", "País", "Ciudad", "Red", "Acuerdo", "Evento"],
     edges: ["miembro de", "acogido por", "situado en", "participa en", "financia", "administrado por", "organizado por", "parte de"],
+    roles: ["Beneficiario", "Pivote", "Facilitador", "Socio"],
+    iati_roles: ["Financiación", "Responsable", "Intermediario", "Ejecución"],
 };

@@ -96,4 +96,6 @@ pub const CATALOGUE: Catalogue = Catalogue {
     },
     kinds: ["Agence", "Pays", "Ville", "Réseau", "Accord", "Événement"],
     edges: ["membre de", "hébergé par", "situé à", "participe à", "finance", "administré par", "organisé par", "fait partie de"],
+    roles: ["Bénéficiaire", "Pivot", "Facilitateur", "Partenaire"],
+    iati_roles: ["Financement", "Responsable", "Intermédiaire", "Mise en œuvre"],
 };

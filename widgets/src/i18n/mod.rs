@@ -10,7 +10,7 @@ mod fr;
 mod ru;
 mod zh;
 
-use partnergraph_schema::{EdgeType, NodeKind};
+use partnergraph_schema::{EdgeType, IatiRole, NodeKind, Role};
 
 /// An interface language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +40,11 @@ pub struct Catalogue {
     pub kinds: [&'static str; 6],
     /// Edge types read from source to target ("hosted by"), in `EdgeType::ALL` order.
     pub edges: [&'static str; 8],
+    /// OECD roles (beneficiary, pivotal, facilitating, partner), in `Role::ALL` order.
+    pub roles: [&'static str; 4],
+    /// IATI organisation roles 1–4 (funding, accountable, extending, implementing), in `IatiRole::ALL`
+    /// order, shown after "IATI".
+    pub iati_roles: [&'static str; 4],
 }
 
 /// The widget's own words in one language.
@@ -284,6 +289,18 @@ impl Lang {
         let names = &self.catalogue().kinds;
         let idx = NodeKind::ALL.iter().position(|each| *each == kind).unwrap_or(0);
         names[idx]
+    }
+
+    /// An OECD role's name.
+    pub fn role(self, role: Role) -> &'static str {
+        let idx = Role::ALL.iter().position(|each| *each == role).unwrap_or(0);
+        self.catalogue().roles[idx]
+    }
+
+    /// An IATI organisation role's name.
+    pub fn iati_role(self, role: IatiRole) -> &'static str {
+        let idx = IatiRole::ALL.iter().position(|each| *each == role).unwrap_or(0);
+        self.catalogue().iati_roles[idx]
     }
 
     /// An edge type's name, read from source to target ("hosted by").

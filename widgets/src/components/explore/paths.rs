@@ -153,7 +153,7 @@ fn hops(ctx: &Ctx, idx: usize, path: &Path, on_focus: &Callback<String>) -> Html
     let steps = path.nodes.windows(2).zip(&path.edges).map(|(pair, edge)| {
         let forward = edge.source == pair[0].id;
         let relation = ctx.lang.edge(edge.edge_type);
-        let roles = card::roles(&crate::model::MapEdge { wire: edge.clone(), source: 0, target: 0 });
+        let roles = card::roles(&crate::model::MapEdge { wire: edge.clone(), source: 0, target: 0 }, ctx.lang);
         let dates = date_range(edge.from.as_deref(), edge.to.as_deref());
         let meta: Vec<String> = roles.into_iter().chain(dates).collect();
         html! {
