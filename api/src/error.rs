@@ -109,7 +109,7 @@ impl AppError {
 fn store_code(err: &StoreError) -> Code {
     match err {
         StoreError::Unavailable { .. } | StoreError::Timeout { .. } | StoreError::Locked { .. } => Code::StoreUnavailable,
-        StoreError::MissingEndpoint { .. } => Code::Conflict,
+        StoreError::MissingEndpoint { .. } | StoreError::Conflict { .. } | StoreError::Linked { .. } => Code::Conflict,
         StoreError::Cancelled => Code::Timeout,
         _ => Code::Internal,
     }

@@ -6,15 +6,19 @@ use std::sync::Arc;
 use partnergraph::graph::Graph;
 use partnergraph::store::{Batch, Direction, EdgeFilter, GraphRead, GraphStore, Staged};
 
+pub use crate::curation::{
+    a_stale_version_fails_the_whole_batch, curation_batches_are_audited_record_by_record, deleting_a_linked_node_can_be_refused,
+    imports_are_audited_as_one_entry, tokens_are_stored_by_name_and_unique, versions_count_changes_and_survive_deletes,
+};
 pub use crate::sources::{sources_add_up_iati_first_then_csv_then_json_lines, sources_add_up_json_lines_first_then_iati};
 use partnergraph_schema::text::{EXACT, NodeNames, WORD, fold, identifier_term};
 use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, Identifier, NodeId, NodeKind, NodeRecord, PartialDate, Role, Source};
 
-fn sources() -> Vec<Source> {
+pub(crate) fn sources() -> Vec<Source> {
     vec![Source { document: "conformance".into(), paragraph: Some(1), quote: Some("test fixture".into()) }]
 }
 
-fn node(id: &str, name: &str) -> NodeRecord {
+pub(crate) fn node(id: &str, name: &str) -> NodeRecord {
     let mut node = NodeRecord::new(NodeId::parse(id).expect(id), name, sources());
     if node.kind == NodeKind::Country {
         node.iso3 = Some(node.id.slug().to_owned());
@@ -22,7 +26,7 @@ fn node(id: &str, name: &str) -> NodeRecord {
     node
 }
 
-fn edge(source: &str, edge_type: EdgeType, target: &str) -> EdgeRecord {
+pub(crate) fn edge(source: &str, edge_type: EdgeType, target: &str) -> EdgeRecord {
     EdgeRecord {
         id: EdgeId::parse(format!("{source}>{}>{target}", edge_type.as_str().to_lowercase())).expect("edge id"),
         edge_type,
@@ -37,7 +41,7 @@ fn edge(source: &str, edge_type: EdgeType, target: &str) -> EdgeRecord {
     }
 }
 
-fn id(text: &str) -> NodeId {
+pub(crate) fn id(text: &str) -> NodeId {
     NodeId::parse(text).expect(text)
 }
 
@@ -46,7 +50,7 @@ fn date(text: &str) -> PartialDate {
 }
 
 /// A small graph: WACAP hosted by UNDP then UNOSSC, UNOSSC part of UNDP, a fund with two participants.
-fn fixture() -> Batch {
+pub(crate) fn fixture() -> Batch {
     let mut hosted_undp = edge("network:wacap", EdgeType::HostedBy, "agency:undp");
     hosted_undp.to = Some(date("2014"));
     let mut hosted_unossc = edge("network:wacap", EdgeType::HostedBy, "agency:unossc");
@@ -75,7 +79,7 @@ fn fixture() -> Batch {
     }
 }
 
-async fn loaded(store: &Arc<dyn GraphStore>) {
+pub(crate) async fn loaded(store: &Arc<dyn GraphStore>) {
     let summary = store.apply(fixture()).await.expect("apply fixture");
     assert_eq!((summary.nodes_created, summary.edges_created), (7, 6));
 }
@@ -388,6 +392,12 @@ macro_rules! conformance_suite {
             case!(staged_writes_delete_edges_before_their_upserts);
             case!(sources_add_up_iati_first_then_csv_then_json_lines);
             case!(sources_add_up_json_lines_first_then_iati);
+            case!(versions_count_changes_and_survive_deletes);
+            case!(a_stale_version_fails_the_whole_batch);
+            case!(deleting_a_linked_node_can_be_refused);
+            case!(curation_batches_are_audited_record_by_record);
+            case!(imports_are_audited_as_one_entry);
+            case!(tokens_are_stored_by_name_and_unique);
         }
     };
 }

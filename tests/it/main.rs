@@ -2,6 +2,7 @@
 
 mod backends;
 mod conformance;
+mod curation;
 mod facts;
 mod graphql;
 mod iati;

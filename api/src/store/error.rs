@@ -77,6 +77,37 @@ pub enum StoreError {
         /// The missing node id.
         node: String,
     },
+    /// A write stated the version of a record it read, and the record has another: someone changed it
+    /// since. Nothing of the batch is written.
+    #[error("`{id}` has version {current}, not {expected}: it changed since it was read (read it again, then retry)")]
+    Conflict {
+        /// The record's id.
+        id: String,
+        /// The version the write stated.
+        expected: u64,
+        /// The version stored (0: the record does not exist).
+        current: u64,
+    },
+    /// A node to delete without its edges still has some. Nothing of the batch is written.
+    #[error("node `{id}` still has {edges} edges: delete them first, or delete the node with its edges")]
+    Linked {
+        /// The node's id.
+        id: String,
+        /// How many edges touch it.
+        edges: u64,
+    },
+    /// A token of that name exists already.
+    #[error("a token named `{name}` exists already (names are unique; revoked tokens keep theirs)")]
+    TokenExists {
+        /// The name.
+        name: String,
+    },
+    /// There is no token of that name.
+    #[error("there is no token named `{name}`")]
+    NoSuchToken {
+        /// The name.
+        name: String,
+    },
     /// A stored record could not be decoded.
     #[error("stored record `{key}` is corrupt: {reason}")]
     Corrupt {

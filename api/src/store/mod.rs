@@ -14,6 +14,7 @@
 //! it talks to. The Bolt store (`bolt/`, on neo4rs) serves deployments that outgrow one machine.
 
 mod arena;
+pub mod audit;
 mod bolt;
 pub mod cancel;
 pub(crate) mod codec;
@@ -30,6 +31,7 @@ use async_trait::async_trait;
 use partnergraph_schema::text::NodeNames;
 use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate};
 
+pub use audit::{Audit, Change, Condition, Scope, Subject, TokenRecord};
 pub use bolt::{BoltConfig, BoltStore};
 pub use embedded::{CopySummary, EmbeddedStore, IndexMode};
 pub use error::StoreError;
@@ -105,10 +107,15 @@ pub struct Batch {
     pub delete_nodes: Vec<NodeId>,
     /// Edges to delete.
     pub delete_edges: Vec<EdgeId>,
+    /// What must hold for the batch to be written (versions read, nodes without edges).
+    pub conditions: Vec<Condition>,
+    /// How the batch is recorded in the audit trail (`None`: not at all, as for the seed).
+    pub audit: Option<Audit>,
 }
 
 /// What a [`Batch`] changed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct WriteSummary {
     /// Nodes that were new.
     pub nodes_created: u64,
@@ -213,6 +220,18 @@ pub trait GraphRead: Send + Sync + Debug {
     async fn ranked(&self) -> Result<Option<Arc<dyn RankedTopology>>, StoreError> {
         Ok(None)
     }
+
+    /// The version of each record, in the order asked: 0 for one that does not exist (`audit.rs`).
+    async fn versions(&self, subjects: &[Subject]) -> Result<Vec<u64>, StoreError>;
+
+    /// The changes numbered after `after`, oldest first, at most `limit`.
+    async fn changes(&self, after: u64, limit: usize) -> Result<Vec<Change>, StoreError>;
+
+    /// The changes of one record numbered after `after`, oldest first, at most `limit`.
+    async fn history(&self, subject: &Subject, after: u64, limit: usize) -> Result<Vec<Change>, StoreError>;
+
+    /// The number of the latest change (0 when there is none).
+    async fn last_change(&self) -> Result<u64, StoreError>;
 }
 
 /// A property-graph store: reads, snapshots for requests, and transactional writes. Implementations are
@@ -232,4 +251,12 @@ pub trait GraphStore: GraphRead {
     async fn apply_staged(&self, staged: Staged) -> Result<WriteSummary, StoreError> {
         self.apply(staged.into_batch()?).await
     }
+
+    /// Every API token, in name order (revoked ones too).
+    async fn tokens(&self) -> Result<Vec<TokenRecord>, StoreError>;
+
+    /// Stores `token`: a new one when `create` (a token of that name fails with
+    /// `StoreError::TokenExists`), else over the one of that name (`StoreError::NoSuchToken` if none).
+    /// Token writes leave the graph's data version alone.
+    async fn save_token(&self, token: TokenRecord, create: bool) -> Result<(), StoreError>;
 }

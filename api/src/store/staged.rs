@@ -14,7 +14,7 @@ use partnergraph_schema::{EdgeId, EdgeRecord, NodeRecord};
 
 use super::arena::{Arena, Blocks, Span};
 use super::codec::{Decode, Encode};
-use super::{Batch, StoreError};
+use super::{Audit, Batch, StoreError};
 
 /// Node and edge upserts in stored form, each in push order, and edges to delete before them.
 #[derive(Debug, Default)]
@@ -22,6 +22,8 @@ pub struct Staged {
     nodes: Packed,
     edges: Packed,
     delete_edges: Vec<EdgeId>,
+    /// How the write is recorded in the audit trail.
+    audit: Option<Audit>,
 }
 
 /// Records of one kind: each record's id and stored value, in two arenas (so the values can be freed
@@ -117,6 +119,16 @@ impl Staged {
         self.delete_edges.push(id);
     }
 
+    /// Records the write in the audit trail as `audit` says (an import: one entry for the file).
+    pub fn set_audit(&mut self, audit: Audit) {
+        self.audit = Some(audit);
+    }
+
+    /// How the write is recorded in the audit trail.
+    pub fn audit(&self) -> Option<&Audit> {
+        self.audit.as_ref()
+    }
+
     /// The edges staged for deletion.
     pub fn deleted_edges(&self) -> &[EdgeId] {
         &self.delete_edges
@@ -127,6 +139,7 @@ impl Staged {
         self.nodes.append(other.nodes);
         self.edges.append(other.edges);
         self.delete_edges.extend(other.delete_edges);
+        self.audit = self.audit.take().or(other.audit);
     }
 
     /// Number of staged nodes.
@@ -179,7 +192,7 @@ impl Staged {
     pub fn into_batch(self) -> Result<Batch, StoreError> {
         let nodes = (0..self.node_count()).map(|index| self.nodes.decode(index)).collect::<Result<_, _>>()?;
         let edges = (0..self.edge_count()).map(|index| self.edges.decode(index)).collect::<Result<_, _>>()?;
-        Ok(Batch { nodes, edges, delete_edges: self.delete_edges, ..Batch::default() })
+        Ok(Batch { nodes, edges, delete_edges: self.delete_edges, audit: self.audit, ..Batch::default() })
     }
 }
 

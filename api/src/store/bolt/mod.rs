@@ -26,7 +26,7 @@ use neo4rs::{ConfigBuilder, Graph as Driver, Query, Row, Txn, query};
 use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord};
 use serde::de::DeserializeOwned;
 
-use crate::store::{Batch, EdgeFilter, GraphRead, GraphStore, StoreError, StoreStats, WriteSummary};
+use crate::store::{Batch, Change, EdgeFilter, GraphRead, GraphStore, StoreError, StoreStats, Subject, TokenRecord, WriteSummary};
 
 const BACKEND: &str = "bolt";
 /// Ids per edge lookup or delete by `r.id IN $ids`: ArcadeDB checks `IN` against the list linearly, so
@@ -305,6 +305,30 @@ impl GraphRead for BoltStore {
     async fn stats(&self) -> Result<StoreStats, StoreError> {
         Ok(StoreStats { nodes: self.count(cypher::COUNT_NODES).await?, edges: self.count(cypher::COUNT_EDGES).await? })
     }
+
+    async fn versions(&self, _subjects: &[Subject]) -> Result<Vec<u64>, StoreError> {
+        Err(curation_pending())
+    }
+
+    async fn changes(&self, _after: u64, _limit: usize) -> Result<Vec<Change>, StoreError> {
+        Err(curation_pending())
+    }
+
+    async fn history(&self, _subject: &Subject, _after: u64, _limit: usize) -> Result<Vec<Change>, StoreError> {
+        Err(curation_pending())
+    }
+
+    async fn last_change(&self) -> Result<u64, StoreError> {
+        Err(curation_pending())
+    }
+}
+
+/// Curation on Bolt lands with its own commit (issue 20); until then it says so.
+fn curation_pending() -> StoreError {
+    StoreError::Backend {
+        backend: "bolt",
+        reason: "curation (versions, changes, tokens) is not implemented on the Bolt store yet".to_owned(),
+    }
 }
 
 #[async_trait]
@@ -330,5 +354,13 @@ impl GraphStore for BoltStore {
             }
         })
         .await
+    }
+
+    async fn tokens(&self) -> Result<Vec<TokenRecord>, StoreError> {
+        Err(curation_pending())
+    }
+
+    async fn save_token(&self, _token: TokenRecord, _create: bool) -> Result<(), StoreError> {
+        Err(curation_pending())
     }
 }

@@ -19,8 +19,8 @@ use redb::{
 
 use crate::store::StoreError;
 use crate::store::embedded::{
-    ADJACENCY, BATCH_CACHE_BYTES, DEGREE, EDGES, EmbeddedStore, FILE_NAME, FORMAT, META, NODES, TERMS, backend_error, index, open_error,
-    snapshot,
+    ADJACENCY, BATCH_CACHE_BYTES, DEGREE, EDGES, EmbeddedStore, FILE_NAME, FORMAT, META, NODES, TERMS, backend_error, curation, index,
+    open_error, snapshot,
 };
 
 /// What a backup or a restore copied.
@@ -126,6 +126,12 @@ impl EmbeddedStore {
             txn.delete_table(ADJACENCY).map_err(backend_error)?;
             txn.delete_table(DEGREE).map_err(backend_error)?;
             txn.delete_multimap_table(TERMS).map_err(backend_error)?;
+            for table in [curation::NODE_VERSIONS, curation::EDGE_VERSIONS] {
+                txn.delete_table(table).map_err(backend_error)?;
+            }
+            txn.delete_table(curation::CHANGES).map_err(backend_error)?;
+            txn.delete_table(curation::HISTORY).map_err(backend_error)?;
+            txn.delete_table(curation::TOKENS).map_err(backend_error)?;
             let summary = copy_tables(&source_txn, &txn)?;
             index::bump_generation(&txn)?;
             txn.commit().map_err(backend_error)?;
@@ -147,6 +153,11 @@ fn copy_tables(from: &ReadTransaction, to: &WriteTransaction) -> Result<CopySumm
     copy_table(from, to, ADJACENCY)?;
     copy_table(from, to, DEGREE)?;
     copy_multimap(from, to, TERMS)?;
+    copy_table(from, to, curation::NODE_VERSIONS)?;
+    copy_table(from, to, curation::EDGE_VERSIONS)?;
+    copy_table(from, to, curation::CHANGES)?;
+    copy_table(from, to, curation::HISTORY)?;
+    copy_table(from, to, curation::TOKENS)?;
     Ok(CopySummary { nodes, edges, generation: index::generation(from)? })
 }
 

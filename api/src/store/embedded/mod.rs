@@ -16,6 +16,7 @@
 //! see each commit as a whole. Blocking redb calls run on tokio's blocking pool.
 
 mod backup;
+mod curation;
 mod expand;
 mod index;
 mod migrate;
@@ -37,7 +38,9 @@ use crate::store::codec::Decode;
 use crate::store::embedded::index::TopologyIndex;
 use crate::store::embedded::view::EmbeddedView;
 use crate::store::inline;
-use crate::store::{Batch, EdgeFilter, GraphRead, GraphStore, RankedTopology, Staged, StoreError, StoreStats, WriteSummary};
+use crate::store::{
+    Batch, Change, EdgeFilter, GraphRead, GraphStore, RankedTopology, Staged, StoreError, StoreStats, Subject, TokenRecord, WriteSummary,
+};
 
 pub use backup::CopySummary;
 pub use index::IndexMode;
@@ -222,6 +225,7 @@ fn initialise(db: &Database, path: &Path) -> Result<(u64, bool), StoreError> {
         txn.open_table(ADJACENCY).map_err(backend_error)?;
         txn.open_table(DEGREE).map_err(backend_error)?;
         txn.open_multimap_table(TERMS).map_err(backend_error)?;
+        curation::create_tables(&txn)?;
         found
     };
     if found.as_deref() == Some(UPGRADABLE_FORMAT) {
@@ -293,6 +297,22 @@ impl GraphRead for EmbeddedStore {
     async fn ranked(&self) -> Result<Option<Arc<dyn RankedTopology>>, StoreError> {
         self.view().await?.ranked().await
     }
+
+    async fn versions(&self, subjects: &[Subject]) -> Result<Vec<u64>, StoreError> {
+        self.view().await?.versions(subjects).await
+    }
+
+    async fn changes(&self, after: u64, limit: usize) -> Result<Vec<Change>, StoreError> {
+        self.view().await?.changes(after, limit).await
+    }
+
+    async fn history(&self, subject: &Subject, after: u64, limit: usize) -> Result<Vec<Change>, StoreError> {
+        self.view().await?.history(subject, after, limit).await
+    }
+
+    async fn last_change(&self) -> Result<u64, StoreError> {
+        self.view().await?.last_change().await
+    }
 }
 
 #[async_trait]
@@ -308,4 +328,27 @@ impl GraphStore for EmbeddedStore {
     async fn apply_staged(&self, staged: Staged) -> Result<WriteSummary, StoreError> {
         self.write(move |txn| write::write_staged(txn, staged)).await
     }
+
+    async fn tokens(&self) -> Result<Vec<TokenRecord>, StoreError> {
+        let db = self.db.clone();
+        blocking(move || curation::tokens(&db.begin_read().map_err(backend_error)?)).await
+    }
+
+    /// In a transaction of its own that leaves the generation alone: the graph did not change.
+    async fn save_token(&self, token: TokenRecord, create: bool) -> Result<(), StoreError> {
+        let db = self.db.clone();
+        blocking(move || {
+            let txn = db.begin_write().map_err(backend_error)?;
+            curation::save_token(&txn, &token, create)?;
+            txn.commit().map_err(backend_error)
+        })
+        .await
+    }
+}
+
+/// Runs `work` on the blocking pool.
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T, StoreError> + Send + 'static) -> Result<T, StoreError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|err| StoreError::Backend { backend: BACKEND, reason: format!("store task failed: {err}") })?
 }

@@ -15,10 +15,11 @@ use redb::{ReadTransaction, ReadableTableMetadata, TableDefinition};
 use crate::metrics::metrics;
 use crate::store::cancel::{self, Cancel};
 use crate::store::codec::Decode;
+use crate::store::embedded::curation;
 use crate::store::embedded::topology::Topology;
 use crate::store::embedded::{BACKEND, DEGREE, EDGES, NODES, TERMS, backend_error, decode, expand, index};
 use crate::store::inline;
-use crate::store::{EdgeFilter, GraphRead, RankedTopology, StoreError, StoreStats};
+use crate::store::{Change, EdgeFilter, GraphRead, RankedTopology, StoreError, StoreStats, Subject};
 
 /// One committed state of the embedded store.
 pub(crate) struct EmbeddedView {
@@ -201,6 +202,24 @@ impl GraphRead for EmbeddedView {
     /// The in-memory topology, when it was built from the view's state.
     async fn ranked(&self) -> Result<Option<Arc<dyn RankedTopology>>, StoreError> {
         Ok(self.topology.clone().map(|topology| topology as Arc<dyn RankedTopology>))
+    }
+
+    async fn versions(&self, subjects: &[Subject]) -> Result<Vec<u64>, StoreError> {
+        let subjects = subjects.to_vec();
+        self.read(move |txn, _| curation::versions(txn, &subjects)).await
+    }
+
+    async fn changes(&self, after: u64, limit: usize) -> Result<Vec<Change>, StoreError> {
+        self.read(move |txn, _| curation::changes(txn, after, limit)).await
+    }
+
+    async fn history(&self, subject: &Subject, after: u64, limit: usize) -> Result<Vec<Change>, StoreError> {
+        let subject = subject.clone();
+        self.read(move |txn, _| curation::history(txn, &subject, after, limit)).await
+    }
+
+    async fn last_change(&self) -> Result<u64, StoreError> {
+        self.read(|txn, _| curation::last_change(txn)).await
     }
 }
 

@@ -10,7 +10,9 @@ use partnergraph_schema::text::index_terms;
 use partnergraph_schema::{EdgeId, EdgeRecord, NodeRecord};
 use redb::{MultimapTable, ReadableTable, Table, WriteTransaction};
 
+use crate::store::audit::{Audit, Condition};
 use crate::store::codec::Encode;
+use crate::store::embedded::curation::Before;
 use crate::store::embedded::expand::type_index;
 use crate::store::embedded::{ADJACENCY, DEGREE, EDGES, NODES, TERMS, backend_error, decode};
 use crate::store::{Batch, Staged, StoreError, WriteSummary};
@@ -23,6 +25,7 @@ type Records<'t> = Table<'t, &'static str, &'static [u8]>;
 type Adjacency<'t> = Table<'t, (&'static str, u8, &'static str), ()>;
 type Degrees<'t> = Table<'t, &'static str, u64>;
 type Terms<'t> = MultimapTable<'t, &'static str, &'static str>;
+use crate::store::embedded::curation::{self, EDGE_VERSIONS, NODE_VERSIONS, Versions};
 
 fn shift_degree(degree: &mut Degrees<'_>, node: &str, delta: i64) -> Result<(), StoreError> {
     let current = degree.get(node).map_err(backend_error)?.map_or(0, |value| value.value());
@@ -52,6 +55,7 @@ fn upsert_edge(
     edges: &mut Records<'_>,
     adjacency: &mut Adjacency<'_>,
     degree: &mut Degrees<'_>,
+    versions: &mut Versions<'_>,
     key: &str,
     bytes: &[u8],
     summary: &mut WriteSummary,
@@ -64,6 +68,7 @@ fn upsert_edge(
         }
         Some(old) => {
             unlink_edge(adjacency, degree, &decode(key, &old)?)?;
+            curation::updated(versions, key)?;
             summary.edges_updated += 1;
         }
         None => summary.edges_created += 1,
@@ -78,6 +83,8 @@ struct Tables<'txn> {
     adjacency: Adjacency<'txn>,
     degree: Degrees<'txn>,
     terms: Terms<'txn>,
+    node_versions: Versions<'txn>,
+    edge_versions: Versions<'txn>,
 }
 
 impl<'txn> Tables<'txn> {
@@ -88,6 +95,8 @@ impl<'txn> Tables<'txn> {
             adjacency: txn.open_table(ADJACENCY).map_err(backend_error)?,
             degree: txn.open_table(DEGREE).map_err(backend_error)?,
             terms: txn.open_multimap_table(TERMS).map_err(backend_error)?,
+            node_versions: txn.open_table(NODE_VERSIONS).map_err(backend_error)?,
+            edge_versions: txn.open_table(EDGE_VERSIONS).map_err(backend_error)?,
         })
     }
 
@@ -102,6 +111,7 @@ impl<'txn> Tables<'txn> {
             None => return Ok(false),
         };
         unlink_edge(&mut self.adjacency, &mut self.degree, &old)?;
+        curation::deleted(&mut self.edge_versions, edge_id)?;
         Ok(true)
     }
 
@@ -126,6 +136,7 @@ impl<'txn> Tables<'txn> {
             }
             Some(old) => {
                 self.index_node(&decode(key, &old)?, false)?;
+                curation::updated(&mut self.node_versions, key)?;
                 summary.nodes_updated += 1;
             }
             None => summary.nodes_created += 1,
@@ -157,8 +168,9 @@ impl<'txn> Tables<'txn> {
     }
 }
 
-/// Writes `batch` into `txn`; the caller commits. Deletes run first, then node upserts, then edges; an
-/// edge whose endpoint is missing fails the batch (the caller then drops the transaction).
+/// Writes `batch` into `txn`; the caller commits. Its version conditions are checked first; deletes run
+/// next, then node upserts, then edges; an edge whose endpoint is missing fails the batch (the caller then
+/// drops the transaction). Its audit entries are recorded last, in the same transaction.
 pub(crate) fn write_batch(txn: &WriteTransaction, batch: Batch) -> Result<WriteSummary, StoreError> {
     write_batch_with(txn, batch, true)
 }
@@ -169,11 +181,28 @@ fn write_batch_in_order(txn: &WriteTransaction, batch: Batch) -> Result<WriteSum
     write_batch_with(txn, batch, false)
 }
 
-fn write_batch_with(txn: &WriteTransaction, batch: Batch, allow_sorted: bool) -> Result<WriteSummary, StoreError> {
-    let mut summary = WriteSummary::default();
-    let mut tables = Tables::open(txn)?;
+fn write_batch_with(txn: &WriteTransaction, mut batch: Batch, allow_sorted: bool) -> Result<WriteSummary, StoreError> {
+    let conditions = std::mem::take(&mut batch.conditions);
+    let audit = batch.audit.take();
+    curation::check_versions(txn, &conditions)?;
+    let before = match &audit {
+        Some(Audit::Records { .. }) => Some(Before::read(txn, &batch)?),
+        _ => None,
+    };
+    let summary = {
+        let mut tables = Tables::open(txn)?;
+        write_records(&mut tables, batch, allow_sorted, &conditions)?
+    };
+    if let Some(audit) = &audit {
+        curation::record(txn, audit, before, &summary)?;
+    }
+    Ok(summary)
+}
 
-    delete_edges(&mut tables, &batch.delete_edges, &mut summary)?;
+fn write_records(tables: &mut Tables<'_>, batch: Batch, allow_sorted: bool, conditions: &[Condition]) -> Result<WriteSummary, StoreError> {
+    let mut summary = WriteSummary::default();
+    delete_edges(tables, &batch.delete_edges, &mut summary)?;
+    curation::check_unlinked(&tables.degree, conditions)?;
     for node_id in &batch.delete_nodes {
         for edge_id in tables.incident(node_id.as_str())? {
             if tables.remove_edge(&edge_id)? {
@@ -185,6 +214,7 @@ fn write_batch_with(txn: &WriteTransaction, batch: Batch, allow_sorted: bool) ->
             None => continue,
         };
         tables.index_node(&old, false)?;
+        curation::deleted(&mut tables.node_versions, node_id.as_str())?;
         summary.nodes_deleted += 1;
     }
 
@@ -192,25 +222,32 @@ fn write_batch_with(txn: &WriteTransaction, batch: Batch, allow_sorted: bool) ->
         let staged = Staged::of(&batch);
         if let Some(ids) = sorted::SortedIds::of(&staged) {
             drop(batch);
-            sorted::write(&mut tables, staged, &ids, &mut summary)?;
+            sorted::write(tables, staged, &ids, &mut summary)?;
             return Ok(summary);
         }
     }
-    write_in_order(&mut tables, &batch, &mut summary)?;
+    write_in_order(tables, &batch, &mut summary)?;
     Ok(summary)
 }
 
 /// Writes staged upserts into `txn` with the meaning of [`write_batch`] on the batch they were staged from.
 pub(crate) fn write_staged(txn: &WriteTransaction, staged: Staged) -> Result<WriteSummary, StoreError> {
-    let mut summary = WriteSummary::default();
-    let mut tables = Tables::open(txn)?;
-    delete_edges(&mut tables, staged.deleted_edges(), &mut summary)?;
-    let started = std::time::Instant::now();
-    let sorted_ids = sorted::SortedIds::of(&staged);
-    tracing::debug!(elapsed_ms = started.elapsed().as_millis(), sorted = sorted_ids.is_some(), "write: ids sorted");
-    match sorted_ids {
-        Some(ids) => sorted::write(&mut tables, staged, &ids, &mut summary)?,
-        None => write_in_order(&mut tables, &staged.into_batch()?, &mut summary)?,
+    let audit = staged.audit().cloned();
+    let summary = {
+        let mut summary = WriteSummary::default();
+        let mut tables = Tables::open(txn)?;
+        delete_edges(&mut tables, staged.deleted_edges(), &mut summary)?;
+        let started = std::time::Instant::now();
+        let sorted_ids = sorted::SortedIds::of(&staged);
+        tracing::debug!(elapsed_ms = started.elapsed().as_millis(), sorted = sorted_ids.is_some(), "write: ids sorted");
+        match sorted_ids {
+            Some(ids) => sorted::write(&mut tables, staged, &ids, &mut summary)?,
+            None => write_in_order(&mut tables, &staged.into_batch()?, &mut summary)?,
+        }
+        summary
+    };
+    if let Some(audit) = &audit {
+        curation::record(txn, audit, None, &summary)?;
     }
     Ok(summary)
 }
@@ -241,7 +278,15 @@ fn write_in_order(tables: &mut Tables<'_>, batch: &Batch, summary: &mut WriteSum
                 return Err(StoreError::MissingEndpoint { edge: key.to_owned(), node: end.to_string() });
             }
         }
-        if upsert_edge(&mut tables.edges, &mut tables.adjacency, &mut tables.degree, key, &edge.encode(), summary)? {
+        if upsert_edge(
+            &mut tables.edges,
+            &mut tables.adjacency,
+            &mut tables.degree,
+            &mut tables.edge_versions,
+            key,
+            &edge.encode(),
+            summary,
+        )? {
             tables.link_edge(edge)?;
         }
     }

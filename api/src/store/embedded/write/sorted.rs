@@ -24,6 +24,7 @@ use super::{Adjacency, Degrees, Records, Tables, Terms, upsert_edge};
 use crate::store::arena::{Arena, Span};
 use crate::store::codec::LinkView;
 use crate::store::embedded::backend_error;
+use crate::store::embedded::curation::Versions;
 use crate::store::embedded::expand::type_index;
 use crate::store::staged::Packed;
 use crate::store::{Staged, StoreError, WriteSummary};
@@ -85,7 +86,7 @@ pub(super) fn write(tables: &mut Tables<'_>, mut staged: Staged, ids: &SortedIds
     // The node values are needed only to list the terms: that thread takes them and frees them after.
     let node_values = staged_nodes.take_values();
     let staged_nodes = &*staged_nodes;
-    let Tables { nodes, edges, adjacency, degree, terms } = tables;
+    let Tables { nodes, edges, adjacency, degree, terms, edge_versions, .. } = tables;
     std::thread::scope(|scope| {
         let indexer = scope.spawn(move || {
             insert_terms(terms, staged_nodes, node_values, &ids.nodes, &to_index)?;
@@ -95,7 +96,7 @@ pub(super) fn write(tables: &mut Tables<'_>, mut staged: Staged, ids: &SortedIds
         let mut rest = || {
             let ends = resolve_ends(nodes, staged_nodes, staged_edges, &ids.nodes)?;
             tracing::debug!(elapsed_ms = started.elapsed().as_millis(), "write: endpoints resolved");
-            let written = write_edges(edges, adjacency, degree, staged_edges, &ids.edges, summary)?;
+            let written = write_edges(edges, adjacency, degree, edge_versions, staged_edges, &ids.edges, summary)?;
             drop(staged_edges.take_values());
             tracing::debug!(elapsed_ms = started.elapsed().as_millis(), "write: edges");
             write_adjacency(adjacency, degree, staged_nodes, staged_edges, ids, ends, &written)?;
@@ -210,6 +211,7 @@ fn write_edges(
     edges: &mut Records<'_>,
     adjacency: &mut Adjacency<'_>,
     degree: &mut Degrees<'_>,
+    versions: &mut Versions<'_>,
     staged: &Packed,
     sorted: &[u32],
     summary: &mut WriteSummary,
@@ -227,7 +229,7 @@ fn write_edges(
     let mut written = Vec::with_capacity(sorted.len());
     for index in sorted {
         let (key, bytes) = staged.get(*index as usize);
-        written.push(upsert_edge(edges, adjacency, degree, key, bytes, summary)?);
+        written.push(upsert_edge(edges, adjacency, degree, versions, key, bytes, summary)?);
     }
     Ok(written)
 }
