@@ -8,7 +8,9 @@ use async_graphql::ErrorExtensions;
 use partnergraph_schema::IdError;
 
 use crate::graph::GraphError;
+use crate::graph::curation::CurationError;
 use crate::store::StoreError;
+use crate::tokens::TokenError;
 
 /// A user-facing error class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,8 +19,14 @@ pub enum Code {
     BadUserInput,
     /// The thing asked about does not exist.
     NotFound,
-    /// The write conflicts with stored data.
+    /// The write conflicts with stored data (a stale version, a node that still has edges).
     Conflict,
+    /// A write came without a valid API token.
+    Unauthenticated,
+    /// The API token was revoked, or its scope does not allow the write.
+    Forbidden,
+    /// Too many writes from this token or address; retry after the time `Retry-After` says.
+    RateLimited,
     /// The query asks for more than one request may (fragments, fields or work): refused before it ran.
     QueryTooComplex,
     /// The answer would be larger than the server sends.
@@ -40,6 +48,9 @@ impl Code {
             Code::BadUserInput => "BAD_USER_INPUT",
             Code::NotFound => "NOT_FOUND",
             Code::Conflict => "CONFLICT",
+            Code::Unauthenticated => "UNAUTHENTICATED",
+            Code::Forbidden => "FORBIDDEN",
+            Code::RateLimited => "RATE_LIMITED",
             Code::QueryTooComplex => "QUERY_TOO_COMPLEX",
             Code::ResponseTooLarge => "RESPONSE_TOO_LARGE",
             Code::Timeout => "TIMEOUT",
@@ -56,6 +67,9 @@ impl Code {
             Code::BadUserInput => StatusCode::BAD_REQUEST,
             Code::NotFound => StatusCode::NOT_FOUND,
             Code::Conflict => StatusCode::CONFLICT,
+            Code::Unauthenticated => StatusCode::UNAUTHORIZED,
+            Code::Forbidden => StatusCode::FORBIDDEN,
+            Code::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Code::QueryTooComplex | Code::ResponseTooLarge => StatusCode::BAD_REQUEST,
             Code::Timeout => StatusCode::GATEWAY_TIMEOUT,
             Code::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
@@ -84,6 +98,25 @@ pub enum AppError {
     /// The request ran out of time.
     #[error("the request took longer than {0} s")]
     Timeout(u64),
+    /// A batch of changes was refused or failed.
+    #[error(transparent)]
+    Curation(#[from] CurationError),
+    /// The write needs a scope the token does not have.
+    #[error("this write needs a token with the `{needed}` scope; `{token}` has `{has}`")]
+    Forbidden {
+        /// The token's name.
+        token: String,
+        /// Its scope.
+        has: &'static str,
+        /// The scope needed.
+        needed: &'static str,
+    },
+    /// A token operation failed.
+    #[error(transparent)]
+    Token(#[from] TokenError),
+    /// A write without a token.
+    #[error("writes need an API token: send `Authorization: Bearer <token>` (see `partnergraph token create`)")]
+    Unauthenticated,
 }
 
 impl AppError {
@@ -94,6 +127,14 @@ impl AppError {
             AppError::Graph(GraphError::InvalidArgument(_)) | AppError::Id(_) | AppError::BadInput(_) => Code::BadUserInput,
             AppError::Graph(GraphError::Store(store)) | AppError::Store(store) => store_code(store),
             AppError::Timeout(_) => Code::Timeout,
+            AppError::Curation(CurationError::Invalid(_)) => Code::BadUserInput,
+            AppError::Curation(CurationError::Store(store)) => store_code(store),
+            AppError::Forbidden { .. } => Code::Forbidden,
+            AppError::Unauthenticated => Code::Unauthenticated,
+            AppError::Token(TokenError::BadName(_)) => Code::BadUserInput,
+            AppError::Token(TokenError::Store(StoreError::NoSuchToken { .. })) => Code::NotFound,
+            AppError::Token(TokenError::Store(store)) => store_code(store),
+            AppError::Token(TokenError::Random(_)) => Code::Internal,
         }
     }
 
@@ -120,7 +161,17 @@ impl ErrorExtensions for AppError {
         if self.code() == Code::Internal {
             tracing::error!(error = %self, "internal error");
         }
-        async_graphql::Error::new(self.public_message()).extend_with(|_, extensions| extensions.set("code", self.code().as_str()))
+        let current = match self {
+            AppError::Curation(CurationError::Store(StoreError::Conflict { current, .. })) => Some(*current),
+            _ => None,
+        };
+        async_graphql::Error::new(self.public_message()).extend_with(|_, extensions| {
+            extensions.set("code", self.code().as_str());
+            if let Some(current) = current {
+                // The version stored now, so the writer can read the record again and retry.
+                extensions.set("currentVersion", i64::try_from(current).unwrap_or(i64::MAX));
+            }
+        })
     }
 }
 

@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod countries;
 pub mod error;
+pub mod feed;
 pub mod gql;
 pub mod graph;
 pub mod http;
@@ -14,3 +15,4 @@ pub mod limits;
 pub mod logging;
 pub mod metrics;
 pub mod store;
+pub mod tokens;

@@ -1,12 +1,13 @@
 //! The serve command's limits: one flag (and environment variable) each, with the defaults README's
 //! "Limits" section lists, turned into the configurations of the layers that enforce them.
 
+use std::num::NonZeroU32;
 use std::time::Duration;
 
 use clap::Args;
 
 use crate::gql::ShapeLimits;
-use crate::http::{ConnectionLimits, HttpConfig, QueryConfig};
+use crate::http::{ConnectionLimits, HttpConfig, QueryConfig, WriteLimits};
 
 /// Bounds on what one client or request may take.
 #[derive(Debug, Clone, Args)]
@@ -38,6 +39,12 @@ pub struct LimitArgs {
     /// Seconds a client may take to send a request's body.
     #[arg(long, env = "PARTNERGRAPH_BODY_TIMEOUT", default_value_t = HttpConfig::default().body_read_timeout.as_secs())]
     pub body_timeout: u64,
+    /// Mutations per minute from one address, and from one API token; more answer 429 RATE_LIMITED.
+    #[arg(long, env = "PARTNERGRAPH_WRITES_PER_MINUTE", default_value_t = WriteLimits::default().per_minute)]
+    pub writes_per_minute: NonZeroU32,
+    /// Mutations one address or token may make at once before the per-minute rate applies.
+    #[arg(long, env = "PARTNERGRAPH_WRITE_BURST", default_value_t = WriteLimits::default().burst)]
+    pub write_burst: NonZeroU32,
 }
 
 impl LimitArgs {
@@ -59,6 +66,11 @@ impl LimitArgs {
             max_answer_bytes: self.max_answer_mib.max(1) << 20,
             ..QueryConfig::default()
         }
+    }
+
+    /// The write limits.
+    pub fn writes(&self) -> WriteLimits {
+        WriteLimits { per_minute: self.writes_per_minute, burst: self.write_burst }
     }
 
     /// The connection limits.

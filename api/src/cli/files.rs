@@ -14,7 +14,7 @@ use indicatif::ProgressBar;
 use super::progress::{Tracked, track};
 use super::{CliError, Format, InputFormat};
 use crate::io::{self, IoError};
-use crate::store::{GraphStore, WriteSummary};
+use crate::store::{Audit, GraphStore, WriteSummary};
 
 /// Bytes read from an input at a time.
 const READ_BUFFER: usize = 1 << 20;
@@ -59,6 +59,11 @@ fn split_sheets(files: &[PathBuf], given: Option<InputFormat>) -> (Vec<&PathBuf>
     files.iter().partition(|path| is_sheet(path, given))
 }
 
+/// How an import from the command line is recorded in the audit trail: one entry, by `cli`, for `file`.
+fn recorded(file: &str) -> Option<Audit> {
+    Some(Audit::Import { actor: "cli".to_owned(), file: file.to_owned() })
+}
+
 /// The name a file is cited by in the sources of what it imports.
 fn document_name(path: &Path) -> String {
     path.file_name().map_or_else(|| path.display().to_string(), |name| name.to_string_lossy().into_owned())
@@ -82,7 +87,8 @@ pub(super) async fn import(store: &Arc<dyn GraphStore>, files: &[PathBuf], given
             InputFormat::Iati => import_iati(store, path, file).await,
             // CSV sheets never come here: `split_sheets` put them with the sheets.
             InputFormat::Jsonl | InputFormat::Csv => {
-                io::import_reader(store.as_ref(), file).await.map(|summary| print_summary(&path.display().to_string(), &summary))
+                let audit = recorded(&path.display().to_string());
+                io::import_recorded(store.as_ref(), file, audit).await.map(|summary| print_summary(&path.display().to_string(), &summary))
             }
         };
         bar.finish_and_clear();
@@ -111,7 +117,7 @@ pub(super) async fn import(store: &Arc<dyn GraphStore>, files: &[PathBuf], given
 }
 
 async fn import_iati(store: &Arc<dyn GraphStore>, path: &Path, file: Tracked) -> Result<(), IoError> {
-    let report = io::iati::import(Arc::clone(store), file, &document_name(path)).await?;
+    let report = io::iati::import_recorded(Arc::clone(store), file, &document_name(path), recorded(&path.display().to_string())).await?;
     for line in io::iati::warning_lines(&path.display().to_string(), &report.warnings) {
         eprintln!("{line}");
     }
@@ -127,7 +133,7 @@ async fn import_iati(store: &Arc<dyn GraphStore>, path: &Path, file: Tracked) ->
 async fn import_csv_sheets(store: &dyn GraphStore, paths: &[&PathBuf]) -> Result<bool, CliError> {
     let Some(sheets) = open_sheets(paths) else { return Ok(true) };
     let names = sheet_names(paths);
-    match io::sheets::import_sheets(store, sheets).await {
+    match io::sheets::import_sheets_recorded(store, sheets, recorded(&names)).await {
         Ok(summary) => {
             print_summary(&names, &summary);
             Ok(false)

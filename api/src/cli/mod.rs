@@ -6,6 +6,7 @@
 
 mod files;
 mod progress;
+mod tokens;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -14,9 +15,10 @@ use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::feed::ChangeFeed;
 use crate::gql::{Limits, build_schema, sdl};
 use crate::graph::Graph;
-use crate::http::{AppState, HttpConfig, PersistedQueries, QueryRunner, ResponseCache, app};
+use crate::http::{AppState, HttpConfig, LiveLimits, LiveState, PersistedQueries, QueryRunner, ResponseCache, WriteGate, app};
 use crate::io;
 use crate::limits::LimitArgs;
 use crate::store::{BoltConfig, BoltStore, EmbeddedStore, GraphStore, IndexMode, StoreError};
@@ -52,6 +54,12 @@ enum Command {
     /// Replace the embedded store's contents with a backup's, in one transaction (refused while a server or
     /// an import has the store open; a store with records is replaced only with --force).
     Restore(RestoreArgs),
+    /// Print the audit trail as JSON Lines, oldest first: every curation change (with the record before
+    /// and after) and every imported file (with its counts).
+    Changes(tokens::ChangesArgs),
+    /// Manage the API tokens that may write over GraphQL (works while `serve` runs on the same store).
+    #[command(subcommand)]
+    Token(tokens::TokenCommand),
 }
 
 #[derive(Debug, Args)]
@@ -109,7 +117,7 @@ enum BenchFormat {
 
 /// Which store to open.
 #[derive(Debug, Args)]
-struct StoreArgs {
+pub(crate) struct StoreArgs {
     /// Data directory of the embedded store.
     #[arg(long, env = "PARTNERGRAPH_DATA", default_value = "./data")]
     data: PathBuf,
@@ -266,6 +274,14 @@ async fn execute(command: Command) -> Result<ExitCode, CliError> {
         Command::BenchData(args) => bench_data(&args),
         Command::Backup(args) => backup(&args),
         Command::Restore(args) => restore(&args),
+        Command::Changes(args) => {
+            let store = open_store(&args.store, IndexMode::Off).await?;
+            tokens::print_changes(store, &args).await
+        }
+        Command::Token(command) => {
+            let store = open_store(command.store(), IndexMode::Off).await?;
+            tokens::run(store.as_ref(), command).await
+        }
     }
 }
 
@@ -302,7 +318,10 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, CliError> {
     let queries = QueryRunner::new(schema, args.limits.queries(BLOCKING_THREADS))
         .map_err(|err| CliError::Other(format!("cannot start the query runtime: {err}")))?;
     let config = HttpConfig { public_url: args.public_url, ..args.limits.http() };
-    let router = app(AppState { queries, graph, store, config, widgets, cache, persisted: PersistedQueries::default() });
+    let writes = WriteGate::new(args.limits.writes());
+    let live = LiveState::new(ChangeFeed::start(Arc::clone(&store), Arc::clone(&writes.written)), LiveLimits::default());
+    let persisted = PersistedQueries::default();
+    let router = app(AppState { queries, graph, store, config, widgets, cache, persisted, writes, live });
     let shutdown = shutdown_signal();
     println!("partnergraph listening on http://{local} (GraphiQL: http://{local}/graphiql)");
     tracing::info!(%local, "listening");

@@ -3,8 +3,11 @@
 //! Resolvers are thin: they parse arguments, call one graph method and wrap the records in view types.
 //! Errors leave through `crate::error` with an `extensions.code`.
 
+mod changes;
 mod compiled;
 mod cost;
+mod curation;
+mod inputs;
 mod lists;
 mod loaders;
 mod nodes;
@@ -12,8 +15,11 @@ mod plain;
 mod query;
 mod scalars;
 mod schema;
+mod subscriptions;
 mod types;
 
 pub use compiled::{Plan, Plans};
 pub use cost::{Shape, ShapeError, ShapeLimits, check as check_shape};
+pub use curation::Writer;
 pub use schema::{ApiSchema, Limits, build_schema, on_graph, sdl};
+pub use subscriptions::Live;

@@ -15,12 +15,14 @@ use async_graphql::{
 use partnergraph_schema::{NodeId, NodeKind as DomainKind, NodeRecord};
 
 use crate::error::{AppError, IntoGql};
+use crate::gql::changes::{self, Change};
 use crate::gql::loaders::DegreeLoader;
 use crate::gql::plain::{EdgeList, NodeList, PlannedList};
 use crate::gql::scalars::{AgencyType, AgreementType, Date, EdgeDirection, EdgeType, EventType, NetworkType, NodeKind, to_domain};
 use crate::gql::types::{Alternative, GeoPoint, Identifier, Participation, Source, edges, participations};
 use crate::graph::{Graph, triangulars::is_triangular};
-use crate::store::{EdgeFilter, StoreError};
+use crate::store::{EdgeFilter, StoreError, Subject};
+use async_graphql::connection::Connection;
 
 // The `Node` interface as the schema declares it: registered through `Node`'s type info, never
 // resolved. async-graphql's derived interface resolves a field selected on the interface through its
@@ -55,6 +57,18 @@ use crate::store::{EdgeFilter, StoreError};
         desc = "Coordinates: countries their centroid, cities their GeoNames point, agencies and events their city's (or country's)."
     ),
     field(name = "degree", ty = "Result<i32>", desc = "Number of edges touching the node."),
+    field(
+        name = "version",
+        ty = "Result<i64>",
+        desc = "1 when first written, one more at each change (what a write states as `expectedVersion`)."
+    ),
+    field(
+        name = "history",
+        ty = "Result<Connection<String, Change>>",
+        desc = "The node's changes in the audit trail, oldest first.",
+        arg(name = "first", ty = "Option<i32>", default = 20, desc = "How many changes."),
+        arg(name = "after", ty = "Option<String>", desc = "The number of the change to start after.")
+    ),
     field(
         name = "edges",
         ty = "Result<EdgeList>",
@@ -307,6 +321,21 @@ macro_rules! node_object {
                     Some(known) => Ok(known.map(GeoPoint)),
                     None => position(ctx, &self.0).await,
                 }
+            }
+
+            /// 1 when first written, one more at each change (what a write states as `expectedVersion`).
+            async fn version(&self, ctx: &Context<'_>) -> Result<i64> {
+                changes::version(ctx, Subject::Node(self.0.id.clone())).await
+            }
+
+            /// The node's changes in the audit trail, oldest first.
+            async fn history(
+                &self,
+                ctx: &Context<'_>,
+                #[graphql(default = 20)] first: Option<i32>,
+                after: Option<String>,
+            ) -> Result<Connection<String, Change>> {
+                changes::history(ctx, Subject::Node(self.0.id.clone()), first, after).await
             }
 
             /// Number of edges touching the node.

@@ -1,10 +1,12 @@
 //! The root query fields of the GraphQL contract: lookups, search and the graph algorithms.
 
+use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object, Result};
 use partnergraph_schema::NodeId;
 use partnergraph_schema::crosswalk::CROSSWALK;
 
 use crate::error::{AppError, IntoGql};
+use crate::gql::changes::Change;
 use crate::gql::nodes::{Node, nodes};
 use crate::gql::plain::NodeList;
 use crate::gql::scalars::{Date, EdgeDirection, EdgeType, NodeKind, to_domain};
@@ -139,6 +141,19 @@ impl QueryRoot {
                 note: row.note.to_owned(),
             })
             .collect()
+    }
+
+    /// The audit trail: changes committed at or after `since` (RFC 3339) and numbered after `after`,
+    /// oldest first (at most 1000 a page). Each curation write is one change per record, with the record
+    /// before and after; each imported file one change with its counts.
+    async fn changes(
+        &self,
+        ctx: &Context<'_>,
+        since: Option<String>,
+        #[graphql(default = 20)] first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<String, Change>> {
+        crate::gql::changes::changes(ctx, since, first, after).await
     }
 
     /// Sizes of the graph.

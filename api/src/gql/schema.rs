@@ -1,11 +1,13 @@
 //! Building the executable schema with its limits, and printing the published SDL.
 
 use async_graphql::dataloader::DataLoader;
-use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Request, Schema};
+use async_graphql::{MergedObject, Request, Schema};
 
+use crate::gql::curation::MutationRoot;
 use crate::gql::lists::ListQuery;
-use crate::gql::loaders::DegreeLoader;
+use crate::gql::loaders::{DegreeLoader, VersionLoader};
 use crate::gql::query::QueryRoot;
+use crate::gql::subscriptions::SubscriptionRoot;
 use crate::graph::Graph;
 
 /// The root query type: lookups, graph questions and listings.
@@ -13,8 +15,9 @@ use crate::graph::Graph;
 #[graphql(name = "Query")]
 pub struct Query(QueryRoot, ListQuery);
 
-/// The executable schema (read-only: no mutations, no subscriptions).
-pub type ApiSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+/// The executable schema: queries, mutations for holders of an API token, and subscriptions over
+/// WebSocket.
+pub type ApiSchema = Schema<Query, MutationRoot, SubscriptionRoot>;
 
 /// Query-shape limits, checked before execution.
 #[derive(Debug, Clone, Copy)]
@@ -36,7 +39,7 @@ impl Default for Limits {
 /// The schema, with `limits`. It holds no graph: each request carries its own ([`on_graph`]). It registers
 /// no extensions: node and edge lists are answered without per-field hooks (`plain.rs`).
 pub fn build_schema(limits: Limits) -> ApiSchema {
-    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+    Schema::build(Query::default(), MutationRoot, SubscriptionRoot)
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity)
         .limit_recursive_depth(limits.recursive_depth)
@@ -45,10 +48,13 @@ pub fn build_schema(limits: Limits) -> ApiSchema {
 
 /// `request`, to be answered from `graph` (one snapshot): the resolvers and the degree loader read it.
 pub fn on_graph(request: Request, graph: Graph) -> Request {
-    request.data(DataLoader::new(DegreeLoader(graph.clone()), tokio::spawn)).data(graph)
+    request
+        .data(DataLoader::new(DegreeLoader(graph.clone()), tokio::spawn))
+        .data(DataLoader::new(VersionLoader(graph.clone()), tokio::spawn))
+        .data(graph)
 }
 
 /// The published SDL (`partnergraph schema`, `schema/schema.graphql`).
 pub fn sdl() -> String {
-    Schema::build(Query::default(), EmptyMutation, EmptySubscription).finish().sdl()
+    Schema::build(Query::default(), MutationRoot, SubscriptionRoot).finish().sdl()
 }

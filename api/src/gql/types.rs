@@ -8,10 +8,13 @@ use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use partnergraph_schema::{EdgeId, EdgeLink, NodeId, NodeRecord};
 
 use crate::error::IntoGql;
+use crate::gql::changes::{self, Change};
 use crate::gql::nodes::{Node, nodes};
 use crate::gql::plain::{EdgeList, NodeList, PlannedList};
 use crate::gql::scalars::{Affinity, Date, EdgeType, IatiRole, Precedence, Role};
 use crate::graph::{self, Graph};
+use crate::store::Subject;
+use async_graphql::connection::Connection;
 
 /// Where a fact comes from: a document and paragraph, with the sentence that states it.
 pub struct Source(pub(crate) partnergraph_schema::Source);
@@ -158,6 +161,13 @@ impl Edge {
         Edge { link: Arc::new(link), sources }
     }
 
+    /// The view of a whole record.
+    pub(crate) fn from_record(record: partnergraph_schema::EdgeRecord) -> Edge {
+        let partnergraph_schema::EdgeRecord { id, edge_type, source, target, role, iati_role, from, to, amount_usd, sources } = record;
+        let link = EdgeLink { id, edge_type, source, target, role, iati_role, from, to, amount_usd };
+        Edge { link: Arc::new(link), sources: Some(sources) }
+    }
+
     /// The relation, without its sources.
     pub(crate) fn link(&self) -> &EdgeLink {
         &self.link
@@ -180,6 +190,21 @@ impl Edge {
     #[graphql(name = "type")]
     async fn edge_type(&self) -> EdgeType {
         self.link.edge_type.into()
+    }
+
+    /// 1 when first written, one more at each change (what a write states as `expectedVersion`).
+    async fn version(&self, ctx: &Context<'_>) -> Result<i64> {
+        changes::version(ctx, Subject::Edge(self.link.id.clone())).await
+    }
+
+    /// The edge's changes in the audit trail, oldest first.
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<String, Change>> {
+        changes::history(ctx, Subject::Edge(self.link.id.clone()), first, after).await
     }
 
     /// Id of the node the edge starts from.

@@ -4,6 +4,8 @@
 //! level), so a remote backend costs one round trip per hop. Results are deterministic — sorted by id
 //! wherever the question leaves the order open — so both backends answer byte for byte the same.
 
+mod changes;
+pub mod curation;
 mod identifiers;
 mod listing;
 mod location;
@@ -21,6 +23,7 @@ use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, NodeId, NodeRe
 
 use crate::store::{Direction, EdgeFilter, GraphRead, GraphStore, StoreError, StoreStats};
 
+pub use changes::{ChangePage, MAX_CHANGES_PAGE};
 pub use identifiers::identifiers;
 pub use listing::{ListFilter, Page};
 pub use location::Located;

@@ -12,13 +12,13 @@
 //!   `miss` says which.
 
 use std::collections::HashSet;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType, Selection, TypeKind, TypeSystemDefinition};
 use async_graphql::{Request, ServerError, Variables};
 use axum::body::{Body, to_bytes};
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri, header};
+use axum::extract::{Extension, Query, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -27,11 +27,14 @@ use crate::error::{AppError, Code};
 use crate::gql::check_shape;
 use crate::graph::Graph;
 use crate::http::cache::{Answer, CacheKey};
+use crate::http::live;
 use crate::http::negotiate::{MediaType, accepts_gzip, negotiate};
 use crate::http::persisted::{GET_CACHE_CONTROL, entity_tag, matches};
 use crate::http::queries::{Outcome, RunError};
+use crate::http::writes::ClientAddr;
 use crate::http::{AppState, error_response, json_error};
 use crate::metrics::{GraphqlLabels, OperationLabels};
+use crate::store::GraphRead;
 
 /// The parameters of a GraphQL request, before checking.
 #[derive(Debug, Default, Deserialize)]
@@ -49,7 +52,13 @@ fn bad_request(message: &str) -> Response {
 }
 
 /// GET /graphql.
-pub async fn get(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
+pub async fn get(State(state): State<AppState>, request: axum::extract::Request) -> Response {
+    let (parts, _) = request.into_parts();
+    if live::is_upgrade(&parts.headers) {
+        return live::upgrade(&state, parts).await;
+    }
+    let (headers, uri) = (parts.headers, parts.uri);
+    // GET never writes: a mutation is refused before its token would be looked at.
     let Some(media) = negotiate(&headers) else {
         return not_acceptable();
     };
@@ -66,7 +75,7 @@ pub async fn get(State(state): State<AppState>, headers: HeaderMap, uri: Uri) ->
         Ok(extensions) => extensions,
         Err(message) => return bad_request(&message),
     };
-    let asked = Asked { query, variables, operation_name: params.operation_name, extensions, is_get: true };
+    let asked = Asked { query, variables, operation_name: params.operation_name, extensions, is_get: true, client: None };
     run(&state, &headers, media, asked).await
 }
 
@@ -80,7 +89,7 @@ fn parse_object(name: &str, text: Option<String>) -> Result<Option<Map<String, V
 }
 
 /// POST /graphql.
-pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+pub async fn post(State(state): State<AppState>, client: Option<Extension<ClientAddr>>, headers: HeaderMap, body: Body) -> Response {
     let Some(media) = negotiate(&headers) else {
         return not_acceptable();
     };
@@ -131,7 +140,8 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Body)
         Some(Value::Object(extensions)) => Some(extensions),
         Some(_) => return bad_request("`extensions` must be a JSON object"),
     };
-    run(&state, &headers, media, Asked { query, variables, operation_name, extensions, is_get: false }).await
+    let client = client.map(|Extension(client)| client);
+    run(&state, &headers, media, Asked { query, variables, operation_name, extensions, is_get: false, client }).await
 }
 
 fn not_acceptable() -> Response {
@@ -151,6 +161,8 @@ struct Asked {
     operation_name: Option<String>,
     extensions: Option<Map<String, Value>>,
     is_get: bool,
+    /// The connection's address (POST only: what the write limits count by).
+    client: Option<ClientAddr>,
 }
 
 /// Answers `asked` and counts it in the metrics.
@@ -172,7 +184,7 @@ struct Observation {
 
 /// Parses, measures, checks the operation type, executes within the time budget, and shapes the answer.
 async fn answer_query(state: &AppState, headers: &HeaderMap, media: MediaType, asked: Asked, seen: &mut Observation) -> Response {
-    let Asked { query, variables, operation_name, extensions, is_get } = asked;
+    let Asked { query, variables, operation_name, extensions, is_get, client } = asked;
     let gzip = accepts_gzip(headers);
     let query = match state.persisted.resolve(query, extensions.as_ref()) {
         Ok(Some(query)) => query,
@@ -200,6 +212,19 @@ async fn answer_query(state: &AppState, headers: &HeaderMap, media: MediaType, a
         response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
+    if selects_mutation(&document.operations, operation_name.as_deref()) {
+        let writer = match state.writes.admit(&state.store, headers, client, media.content_type()).await {
+            Ok(writer) => writer,
+            Err(refused) => {
+                seen.outcome = "refused";
+                return refused;
+            }
+        };
+        // A mutation reads the latest state after its writes: no snapshot, no cache, no entity tag.
+        let graph = Graph::new(Arc::clone(&state.store) as Arc<dyn GraphRead>);
+        let request = new_request(query, variables, operation_name, &document).data(writer);
+        return executed(state, media, request, graph, document, seen).await;
+    }
     // One snapshot per request: its data version is the entity tag's and the cache key's, and the answer
     // is read from it.
     let graph = match Graph::snapshot(&state.store).await {
@@ -226,29 +251,11 @@ async fn answer_query(state: &AppState, headers: &HeaderMap, media: MediaType, a
         seen.outcome = "cached";
         return cacheable(answer(media, kept, gzip, CACHE_HIT), tag);
     }
-    let mut request = Request::new(query);
-    if let Some(variables) = variables {
-        request = request.variables(Variables::from_json(Value::Object(variables)));
-    }
-    if let Some(name) = operation_name {
-        request = request.operation_name(name);
-    }
-    request.set_parsed_query(document.clone());
-    let budget = state.config.request_timeout;
-    let (body, has_errors) = match state.queries.run(request, graph, document, budget).await {
-        Ok(Outcome::Answer { body, has_errors }) => (body, has_errors),
-        Ok(Outcome::RequestErrors(errors)) => return request_error(media, errors, "GRAPHQL_VALIDATION_FAILED"),
-        Err(err) => {
-            seen.outcome = match err {
-                RunError::Overloaded => "overloaded",
-                RunError::Timeout(_) => "timeout",
-                RunError::TooLarge(_) => "too_large",
-                RunError::Internal => "internal",
-            };
-            return run_error(media, &err);
-        }
+    let request = new_request(query, variables, operation_name, &document);
+    let (body, has_errors) = match execute(state, request, graph, document, seen).await {
+        Ok(answer) => answer,
+        Err(refused) => return refused(media),
     };
-    seen.outcome = if has_errors { "errors" } else { "ok" };
     let tag = tag.filter(|_| !has_errors);
     let Some((cache, key)) = cache else {
         return cacheable((StatusCode::OK, [(header::CONTENT_TYPE, media.content_type())], body).into_response(), tag);
@@ -260,6 +267,68 @@ async fn answer_query(state: &AppState, headers: &HeaderMap, media: MediaType, a
     let made = Answer::new(body, gzip);
     cache.insert(key, made.clone());
     cacheable(answer(media, made, gzip, CACHE_MISS), tag)
+}
+
+/// The request to execute: its text, variables, operation and parsed document.
+fn new_request(
+    query: String,
+    variables: Option<Map<String, Value>>,
+    operation_name: Option<String>,
+    document: &ExecutableDocument,
+) -> Request {
+    let mut request = Request::new(query);
+    if let Some(variables) = variables {
+        request = request.variables(Variables::from_json(Value::Object(variables)));
+    }
+    if let Some(name) = operation_name {
+        request = request.operation_name(name);
+    }
+    request.set_parsed_query(document.clone());
+    request
+}
+
+/// A request that did not come to an answer: how to answer it, in the negotiated media type.
+type Refusal = Box<dyn FnOnce(MediaType) -> Response + Send>;
+
+/// Runs `request` on `graph` within the time budget: the answer's body and whether it holds errors.
+async fn execute(
+    state: &AppState,
+    request: Request,
+    graph: Graph,
+    document: ExecutableDocument,
+    seen: &mut Observation,
+) -> Result<(axum::body::Bytes, bool), Refusal> {
+    match state.queries.run(request, graph, document, state.config.request_timeout).await {
+        Ok(Outcome::Answer { body, has_errors }) => {
+            seen.outcome = if has_errors { "errors" } else { "ok" };
+            Ok((body, has_errors))
+        }
+        Ok(Outcome::RequestErrors(errors)) => Err(Box::new(move |media| request_error(media, errors, "GRAPHQL_VALIDATION_FAILED"))),
+        Err(err) => {
+            seen.outcome = match err {
+                RunError::Overloaded => "overloaded",
+                RunError::Timeout(_) => "timeout",
+                RunError::TooLarge(_) => "too_large",
+                RunError::Internal => "internal",
+            };
+            Err(Box::new(move |media| run_error(media, &err)))
+        }
+    }
+}
+
+/// The answer of a request executed on `graph`, never cached.
+async fn executed(
+    state: &AppState,
+    media: MediaType,
+    request: Request,
+    graph: Graph,
+    document: ExecutableDocument,
+    seen: &mut Observation,
+) -> Response {
+    match execute(state, request, graph, document, seen).await {
+        Ok((body, _)) => (StatusCode::OK, [(header::CONTENT_TYPE, media.content_type())], body).into_response(),
+        Err(refused) => refused(media),
+    }
 }
 
 /// A GET answer without errors, made cacheable by its entity tag (`persisted.rs`).

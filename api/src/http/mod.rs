@@ -16,6 +16,7 @@ mod embed;
 mod export;
 mod graphql;
 mod health;
+mod live;
 mod negotiate;
 mod nulls;
 mod order;
@@ -23,6 +24,7 @@ mod pages;
 mod persisted;
 mod queries;
 mod server;
+mod writes;
 
 use std::time::Duration;
 
@@ -43,9 +45,11 @@ use tower_http::trace::TraceLayer;
 
 pub use cache::ResponseCache;
 pub use embed::resolve_widgets_dir;
+pub use live::{LiveLimits, LiveState};
 pub use persisted::PersistedQueries;
 pub use queries::{Outcome, QueryConfig, QueryRunner};
 pub use server::{ConnectionLimits, serve};
+pub use writes::{ClientAddr, WriteGate, WriteLimits};
 
 use crate::error::Code;
 use crate::gql::ShapeLimits;
@@ -99,6 +103,10 @@ pub struct AppState {
     pub persisted: PersistedQueries,
     /// Answers kept by request and data version (`cache.rs`); `None` turns caching off.
     pub cache: Option<std::sync::Arc<ResponseCache>>,
+    /// Who may write, how often (`writes.rs`).
+    pub writes: WriteGate,
+    /// The change feed and the bounds of live connections (`live.rs`).
+    pub live: LiveState,
 }
 
 /// The whole application as a router.
@@ -106,7 +114,7 @@ pub fn app(state: AppState) -> Router {
     let cors = CorsLayer::new()
         .allow_origin(Any)
         .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
-        .allow_headers([header::CONTENT_TYPE, header::ACCEPT, HeaderName::from_static("x-request-id")])
+        .allow_headers([header::CONTENT_TYPE, header::ACCEPT, header::AUTHORIZATION, HeaderName::from_static("x-request-id")])
         .max_age(Duration::from_secs(86_400));
     // The global timeout is a backstop; GraphQL requests answer a typed TIMEOUT well before it.
     let backstop = state.config.request_timeout * 2;

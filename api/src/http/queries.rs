@@ -114,6 +114,11 @@ impl QueryRunner {
         })
     }
 
+    /// The schema it runs.
+    pub fn schema(&self) -> &ApiSchema {
+        &self.schema
+    }
+
     /// Validates and executes `request` (whose parsed `document` it carries) within `budget`, then puts
     /// the answer's fields in query order and serialises it.
     pub async fn run(&self, request: Request, graph: Graph, document: ExecutableDocument, budget: Duration) -> Result<Outcome, RunError> {

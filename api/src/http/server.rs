@@ -17,11 +17,12 @@ use std::time::Duration;
 
 use axum::Router;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tower::ServiceExt;
 
+use crate::http::writes::ClientAddr;
 use crate::metrics::metrics;
 
 /// Bounds on connections.
@@ -52,10 +53,13 @@ impl Default for ConnectionLimits {
 /// `shutdown_grace`).
 pub async fn serve(listener: TcpListener, router: Router, limits: ConnectionLimits, shutdown: impl Future<Output = ()>) {
     let slots = Slots::new(limits);
-    let graceful = GracefulShutdown::new();
+    // Shutdown: `stop` tells every connection to finish its request and close; each holds a clone of
+    // `open`, so `open_rx` ends once all have. (hyper-util's GracefulShutdown cannot watch connections
+    // that may upgrade to a WebSocket.)
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let (open, mut open_rx) = tokio::sync::mpsc::channel::<()>(1);
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout);
-    let service = TowerToHyperService::new(router);
     tokio::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
@@ -80,17 +84,36 @@ pub async fn serve(listener: TcpListener, router: Router, limits: ConnectionLimi
         if let Err(err) = stream.set_nodelay(true) {
             tracing::debug!(error = %err, "cannot set TCP_NODELAY");
         }
-        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service.clone()));
+        // Each request of the connection carries its address (the write limits count by it).
+        let client = ClientAddr(peer.ip());
+        let service = TowerToHyperService::new(router.clone().map_request(move |mut request: hyper::Request<hyper::body::Incoming>| {
+            request.extensions_mut().insert(client);
+            request
+        }));
+        let connection = http.serve_connection(TokioIo::new(stream), service).with_upgrades();
+        let (mut stopped, open) = (stopped.clone(), open.clone());
         tokio::spawn(async move {
-            if let Err(err) = connection.await {
+            let mut connection = std::pin::pin!(connection);
+            let ended = tokio::select! {
+                ended = connection.as_mut() => ended,
+                () = async { let _ = stopped.wait_for(|stop| *stop).await; } => {
+                    connection.as_mut().graceful_shutdown();
+                    connection.await
+                }
+            };
+            if let Err(err) = ended {
                 tracing::debug!(error = %err, %peer, "connection ended with an error");
             }
-            drop(slot);
+            drop((slot, open));
         });
     }
     drop(listener);
     tokio::select! {
-        () = graceful.shutdown() => {}
+        _ = async {
+            let _ = stop.send(true);
+            drop(open);
+            open_rx.recv().await
+        } => {}
         () = tokio::time::sleep(limits.shutdown_grace) => tracing::warn!("connections still open after the shutdown grace period"),
     }
 }

@@ -24,7 +24,7 @@ use std::io::{BufRead, Write};
 
 use partnergraph_schema::dataset::{self, Dataset, Problem};
 
-use crate::store::{Batch, GraphStore, StoreError, WriteSummary};
+use crate::store::{Audit, Batch, GraphStore, StoreError, WriteSummary};
 use stage::Staging;
 
 pub use export::{EXPORT_HEADER, ExportFormat, GraphWriter, JsonLinesWriter, export_to, write_records};
@@ -87,12 +87,21 @@ pub async fn import(store: &dyn GraphStore, text: &str) -> Result<WriteSummary, 
 /// writes it in one transaction only if it has no problem at all. Reading runs on the blocking pool; a
 /// read error (or text that is not UTF-8) fails the import before anything is written.
 pub async fn import_reader(store: &dyn GraphStore, reader: impl BufRead + Send + 'static) -> Result<WriteSummary, IoError> {
-    import_blocks(store, move |each| dataset::read_blocks(reader, each)).await
+    import_recorded(store, reader, None).await
+}
+
+/// [`import_reader`], recorded in the audit trail as `audit` says (the command line: one entry per file).
+pub async fn import_recorded(
+    store: &dyn GraphStore,
+    reader: impl BufRead + Send + 'static,
+    audit: Option<Audit>,
+) -> Result<WriteSummary, IoError> {
+    import_blocks(store, move |each| dataset::read_blocks(reader, each), audit).await
 }
 
 /// Imports the records `read` hands over block by block (with the problems it found), as
 /// [`import_reader`] does for a JSON Lines file. `read` runs on the blocking pool.
-pub(crate) async fn import_blocks<F>(store: &dyn GraphStore, read: F) -> Result<WriteSummary, IoError>
+pub(crate) async fn import_blocks<F>(store: &dyn GraphStore, read: F, audit: Option<Audit>) -> Result<WriteSummary, IoError>
 where
     F: FnOnce(&mut dyn FnMut(Dataset, Vec<Problem>)) -> std::io::Result<()> + Send + 'static,
 {
@@ -103,7 +112,10 @@ where
         .map_err(IoError::Read)?;
     let (nodes, edges, staged_bytes) = staging.counts();
     tracing::debug!(elapsed_ms = started.elapsed().as_millis(), nodes, edges, staged_bytes, "import: read and staged");
-    let staged = staging.finish(store).await?.map_err(IoError::Invalid)?;
+    let mut staged = staging.finish(store).await?.map_err(IoError::Invalid)?;
+    if let Some(audit) = audit {
+        staged.set_audit(audit);
+    }
     tracing::debug!(elapsed_ms = started.elapsed().as_millis(), "import: validated");
     let summary = store.apply_staged(staged).await?;
     tracing::debug!(elapsed_ms = started.elapsed().as_millis(), "import: written");

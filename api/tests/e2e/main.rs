@@ -5,6 +5,7 @@ mod backup;
 mod bolt;
 mod cache;
 mod cli;
+mod curation;
 mod durability;
 mod edges;
 mod exports;

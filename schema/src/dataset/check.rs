@@ -76,6 +76,12 @@ impl Checker {
         }
     }
 
+    /// Notes that the store holds a `LOCATED_IN` edge from `city` to a country that the records checked
+    /// here keep (a curation batch that writes a city and not its country edge).
+    pub fn stored_city_country(&mut self, city: &NodeId) {
+        *self.city_countries.entry(city.clone()).or_default() += 1;
+    }
+
     /// Checks every record of `block` (records read at their lines).
     pub fn block(&mut self, block: &Dataset) {
         for Lined { line, record } in &block.nodes {

@@ -24,7 +24,7 @@ mod xml;
 #[cfg(test)]
 mod tests;
 
-pub use run::{IatiReport, check, import, warning_lines};
+pub use run::{IatiReport, check, import, import_recorded, warning_lines};
 pub use warning::{Warning, WarningKind, Warnings};
 pub use xml::FileKind;
 

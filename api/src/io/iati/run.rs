@@ -17,7 +17,7 @@ use crate::io::iati::warning::{WarningKind, Warnings};
 use crate::io::iati::xml::{FileKind, IatiReader};
 use crate::io::iati::{Refusal, Warning};
 use crate::io::stage::finish_checks;
-use crate::store::{GraphStore, Staged, StoreError, WriteSummary};
+use crate::store::{Audit, GraphStore, Staged, StoreError, WriteSummary};
 
 /// What reading (and importing) one IATI file did.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,6 +41,16 @@ pub struct IatiReport {
 /// Reads `reader` (an IATI file named `file`), resolves its organisations against `store`, and writes it
 /// in one transaction; a refused file writes nothing.
 pub async fn import(store: Arc<dyn GraphStore>, reader: impl BufRead + Send + 'static, file: &str) -> Result<IatiReport, IoError> {
+    import_recorded(store, reader, file, None).await
+}
+
+/// [`import`], recorded in the audit trail as `audit` says.
+pub async fn import_recorded(
+    store: Arc<dyn GraphStore>,
+    reader: impl BufRead + Send + 'static,
+    file: &str,
+    audit: Option<Audit>,
+) -> Result<IatiReport, IoError> {
     let handle = StoreHandle { store: Arc::clone(&store), runtime: tokio::runtime::Handle::current() };
     let file = file.to_owned();
     let read = tokio::task::spawn_blocking(move || read_file(reader, &file, Some(handle), Keep::Staged))
@@ -56,6 +66,9 @@ pub async fn import(store: Arc<dyn GraphStore>, reader: impl BufRead + Send + 's
         return Err(IoError::Refused(Refusal::Invalid(problems)));
     }
     let mut staged = staged;
+    if let Some(audit) = audit {
+        staged.set_audit(audit);
+    }
     crate::io::merge::merge_existing(store.as_ref(), &mut staged).await?;
     report.summary = Some(store.apply_staged(staged).await?);
     Ok(report)

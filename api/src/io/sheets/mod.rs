@@ -15,7 +15,7 @@ use partnergraph_schema::{EdgeRecord, NodeRecord};
 use crate::io::GraphWriter;
 use crate::io::columns::{EDGE_COLUMNS, NODE_COLUMNS, edge_cells, node_cells};
 
-pub use read::{Sheet, SheetsReport, check_sheets, import_sheets, read_sheet};
+pub use read::{Sheet, SheetsReport, check_sheets, import_sheets, import_sheets_recorded, read_sheet};
 
 /// The elements sheet's usual file name.
 pub const ELEMENTS_FILE: &str = "elements.csv";

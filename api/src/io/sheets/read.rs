@@ -12,6 +12,7 @@ use partnergraph_schema::{EdgeId, EdgeRecord, GeoPoint, NodeId, NodeKind, NodeRe
 
 use crate::io::columns::{self, Column, EDGE_COLUMNS, NODE_COLUMNS};
 use crate::io::{IoError, import_blocks};
+use crate::store::Audit;
 use crate::store::{GraphStore, WriteSummary};
 
 /// Rows handed over per block.
@@ -32,6 +33,15 @@ pub enum Sheet {
 /// one dataset (so a city's LOCATED_IN edge may be in the connections sheet); edges may also point at
 /// nodes the store already holds. A problem comes back as the index of its sheet and its line there.
 pub async fn import_sheets(store: &dyn GraphStore, sheets: Vec<Box<dyn Read + Send>>) -> Result<WriteSummary, IoError> {
+    import_sheets_recorded(store, sheets, None).await
+}
+
+/// [`import_sheets`], recorded in the audit trail as `audit` says.
+pub async fn import_sheets_recorded(
+    store: &dyn GraphStore,
+    sheets: Vec<Box<dyn Read + Send>>,
+    audit: Option<Audit>,
+) -> Result<WriteSummary, IoError> {
     let ends = Arc::new(Mutex::new(Vec::with_capacity(sheets.len())));
     let ends_seen = Arc::clone(&ends);
     let read = move |each: &mut dyn FnMut(Dataset, Vec<Problem>)| -> std::io::Result<()> {
@@ -39,7 +49,7 @@ pub async fn import_sheets(store: &dyn GraphStore, sheets: Vec<Box<dyn Read + Se
         *ends_seen.lock().map_err(|_| std::io::Error::other("a sheet reader panicked"))? = found;
         Ok(())
     };
-    match import_blocks(store, read).await {
+    match import_blocks(store, read, audit).await {
         Err(IoError::Invalid(problems)) => {
             let ends = ends.lock().map(|ends| ends.clone()).unwrap_or_default();
             Err(IoError::InvalidSheets(problems.into_iter().map(|problem| in_sheet(&ends, problem)).collect()))
