@@ -7,7 +7,7 @@ use std::time::Duration;
 use clap::Args;
 
 use crate::gql::ShapeLimits;
-use crate::http::{ConnectionLimits, HttpConfig, QueryConfig, WriteLimits};
+use crate::http::{ConnectionLimits, HttpConfig, LiveLimits, QueryConfig, WriteLimits};
 
 /// Bounds on what one client or request may take.
 #[derive(Debug, Clone, Args)]
@@ -42,6 +42,12 @@ pub struct LimitArgs {
     /// Mutations per minute from one address, and from one API token; more answer 429 RATE_LIMITED.
     #[arg(long, env = "PARTNERGRAPH_WRITES_PER_MINUTE", default_value_t = WriteLimits::default().per_minute)]
     pub writes_per_minute: NonZeroU32,
+    /// WebSocket connections for subscriptions open at once; more are answered 503.
+    #[arg(long, env = "PARTNERGRAPH_MAX_LIVE_CONNECTIONS", default_value_t = LiveLimits::default().max_sockets)]
+    pub max_live_connections: usize,
+    /// Subscriptions one WebSocket connection may hold at once.
+    #[arg(long, env = "PARTNERGRAPH_MAX_SUBSCRIPTIONS_PER_CONNECTION", default_value_t = LiveLimits::default().subscriptions_per_socket)]
+    pub max_subscriptions_per_connection: usize,
     /// Mutations one address or token may make at once before the per-minute rate applies.
     #[arg(long, env = "PARTNERGRAPH_WRITE_BURST", default_value_t = WriteLimits::default().burst)]
     pub write_burst: NonZeroU32,
@@ -71,6 +77,15 @@ impl LimitArgs {
     /// The write limits.
     pub fn writes(&self) -> WriteLimits {
         WriteLimits { per_minute: self.writes_per_minute, burst: self.write_burst }
+    }
+
+    /// The bounds on live updates.
+    pub fn live(&self) -> LiveLimits {
+        LiveLimits {
+            max_sockets: self.max_live_connections.max(1),
+            subscriptions_per_socket: self.max_subscriptions_per_connection.max(1),
+            ..LiveLimits::default()
+        }
     }
 
     /// The connection limits.

@@ -7,7 +7,7 @@
 use serde::Deserialize;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{RequestCredentials, RequestInit, RequestMode, Response};
+use web_sys::{RequestCache, RequestCredentials, RequestInit, RequestMode, Response};
 
 use crate::map_query::map_url;
 use crate::model::WireSubgraph;
@@ -68,13 +68,22 @@ struct Envelope {
 
 /// Fetches the neighbourhood of `focus`: by GET with the query's hash, and once more with its text when
 /// the server answers `PERSISTED_QUERY_NOT_FOUND` (it then knows the hash for everyone).
-pub async fn neighborhood(api: &str, focus: &str, depth: u8, as_of: Option<u16>, limit: u32) -> Result<WireSubgraph, FetchError> {
+/// `revalidate` (after a change on the server) asks the server again even when the browser has a copy
+/// young enough to use, so the answer is never older than the change.
+pub async fn neighborhood(
+    api: &str,
+    focus: &str,
+    depth: u8,
+    as_of: Option<u16>,
+    limit: u32,
+    revalidate: bool,
+) -> Result<WireSubgraph, FetchError> {
     let variables = serde_json::json!({ "id": focus, "depth": depth, "asOf": as_of.map(|year| year.to_string()), "limit": limit });
-    let mut envelope = map_answer(&map_url(api, &variables, false)).await?;
+    let mut envelope = map_answer(&map_url(api, &variables, false), revalidate).await?;
     let unknown = envelope.errors.first().and_then(|error| error.extensions.as_ref()).and_then(|extensions| extensions.code.as_deref())
         == Some("PERSISTED_QUERY_NOT_FOUND");
     if unknown {
-        envelope = map_answer(&map_url(api, &variables, true)).await?;
+        envelope = map_answer(&map_url(api, &variables, true), revalidate).await?;
     }
     if let Some(error) = envelope.errors.into_iter().next() {
         return Err(error.into());
@@ -82,8 +91,8 @@ pub async fn neighborhood(api: &str, focus: &str, depth: u8, as_of: Option<u16>,
     envelope.data.and_then(|data| data.neighborhood).ok_or_else(|| FetchError::Decode("no neighborhood".to_owned()))
 }
 
-async fn map_answer(url: &str) -> Result<Envelope, FetchError> {
-    let text = request(url, None, true).await?;
+async fn map_answer(url: &str, revalidate: bool) -> Result<Envelope, FetchError> {
+    let text = request(url, None, true, revalidate).await?;
     serde_json::from_str(&text).map_err(|err| FetchError::Decode(err.to_string()))
 }
 
@@ -98,7 +107,7 @@ pub async fn query<T: serde::de::DeserializeOwned>(api: &str, query: &str, varia
         errors: Vec<GqlError>,
     }
     let body = serde_json::json!({ "query": query, "variables": variables });
-    let text = request(&format!("{api}/graphql"), Some(body.to_string()), true).await?;
+    let text = request(&format!("{api}/graphql"), Some(body.to_string()), true, false).await?;
     let envelope: Any = serde_json::from_str(&text).map_err(|err| FetchError::Decode(err.to_string()))?;
     if let Some(error) = envelope.errors.into_iter().next() {
         return Err(error.into());
@@ -109,14 +118,18 @@ pub async fn query<T: serde::de::DeserializeOwned>(api: &str, query: &str, varia
 
 /// Fetches a text file (the base map).
 pub async fn text(url: &str) -> Result<String, FetchError> {
-    request(url, None, false).await
+    request(url, None, false, false).await
 }
 
-async fn request(url: &str, body: Option<String>, graphql: bool) -> Result<String, FetchError> {
+async fn request(url: &str, body: Option<String>, graphql: bool, revalidate: bool) -> Result<String, FetchError> {
     let window = web_sys::window().ok_or_else(|| FetchError::Network("no window".to_owned()))?;
     let init = RequestInit::new();
     init.set_mode(RequestMode::Cors);
     init.set_credentials(RequestCredentials::Omit);
+    if revalidate {
+        // The server answers 304 (to the browser) when nothing changed: cheap either way.
+        init.set_cache(RequestCache::NoCache);
+    }
     let headers = web_sys::Headers::new().map_err(js_error)?;
     if graphql {
         // A CORS-safelisted header: a GET stays a simple request, without a preflight.

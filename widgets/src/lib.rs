@@ -4,7 +4,7 @@
 //! neighbourhood from GraphQL, indexed), `state` (the map's state and its reducer), `layout` (Barnes–Hut
 //! force simulation, Natural Earth projection and base map, label placement, camera), `scene` (the live map: positions, camera, pointer and keys), `style` (palette,
 //! shapes, line styles), `i18n`, `download` (the Download menu's links and file names) and `svg` (the map
-//! view as an SVG document). The browser half (`gql`, `render`, `components`, `browser` helpers, `web` entry points)
+//! view as an SVG document). The browser half (`gql`, `live` (updates over WebSocket), `render`, `components`, `browser` helpers, `web` entry points)
 //! is compiled for `wasm32` only. The widget talks to the API only through GraphQL, and shows data only
 //! as text (DOM text nodes and canvas `fillText`), never as markup.
 
@@ -25,6 +25,8 @@ mod browser;
 mod components;
 #[cfg(target_arch = "wasm32")]
 mod gql;
+#[cfg(target_arch = "wasm32")]
+mod live;
 pub mod map_query;
 #[cfg(target_arch = "wasm32")]
 mod render;

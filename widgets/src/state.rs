@@ -45,6 +45,9 @@ pub struct State {
     pub show_table: bool,
     /// Whether the time slider is replaying the years.
     pub replaying: bool,
+    /// How many times the data changed on the server near the focus while the map was open (each
+    /// reloads the map in place, keeping what it shows until the new answer comes).
+    pub changes: u32,
 }
 
 /// What can happen to the map.
@@ -83,6 +86,8 @@ pub enum Action {
     Select(Option<String>),
     /// Show or hide the table.
     ToggleTable,
+    /// The data near the focus changed on the server: load it again, showing the old until it comes.
+    Changed,
 }
 
 impl State {
@@ -99,6 +104,7 @@ impl State {
             selected: None,
             show_table: false,
             replaying: false,
+            changes: 0,
         }
     }
 
@@ -152,6 +158,10 @@ impl State {
             }
             Action::Select(id) => next.selected = id,
             Action::ToggleTable => next.show_table = !self.show_table,
+            Action::Changed => {
+                next.changes += 1;
+                next.request += 1;
+            }
         }
         next
     }
@@ -169,6 +179,22 @@ mod tests {
 
     fn data(json: &str) -> Rc<MapData> {
         Rc::new(MapData::new(serde_json::from_str::<WireSubgraph>(json).expect("parses")))
+    }
+
+    #[test]
+    fn a_change_on_the_server_reloads_in_place() {
+        let state = State::new(&Config::default());
+        let state =
+            state.reduce(Action::Loaded { request: state.request, data: data(r#"{"nodes":[{"id":"a:x","kind":"AGENCY","name":"x"}]}"#) });
+        let changed = state.reduce(Action::Changed);
+        assert_eq!((changed.request, changed.changes), (state.request + 1, 1));
+        assert_eq!(changed.load, Load::Ready, "the old data stays shown");
+        assert_eq!(changed.data.nodes.len(), 1);
+        let fresh = data(r#"{"nodes":[{"id":"a:x","kind":"AGENCY","name":"x"},{"id":"a:y","kind":"AGENCY","name":"y"}]}"#);
+        let loaded = changed.reduce(Action::Loaded { request: state.request, data: fresh.clone() });
+        assert_eq!(loaded.data.nodes.len(), 1, "an answer to the request before the change is not taken");
+        let loaded = changed.reduce(Action::Loaded { request: changed.request, data: fresh });
+        assert_eq!(loaded.data.nodes.len(), 2);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::feed::ChangeFeed;
 use crate::gql::{Limits, build_schema, sdl};
 use crate::graph::Graph;
-use crate::http::{AppState, HttpConfig, LiveLimits, LiveState, PersistedQueries, QueryRunner, ResponseCache, WriteGate, app};
+use crate::http::{AppState, HttpConfig, LiveState, PersistedQueries, QueryRunner, ResponseCache, WriteGate, app};
 use crate::io;
 use crate::limits::LimitArgs;
 use crate::store::{BoltConfig, BoltStore, EmbeddedStore, GraphStore, IndexMode, StoreError};
@@ -319,7 +319,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, CliError> {
         .map_err(|err| CliError::Other(format!("cannot start the query runtime: {err}")))?;
     let config = HttpConfig { public_url: args.public_url, ..args.limits.http() };
     let writes = WriteGate::new(args.limits.writes());
-    let live = LiveState::new(ChangeFeed::start(Arc::clone(&store), Arc::clone(&writes.written)), LiveLimits::default());
+    let live = LiveState::new(ChangeFeed::start(Arc::clone(&store), Arc::clone(&writes.written)), args.limits.live());
     let persisted = PersistedQueries::default();
     let router = app(AppState { queries, graph, store, config, widgets, cache, persisted, writes, live });
     let shutdown = shutdown_signal();

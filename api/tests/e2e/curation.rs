@@ -304,3 +304,55 @@ async fn subscribers_see_the_changes_near_their_node_and_imports_from_other_proc
     kinds.sort();
     assert_eq!(kinds, [("all".to_owned(), "IMPORT".to_owned()), ("near".to_owned(), "IMPORT".to_owned())]);
 }
+
+#[tokio::test]
+async fn live_connections_are_bounded() {
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path().join("data");
+    let server = Server::start_with(&[
+        "--data",
+        &data.display().to_string(),
+        "--max-live-connections",
+        "1",
+        "--max-subscriptions-per-connection",
+        "2",
+    ]);
+    let mut socket = connect(&server).await;
+    // A second socket is refused while the first is open; /healthz stays up.
+    let url = format!("{}/graphql", server.base.replacen("http://", "ws://", 1));
+    let mut request = url.clone().into_client_request().expect("request");
+    request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().expect("header"));
+    match tokio_tungstenite::connect_async(request).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => assert_eq!(response.status(), 503),
+        other => panic!("a second socket must be refused, got {other:?}"),
+    }
+    assert_eq!(reqwest::get(format!("{}/healthz", server.base)).await.expect("healthz").status(), 200);
+
+    // Two subscriptions per socket, not three (the server starts them in no set order: one is refused).
+    for id in ["a", "b", "c"] {
+        subscribe(&mut socket, id, "subscription { changes { seq } }").await;
+    }
+    let refused = next_message(&mut socket).await;
+    assert!(["a", "b", "c"].contains(&refused["id"].as_str().unwrap_or_default()), "{refused}");
+    assert!(refused["payload"].to_string().contains("as many subscriptions open as it may"), "{refused}");
+
+    // A message longer than a query may be closes the socket.
+    let huge = json!({ "id": "d", "type": "subscribe", "payload": { "query": "x".repeat(200_000) } }).to_string();
+    let _ = socket.send(Message::text(huge)).await;
+    let closed = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match socket.next().await {
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return true,
+                Some(Ok(_)) => {}
+            }
+        }
+    })
+    .await
+    .expect("closed within 10 s");
+    assert!(closed);
+    // Its slot is free again.
+    drop(socket);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut again = connect(&server).await;
+    subscribe(&mut again, "e", "subscription { changes { seq } }").await;
+}

@@ -19,7 +19,7 @@ use crate::config::{Config, Controls, FIRST_YEAR, Layout};
 use crate::layout::geo::{self, BaseMap};
 use crate::model::{self, MapData};
 use crate::state::{Action, Load, State};
-use crate::{browser, gql};
+use crate::{browser, gql, live};
 
 /// Props of [`App`].
 #[derive(Properties, PartialEq)]
@@ -51,13 +51,14 @@ pub fn app(props: &AppProps) -> Html {
         let dispatcher = state.dispatcher();
         let config = config.clone();
         let names = props.names.clone();
+        let revalidate = state.changes > 0;
         use_effect_with((state.focus.clone(), state.depth, state.as_of, state.request), move |(focus, depth, as_of, request)| {
             let (focus, depth, as_of, request) = (focus.clone(), *depth, *as_of, *request);
             if config.focus_problem.is_some() {
                 return;
             }
             wasm_bindgen_futures::spawn_local(async move {
-                match gql::neighborhood(&config.api, &focus, depth, as_of, config.limit).await {
+                match gql::neighborhood(&config.api, &focus, depth, as_of, config.limit, revalidate).await {
                     Ok(mut subgraph) => {
                         // Countries in the interface language: the explorer's names, else the browser's.
                         let browser_names = browser::region_names(config.lang.strings().tag);
@@ -71,6 +72,18 @@ pub fn app(props: &AppProps) -> Html {
                     Err(err) => dispatcher.dispatch(Action::Failed { request, message: err.to_string() }),
                 }
             });
+        });
+    }
+    let live = use_state(|| live::Status::Connecting);
+    {
+        // Live updates: the changes near the focus, within the depth shown, reload the map in place.
+        let (dispatcher, live) = (state.dispatcher(), live.clone());
+        let api = config.api.clone();
+        let off = config.focus_problem.is_some();
+        use_effect_with((state.focus.clone(), state.depth), move |(focus, depth)| {
+            let watch = (!off)
+                .then(|| live::watch(&api, focus, *depth, move || dispatcher.dispatch(Action::Changed), move |status| live.set(status)));
+            move || drop(watch)
         });
     }
     {
@@ -172,7 +185,8 @@ pub fn app(props: &AppProps) -> Html {
     html! {
         <section class={classes!("pg-map", format!("pg-controls-{}", controls_name(config.controls)))} lang={strings.tag}
             aria-label={format!("{} — {focus_name}", strings.map_label)} aria-busy={busy.to_string()} data-focus={state.focus.clone()}
-            data-layout={if geo_layout { "geo" } else { "force" }} data-load={load_name(&state.load)}>
+            data-layout={if geo_layout { "geo" } else { "force" }} data-load={load_name(&state.load)}
+            data-live={if *live == live::Status::Live { "on" } else { "connecting" }} data-changes={state.changes.to_string()}>
             if config.heads_page { <h1 class="pg-sr-only">{strings.map_label}{" — "}{isolated(focus_name.clone())}</h1> }
             if config.controls != Controls::Bare {
                 <Toolbar {lang} controls={config.controls} layout={state.layout} depth={state.depth} as_of={state.as_of}
