@@ -9,4 +9,5 @@ mod iati;
 mod ranked;
 mod seed;
 mod sources;
+mod statistics;
 mod tidy;

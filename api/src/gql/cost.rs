@@ -287,6 +287,8 @@ const SUBGRAPH_EDGES_PER_NODE: u64 = 2;
 const PATH_WORK_PER_HOP: u64 = 2_000;
 /// Work of looking up one node by id.
 const LOOKUP_WORK: u64 = 10;
+/// Work of a statistics table: it may read up to 100,000 agreements with their participations.
+const STATISTICS_WORK: u64 = 200_000;
 /// Work of a search (term index reads and ranking).
 const SEARCH_WORK: u64 = 200;
 
@@ -328,7 +330,8 @@ impl FieldSize {
                 let first = first(20);
                 FieldSize { count: first, items: Context::Item, work: first.saturating_mul(LIST_ESTIMATE) }
             }
-            (Context::Root, "agencies" | "countries" | "cities" | "networks" | "agreements" | "events") => {
+            (Context::Root, "statistics") => FieldSize { count: first(50), items: Context::Item, work: STATISTICS_WORK },
+            (Context::Root, "agencies" | "countries" | "cities" | "networks" | "agreements" | "events" | "changes") => {
                 FieldSize { count: 1, items: Context::Page(first(20)), work: 0 }
             }
             (Context::Root, "roleCrosswalk") => list(LIST_ESTIMATE),

@@ -63,6 +63,27 @@ pub struct AgreementFilter {
     pub partial: Option<bool>,
 }
 
+impl AgreementFilter {
+    /// The graph's filter (an SDG outside 1–17 is refused).
+    pub fn list_filter(self) -> Result<ListFilter> {
+        let sdg = self.sdg.map(|sdg| {
+            u8::try_from(sdg)
+                .ok()
+                .filter(|sdg| (1..=17).contains(sdg))
+                .ok_or_else(|| AppError::BadInput(format!("SDG {sdg} does not exist (1–17)")))
+        });
+        Ok(ListFilter {
+            agreement_types: to_domain(self.agreement_types),
+            sdg: sdg.transpose().gql()?,
+            from: self.from.map(|date| date.0),
+            to: self.to.map(|date| date.0),
+            triangular: self.triangular,
+            partial: self.partial,
+            ..ListFilter::default()
+        })
+    }
+}
+
 /// Filters for `events`.
 #[derive(InputObject, Default)]
 pub struct EventFilter {
@@ -166,22 +187,7 @@ impl ListQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Connection<String, Agreement>> {
-        let filter = filter.unwrap_or_default();
-        let sdg = filter.sdg.map(|sdg| {
-            u8::try_from(sdg)
-                .ok()
-                .filter(|sdg| (1..=17).contains(sdg))
-                .ok_or_else(|| AppError::BadInput(format!("SDG {sdg} does not exist (1–17)")))
-        });
-        let filter = ListFilter {
-            agreement_types: to_domain(filter.agreement_types),
-            sdg: sdg.transpose().gql()?,
-            from: filter.from.map(|date| date.0),
-            to: filter.to.map(|date| date.0),
-            triangular: filter.triangular,
-            partial: filter.partial,
-            ..ListFilter::default()
-        };
+        let filter = filter.unwrap_or_default().list_filter()?;
         page(ctx, DomainKind::Agreement, filter, first, after, Agreement::new).await
     }
 

@@ -14,6 +14,7 @@ mod nodes;
 mod plain;
 mod query;
 mod scalars;
+mod statistics;
 mod schema;
 mod subscriptions;
 mod types;

@@ -5,6 +5,7 @@ use async_graphql::{MergedObject, Request, Schema};
 
 use crate::gql::curation::MutationRoot;
 use crate::gql::lists::ListQuery;
+use crate::gql::statistics::StatisticsQueryRoot;
 use crate::gql::loaders::{DegreeLoader, VersionLoader};
 use crate::gql::query::QueryRoot;
 use crate::gql::subscriptions::SubscriptionRoot;
@@ -13,7 +14,7 @@ use crate::graph::Graph;
 /// The root query type: lookups, graph questions and listings.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct Query(QueryRoot, ListQuery);
+pub struct Query(QueryRoot, ListQuery, StatisticsQueryRoot);
 
 /// The executable schema: queries, mutations for holders of an API token, and subscriptions over
 /// WebSocket.

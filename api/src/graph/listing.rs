@@ -54,7 +54,7 @@ pub struct Page {
 
 impl ListFilter {
     /// The checks that need only the record.
-    fn matches_record(&self, node: &NodeRecord) -> bool {
+    pub(crate) fn matches_record(&self, node: &NodeRecord) -> bool {
         in_list(&self.agency_types, node.agency_type)
             && in_list(&self.network_types, node.network_type)
             && in_list(&self.agreement_types, node.agreement_type)

@@ -14,6 +14,7 @@ mod partners;
 mod paths;
 pub(crate) mod reader;
 mod search;
+pub mod statistics;
 pub(crate) mod triangulars;
 
 use std::collections::HashMap;
