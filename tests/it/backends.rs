@@ -70,3 +70,100 @@ async fn bolt_exports_the_same_bytes_and_reimports_idempotently() {
     assert!(summary.is_noop(), "{summary:?}");
     assert_eq!(summary.nodes_unchanged + summary.edges_unchanged, (text.lines().count() - 1) as u64);
 }
+
+/// Curation batches beyond the conformance suite's (an id repeated in one batch, a record deleted and
+/// written again in one, both ends of an edge deleted, a refused batch, an import with deletes): both
+/// backends end with the same summaries or errors, versions and audit trail.
+#[tokio::test]
+async fn bolt_curates_exactly_as_the_embedded_store() {
+    use partnergraph::store::audit::Audit;
+    use partnergraph::store::{Batch, Change, Condition, GraphStore, Staged, Subject};
+    use partnergraph_schema::{EdgeId, EdgeType, Source};
+
+    use crate::conformance::{edge, fixture, id, node};
+
+    let audited = |actor: &str| Some(Audit::Records { actor: actor.to_owned(), sources: Vec::new() });
+    let edge_id = |text: &str| EdgeId::parse(text).expect(text);
+    let part_of = edge("agency:unossc", EdgeType::PartOf, "agency:undp");
+    let mut part_of_dated = part_of.clone();
+    part_of_dated.from = Some("2012".parse().expect("date"));
+    let batches = vec![
+        // An id three times: two changes, back to the stored content.
+        Batch {
+            nodes: vec![node("agency:undp", "A"), node("agency:undp", "B"), fixture().nodes[1].clone()],
+            audit: audited("alice"),
+            ..Batch::default()
+        },
+        // Deleted and written again in the same batch: a node that changes, an edge that does not.
+        Batch {
+            delete_nodes: vec![id("agency:unossc")],
+            nodes: vec![node("agency:unossc", "UNOSSC")],
+            edges: vec![part_of.clone()],
+            audit: audited("bob"),
+            ..Batch::default()
+        },
+        // An edge twice, changed then back; a stale edge version refuses the batch.
+        Batch {
+            edges: vec![part_of_dated.clone(), part_of.clone()],
+            conditions: vec![Condition::Version { subject: Subject::Edge(part_of.id.clone()), version: 1 }],
+            audit: audited("carol"),
+            ..Batch::default()
+        },
+        Batch { edges: vec![part_of_dated.clone(), part_of.clone(), part_of_dated], audit: audited("carol"), ..Batch::default() },
+        // Both ends of an edge deleted, an unknown edge, the sources given, a node without edges that does not exist.
+        Batch {
+            delete_edges: vec![edge_id("nowhere>part_of>nothing")],
+            delete_nodes: vec![id("city:sao-paulo-bra"), id("country:BRA")],
+            conditions: vec![Condition::Unlinked(id("agency:never"))],
+            audit: Some(Audit::Records {
+                actor: "dan".into(),
+                sources: vec![Source { document: "minutes.pdf".into(), paragraph: None, quote: None }],
+            }),
+            ..Batch::default()
+        },
+        // Refused: an edge to a node that is gone; nothing recorded.
+        Batch { edges: vec![edge("country:BRA", EdgeType::LocatedIn, "agency:undp")], audit: audited("erin"), ..Batch::default() },
+        Batch { nodes: vec![node("country:BRA", "Brasil")], audit: audited("erin"), ..Batch::default() },
+    ];
+    let subjects: Vec<Subject> = fixture()
+        .nodes
+        .iter()
+        .map(|node| Subject::Node(node.id.clone()))
+        .chain(fixture().edges.iter().map(|edge| Subject::Edge(edge.id.clone())))
+        .collect();
+
+    async fn run(store: &dyn GraphStore, batches: &[Batch], subjects: &[Subject]) -> (Vec<String>, Vec<u64>, Vec<Change>, Vec<Change>) {
+        store.apply(fixture()).await.expect("fixture");
+        let mut outcomes = Vec::new();
+        for batch in batches {
+            outcomes.push(format!("{:?}", store.apply(batch.clone()).await));
+        }
+        let mut staged = Staged::of(&Batch { edges: vec![edge("network:wacap", EdgeType::HostedBy, "agency:unossc")], ..Batch::default() });
+        staged.delete_edge(EdgeId::parse("network:wacap>hosted_by>agency:undp").expect("id"));
+        staged.set_audit(Audit::Import { actor: "cli".into(), file: "more.jsonl".into() });
+        outcomes.push(format!("{:?}", store.apply_staged(staged).await));
+        let mut changes = store.changes(0, 1000).await.expect("changes");
+        assert_eq!(store.last_change().await.expect("last"), changes.len() as u64);
+        assert_eq!(store.changes(2, 3).await.expect("page"), changes[2..5]);
+        let history = store.history(&Subject::Node(id("agency:unossc")), 1, 10).await.expect("history");
+        let mut pages = history.clone();
+        pages.extend(store.history(&Subject::Edge(edge("agency:unossc", EdgeType::PartOf, "agency:undp").id), 0, 10).await.expect("edge"));
+        for change in changes.iter_mut().chain(pages.iter_mut()) {
+            change.at.clear();
+        }
+        (outcomes, store.versions(subjects).await.expect("versions"), changes, pages)
+    }
+
+    let (_dir, embedded) = partnergraph_tests::empty_store();
+    let (_db, bolt) = partnergraph_tests::bolt_store().await;
+    let expected = run(embedded.as_ref(), &batches, &subjects).await;
+    let actual = run(bolt.as_ref(), &batches, &subjects).await;
+    assert_eq!(expected.2.len(), 9, "eight record changes and an import: {:#?}", expected.2);
+    assert_eq!(actual.0, expected.0, "outcomes");
+    assert_eq!(actual.1, expected.1, "versions");
+    for (actual, expected) in actual.2.iter().zip(&expected.2) {
+        assert_eq!(actual, expected);
+    }
+    assert_eq!(actual.2.len(), expected.2.len(), "changes");
+    assert_eq!(actual.3, expected.3, "histories");
+}

@@ -7,8 +7,9 @@ use partnergraph::graph::Graph;
 use partnergraph::store::{Batch, Direction, EdgeFilter, GraphRead, GraphStore, Staged};
 
 pub use crate::curation::{
-    a_stale_version_fails_the_whole_batch, curation_batches_are_audited_record_by_record, deleting_a_linked_node_can_be_refused,
-    imports_are_audited_as_one_entry, tokens_are_stored_by_name_and_unique, versions_count_changes_and_survive_deletes,
+    a_stale_version_fails_the_whole_batch, concurrent_writers_all_commit_and_number_changes_without_gaps,
+    curation_batches_are_audited_record_by_record, deleting_a_linked_node_can_be_refused, imports_are_audited_as_one_entry,
+    tokens_are_stored_by_name_and_unique, versions_count_changes_and_survive_deletes,
 };
 pub use crate::sources::{sources_add_up_iati_first_then_csv_then_json_lines, sources_add_up_json_lines_first_then_iati};
 use partnergraph_schema::text::{EXACT, NodeNames, WORD, fold, identifier_term};
@@ -398,6 +399,7 @@ macro_rules! conformance_suite {
             case!(curation_batches_are_audited_record_by_record);
             case!(imports_are_audited_as_one_entry);
             case!(tokens_are_stored_by_name_and_unique);
+            case!(concurrent_writers_all_commit_and_number_changes_without_gaps);
         }
     };
 }

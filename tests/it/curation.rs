@@ -209,3 +209,42 @@ pub async fn tokens_are_stored_by_name_and_unique(store: Arc<dyn GraphStore>) {
     assert_eq!(store.stats().await.expect("stats").nodes, 0);
     let _: NodeId = id("agency:unused");
 }
+
+pub async fn concurrent_writers_all_commit_and_number_changes_without_gaps(store: Arc<dyn GraphStore>) {
+    loaded(&store).await;
+    // Writers side by side, as requests are: each one's batches, and each one creating the same token.
+    let mut writers = tokio::task::JoinSet::new();
+    for writer in 0..4 {
+        let store = store.clone();
+        writers.spawn(async move {
+            for round in 0..3 {
+                let mut batch = renamed(&format!("agency:writer{writer}"), &format!("Round {round}"));
+                batch.audit = curated(&format!("writer{writer}"));
+                store.apply(batch).await.expect("every audited batch commits");
+            }
+            let token = TokenRecord {
+                name: "shared".to_owned(),
+                scope: Scope::Write,
+                hash: format!("{writer:064x}"),
+                created: "2026-12-07T12:00:00.000Z".to_owned(),
+                revoked: None,
+            };
+            store.save_token(token, true).await
+        });
+    }
+    let mut created = 0;
+    while let Some(joined) = writers.join_next().await {
+        match joined.expect("writer") {
+            Ok(()) => created += 1,
+            Err(StoreError::TokenExists { name }) => assert_eq!(name, "shared"),
+            Err(other) => panic!("a token of a taken name: {other:?}"),
+        }
+    }
+    assert_eq!(created, 1, "one writer creates the token, the others find it taken");
+    assert_eq!(store.tokens().await.expect("tokens").len(), 1);
+    let changes = store.changes(0, 100).await.expect("changes");
+    assert_eq!(changes.iter().map(|change| change.seq).collect::<Vec<_>>(), (1..=12).collect::<Vec<_>>());
+    assert_eq!(store.last_change().await.expect("last"), 12);
+    let versions = store.versions(&(0..4).map(|writer| node_subject(&format!("agency:writer{writer}"))).collect::<Vec<_>>()).await;
+    assert_eq!(versions.expect("versions"), [3, 3, 3, 3]);
+}

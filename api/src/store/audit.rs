@@ -142,6 +142,60 @@ pub struct Change {
 }
 
 impl Change {
+    /// The entry of one imported file, with what it changed (numbered when appended).
+    pub(crate) fn import(actor: &str, file: &str, counts: WriteSummary, at: String) -> Change {
+        Change {
+            seq: 0,
+            at,
+            actor: actor.to_owned(),
+            action: ChangeAction::Import,
+            kind: None,
+            id: None,
+            version: None,
+            before: None,
+            after: None,
+            sources: Vec::new(),
+            file: Some(file.to_owned()),
+            counts: Some(counts),
+        }
+    }
+
+    /// The entry of a record that went from `before` to `after` (which differ) and now has `version` (numbered
+    /// when appended): its sources are the written record's, or `given` for a delete.
+    pub(crate) fn record(
+        actor: &str,
+        at: String,
+        subject: &Subject,
+        version: u64,
+        (before, after): (Option<Record>, Option<Record>),
+        given: &[Source],
+    ) -> Change {
+        let action = match (&before, &after) {
+            (None, _) => ChangeAction::Create,
+            (Some(_), Some(_)) => ChangeAction::Update,
+            (Some(_), None) => ChangeAction::Delete,
+        };
+        let sources = match &after {
+            Some(Record::Node(node)) => node.sources.clone(),
+            Some(Record::Edge(edge)) => edge.sources.clone(),
+            _ => given.to_vec(),
+        };
+        Change {
+            seq: 0,
+            at,
+            actor: actor.to_owned(),
+            action,
+            kind: Some(subject.kind()),
+            id: Some(subject.id().to_owned()),
+            version: Some(version),
+            before,
+            after,
+            sources,
+            file: None,
+            counts: None,
+        }
+    }
+
     /// The nodes this change touches: the node itself, or both ends of the edge before and after.
     pub fn touched_nodes(&self) -> Vec<&str> {
         let mut nodes = Vec::new();

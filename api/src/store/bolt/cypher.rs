@@ -64,8 +64,10 @@ pub const COUNT_NODES: &str = "MATCH (n:Node) RETURN count(n) AS c";
 /// Number of edges, as `c`.
 pub const COUNT_EDGES: &str = "MATCH ()-[r]->() RETURN count(r) AS c";
 
-/// `$ids` → ids of the relationships touching those nodes.
-pub const INCIDENT_EDGE_IDS: &str = "UNWIND $ids AS wanted MATCH (n:Node {id: wanted})-[r]-() RETURN DISTINCT r.id AS id";
+/// `$ids` → `(node, id, type, json, v)` of the relationships touching those nodes (an edge once per end in
+/// `$ids`).
+pub const INCIDENT_EDGES: &str = "UNWIND $ids AS wanted MATCH (n:Node {id: wanted})-[r]-() \
+     RETURN n.id AS node, r.id AS id, type(r) AS type, r.json AS json, coalesce(r.version, 1) AS v";
 /// `$ids` → ids of the nodes that exist.
 pub const EXISTING_NODE_IDS: &str = "UNWIND $ids AS wanted MATCH (n:Node {id: wanted}) RETURN n.id AS id";
 /// Deletes the nodes `$ids` with their relationships.
@@ -77,14 +79,16 @@ pub fn delete_edges(edge_type: EdgeType) -> String {
     format!("MATCH ()-[r:{}]->() WHERE r.id IN $ids DELETE r", edge_type.as_str())
 }
 
-/// `$ids` → `(id, kind, json)` of the nodes that exist, for the write path (the index on `Node.id` is
-/// used inside `UNWIND` for a node pattern).
-pub const STORED_NODES: &str = "UNWIND $ids AS wanted MATCH (n:Node {id: wanted}) RETURN n.id AS id, n.kind AS kind, n.json AS json";
+/// `$ids` → `(id, kind, json, v)` of the nodes that exist, with their versions (absent: 1), for the write
+/// path (the index on `Node.id` is used inside `UNWIND` for a node pattern).
+pub const STORED_NODES: &str =
+    "UNWIND $ids AS wanted MATCH (n:Node {id: wanted}) RETURN n.id AS id, n.kind AS kind, n.json AS json, coalesce(n.version, 1) AS v";
 
-/// `$ids` → `(id, json)` of the stored edges of one type, through the index on `r.id` (see
-/// [`delete_edges`] for why not `UNWIND`). The `IN` filter is linear in `$ids`, so keep the list short.
+/// `$ids` → `(id, json, v)` of the stored edges of one type, with their versions (absent: 1), through the
+/// index on `r.id` (see [`delete_edges`] for why not `UNWIND`). The `IN` filter is linear in `$ids`, so
+/// keep the list short.
 pub fn stored_edges(edge_type: EdgeType) -> String {
-    format!("MATCH ()-[r:{}]->() WHERE r.id IN $ids RETURN r.id AS id, r.json AS json", edge_type.as_str())
+    format!("MATCH ()-[r:{}]->() WHERE r.id IN $ids RETURN r.id AS id, r.json AS json, coalesce(r.version, 1) AS v", edge_type.as_str())
 }
 
 /// Number of relationships of one type, as `c` (ArcadeDB answers from its totals, without a scan).
@@ -92,25 +96,72 @@ pub fn count_edges_of(edge_type: EdgeType) -> String {
     format!("MATCH ()-[r:{}]->() RETURN count(r) AS c", edge_type.as_str())
 }
 
-/// Creates `$rows` (`id`, `kind`, `name`, `json`, `terms`) as nodes of one kind, none of which exists.
+/// Creates `$rows` (`id`, `kind`, `name`, `json`, `terms`, `version`) as nodes of one kind, none of which
+/// exists (a null `version`, meaning 1, is not stored).
 /// (`MERGE (n:Node:<Kind> {id})` does not use the index on `Node.id` in ArcadeDB: 5,000 rows took 16 s.)
 pub fn create_nodes(kind: NodeKind) -> String {
     format!(
-        "UNWIND $rows AS row CREATE (n:Node:{} {{id: row.id, kind: row.kind, name: row.name, json: row.json, terms: row.terms}})",
+        "UNWIND $rows AS row CREATE (n:Node:{} {{id: row.id, kind: row.kind, name: row.name, json: row.json, terms: row.terms, \
+         version: row.version}})",
         kind_label(kind)
     )
 }
 
-/// Replaces the properties of the existing nodes `$rows` (`id`, `kind`, `name`, `json`, `terms`); the
-/// labels stay, as a node's kind follows from its id.
-pub const UPDATE_NODES: &str =
-    "UNWIND $rows AS row MATCH (n:Node {id: row.id}) SET n.kind = row.kind, n.name = row.name, n.json = row.json, n.terms = row.terms";
+/// Replaces the properties of the existing nodes `$rows` (`id`, `kind`, `name`, `json`, `terms`,
+/// `version`); the labels stay, as a node's kind follows from its id.
+pub const UPDATE_NODES: &str = "UNWIND $rows AS row MATCH (n:Node {id: row.id}) \
+     SET n.kind = row.kind, n.name = row.name, n.json = row.json, n.terms = row.terms, n.version = row.version";
 
-/// Creates `$rows` (`id`, `source`, `target`, `json`) as relationships of one type; returns how many, as `c`.
+/// Creates `$rows` (`id`, `source`, `target`, `json`, `version`) as relationships of one type (a null
+/// `version`, meaning 1, is not stored); returns how many, as `c`.
 pub fn create_edges(edge_type: EdgeType) -> String {
     format!(
         "UNWIND $rows AS row MATCH (a:Node {{id: row.source}}) MATCH (b:Node {{id: row.target}}) \
-         CREATE (a)-[r:{} {{id: row.id, json: row.json}}]->(b) RETURN count(r) AS c",
+         CREATE (a)-[r:{} {{id: row.id, json: row.json, version: row.version}}]->(b) RETURN count(r) AS c",
         edge_type.as_str()
     )
 }
+
+// Curation (`curation.rs`). None of these labels is `Node`, so no graph read ever meets them.
+
+/// The constraints and index of the curation records: tombstones by key, changes by number and by
+/// subject, tokens by name, counters by name.
+pub const CURATION_SCHEMA: [&str; 5] = [
+    "CREATE CONSTRAINT tombstone_key IF NOT EXISTS FOR (t:Tombstone) REQUIRE t.key IS UNIQUE",
+    "CREATE CONSTRAINT change_seq IF NOT EXISTS FOR (c:Change) REQUIRE c.seq IS UNIQUE",
+    "CREATE INDEX change_subject IF NOT EXISTS FOR (c:Change) ON (c.subject)",
+    "CREATE CONSTRAINT token_name IF NOT EXISTS FOR (t:Token) REQUIRE t.name IS UNIQUE",
+    "CREATE CONSTRAINT counter_name IF NOT EXISTS FOR (c:Counter) REQUIRE c.name IS UNIQUE",
+];
+
+/// Number of tombstones, as `c` (none: the lookups of [`TOMBSTONES`] are skipped, as on a first import).
+pub const COUNT_TOMBSTONES: &str = "MATCH (t:Tombstone) RETURN count(t) AS c";
+/// `$keys` → `(key, v)`: the versions deleted records left for their next writer.
+pub const TOMBSTONES: &str = "UNWIND $keys AS wanted MATCH (t:Tombstone {key: wanted}) RETURN t.key AS key, t.version AS v";
+/// Remembers `$rows` (`key`, `version`): the version each deleted record takes if written again. (`MERGE`
+/// on a single label with a unique constraint is answered from the index.)
+pub const BURY: &str = "UNWIND $rows AS row MERGE (t:Tombstone {key: row.key}) SET t.version = row.version";
+
+/// Adds `$n` to the number of changes and returns the new last number, as `last`. ArcadeDB lets two
+/// transactions read the same value here; the unique constraint on `Change.seq` fails the later commit.
+pub const COUNT_CHANGES: &str =
+    "MERGE (c:Counter {name: 'changes'}) ON CREATE SET c.value = 0 SET c.value = c.value + $n RETURN c.value AS last";
+/// The number of the latest change, as `last` (no row: none yet).
+pub const LAST_CHANGE: &str = "MATCH (c:Counter {name: 'changes'}) RETURN c.value AS last";
+/// Stores `$rows` (`seq`, `subject`, `json`) as changes (a null `subject`, an import's, is not stored).
+pub const CREATE_CHANGES: &str = "UNWIND $rows AS row CREATE (:Change {seq: row.seq, subject: row.subject, json: row.json})";
+/// `$seqs` → `(seq, json)` of those changes. Numbers run without gaps, so a page is a list of numbers
+/// looked up in the index (`WHERE c.seq > $after ORDER BY c.seq` sorts every later change first).
+pub const CHANGES_BY_SEQ: &str = "UNWIND $seqs AS wanted MATCH (c:Change {seq: wanted}) RETURN c.seq AS seq, c.json AS json";
+/// `$subject`, `$after`, `$limit` → `(seq, json)` of one record's changes numbered after `$after`, in order.
+pub const HISTORY: &str =
+    "MATCH (c:Change {subject: $subject}) WHERE c.seq > $after RETURN c.seq AS seq, c.json AS json ORDER BY c.seq LIMIT $limit";
+
+/// `(name, json)` of every token.
+pub const TOKENS: &str = "MATCH (t:Token) RETURN t.name AS name, t.json AS json";
+/// `$name` → the token's name, if one has it.
+pub const TOKEN_NAMED: &str = "MATCH (t:Token {name: $name}) RETURN t.name AS name";
+/// Stores a new token `$name` with `$json`.
+pub const CREATE_TOKEN: &str = "CREATE (:Token {name: $name, json: $json})";
+/// Replaces the record of the token `$name` with `$json`.
+pub const UPDATE_TOKEN: &str = "MATCH (t:Token {name: $name}) SET t.json = $json";

@@ -4,6 +4,8 @@
 //! `Node.id`; every edge is a relationship of its own type (`HOSTED_BY`, …) with `{id, json}` and an index
 //! on `id` per type. `json` holds the exact wire record, so this backend answers byte for byte as the
 //! embedded one; `name`, `kind` and the typed relationships are there for people who query Neo4j directly.
+//! Curation (`curation.rs`) adds a `version` property to both and keeps tombstones, the audit trail and
+//! API tokens as nodes of other labels, never `Node`, so the graph's reads and counts never meet them.
 //! Labels and relationship types come from the closed enums of the schema crate; every value that comes
 //! from a user (ids, search terms, records) travels as a query parameter.
 //!
@@ -11,9 +13,11 @@
 //! and rolled back when the snapshot is dropped (the driver resets a connection before it is used again):
 //! every read of a request then sees one state. Each call runs under a timeout; an unreachable server answers `StoreError::Unavailable`, a slow one
 //! `StoreError::Timeout`, and the driver reconnects by itself once the server is back. Writes run in one
-//! explicit transaction, in `UNWIND` batches. The process keeps no graph state of its own, so any number
-//! of `serve` processes can share one database.
+//! explicit transaction, in `UNWIND` batches; ArcadeDB checks concurrent writers only at commit, so a
+//! write that collided with another there runs again (`BoltStore::transact`). The process keeps no
+//! graph state of its own, so any number of `serve` processes can share one database.
 
+mod curation;
 mod cypher;
 mod write;
 
@@ -22,6 +26,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use futures_util::future::BoxFuture;
 use neo4rs::{ConfigBuilder, Graph as Driver, Query, Row, Txn, query};
 use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord};
 use serde::de::DeserializeOwned;
@@ -34,6 +39,8 @@ const BACKEND: &str = "bolt";
 pub(crate) const EDGE_ID_CHUNK: usize = 1000;
 /// Rows fetched per round trip while streaming results.
 const FETCH_SIZE: usize = 500;
+/// Most runs of one write that collides with others (`BoltStore::transact`).
+const WRITE_ATTEMPTS: u32 = 20;
 /// Most edges asked for in one expansion query.
 const EXPAND_PAGE: usize = 10_000;
 
@@ -101,6 +108,30 @@ fn strings<T: AsRef<str>>(items: &[T]) -> Vec<String> {
     items.iter().map(|item| item.as_ref().to_owned()).collect()
 }
 
+/// What runs a statement and collects its rows: the store (or a snapshot of it) for reads, or a write
+/// transaction, so a lookup is written once for both.
+pub(crate) trait Rows {
+    /// The rows `query` answers.
+    async fn rows(&mut self, query: Query) -> Result<Vec<Row>, StoreError>;
+}
+
+impl Rows for &BoltStore {
+    async fn rows(&mut self, query: Query) -> Result<Vec<Row>, StoreError> {
+        BoltStore::rows(self, query).await
+    }
+}
+
+impl Rows for Txn {
+    async fn rows(&mut self, query: Query) -> Result<Vec<Row>, StoreError> {
+        let mut stream = self.execute(query).await.map_err(driver_error)?;
+        let mut rows = Vec::new();
+        while let Some(row) = stream.next(self.handle()).await.map_err(driver_error)? {
+            rows.push(row);
+        }
+        Ok(rows)
+    }
+}
+
 impl BoltStore {
     /// Connects (lazily: the pool opens connections on first use) and creates the constraint and
     /// indexes the layout needs.
@@ -126,7 +157,36 @@ impl BoltStore {
             for edge_type in EdgeType::ALL {
                 self.driver.run(query(&cypher::edge_id_index(*edge_type))).await.map_err(driver_error)?;
             }
+            for text in cypher::CURATION_SCHEMA {
+                self.driver.run(query(text)).await.map_err(driver_error)?;
+            }
             Ok(())
+        })
+        .await
+    }
+
+    /// Runs `work` in a write transaction and commits it, under the write timeout. ArcadeDB checks
+    /// concurrent writers at commit only: one that collided with another (both took the same change
+    /// numbers, or created the same unique key) fails then, and is run again from the start on the new
+    /// state, up to [`WRITE_ATTEMPTS`] times in all, so writers act as if one ran after the other.
+    async fn transact<W: Write>(&self, work: &W) -> Result<W::Done, StoreError> {
+        self.within(self.timeout * 10, async {
+            let mut attempt = 1;
+            loop {
+                let mut txn = self.driver.start_txn().await.map_err(driver_error)?;
+                let result = work.run(&mut txn).await;
+                match finish(txn, result).await {
+                    Err(err) if attempt < WRITE_ATTEMPTS && collided(&err) => {
+                        tracing::debug!(attempt, error = %err, "bolt: a write collided with another, running it again");
+                        // Spread the writers that collided (sub-second clock digits serve as jitter).
+                        let jitter =
+                            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |now| now.subsec_micros());
+                        tokio::time::sleep(Duration::from_micros(u64::from(jitter % 2000) * u64::from(attempt.min(8)))).await;
+                        attempt += 1;
+                    }
+                    other => return other,
+                }
+            }
         })
         .await
     }
@@ -306,28 +366,20 @@ impl GraphRead for BoltStore {
         Ok(StoreStats { nodes: self.count(cypher::COUNT_NODES).await?, edges: self.count(cypher::COUNT_EDGES).await? })
     }
 
-    async fn versions(&self, _subjects: &[Subject]) -> Result<Vec<u64>, StoreError> {
-        Err(curation_pending())
+    async fn versions(&self, subjects: &[Subject]) -> Result<Vec<u64>, StoreError> {
+        curation::versions(&mut &*self, subjects, EdgeType::ALL).await
     }
 
-    async fn changes(&self, _after: u64, _limit: usize) -> Result<Vec<Change>, StoreError> {
-        Err(curation_pending())
+    async fn changes(&self, after: u64, limit: usize) -> Result<Vec<Change>, StoreError> {
+        curation::changes(&mut &*self, after, limit).await
     }
 
-    async fn history(&self, _subject: &Subject, _after: u64, _limit: usize) -> Result<Vec<Change>, StoreError> {
-        Err(curation_pending())
+    async fn history(&self, subject: &Subject, after: u64, limit: usize) -> Result<Vec<Change>, StoreError> {
+        curation::history(&mut &*self, subject, after, limit).await
     }
 
     async fn last_change(&self) -> Result<u64, StoreError> {
-        Err(curation_pending())
-    }
-}
-
-/// Curation on Bolt lands with its own commit (issue 20); until then it says so.
-fn curation_pending() -> StoreError {
-    StoreError::Backend {
-        backend: "bolt",
-        reason: "curation (versions, changes, tokens) is not implemented on the Bolt store yet".to_owned(),
+        curation::last_change(&mut &*self).await
     }
 }
 
@@ -338,29 +390,59 @@ impl GraphStore for BoltStore {
     }
 
     async fn apply(&self, batch: Batch) -> Result<WriteSummary, StoreError> {
-        self.within(self.timeout * 10, async {
-            let mut txn = self.driver.start_txn().await.map_err(driver_error)?;
-            match write::write_batch(&mut txn, batch).await {
-                Ok(summary) => {
-                    txn.commit().await.map_err(driver_error)?;
-                    Ok(summary)
-                }
-                Err(err) => {
-                    // After a failed statement the server has already rolled back; rollback may then
-                    // answer an error of its own, which changes nothing.
-                    let _ = txn.rollback().await;
-                    Err(err)
-                }
-            }
-        })
-        .await
+        self.transact(&batch).await
     }
 
     async fn tokens(&self) -> Result<Vec<TokenRecord>, StoreError> {
-        Err(curation_pending())
+        curation::tokens(&mut &*self).await
     }
 
-    async fn save_token(&self, _token: TokenRecord, _create: bool) -> Result<(), StoreError> {
-        Err(curation_pending())
+    async fn save_token(&self, token: TokenRecord, create: bool) -> Result<(), StoreError> {
+        self.transact(&curation::SaveToken { token, create }).await
+    }
+}
+
+/// The work of one write transaction, which `BoltStore::transact` may run more than once (boxed, so
+/// that the store's futures are `Send` whatever borrows they hold).
+trait Write: Sync {
+    /// What it gives once committed.
+    type Done: Send;
+
+    /// Writes into `txn`; the caller commits or rolls back.
+    fn run<'t>(&'t self, txn: &'t mut Txn) -> BoxFuture<'t, Result<Self::Done, StoreError>>;
+}
+
+impl Write for Batch {
+    type Done = WriteSummary;
+
+    fn run<'t>(&'t self, txn: &'t mut Txn) -> BoxFuture<'t, Result<WriteSummary, StoreError>> {
+        Box::pin(write::write_batch(txn, self))
+    }
+}
+
+/// Whether a write failed because another writer's commit collided with it (ArcadeDB's unique-key and
+/// concurrent-modification checks at commit, or a transient error): it may succeed when run again.
+fn collided(err: &StoreError) -> bool {
+    match err {
+        StoreError::Backend { reason, .. } | StoreError::Unavailable { reason, .. } => {
+            ["ConstraintValidationFailed", "ConcurrentModification", "Neo.TransientError"].iter().any(|mark| reason.contains(mark))
+        }
+        _ => false,
+    }
+}
+
+/// Commits `txn` if its work succeeded, else rolls it back and returns the work's error.
+async fn finish<T>(txn: Txn, result: Result<T, StoreError>) -> Result<T, StoreError> {
+    match result {
+        Ok(value) => {
+            txn.commit().await.map_err(driver_error)?;
+            Ok(value)
+        }
+        Err(err) => {
+            // After a failed statement the server has already rolled back; rollback may then answer an
+            // error of its own, which changes nothing.
+            let _ = txn.rollback().await;
+            Err(err)
+        }
     }
 }

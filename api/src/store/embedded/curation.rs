@@ -18,7 +18,7 @@ use partnergraph_schema::wire::Record;
 use partnergraph_schema::{EdgeRecord, NodeRecord};
 use redb::{ReadTransaction, ReadableTable, Table, TableDefinition, WriteTransaction};
 
-use crate::store::audit::{Audit, Change, ChangeAction, Condition, Subject, SubjectKind, TokenRecord, now};
+use crate::store::audit::{Audit, Change, Condition, Subject, SubjectKind, TokenRecord, now};
 use crate::store::embedded::{ADJACENCY, EDGES, NODES, backend_error, decode};
 use crate::store::{Batch, StoreError, WriteSummary};
 
@@ -173,20 +173,7 @@ pub(crate) fn record(txn: &WriteTransaction, audit: &Audit, before: Option<Befor
     let at = now();
     let mut changes = Vec::new();
     match audit {
-        Audit::Import { actor, file } => changes.push(Change {
-            seq: 0,
-            at,
-            actor: actor.clone(),
-            action: ChangeAction::Import,
-            kind: None,
-            id: None,
-            version: None,
-            before: None,
-            after: None,
-            sources: Vec::new(),
-            file: Some(file.clone()),
-            counts: Some(*summary),
-        }),
+        Audit::Import { actor, file } => changes.push(Change::import(actor, file, *summary, at)),
         Audit::Records { actor, sources } => {
             let Some(before) = before else { return Ok(0) };
             let (node_versions, edge_versions) =
@@ -198,31 +185,8 @@ pub(crate) fn record(txn: &WriteTransaction, audit: &Audit, before: Option<Befor
                 if old == new {
                     continue;
                 }
-                let action = match (&old, &new) {
-                    (None, _) => ChangeAction::Create,
-                    (Some(_), Some(_)) => ChangeAction::Update,
-                    (Some(_), None) => ChangeAction::Delete,
-                };
                 let version = stored_version(versions[&subject.kind()], subject.id())?;
-                let sources = match &new {
-                    Some(Record::Node(node)) => node.sources.clone(),
-                    Some(Record::Edge(edge)) => edge.sources.clone(),
-                    _ => sources.clone(),
-                };
-                changes.push(Change {
-                    seq: 0,
-                    at: at.clone(),
-                    actor: actor.clone(),
-                    action,
-                    kind: Some(subject.kind()),
-                    id: Some(subject.id().to_owned()),
-                    version: Some(version),
-                    before: old,
-                    after: new,
-                    sources,
-                    file: None,
-                    counts: None,
-                });
+                changes.push(Change::record(actor, at.clone(), &subject, version, (old, new), sources));
             }
         }
     }
