@@ -6,6 +6,8 @@ use partnergraph_tests::{execute_bytes, schema, seeded_bolt_store, seeded_store,
 
 /// Queries beyond the seed facts: every root field, filters, cursors, unicode and empty answers.
 const QUERIES: &[&str] = &[
+    "{ statistics(by: [YEAR, ROLE], first: 1000) { rows { keys labels agreements partners amountUsd } total { agreements partners } truncated } }",
+    r#"{ statistics(by: [REGION], involving: "agency:undp") { rows { keys agreements partners } } }"#,
     r#"{ stats { nodes edges } }"#,
     r#"{ search(text: "south", first: 30) { id kind name } }"#,
     r#"{ search(text: "cote d ivoire") { id } }"#,

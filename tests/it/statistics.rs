@@ -40,7 +40,9 @@ async fn agreements(schema: &Api) -> Vec<Agreement> {
 }
 
 fn triangular(agreement: &Agreement) -> bool {
-    ["BENEFICIARY", "PIVOTAL", "FACILITATING"].iter().all(|corner| agreement.participants.iter().any(|(_, role)| role.as_deref() == Some(*corner)))
+    ["BENEFICIARY", "PIVOTAL", "FACILITATING"]
+        .iter()
+        .all(|corner| agreement.participants.iter().any(|(_, role)| role.as_deref() == Some(*corner)))
 }
 
 /// Rows as (keys → (agreements, partners, amount)), counted here.
@@ -79,10 +81,11 @@ async fn statistics_count_what_the_agreements_say() {
     assert!(all.len() > 20, "the seed has agreements");
 
     // By modality.
-    let expected = count(
-        all.iter().map(|a| (vec![if triangular(a) { "TRIANGULAR" } else { "SOUTH_SOUTH" }.to_owned()], a, vec![])).collect(),
-    );
-    let answer = execute(&schema, "{ statistics(by: [MODALITY]) { rows { keys agreements partners amountUsd } total { agreements } truncated } }").await;
+    let expected =
+        count(all.iter().map(|a| (vec![if triangular(a) { "TRIANGULAR" } else { "SOUTH_SOUTH" }.to_owned()], a, vec![])).collect());
+    let answer =
+        execute(&schema, "{ statistics(by: [MODALITY]) { rows { keys agreements partners amountUsd } total { agreements } truncated } }")
+            .await;
     assert_eq!(served(&answer), expected, "{answer}");
     assert_eq!(answer["data"]["statistics"]["total"]["agreements"], json!(all.len()));
     assert!(expected.contains_key(&vec!["TRIANGULAR".to_owned()]));
@@ -99,12 +102,19 @@ async fn statistics_count_what_the_agreements_say() {
         }
     }
     let expected = count(rows);
-    let answer =
-        execute(&schema, r#"{ statistics(by: [YEAR, ROLE], involving: "agency:unossc", first: 1000) { rows { keys agreements partners amountUsd } } }"#)
-            .await;
+    let answer = execute(
+        &schema,
+        r#"{ statistics(by: [YEAR, ROLE], involving: "agency:unossc", first: 1000) { rows { keys agreements partners amountUsd } } }"#,
+    )
+    .await;
     assert_eq!(served(&answer), expected, "{answer}");
     // In year order.
-    let years: Vec<String> = answer["data"]["statistics"]["rows"].as_array().expect("rows").iter().map(|row| row["keys"][0].as_str().unwrap_or_default().to_owned()).collect();
+    let years: Vec<String> = answer["data"]["statistics"]["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|row| row["keys"][0].as_str().unwrap_or_default().to_owned())
+        .collect();
     let mut sorted = years.clone();
     sorted.sort();
     assert_eq!(years, sorted);
@@ -119,14 +129,19 @@ async fn statistics_count_what_the_agreements_say() {
         }
     }
     let expected = count(rows);
-    let answer = execute(&schema, "{ statistics(by: [COUNTRY], first: 1000) { rows { keys labels agreements partners amountUsd } truncated } }").await;
+    let answer =
+        execute(&schema, "{ statistics(by: [COUNTRY], first: 1000) { rows { keys labels agreements partners amountUsd } truncated } }")
+            .await;
     assert_eq!(served(&answer), expected, "{answer}");
     let rows = answer["data"]["statistics"]["rows"].as_array().expect("rows");
     assert!(rows.windows(2).all(|pair| pair[0]["agreements"].as_i64() >= pair[1]["agreements"].as_i64()));
     let india = rows.iter().find(|row| row["keys"][0] == "country:IND").expect("India takes part");
     assert_eq!(india["labels"][0], "India");
     let few = execute(&schema, "{ statistics(by: [COUNTRY], first: 2) { rows { keys } truncated } }").await;
-    assert_eq!((few["data"]["statistics"]["rows"].as_array().map(Vec::len), few["data"]["statistics"]["truncated"].as_bool()), (Some(2), Some(true)));
+    assert_eq!(
+        (few["data"]["statistics"]["rows"].as_array().map(Vec::len), few["data"]["statistics"]["truncated"].as_bool()),
+        (Some(2), Some(true))
+    );
 }
 
 #[tokio::test]

@@ -14,8 +14,8 @@ mod nodes;
 mod plain;
 mod query;
 mod scalars;
-mod statistics;
 mod schema;
+mod statistics;
 mod subscriptions;
 mod types;
 

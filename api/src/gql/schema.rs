@@ -5,9 +5,9 @@ use async_graphql::{MergedObject, Request, Schema};
 
 use crate::gql::curation::MutationRoot;
 use crate::gql::lists::ListQuery;
-use crate::gql::statistics::StatisticsQueryRoot;
 use crate::gql::loaders::{DegreeLoader, VersionLoader};
 use crate::gql::query::QueryRoot;
+use crate::gql::statistics::StatisticsQueryRoot;
 use crate::gql::subscriptions::SubscriptionRoot;
 use crate::graph::Graph;
 

@@ -89,13 +89,16 @@ impl StatisticsQueryRoot {
         };
         let graph = ctx.data::<Graph>()?;
         let answer = graph.statistics(&query).await.gql()?;
-        let ids: Vec<NodeId> = answer.rows.iter().flat_map(|row| row.keys.iter()).filter_map(|key| NodeId::parse(key.as_str()).ok()).collect();
+        let ids: Vec<NodeId> =
+            answer.rows.iter().flat_map(|row| row.keys.iter()).filter_map(|key| NodeId::parse(key.as_str()).ok()).collect();
         let names = graph.node_map(&ids).await.gql()?;
         let row = |row: Row| StatisticsRow {
             labels: row
                 .keys
                 .iter()
-                .map(|key| NodeId::parse(key.as_str()).ok().and_then(|id| names.get(&id)).map_or_else(|| key.clone(), |node| node.name.clone()))
+                .map(|key| {
+                    NodeId::parse(key.as_str()).ok().and_then(|id| names.get(&id)).map_or_else(|| key.clone(), |node| node.name.clone())
+                })
                 .collect(),
             keys: row.keys,
             agreements: number(row.agreements),

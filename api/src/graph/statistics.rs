@@ -217,7 +217,14 @@ impl Candidates {
 /// The keys of one agreement for one dimension.
 fn keys_of(dimension: Dimension, agreement: &NodeRecord, edges: &[EdgeLink], regions: &HashMap<NodeId, Option<String>>) -> Vec<String> {
     let participants_of = |kind: NodeKind| -> Vec<String> {
-        edges.iter().map(|edge| &edge.source).filter(|id| id.kind() == kind).map(ToString::to_string).collect::<BTreeSet<_>>().into_iter().collect()
+        edges
+            .iter()
+            .map(|edge| &edge.source)
+            .filter(|id| id.kind() == kind)
+            .map(ToString::to_string)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect()
     };
     let or_unknown = |keys: Vec<String>| if keys.is_empty() { vec![UNKNOWN.to_owned()] } else { keys };
     match dimension {
@@ -232,17 +239,30 @@ fn keys_of(dimension: Dimension, agreement: &NodeRecord, edges: &[EdgeLink], reg
             found.into_iter().collect()
         }
         Dimension::Sdg => agreement.sdgs.iter().map(ToString::to_string).collect::<BTreeSet<_>>().into_iter().collect(),
-        Dimension::Role => or_unknown(edges.iter().filter_map(|edge| edge.role).map(|role| role.as_str().to_owned()).collect::<BTreeSet<_>>().into_iter().collect()),
-        Dimension::IatiRole => {
-            or_unknown(edges.iter().filter_map(|edge| edge.iati_role).map(|role| role.as_str().to_owned()).collect::<BTreeSet<_>>().into_iter().collect())
-        }
+        Dimension::Role => or_unknown(
+            edges.iter().filter_map(|edge| edge.role).map(|role| role.as_str().to_owned()).collect::<BTreeSet<_>>().into_iter().collect(),
+        ),
+        Dimension::IatiRole => or_unknown(
+            edges
+                .iter()
+                .filter_map(|edge| edge.iati_role)
+                .map(|role| role.as_str().to_owned())
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect(),
+        ),
         Dimension::Modality => vec![if is_triangular(edges) { "TRIANGULAR" } else { "SOUTH_SOUTH" }.to_owned()],
         Dimension::Year => vec![agreement.start.map_or_else(|| UNKNOWN.to_owned(), |start| start.year_number().to_string())],
     }
 }
 
 /// Every combination of the agreement's keys for the dimensions asked.
-fn combinations(by: &[Dimension], agreement: &NodeRecord, edges: &[EdgeLink], regions: &HashMap<NodeId, Option<String>>) -> Vec<Vec<String>> {
+fn combinations(
+    by: &[Dimension],
+    agreement: &NodeRecord,
+    edges: &[EdgeLink],
+    regions: &HashMap<NodeId, Option<String>>,
+) -> Vec<Vec<String>> {
     let mut rows: Vec<Vec<String>> = vec![Vec::new()];
     for dimension in by {
         let keys = keys_of(*dimension, agreement, edges, regions);
