@@ -1,18 +1,19 @@
 // partnergraph: boots the widget of the page it is loaded in — the network map (/embed/map), the
-// explorer (/explore) or the triangular explorer (/embed/triangles), chosen by the root's
+// explorer (/explore), the triangular explorer (/embed/triangles) or the dashboard (/embed/dashboard), chosen by the root's
 // data-pg-widget — with the page's own query string, and tells a parent page its height so the loader
 // (embed.js) can resize the iframe. No cookies, no storage, no third-party requests.
 // The map embed loads the map's own build (`partnergraph_map`, without the explorer's code); the explorer
-// and the triangles the whole one (`partnergraph_widgets`).
+// the triangles and the dashboard the whole one (`partnergraph_widgets`).
 const root = document.getElementById('partnergraph-map');
 const widget = root.dataset.pgWidget;
-const build = widget === 'explore' || widget === 'triangles' ? 'partnergraph_widgets' : 'partnergraph_map';
+const build = widget === 'explore' || widget === 'triangles' || widget === 'dashboard' ? 'partnergraph_widgets' : 'partnergraph_map';
 const glue = await import(`./${build}.js`);
 await glue.default({ module_or_path: new URL(`${build}_bg.wasm`, import.meta.url) });
 root.textContent = '';
 const options = location.search.slice(1);
 if (widget === 'explore') glue.mount_explorer(root, options, '');
 else if (widget === 'triangles') glue.mount_triangles(root, options);
+else if (widget === 'dashboard') glue.mount_dashboard(root, options);
 else glue.mount(root, options);
 
 if (window.parent !== window) {

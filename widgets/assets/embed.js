@@ -4,7 +4,8 @@
  *  height, limit, title; mount="direct" (or target="#css-selector") mounts into the page instead of an
  *  iframe. Iframes (also those pasted from /oembed, marked data-partnergraph-frame) are resized to their
  *  content. data-partnergraph="triangles" places the triangular explorer instead (options: involving,
- *  role, agency-type, region, sdg, from-year, to-year, as-of, lang). Read-only: no cookies, no storage, no telemetry, no requests but to HOST. */
+ *  role, agency-type, region, sdg, from-year, to-year, as-of, lang); data-partnergraph="dashboard" the
+ *  monitoring dashboard (options: focus, lang). Read-only: no cookies, no storage, no telemetry, no requests but to HOST. */
 (function () {
   'use strict';
   var script = document.currentScript || document.querySelector('script[src$="/embed.js"]');
@@ -36,13 +37,16 @@
   }
 
   function widget(tag) {
-    return tag.dataset.partnergraph === 'triangles' ? 'triangles' : 'map';
+    var kind = tag.dataset.partnergraph;
+    return kind === 'triangles' || kind === 'dashboard' ? kind : 'map';
   }
+
+  var TITLES = { map: 'Partnership network map', triangles: 'Triangular partnerships', dashboard: 'Cooperation at a glance' };
 
   function iframe(tag, query) {
     var frame = document.createElement('iframe');
     frame.src = origin + '/embed/' + widget(tag) + '?' + query.toString();
-    frame.title = tag.dataset.title || (widget(tag) === 'triangles' ? 'Triangular partnerships' : 'Partnership network map');
+    frame.title = tag.dataset.title || TITLES[widget(tag)];
     frame.setAttribute('sandbox', 'allow-scripts allow-same-origin allow-downloads');
     frame.setAttribute('referrerpolicy', 'no-referrer');
     frame.setAttribute('data-partnergraph-frame', '');
@@ -72,9 +76,9 @@
     target.classList.add('pg-host');
     query.set('api', origin);
     stylesheet('widgets.css');
-    if (widget(tag) === 'triangles') stylesheet('explore.css');
-    // The map alone is its own, smaller build; the triangles come with the explorer's.
-    var build = widget(tag) === 'triangles' ? 'partnergraph_widgets' : 'partnergraph_map';
+    if (widget(tag) !== 'map') stylesheet('explore.css');
+    // The map alone is its own, smaller build; the triangles and the dashboard come with the explorer's.
+    var build = widget(tag) === 'map' ? 'partnergraph_map' : 'partnergraph_widgets';
     var key = origin + '/' + build;
     if (!shared.loading[key]) {
       shared.loading[key] = import(origin + '/widgets/' + build + '.js').then(function (module) {
@@ -83,6 +87,7 @@
     }
     shared.loading[key].then(function (module) {
       if (widget(tag) === 'triangles') module.mount_triangles(target, query.toString());
+      else if (widget(tag) === 'dashboard') module.mount_dashboard(target, query.toString());
       else module.mount(target, query.toString());
     }, function (err) {
       target.textContent = 'The partnership map could not be loaded.';

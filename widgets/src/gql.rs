@@ -96,8 +96,8 @@ async fn map_answer(url: &str, revalidate: bool) -> Result<Envelope, FetchError>
     serde_json::from_str(&text).map_err(|err| FetchError::Decode(err.to_string()))
 }
 
-/// Runs any query (the explorer's) and decodes its `data` into `T`.
-#[cfg(feature = "explorer")]
+/// Runs any query (the explorer's and the dashboard's) and decodes its `data` into `T`.
+#[cfg(any(feature = "explorer", feature = "dashboard"))]
 pub async fn query<T: serde::de::DeserializeOwned>(api: &str, query: &str, variables: serde_json::Value) -> Result<T, FetchError> {
     // The errors are read before the data: a failed field leaves the data partial (its nulls moved up).
     #[derive(Deserialize)]

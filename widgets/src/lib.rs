@@ -9,6 +9,7 @@
 //! as text (DOM text nodes and canvas `fillText`), never as markup.
 
 pub mod config;
+pub mod dashboard;
 pub mod download;
 pub mod explore;
 pub mod i18n;
@@ -35,5 +36,7 @@ mod web;
 
 #[cfg(target_arch = "wasm32")]
 pub use web::mount;
+#[cfg(all(target_arch = "wasm32", feature = "dashboard"))]
+pub use web::mount_dashboard;
 #[cfg(all(target_arch = "wasm32", feature = "explorer"))]
 pub use web::{mount_explorer, mount_triangles};

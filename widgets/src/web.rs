@@ -48,6 +48,17 @@ pub fn mount_triangles(element: web_sys::Element, options: &str) {
     yew::Renderer::<Explorer>::with_root_and_props(element, ExplorerProps { api: api.into(), route, embedded: true }).render();
 }
 
+/// Renders the monitoring dashboard into `element`; `options`: `focus` (the node it is about; none:
+/// every actor), `lang`, `api`.
+#[cfg(feature = "dashboard")]
+#[wasm_bindgen]
+pub fn mount_dashboard(element: web_sys::Element, options: &str) {
+    use crate::components::dashboard::{Dashboard, DashboardProps};
+    let config = Config::from_query(options);
+    let focus = crate::dashboard::focus_given(options).then(|| config.focus.clone()).filter(|_| config.focus_problem.is_none());
+    yew::Renderer::<Dashboard>::with_root_and_props(element, DashboardProps { config: Rc::new(config), focus }).render();
+}
+
 impl Reducible for State {
     type Action = Action;
 

@@ -129,6 +129,7 @@ pub fn app(state: AppState) -> Router {
         .route("/", get(assets::index))
         .route("/embed/map", get(embed::map_page))
         .route("/embed/triangles", get(pages::triangles))
+        .route("/embed/dashboard", get(pages::dashboard))
         .route("/explore", get(pages::explore))
         .route("/embed.js", get(embed::loader))
         .route("/oembed", get(embed::oembed))

@@ -1,6 +1,7 @@
 //! The explorer's pages: `/explore` (the full-page explorer: search, map, details with sources,
-//! partners, triangles, paths, "Embed this"; the view is in the query string) and `/embed/triangles`
-//! (the triangular explorer alone, for iframes and `embed.js`). Both are static shells that
+//! partners, triangles, paths, "Embed this"; the view is in the query string), `/embed/triangles`
+//! (the triangular explorer alone, for iframes and `embed.js`) and `/embed/dashboard` (the monitoring
+//! dashboard, which brings its own `main`). Both are static shells that
 //! `widgets/assets/boot.js` fills with the wasm widget (`data-pg-widget`); like `/embed/map` they carry
 //! a strict Content-Security-Policy and answer 503 while the widgets are not built. The triangles page
 //! names its oEmbed answer in a discovery link, as the map page does.
@@ -55,6 +56,14 @@ pub async fn explore(State(state): State<AppState>) -> Response {
         return unavailable();
     }
     page(shell("Explore South-South and triangular cooperation", "explore", "pg-explore-page", "div", ""), EXPLORE_CSP)
+}
+
+/// GET /embed/dashboard: the monitoring dashboard for iframes (`focus`, `lang`).
+pub async fn dashboard(State(state): State<AppState>) -> Response {
+    if widgets_dir(&state).is_none() {
+        return unavailable();
+    }
+    page(shell("Cooperation at a glance", "dashboard", "pg-embed", "div", ""), EMBED_CSP)
 }
 
 /// GET /embed/triangles: the triangular explorer for iframes, with its oEmbed discovery link.

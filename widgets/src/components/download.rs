@@ -128,7 +128,7 @@ fn save_png(canvas: &HtmlCanvasElement, name: String) {
 }
 
 /// Saves `text` as a file of type `mime`.
-fn save_text(text: &str, mime: &str, name: &str) {
+pub(crate) fn save_text(text: &str, mime: &str, name: &str) {
     let options = BlobPropertyBag::new();
     options.set_type(mime);
     if let Ok(blob) = Blob::new_with_str_sequence_and_options(&js_sys::Array::of1(&JsValue::from_str(text)), &options) {

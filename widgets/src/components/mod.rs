@@ -1,13 +1,15 @@
 //! The map's Yew components, one per file: `app` (state, data loading, layout of the parts),
 //! `toolbar` (layout switch, depth, time slider), `map_canvas` (the canvas and its frame loop),
 //! `card` (the selected node), `download` (the Download menu: exports and images of the view), `legend`, `data_table` (the accessible data view) and `side_rail`
-//! (nodes without a location in the geographic layout), `bidi` (data text isolated from the
+//! (nodes without a location in the geographic layout), `dashboard` (the monitoring dashboard's charts), `bidi` (data text isolated from the
 //! interface text around it); `explore/` holds the explorer page and the
 //! triangular explorer, built around the same map.
 
 pub mod app;
 pub mod bidi;
 pub mod card;
+#[cfg(feature = "dashboard")]
+pub mod dashboard;
 pub mod data_table;
 pub mod download;
 #[cfg(feature = "explorer")]

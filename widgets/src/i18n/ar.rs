@@ -1,6 +1,6 @@
 //! The Arabic (right to left) catalogue: the map's words, the explorer's words, and the names of node kinds and edge types.
 
-use crate::i18n::{Catalogue, Strings, Text};
+use crate::i18n::{Board, Catalogue, Strings, Text};
 
 /// Everything the widgets say in Arabic.
 pub const CATALOGUE: Catalogue = Catalogue {
@@ -98,4 +98,25 @@ pub const CATALOGUE: Catalogue = Catalogue {
     edges: ["عضو في", "تستضيفه", "يقع في", "يشارك في", "يموّل", "يديره", "ينظّمه", "جزء من"],
     roles: ["المستفيد", "المحوري", "الميسّر", "شريك"],
     iati_roles: ["التمويل", "المسؤول", "الوسيط", "التنفيذ"],
+    board: Board {
+        title: "التعاون في لمحة",
+        per_year: "الاتفاقات حسب السنة والدور",
+        top_partners: "أبرز الشركاء",
+        sdgs: "أهداف التنمية المستدامة المشمولة",
+        countries: "البلدان الشريكة",
+        agreements: "الاتفاقات",
+        partners: "الشركاء",
+        year: "السنة",
+        role: "الدور",
+        sdg: "الهدف",
+        country: "البلد",
+        agency: "الوكالة",
+        table: "جدول",
+        download_csv: "تنزيل CSV",
+        undated: "اتفاقات بلا تاريخ بدء",
+        none: "لا توجد اتفاقات لعرضها.",
+        amount: "المبالغ المعروفة (دولار أمريكي)",
+        everyone: "جميع الجهات",
+        unknown: "غير محدد",
+    },
 };

@@ -1,6 +1,6 @@
 //! The English catalogue: the map's words, the explorer's words, and the names of node kinds and edge types.
 
-use crate::i18n::{Catalogue, Strings, Text};
+use crate::i18n::{Board, Catalogue, Strings, Text};
 
 /// Everything the widgets say in English.
 pub const CATALOGUE: Catalogue = Catalogue {
@@ -98,4 +98,25 @@ pub const CATALOGUE: Catalogue = Catalogue {
     edges: ["member of", "hosted by", "located in", "participates in", "funds", "administered by", "organised by", "part of"],
     roles: ["Beneficiary", "Pivotal", "Facilitating", "Partner"],
     iati_roles: ["Funding", "Accountable", "Extending", "Implementing"],
+    board: Board {
+        title: "Cooperation at a glance",
+        per_year: "Agreements per year, by role",
+        top_partners: "Top partners",
+        sdgs: "SDGs covered",
+        countries: "Partner countries",
+        agreements: "Agreements",
+        partners: "Partners",
+        year: "Year",
+        role: "Role",
+        sdg: "SDG",
+        country: "Country",
+        agency: "Agency",
+        table: "Table",
+        download_csv: "Download CSV",
+        undated: "agreements without a start date",
+        none: "No agreements to show.",
+        amount: "Known amounts (USD)",
+        everyone: "All actors",
+        unknown: "Not stated",
+    },
 };

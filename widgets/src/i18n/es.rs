@@ -1,6 +1,6 @@
 //! The Spanish catalogue: the map's words, the explorer's words, and the names of node kinds and edge types.
 
-use crate::i18n::{Catalogue, Strings, Text};
+use crate::i18n::{Board, Catalogue, Strings, Text};
 
 /// Everything the widgets say in Spanish.
 pub const CATALOGUE: Catalogue = Catalogue {
@@ -98,4 +98,25 @@ pub const CATALOGUE: Catalogue = Catalogue {
     edges: ["miembro de", "acogido por", "situado en", "participa en", "financia", "administrado por", "organizado por", "parte de"],
     roles: ["Beneficiario", "Pivote", "Facilitador", "Socio"],
     iati_roles: ["Financiación", "Responsable", "Intermediario", "Ejecución"],
+    board: Board {
+        title: "La cooperación de un vistazo",
+        per_year: "Acuerdos por año, por función",
+        top_partners: "Principales socios",
+        sdgs: "ODS abarcados",
+        countries: "Países socios",
+        agreements: "Acuerdos",
+        partners: "Socios",
+        year: "Año",
+        role: "Función",
+        sdg: "ODS",
+        country: "País",
+        agency: "Organismo",
+        table: "Tabla",
+        download_csv: "Descargar CSV",
+        undated: "acuerdos sin fecha de inicio",
+        none: "No hay acuerdos que mostrar.",
+        amount: "Importes conocidos (USD)",
+        everyone: "Todos los actores",
+        unknown: "No indicado",
+    },
 };

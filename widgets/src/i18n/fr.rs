@@ -1,6 +1,6 @@
 //! The French catalogue: the map's words, the explorer's words, and the names of node kinds and edge types.
 
-use crate::i18n::{Catalogue, Strings, Text};
+use crate::i18n::{Board, Catalogue, Strings, Text};
 
 /// Everything the widgets say in French.
 pub const CATALOGUE: Catalogue = Catalogue {
@@ -98,4 +98,25 @@ pub const CATALOGUE: Catalogue = Catalogue {
     edges: ["membre de", "hébergé par", "situé à", "participe à", "finance", "administré par", "organisé par", "fait partie de"],
     roles: ["Bénéficiaire", "Pivot", "Facilitateur", "Partenaire"],
     iati_roles: ["Financement", "Responsable", "Intermédiaire", "Mise en œuvre"],
+    board: Board {
+        title: "La coopération en un coup d’œil",
+        per_year: "Accords par année, par rôle",
+        top_partners: "Principaux partenaires",
+        sdgs: "ODD couverts",
+        countries: "Pays partenaires",
+        agreements: "Accords",
+        partners: "Partenaires",
+        year: "Année",
+        role: "Rôle",
+        sdg: "ODD",
+        country: "Pays",
+        agency: "Agence",
+        table: "Tableau",
+        download_csv: "Télécharger le CSV",
+        undated: "accords sans date de début",
+        none: "Aucun accord à afficher.",
+        amount: "Montants connus (USD)",
+        everyone: "Tous les acteurs",
+        unknown: "Non précisé",
+    },
 };

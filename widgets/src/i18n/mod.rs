@@ -45,6 +45,51 @@ pub struct Catalogue {
     /// IATI organisation roles 1–4 (funding, accountable, extending, implementing), in `IatiRole::ALL`
     /// order, shown after "IATI".
     pub iati_roles: [&'static str; 4],
+    /// The dashboard's words.
+    pub board: Board,
+}
+
+/// The dashboard's words in one language.
+#[derive(Debug)]
+pub struct Board {
+    /// The dashboard's heading.
+    pub title: &'static str,
+    /// Chart: agreements per year by OECD role.
+    pub per_year: &'static str,
+    /// Chart: the agencies with the most agreements.
+    pub top_partners: &'static str,
+    /// Chart: the SDGs the agreements name.
+    pub sdgs: &'static str,
+    /// Chart: partner countries on a map.
+    pub countries: &'static str,
+    /// Column: agreements.
+    pub agreements: &'static str,
+    /// Column: partners.
+    pub partners: &'static str,
+    /// Column: year.
+    pub year: &'static str,
+    /// Column: role.
+    pub role: &'static str,
+    /// Column: SDG.
+    pub sdg: &'static str,
+    /// Column: country.
+    pub country: &'static str,
+    /// Column: agency.
+    pub agency: &'static str,
+    /// Summary of a chart's table.
+    pub table: &'static str,
+    /// The CSV download of a chart.
+    pub download_csv: &'static str,
+    /// After a count: agreements no bar shows.
+    pub undated: &'static str,
+    /// When nothing is counted.
+    pub none: &'static str,
+    /// Known amounts in US dollars.
+    pub amount: &'static str,
+    /// The subject when the dashboard is about every actor.
+    pub everyone: &'static str,
+    /// A role the sources do not state.
+    pub unknown: &'static str,
 }
 
 /// The widget's own words in one language.
@@ -277,6 +322,11 @@ impl Lang {
     /// The map's words.
     pub fn strings(self) -> &'static Strings {
         &self.catalogue().map
+    }
+
+    /// The dashboard's words.
+    pub fn board(self) -> &'static Board {
+        &self.catalogue().board
     }
 
     /// The explorer's words.

@@ -1,6 +1,6 @@
 //! The Russian catalogue: the map's words, the explorer's words, and the names of node kinds and edge types.
 
-use crate::i18n::{Catalogue, Strings, Text};
+use crate::i18n::{Board, Catalogue, Strings, Text};
 
 /// Everything the widgets say in Russian.
 pub const CATALOGUE: Catalogue = Catalogue {
@@ -98,4 +98,25 @@ pub const CATALOGUE: Catalogue = Catalogue {
     edges: ["член", "при", "находится в", "участвует в", "финансирует", "управляется", "организовано", "часть"],
     roles: ["Бенефициар", "Опорный", "Содействующий", "Партнёр"],
     iati_roles: ["Финансирование", "Ответственный", "Посредник", "Исполнение"],
+    board: Board {
+        title: "Сотрудничество вкратце",
+        per_year: "Соглашения по годам и ролям",
+        top_partners: "Основные партнёры",
+        sdgs: "Охваченные ЦУР",
+        countries: "Страны-партнёры",
+        agreements: "Соглашения",
+        partners: "Партнёры",
+        year: "Год",
+        role: "Роль",
+        sdg: "ЦУР",
+        country: "Страна",
+        agency: "Организация",
+        table: "Таблица",
+        download_csv: "Скачать CSV",
+        undated: "соглашений без даты начала",
+        none: "Нет соглашений для показа.",
+        amount: "Известные суммы (долл. США)",
+        everyone: "Все участники",
+        unknown: "Не указано",
+    },
 };

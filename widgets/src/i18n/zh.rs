@@ -1,6 +1,6 @@
 //! The Chinese (simplified) catalogue: the map's words, the explorer's words, and the names of node kinds and edge types.
 
-use crate::i18n::{Catalogue, Strings, Text};
+use crate::i18n::{Board, Catalogue, Strings, Text};
 
 /// Everything the widgets say in Chinese.
 pub const CATALOGUE: Catalogue = Catalogue {
@@ -98,4 +98,25 @@ pub const CATALOGUE: Catalogue = Catalogue {
     edges: ["成员：", "托管方：", "位于", "参与", "资助", "管理方：", "主办方：", "隶属"],
     roles: ["受益方", "关键方", "促进方", "伙伴"],
     iati_roles: ["资助", "负责", "中介", "执行"],
+    board: Board {
+        title: "合作概览",
+        per_year: "按年份和角色划分的协议",
+        top_partners: "主要伙伴",
+        sdgs: "涵盖的可持续发展目标",
+        countries: "伙伴国家",
+        agreements: "协议",
+        partners: "伙伴",
+        year: "年份",
+        role: "角色",
+        sdg: "目标",
+        country: "国家",
+        agency: "机构",
+        table: "表格",
+        download_csv: "下载 CSV",
+        undated: "无开始日期的协议",
+        none: "没有可显示的协议。",
+        amount: "已知金额（美元）",
+        everyone: "所有参与方",
+        unknown: "未说明",
+    },
 };

@@ -40,6 +40,8 @@ pub struct BaseMap {
     pub rings: Vec<Vec<(f64, f64)>>,
     /// The outline of the whole projected globe (for the ocean).
     pub sphere: Vec<(f64, f64)>,
+    /// For each ring, the country it outlines (an index shared by the rings of one country).
+    pub owners: Vec<usize>,
 }
 
 /// Decodes `countries-110m.json` (TopoJSON, quantized, delta-encoded arcs) and projects it; Antarctica
@@ -72,7 +74,8 @@ pub fn parse_topology(json: &str) -> Result<BaseMap, GeoError> {
         .collect();
     let geometries = topo["objects"]["countries"]["geometries"].as_array().ok_or(GeoError::Shape("no countries"))?;
     let mut rings = Vec::new();
-    for geometry in geometries {
+    let mut owners = Vec::new();
+    for (owner, geometry) in geometries.iter().enumerate() {
         if geometry["id"].as_str() == Some("010") {
             continue;
         }
@@ -85,14 +88,15 @@ pub fn parse_topology(json: &str) -> Result<BaseMap, GeoError> {
             for ring in polygon.as_array().into_iter().flatten() {
                 let ring = stitch(ring, &arcs);
                 if ring.len() > 2 {
-                    rings.extend(
-                        split_antimeridian(ring).into_iter().map(|ring| ring.into_iter().map(|(lon, lat)| project(lon, lat)).collect()),
-                    );
+                    for part in split_antimeridian(ring) {
+                        rings.push(part.into_iter().map(|(lon, lat)| project(lon, lat)).collect());
+                        owners.push(owner);
+                    }
                 }
             }
         }
     }
-    Ok(BaseMap { rings, sphere: sphere() })
+    Ok(BaseMap { rings, sphere: sphere(), owners })
 }
 
 /// Concatenates a ring's arcs (`~i` is arc `i` reversed), dropping the shared joints.
