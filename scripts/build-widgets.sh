@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Builds the embeddable widgets into target/widgets/ (or $PARTNERGRAPH_WIDGETS_OUT), which
 # `partnergraph serve --widgets DIR` serves under /widgets/ and /embed.js:
-#   partnergraph_widgets_bg.wasm + partnergraph_widgets.js  the Yew widgets: map, explorer, triangles (release wasm,
-#                                                           profile wasm-release)
-#   partnergraph_map_bg.wasm + partnergraph_map.js          the map alone (the same crate without its `explorer`
-#                                                           feature), what /embed/map and embed.js's direct maps load
+#   partnergraph_widgets_bg.wasm + partnergraph_widgets.js  the Yew widgets: map, explorer, triangles, dashboard
+#                                                           (release wasm, profile wasm-release): the explorer's pages
+#   partnergraph_map_bg.wasm + partnergraph_map.js          the map alone (the crate's `map` feature only), what
+#                                                           /embed/map and embed.js's direct maps load
+#   partnergraph_dashboard_bg.wasm + partnergraph_dashboard.js  the dashboard alone (`dashboard` only), what
+#                                                           /embed/dashboard and embed.js's direct dashboards load
 #   boot.js, embed.js, widgets.css                          hand-written loader, iframe boot, styles (widgets/assets/)
 #   countries-110m.json                                     the base map: npm world-atlas 2.0.2 (Natural Earth,
 #                                                           public domain), fetched with `npm pack`, integrity-checked
@@ -37,10 +39,15 @@ trap 'rm -rf "$stage"' EXIT
 wasm=target/wasm32-unknown-unknown/wasm-release/partnergraph_widgets.wasm
 
 log "cargo build (wasm32, profile wasm-release): the map alone"
-cargo build --locked --profile wasm-release --target wasm32-unknown-unknown -p partnergraph-widgets --no-default-features
+cargo build --locked --profile wasm-release --target wasm32-unknown-unknown -p partnergraph-widgets --no-default-features --features map
 cp "$wasm" "$stage/partnergraph_map.wasm"
 target/debug/partnergraph-wasm-bindgen "$stage/partnergraph_map.wasm" "$stage"
 rm "$stage/partnergraph_map.wasm"
+log "cargo build (wasm32, profile wasm-release): the dashboard alone"
+cargo build --locked --profile wasm-release --target wasm32-unknown-unknown -p partnergraph-widgets --no-default-features --features dashboard
+cp "$wasm" "$stage/partnergraph_dashboard.wasm"
+target/debug/partnergraph-wasm-bindgen "$stage/partnergraph_dashboard.wasm" "$stage"
+rm "$stage/partnergraph_dashboard.wasm"
 log "cargo build (wasm32, profile wasm-release): map and explorer"
 cargo build --locked --profile wasm-release --target wasm32-unknown-unknown -p partnergraph-widgets
 target/debug/partnergraph-wasm-bindgen "$wasm" "$stage"

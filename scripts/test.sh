@@ -17,7 +17,8 @@ step "format and lints"
 cargo fmt --all -- --check
 cargo clippy --locked --workspace --all-targets -- -D warnings
 cargo clippy --locked -p partnergraph-schema -p partnergraph-widgets --target wasm32-unknown-unknown -- -D warnings
-cargo clippy --locked -p partnergraph-widgets --target wasm32-unknown-unknown --no-default-features -- -D warnings
+cargo clippy --locked -p partnergraph-widgets --target wasm32-unknown-unknown --no-default-features --features map -- -D warnings
+cargo clippy --locked -p partnergraph-widgets --target wasm32-unknown-unknown --no-default-features --features dashboard -- -D warnings
 
 step "a real Bolt server for the Neo4j backend's tests (scripts/bolt-server.sh)"
 work=$(mktemp -d)

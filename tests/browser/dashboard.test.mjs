@@ -1,8 +1,8 @@
 // The monitoring dashboard (issue 23): placed by one script tag on a partner's page of another origin,
 // its four charts show what `statistics` answers for the node (each chart's table compared with the
 // API's own answer), each chart's CSV downloads, the words follow the page language, axe-core finds no
-// violation, and only the API's origin is asked. Its download weight goes to
-// target/browser-artifacts/dashboard-weight.json.
+// violation, and only the API's origin is asked. It downloads its own build and at most 250 KB (written
+// to target/browser-artifacts/dashboard-weight.json).
 //
 // Environment: PG_BIN, PG_WIDGETS, PG_ARTIFACTS, CHROMIUM (see harness.mjs).
 import { test, after } from 'node:test';
@@ -104,5 +104,9 @@ test('issue_23: the dashboard about everyone, in Arabic, right to left; its down
   const bytes = Object.entries(parts).filter(([name]) => name !== '/graphql').reduce((sum, [, size]) => sum + size, 0);
   writeFileSync(join(artifacts, 'dashboard-weight.json'), JSON.stringify({ bytes, parts }, null, 2));
   assert.ok(parts['/widgets/countries-110m.json'], 'the base map for the choropleth');
+  // Its own build: neither the map's nor the explorer's code, and within the embeds' budget.
+  assert.ok(parts['/widgets/partnergraph_dashboard_bg.wasm'], JSON.stringify(parts));
+  assert.ok(!parts['/widgets/partnergraph_widgets_bg.wasm'] && !parts['/widgets/partnergraph_map_bg.wasm'], JSON.stringify(parts));
+  assert.ok(bytes <= 250 * 1000, `the dashboard downloads ${bytes} bytes (budget 250 KB): ${JSON.stringify(parts)}`);
   await context.close();
 });

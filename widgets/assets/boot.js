@@ -3,10 +3,11 @@
 // data-pg-widget — with the page's own query string, and tells a parent page its height so the loader
 // (embed.js) can resize the iframe. No cookies, no storage, no third-party requests.
 // The map embed loads the map's own build (`partnergraph_map`, without the explorer's code); the explorer
-// the triangles and the dashboard the whole one (`partnergraph_widgets`).
+// the triangles the whole one (`partnergraph_widgets`), the dashboard its own (`partnergraph_dashboard`).
 const root = document.getElementById('partnergraph-map');
 const widget = root.dataset.pgWidget;
-const build = widget === 'explore' || widget === 'triangles' || widget === 'dashboard' ? 'partnergraph_widgets' : 'partnergraph_map';
+const builds = { explore: 'partnergraph_widgets', triangles: 'partnergraph_widgets', dashboard: 'partnergraph_dashboard' };
+const build = builds[widget] || 'partnergraph_map';
 const glue = await import(`./${build}.js`);
 await glue.default({ module_or_path: new URL(`${build}_bg.wasm`, import.meta.url) });
 root.textContent = '';

@@ -77,8 +77,8 @@
     query.set('api', origin);
     stylesheet('widgets.css');
     if (widget(tag) !== 'map') stylesheet('explore.css');
-    // The map alone is its own, smaller build; the triangles and the dashboard come with the explorer's.
-    var build = widget(tag) === 'map' ? 'partnergraph_map' : 'partnergraph_widgets';
+    // The map and the dashboard each have their own, smaller build; the triangles come with the explorer's.
+    var build = { map: 'partnergraph_map', dashboard: 'partnergraph_dashboard' }[widget(tag)] || 'partnergraph_widgets';
     var key = origin + '/' + build;
     if (!shared.loading[key]) {
       shared.loading[key] = import(origin + '/widgets/' + build + '.js').then(function (module) {

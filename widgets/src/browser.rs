@@ -1,5 +1,5 @@
 //! Small browser helpers the components share: the clock, the motion preference, the current year,
-//! timers and the browser's country names. A leaf module: it imports nothing of this crate.
+//! timers, the browser's country names, and saving a file. A leaf module: it imports nothing of this crate.
 
 /// Milliseconds from the page's time origin.
 pub fn now() -> f64 {
@@ -42,4 +42,32 @@ pub fn region_names(tag: &str) -> Option<js_sys::Intl::DisplayNames> {
     js_sys::Reflect::set(&options, &"type".into(), &"region".into()).ok()?;
     js_sys::Reflect::set(&options, &"fallback".into(), &"none".into()).ok()?;
     Some(js_sys::Intl::DisplayNames::new(&js_sys::Array::of1(&tag.into()), &options))
+}
+
+/// Saves `text` as a file of type `mime`.
+pub fn save_text(text: &str, mime: &str, name: &str) {
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    if let Ok(blob) =
+        web_sys::Blob::new_with_str_sequence_and_options(&js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text)), &options)
+    {
+        save_blob(&blob, name);
+    }
+}
+
+/// Hands `blob` to the browser as a download named `name`, through a temporary object URL.
+pub fn save_blob(blob: &web_sys::Blob, name: &str) {
+    let Some(document) = web_sys::window().and_then(|window| window.document()) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) else { return };
+    if let Some(link) =
+        document.create_element("a").ok().and_then(|element| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlAnchorElement>(element).ok())
+    {
+        link.set_href(&url);
+        link.set_download(name);
+        link.click();
+    }
+    // Revoked once the browser has surely started reading it.
+    after(30_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
 }

@@ -20,21 +20,25 @@ pub mod state;
 pub mod style;
 pub mod svg;
 
+// The dashboard's build uses a few of these helpers only.
 #[cfg(target_arch = "wasm32")]
+#[cfg_attr(not(feature = "map"), allow(dead_code))]
 mod browser;
 #[cfg(target_arch = "wasm32")]
 mod components;
+// The dashboard's build asks no map question.
 #[cfg(target_arch = "wasm32")]
+#[cfg_attr(not(feature = "map"), allow(dead_code))]
 mod gql;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "map"))]
 mod live;
 pub mod map_query;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "map"))]
 mod render;
 #[cfg(target_arch = "wasm32")]
 mod web;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "map"))]
 pub use web::mount;
 #[cfg(all(target_arch = "wasm32", feature = "dashboard"))]
 pub use web::mount_dashboard;

@@ -1,25 +1,29 @@
 //! The wasm entry points: `mount(element, options)` renders a map into a host element (the iframe page
 //! and `embed.js`'s direct mode both call it), `mount_explorer` and `mount_triangles`; and the Yew
-//! `Reducible` glue for `State`. The explorer's two entry points exist with the `explorer` feature only
-//! (the map embed's build leaves them, and so all the explorer's code, out). Nothing imports this module back (the browser helpers the components
+//! `Reducible` glue for `State`, and `mount_dashboard`. Each entry point exists with its feature only
+//! (`map`, `explorer`, `dashboard`), so each embed's build leaves the others' code out. Nothing imports this module back (the browser helpers the components
 //! use are in the leaf module `browser`).
 
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::wasm_bindgen;
+#[cfg(feature = "map")]
 use yew::Reducible;
 
+#[cfg(feature = "map")]
 use crate::components::app::{App, AppProps};
 #[cfg(feature = "explorer")]
 use crate::components::explore::app::{Explorer, ExplorerProps};
 use crate::config::Config;
 #[cfg(feature = "explorer")]
 use crate::explore::route::Route;
+#[cfg(feature = "map")]
 use crate::state::{Action, State};
 
 /// Renders a network map into `element`; `options` is a URL query string (`focus=…&depth=…&layout=…
 /// &asOf=…&lang=…&controls=…&api=…`). Several maps may be mounted on one page. Mounted into a `<main>`
 /// (the iframe page), the map is the page's main content and carries its `h1`.
+#[cfg(feature = "map")]
 #[wasm_bindgen]
 pub fn mount(element: web_sys::Element, options: &str) {
     let mut config = Config::from_query(options);
@@ -59,6 +63,7 @@ pub fn mount_dashboard(element: web_sys::Element, options: &str) {
     yew::Renderer::<Dashboard>::with_root_and_props(element, DashboardProps { config: Rc::new(config), focus }).render();
 }
 
+#[cfg(feature = "map")]
 impl Reducible for State {
     type Action = Action;
 

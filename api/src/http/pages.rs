@@ -21,6 +21,8 @@ const EXPLORE_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-ev
 /// main content (the triangles embed), `div` when the widget brings its own landmarks (the explorer);
 /// `head` goes into the page's head (the triangles embed's oEmbed discovery link).
 fn shell(title: &str, widget: &str, body_class: &str, root: &str, head: &str) -> String {
+    // The dashboard has a build of its own (`scripts/build-widgets.sh`); the others share the whole one.
+    let build = if widget == "dashboard" { "partnergraph_dashboard" } else { "partnergraph_widgets" };
     format!(
         r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -28,8 +30,8 @@ fn shell(title: &str, widget: &str, body_class: &str, root: &str, head: &str) ->
 <meta name="referrer" content="no-referrer">{head}
 <link rel="stylesheet" href="/widgets/widgets.css">
 <link rel="stylesheet" href="/widgets/explore.css">
-<link rel="modulepreload" href="/widgets/partnergraph_widgets.js">
-<link rel="preload" href="/widgets/partnergraph_widgets_bg.wasm" as="fetch" type="application/wasm" crossorigin>
+<link rel="modulepreload" href="/widgets/{build}.js">
+<link rel="preload" href="/widgets/{build}_bg.wasm" as="fetch" type="application/wasm" crossorigin>
 <script type="module" src="/widgets/boot.js"></script>
 </head><body class="{body_class}"><{root} id="partnergraph-map" data-pg-widget="{widget}"><noscript>This explorer needs JavaScript. The same data is available from the GraphQL API at /graphql.</noscript></{root}></body></html>
 "#

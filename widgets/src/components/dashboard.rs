@@ -12,7 +12,6 @@ use serde::Deserialize;
 use yew::prelude::*;
 
 use crate::components::bidi::isolated;
-use crate::components::download::save_text;
 use crate::config::Config;
 use crate::dashboard::{self, Answer, ROLE_ORDER, Row, YearBar};
 use crate::gql;
@@ -163,7 +162,7 @@ fn figure(id: &str, title: &str, lang: Lang, chart: Html, header: &[&str], rows:
     let board = lang.board();
     let csv = dashboard::csv(header, &rows);
     let file = format!("partnergraph-{id}.csv");
-    let download = Callback::from(move |_: MouseEvent| save_text(&csv, "text/csv;charset=utf-8", &file));
+    let download = Callback::from(move |_: MouseEvent| crate::browser::save_text(&csv, "text/csv;charset=utf-8", &file));
     html! {
         <figure class="pg-dash-chart" data-chart={id.to_owned()}>
             <figcaption><h2>{title}</h2></figcaption>

@@ -3,9 +3,9 @@
 //! `/export/{format}` and the current view as PNG (the canvas as it is) and SVG (drawn by `svg` from
 //! the same scene). Escape closes it and gives the focus back to its button.
 
+use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlCanvasElement, HtmlDetailsElement, HtmlElement, Url};
+use web_sys::{Blob, HtmlCanvasElement, HtmlDetailsElement, HtmlElement};
 use yew::prelude::*;
 
 use crate::browser;
@@ -70,7 +70,7 @@ pub fn download_menu(props: &DownloadProps) -> Html {
                             save_png(&canvas, name.clone());
                         }
                     }
-                    Image::Svg => save_text(&svg::render(&scene.borrow(), &title), "image/svg+xml", &name),
+                    Image::Svg => browser::save_text(&svg::render(&scene.borrow(), &title), "image/svg+xml", &name),
                 }
             }
             close();
@@ -121,32 +121,8 @@ pub fn download_menu(props: &DownloadProps) -> Html {
 fn save_png(canvas: &HtmlCanvasElement, name: String) {
     let done = Closure::once_into_js(move |blob: Option<Blob>| {
         if let Some(blob) = blob {
-            save_blob(&blob, &name);
+            browser::save_blob(&blob, &name);
         }
     });
     let _ = canvas.to_blob(done.unchecked_ref());
-}
-
-/// Saves `text` as a file of type `mime`.
-pub(crate) fn save_text(text: &str, mime: &str, name: &str) {
-    let options = BlobPropertyBag::new();
-    options.set_type(mime);
-    if let Ok(blob) = Blob::new_with_str_sequence_and_options(&js_sys::Array::of1(&JsValue::from_str(text)), &options) {
-        save_blob(&blob, name);
-    }
-}
-
-/// Hands `blob` to the browser as a download named `name`, through a temporary object URL.
-fn save_blob(blob: &Blob, name: &str) {
-    let Some(document) = web_sys::window().and_then(|window| window.document()) else { return };
-    let Ok(url) = Url::create_object_url_with_blob(blob) else { return };
-    if let Some(link) = document.create_element("a").ok().and_then(|element| element.dyn_into::<HtmlAnchorElement>().ok()) {
-        link.set_href(&url);
-        link.set_download(name);
-        link.click();
-    }
-    // Revoked once the browser has surely started reading it.
-    browser::after(30_000, move || {
-        let _ = Url::revoke_object_url(&url);
-    });
 }
