@@ -131,3 +131,66 @@ async fn serve_on_bolt_answers_like_embedded_and_survives_the_server_going_away(
     let ready = client.get(format!("{}/readyz", on_bolt.base)).send().await.expect("readyz");
     assert_eq!(ready.status(), 200);
 }
+
+/// Curation across processes (issue 20): two `serve` processes on one Bolt database share tokens made by
+/// the command line, versions and the audit trail, and a subscriber of one sees a write made through the
+/// other within the feed's poll interval.
+#[tokio::test]
+async fn two_servers_on_one_bolt_database_share_writes_and_live_changes() {
+    use crate::curation::{connect, next_message, subscribe};
+    let bolt = BoltServer::new();
+    let url = bolt.start();
+    let store_args = ["--store", url.as_str(), "--db-user", "root", "--db-password", PASSWORD, "--db-name", "graph"];
+    let writer_side = Server::start_with(&store_args);
+    let reader_side = Server::start_with(&store_args);
+    let made = Command::new(crate::server::binary())
+        .args(["token", "create", "--name", "bolt-writer", "--scope", "write"])
+        .args(store_args)
+        .env("PARTNERGRAPH_LOG", "warn")
+        .output()
+        .expect("token create");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let token = String::from_utf8(made.stdout).expect("UTF-8").trim().to_owned();
+
+    let mut socket = connect(&reader_side).await;
+    subscribe(&mut socket, "near", r#"subscription { changedNear(id: "network:wacap", hops: 1) { seq action id actor } }"#).await;
+    // The reader's feed notes where the trail ends before the write.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let before = query(&reader_side, r#"{ node(id: "agency:undp") { version } }"#).await["data"]["node"]["version"].clone();
+    let mutation = serde_json::json!({
+        "query": "mutation($n: NodeInput!, $v: Int) { upsertNode(input: $n, expectedVersion: $v) { version } }",
+        "variables": { "v": before, "n": { "id": "agency:undp", "kind": "AGENCY", "name": "UNDP (renamed on Bolt)",
+            "sources": [{ "document": "minutes.pdf", "paragraph": 1, "quote": "renamed" }] } }
+    });
+    let written = Instant::now();
+    let answer: Value = reqwest::Client::new()
+        .post(writer_side.graphql())
+        .bearer_auth(&token)
+        .json(&mutation)
+        .send()
+        .await
+        .expect("POST")
+        .json()
+        .await
+        .expect("JSON");
+    assert!(answer["errors"].is_null(), "{answer}");
+    let seen = next_message(&mut socket).await;
+    let delay = written.elapsed();
+    assert_eq!(seen["payload"]["data"]["changedNear"]["id"], "agency:undp", "{seen}");
+    assert_eq!(seen["payload"]["data"]["changedNear"]["actor"], "bolt-writer");
+    assert!(delay < Duration::from_secs(3), "the other server's subscriber waited {delay:?}");
+    // The same stale version through the other server is refused.
+    let stale: Value = reqwest::Client::new()
+        .post(reader_side.graphql())
+        .bearer_auth(&token)
+        .json(&mutation)
+        .send()
+        .await
+        .expect("POST")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(stale["errors"][0]["extensions"]["code"], "CONFLICT", "{stale}");
+    let trail = query(&reader_side, "{ changes { edges { node { actor action id } } } }").await;
+    assert_eq!(trail["data"]["changes"]["edges"][0]["node"]["actor"], "bolt-writer", "{trail}");
+}

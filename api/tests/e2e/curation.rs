@@ -224,10 +224,10 @@ async fn writes_past_the_rate_limit_are_told_when_to_retry() {
     assert_eq!(name_of(&server, "agency:busy").await["name"], "Busy 1");
 }
 
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+pub(crate) type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// Opens a `graphql-transport-ws` connection and waits for its acknowledgement.
-async fn connect(server: &Server) -> Socket {
+pub(crate) async fn connect(server: &Server) -> Socket {
     let url = format!("{}/graphql", server.base.replacen("http://", "ws://", 1));
     let mut request = url.into_client_request().expect("request");
     request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().expect("header"));
@@ -238,7 +238,7 @@ async fn connect(server: &Server) -> Socket {
     socket
 }
 
-async fn next_message(socket: &mut Socket) -> Value {
+pub(crate) async fn next_message(socket: &mut Socket) -> Value {
     loop {
         let message = tokio::time::timeout(Duration::from_secs(10), socket.next()).await.expect("a message within 10 s");
         match message.expect("open").expect("message") {
@@ -249,7 +249,7 @@ async fn next_message(socket: &mut Socket) -> Value {
     }
 }
 
-async fn subscribe(socket: &mut Socket, id: &str, query: &str) {
+pub(crate) async fn subscribe(socket: &mut Socket, id: &str, query: &str) {
     let message = json!({ "id": id, "type": "subscribe", "payload": { "query": query } });
     socket.send(Message::text(message.to_string())).await.expect("subscribe");
 }
