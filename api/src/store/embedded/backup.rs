@@ -153,11 +153,12 @@ fn copy_tables(from: &ReadTransaction, to: &WriteTransaction) -> Result<CopySumm
     copy_table(from, to, ADJACENCY)?;
     copy_table(from, to, DEGREE)?;
     copy_multimap(from, to, TERMS)?;
-    copy_table(from, to, curation::NODE_VERSIONS)?;
-    copy_table(from, to, curation::EDGE_VERSIONS)?;
-    copy_table(from, to, curation::CHANGES)?;
-    copy_table(from, to, curation::HISTORY)?;
-    copy_table(from, to, curation::TOKENS)?;
+    // A store no build with curation has opened yet has none of these tables: nothing to copy.
+    copy_optional(from, to, curation::NODE_VERSIONS)?;
+    copy_optional(from, to, curation::EDGE_VERSIONS)?;
+    copy_optional(from, to, curation::CHANGES)?;
+    copy_optional(from, to, curation::HISTORY)?;
+    copy_optional(from, to, curation::TOKENS)?;
     Ok(CopySummary { nodes, edges, generation: index::generation(from)? })
 }
 
@@ -172,6 +173,18 @@ fn copy_meta(from: &ReadTransaction, to: &WriteTransaction) -> Result<(), StoreE
         }
     }
     Ok(())
+}
+
+/// [`copy_table`] for a table the source may not have.
+fn copy_optional<K: redb::Key + 'static, V: redb::Value + 'static>(
+    from: &ReadTransaction,
+    to: &WriteTransaction,
+    table: TableDefinition<K, V>,
+) -> Result<u64, StoreError> {
+    match from.open_table(table) {
+        Err(redb::TableError::TableDoesNotExist(_)) => Ok(0),
+        _ => copy_table(from, to, table),
+    }
 }
 
 fn copy_table<K: redb::Key + 'static, V: redb::Value + 'static>(

@@ -153,4 +153,38 @@ mod tests {
         let error = EmbeddedStore::open_with(dir.path(), IndexMode::Off).expect_err("refused");
         assert!(matches!(&error, StoreError::IncompatibleFormat { found, expected, .. } if found == "9" && expected == "3"), "{error:?}");
     }
+
+    /// A store, or a backup, written before curation (format 3 without the curation tables): the backup
+    /// restores, and the store opens with version 1 on its records, no token and no change yet.
+    #[tokio::test]
+    async fn a_backup_from_before_curation_restores_and_opens() {
+        use crate::store::embedded::curation::{CHANGES, EDGE_VERSIONS, HISTORY, NODE_VERSIONS, TOKENS};
+        use crate::store::{GraphStore, Subject};
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let store = EmbeddedStore::open_with(dir.path(), IndexMode::Off).expect("opens");
+        crate::io::seed_if_empty(&store).await.expect("seeded");
+        drop(store);
+        let backup = tempfile::tempdir().expect("a temporary directory");
+        EmbeddedStore::backup(dir.path(), backup.path()).expect("backed up");
+        for old in [dir.path(), backup.path()] {
+            let db = raw(old);
+            let txn = db.begin_write().expect("write");
+            for table in [NODE_VERSIONS, EDGE_VERSIONS] {
+                assert!(txn.delete_table(table).expect("delete"));
+            }
+            assert!(txn.delete_table(TOKENS).expect("delete"));
+            assert!(txn.delete_table(CHANGES).expect("delete"));
+            assert!(txn.delete_table(HISTORY).expect("delete"));
+            txn.commit().expect("commit");
+        }
+        let restored = tempfile::tempdir().expect("a temporary directory");
+        EmbeddedStore::restore(restored.path(), backup.path(), false).expect("an old backup restores");
+        for path in [dir.path(), restored.path()] {
+            let store = EmbeddedStore::open_with(path, IndexMode::Off).expect("opens, gaining the tables");
+            let undp = Subject::Node(partnergraph_schema::NodeId::parse("agency:undp").expect("id"));
+            assert_eq!(store.versions(&[undp]).await.expect("versions"), [1]);
+            assert_eq!(store.last_change().await.expect("changes"), 0);
+            assert!(store.tokens().await.expect("tokens").is_empty());
+        }
+    }
 }
