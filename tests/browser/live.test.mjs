@@ -77,11 +77,26 @@ test('an open map embed shows a new member after a mutation made elsewhere, with
   await context.close();
 });
 
-test('the explorer redraws its map when a shown node is renamed', async () => {
+test('the explorer redraws its map when a shown node is renamed, and its details when a partner joins', async () => {
   const { context, page, errors } = await openMap('/explore?view=map&focus=network:wacap&lang=en');
   await mutate([{ upsertNode: { input: { id: 'agency:city-of-live', kind: 'AGENCY', name: 'City of Live Updates, renamed', agencyType: 'LOCAL_GOVERNMENT', sources: SOURCE } } }]);
   await page.waitForFunction(
     () => document.querySelector('tr[data-node-id="agency:city-of-live"]')?.textContent.includes('renamed'),
+    null,
+    { timeout: 15000 },
+  );
+  assert.equal(await page.evaluate(() => window.pgNotReloaded), true, 'the page was not reloaded');
+  // A new agreement of WACAP and the city: the details panel lists the city among WACAP's partners.
+  const partnersBefore = await page.$$eval('.pg-details li.pg-partner', (items) => items.map((item) => item.dataset.id));
+  assert.ok(!partnersBefore.includes('agency:city-of-live'), partnersBefore.join());
+  await mutate([
+    { upsertNode: { input: { id: 'agreement:live-pact', kind: 'AGREEMENT', name: 'Live pact', sources: SOURCE } } },
+    ...['network:wacap', 'agency:city-of-live'].map((actor) => ({
+      upsertEdge: { input: { id: `${actor}>participates_in>agreement:live-pact`, type: 'PARTICIPATES_IN', source: actor, target: 'agreement:live-pact', sources: SOURCE } },
+    })),
+  ]);
+  await page.waitForFunction(
+    () => [...document.querySelectorAll('.pg-details li.pg-partner')].some((item) => item.dataset.id === 'agency:city-of-live'),
     null,
     { timeout: 15000 },
   );

@@ -28,7 +28,11 @@ use crate::state::{Action, State};
 pub fn mount(element: web_sys::Element, options: &str) {
     let mut config = Config::from_query(options);
     config.heads_page = element.tag_name().eq_ignore_ascii_case("main");
-    yew::Renderer::<App>::with_root_and_props(element, AppProps { config: Rc::new(config), on_focus: None, names: Rc::default() }).render();
+    yew::Renderer::<App>::with_root_and_props(
+        element,
+        AppProps { config: Rc::new(config), on_focus: None, names: Rc::default(), on_change: None },
+    )
+    .render();
 }
 
 /// Renders the explorer page (`/explore`) into `element`; `options` is the page's query string (its

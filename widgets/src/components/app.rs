@@ -33,6 +33,9 @@ pub struct AppProps {
     /// Country names in the interface language for the map's labels (the explorer has them loaded).
     #[prop_or_default]
     pub names: Rc<std::collections::HashMap<String, String>>,
+    /// Told when the data near the focus changes on the server (the explorer reloads its details).
+    #[prop_or_default]
+    pub on_change: Option<Callback<()>>,
 }
 
 /// A whole network map.
@@ -80,9 +83,15 @@ pub fn app(props: &AppProps) -> Html {
         let (dispatcher, live) = (state.dispatcher(), live.clone());
         let api = config.api.clone();
         let off = config.focus_problem.is_some();
+        let told = props.on_change.clone();
         use_effect_with((state.focus.clone(), state.depth), move |(focus, depth)| {
-            let watch = (!off)
-                .then(|| live::watch(&api, focus, *depth, move || dispatcher.dispatch(Action::Changed), move |status| live.set(status)));
+            let changed = move || {
+                dispatcher.dispatch(Action::Changed);
+                if let Some(told) = &told {
+                    told.emit(());
+                }
+            };
+            let watch = (!off).then(|| live::watch(&api, focus, *depth, changed, move |status| live.set(status)));
             move || drop(watch)
         });
     }

@@ -37,6 +37,8 @@ pub struct ExplorerProps {
 #[function_component(Explorer)]
 pub fn explorer(props: &ExplorerProps) -> Html {
     let route = use_state(|| props.route.clone());
+    // Changes on the server near the map's focus (the map tells), so the details reload too.
+    let revision = use_reducer(|| Revision(0));
     let names = use_state(|| Rc::new(HashMap::<String, String>::new()));
     let dialog = use_state(|| false);
     let lang = route.lang.unwrap_or_else(browser_lang);
@@ -141,12 +143,16 @@ pub fn explorer(props: &ExplorerProps) -> Html {
             config.api = props.api.to_string();
             config.controls = Controls::Full;
             config.height = 560;
+            let on_change = {
+                let revision = revision.dispatcher();
+                Some(Callback::from(move |()| revision.dispatch(())))
+            };
             // A focus that cannot be an id: the map says so (as the map embed does), and there are no details.
             let valid = config.focus_problem.is_none();
             html! {
                 <div class="pg-map-view">
-                    <div class="pg-map-slot"><App key={query.clone()} config={Rc::new(config)} on_focus={on_focus.clone()} names={ctx.names.clone()} /></div>
-                    if valid { <Details ctx={ctx.clone()} id={route.focus.clone()} on_focus={on_focus.clone()} /> }
+                    <div class="pg-map-slot"><App key={query.clone()} config={Rc::new(config)} on_focus={on_focus.clone()} names={ctx.names.clone()} {on_change} /></div>
+                    if valid { <Details ctx={ctx.clone()} id={route.focus.clone()} on_focus={on_focus.clone()} revision={revision.0} /> }
                 </div>
             }
         }
@@ -187,5 +193,17 @@ pub fn explorer(props: &ExplorerProps) -> Html {
             <footer class="pg-x-foot">{"partnergraph · "}{text.countries_credit}{" · Natural Earth · GeoNames (CC BY 4.0)"}</footer>
             if *dialog { <EmbedDialog ctx={ctx.clone()} route={(*route).clone()} on_close={close_dialog} /> }
         </div>
+    }
+}
+
+/// How many changes on the server the explorer's map has reported.
+#[derive(Clone, Copy, PartialEq)]
+struct Revision(u32);
+
+impl Reducible for Revision {
+    type Action = ();
+
+    fn reduce(self: Rc<Self>, (): ()) -> Rc<Self> {
+        Rc::new(Revision(self.0.wrapping_add(1)))
     }
 }

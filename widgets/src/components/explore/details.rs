@@ -70,16 +70,25 @@ pub struct DetailsProps {
     pub id: AttrValue,
     /// Open the map on a node.
     pub on_focus: Callback<String>,
+    /// How many times the data near the node changed since the page opened (a change reloads the panel
+    /// in place).
+    #[prop_or_default]
+    pub revision: u32,
 }
 
 /// The details panel.
 #[function_component(Details)]
 pub fn details(props: &DetailsProps) -> Html {
     let answer = use_state(|| None::<Rc<Result<Answer, gql::FetchError>>>);
+    let shown = use_mut_ref(String::new);
     {
         let (answer, api) = (answer.clone(), props.ctx.api.clone());
-        use_effect_with(props.id.clone(), move |id| {
-            answer.set(None);
+        use_effect_with((props.id.clone(), props.revision), move |(id, _)| {
+            // Another node: loading; the same one changed: the old details stay until the new come.
+            if *shown.borrow() != id.as_str() {
+                answer.set(None);
+                *shown.borrow_mut() = id.to_string();
+            }
             let id = id.to_string();
             wasm_bindgen_futures::spawn_local(async move {
                 let res = gql::query::<Answer>(&api, QUERY, serde_json::json!({ "id": id })).await;
