@@ -132,6 +132,12 @@ test('issue_22: the embeds name countries and roles in the page language (French
   for (const [lang, [india, brazil]] of Object.entries(expected)) {
     const { page, errors, close } = await open(`${env.api}/embed/map?focus=agreement:ibsa-fund&lang=${lang}`);
     await page.waitForSelector('section.pg-map[data-load="ready"]');
+    // The controls read in the page's direction: in Arabic the layout switch, the toolbar's first control, is on the right.
+    assert.equal(await page.getAttribute('section.pg-map', 'dir'), lang === 'ar' ? 'rtl' : 'ltr');
+    const bar = await page.$eval('.pg-toolbar', (el) => el.getBoundingClientRect().toJSON());
+    const layout = await page.$eval('.pg-toolbar .pg-group', (el) => el.getBoundingClientRect().toJSON());
+    const onTheRight = layout.x + layout.width / 2 > bar.x + bar.width / 2;
+    assert.equal(onTheRight, lang === 'ar', `${lang}: layout switch at ${layout.x} in a toolbar from ${bar.x} to ${bar.x + bar.width}`);
     const rows = await page.$$eval('table.pg-nodes tr[data-node-id^="country:"] th', (cells) => cells.map((cell) => cell.textContent));
     assert.ok(rows.includes(india) && rows.includes(brazil), `${lang} table: ${rows}`);
     await page.waitForFunction(() => document.querySelector('canvas.pg-canvas')?.dataset.state === 'still', null, { timeout: 15000 });

@@ -148,10 +148,12 @@ pub fn app(props: &AppProps) -> Html {
 
     let lang = config.lang;
     let strings = lang.strings();
+    // The controls read in the page's direction (the canvas places its labels by the language itself).
+    let dir = if lang.rtl() { "rtl" } else { "ltr" };
     if let Some(problem) = &config.focus_problem {
         // A focus that cannot be an id shows this, not some other map.
         return html! {
-            <section class="pg-map" lang={strings.tag} aria-label={strings.map_label} data-load="bad-focus">
+            <section class="pg-map" lang={strings.tag} {dir} aria-label={strings.map_label} data-load="bad-focus">
                 if config.heads_page { <h1 class="pg-sr-only">{strings.map_label}</h1> }
                 <p class="pg-status pg-error pg-bad-focus" role="alert">
                     {strings.bad_focus}{" ("}{isolated(problem.to_string())}{")."}
@@ -162,7 +164,7 @@ pub fn app(props: &AppProps) -> Html {
     if state.load == Load::NoNode {
         // An id no node has shows this, not an empty map.
         return html! {
-            <section class="pg-map" lang={strings.tag} aria-label={strings.map_label} data-load="unknown-focus" data-focus={state.focus.clone()}>
+            <section class="pg-map" lang={strings.tag} {dir} aria-label={strings.map_label} data-load="unknown-focus" data-focus={state.focus.clone()}>
                 if config.heads_page { <h1 class="pg-sr-only">{strings.map_label}</h1> }
                 <p class="pg-status pg-error pg-bad-focus" role="alert">
                     {strings.unknown_focus}{" ("}{isolated(state.focus.clone())}{")."}
@@ -192,7 +194,7 @@ pub fn app(props: &AppProps) -> Html {
     };
     let busy = matches!(state.load, Load::Loading);
     html! {
-        <section class={classes!("pg-map", format!("pg-controls-{}", controls_name(config.controls)))} lang={strings.tag}
+        <section class={classes!("pg-map", format!("pg-controls-{}", controls_name(config.controls)))} lang={strings.tag} {dir}
             aria-label={format!("{} — {focus_name}", strings.map_label)} aria-busy={busy.to_string()} data-focus={state.focus.clone()}
             data-layout={if geo_layout { "geo" } else { "force" }} data-load={load_name(&state.load)}
             data-live={if *live == live::Status::Live { "on" } else { "connecting" }} data-changes={state.changes.to_string()}>
