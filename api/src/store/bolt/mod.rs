@@ -1,8 +1,9 @@
 //! The Bolt store: the graph in Neo4j (or any Bolt server that speaks Cypher), through `neo4rs`.
 //!
-//! Layout: every node is `(:Node:<Kind> {id, kind, name, json, terms})`, with a unique constraint on
-//! `Node.id`; every edge is a relationship of its own type (`HOSTED_BY`, …) with `{id, json}` and an index
-//! on `id` per type. `json` holds the exact wire record, so this backend answers byte for byte as the
+//! Layout (version 2, `layout.rs`): every node is `(:Node:<Kind> {id, kind, name, json})`, with a unique
+//! constraint on `Node.id`; every edge is a relationship of its own type (`HOSTED_BY`, …) with `{id, json}`
+//! and an index on `id` per type; each search term of a node is a `(:Term {key, id})`, `key` being the
+//! term, a NUL and the node's id, with a range index on `key` that serves search in (term, id) order. `json` holds the exact wire record, so this backend answers byte for byte as the
 //! embedded one; `name`, `kind` and the typed relationships are there for people who query Neo4j directly.
 //! Curation (`curation.rs`) adds a `version` property to both and keeps tombstones, the audit trail and
 //! API tokens as nodes of other labels, never `Node`, so the graph's reads and counts never meet them.
@@ -19,6 +20,7 @@
 
 mod curation;
 mod cypher;
+mod layout;
 mod write;
 
 use std::collections::HashMap;
@@ -33,6 +35,8 @@ use serde::de::DeserializeOwned;
 
 use crate::store::{Batch, Change, EdgeFilter, GraphRead, GraphStore, StoreError, StoreStats, Subject, TokenRecord, WriteSummary};
 
+pub use layout::MigrateSummary;
+
 const BACKEND: &str = "bolt";
 /// Ids per edge lookup or delete by `r.id IN $ids`: ArcadeDB checks `IN` against the list linearly, so
 /// 5,000 found ids cost 0.95 s and 1,000 cost 0.15 s.
@@ -43,6 +47,8 @@ const FETCH_SIZE: usize = 500;
 const WRITE_ATTEMPTS: u32 = 20;
 /// Most edges asked for in one expansion query.
 const EXPAND_PAGE: usize = 10_000;
+/// Most index terms asked for in one search query.
+const TERM_PAGE: usize = 5_000;
 
 /// How to reach the Bolt server.
 #[derive(Debug, Clone)]
@@ -133,9 +139,17 @@ impl Rows for Txn {
 }
 
 impl BoltStore {
-    /// Connects (lazily: the pool opens connections on first use) and creates the constraint and
-    /// indexes the layout needs.
+    /// Connects (lazily: the pool opens connections on first use), creates the constraints and indexes
+    /// the layout needs, and checks the database's layout (`layout.rs`): an empty database gets this
+    /// build's, an older one is refused with [`StoreError::OldLayout`].
     pub async fn connect(config: BoltConfig) -> Result<BoltStore, StoreError> {
+        let store = BoltStore::connect_unchecked(config).await?;
+        store.check_layout().await?;
+        Ok(store)
+    }
+
+    /// [`BoltStore::connect`] without the layout check, for the upgrade.
+    async fn connect_unchecked(config: BoltConfig) -> Result<BoltStore, StoreError> {
         let driver_config = ConfigBuilder::default()
             .uri(config.url.as_str())
             .user(config.user.as_str())
@@ -153,11 +167,13 @@ impl BoltStore {
 
     async fn ensure_schema(&self) -> Result<(), StoreError> {
         self.within(self.timeout * 4, async {
-            self.driver.run(query(cypher::NODE_ID_CONSTRAINT)).await.map_err(driver_error)?;
+            for text in [cypher::NODE_ID_CONSTRAINT, cypher::LAYOUT_CONSTRAINT] {
+                self.driver.run(query(text)).await.map_err(driver_error)?;
+            }
             for edge_type in EdgeType::ALL {
                 self.driver.run(query(&cypher::edge_id_index(*edge_type))).await.map_err(driver_error)?;
             }
-            for text in cypher::CURATION_SCHEMA {
+            for text in cypher::TERM_SCHEMA.iter().chain(&cypher::CURATION_SCHEMA) {
                 self.driver.run(query(text)).await.map_err(driver_error)?;
             }
             Ok(())
@@ -238,6 +254,42 @@ impl BoltStore {
                 decode(&id, &json)
             })
             .collect()
+    }
+
+    /// The nodes of the index terms whose key starts with `prefix`, each once at its first term, in key
+    /// order, at most `limit`: pages of [`cypher::FIND_TERMS`] (or, when `sorted`, of the server-sorted
+    /// [`cypher::FIND_TERMS_SORTED`]) until `limit` nodes are found or the terms run out. `None` when the
+    /// server answered a page out of key order (then ask again with `sorted`).
+    async fn terms_in_order(&self, prefix: &str, limit: usize, sorted: bool) -> Result<Option<Vec<NodeId>>, StoreError> {
+        let page = i64::try_from(limit.clamp(1, TERM_PAGE)).unwrap_or(i64::MAX);
+        let (mut ids, mut seen) = (Vec::new(), std::collections::HashSet::new());
+        let mut cursor: Option<String> = None;
+        loop {
+            let text = match (&cursor, sorted) {
+                (_, true) => query(cypher::FIND_TERMS_SORTED).param("after", cursor.clone()),
+                (None, false) => query(cypher::FIND_TERMS),
+                (Some(after), false) => query(cypher::FIND_TERMS_AFTER).param("after", after.as_str()),
+            };
+            let rows = self.rows(text.param("prefix", prefix).param("limit", page)).await?;
+            for row in &rows {
+                let key: String = column(row, "key")?;
+                if cursor.as_ref().is_some_and(|last| *last >= key) {
+                    return Ok(None);
+                }
+                let id: String = column(row, "id")?;
+                let id = NodeId::parse(id.clone()).map_err(|err| StoreError::Corrupt { key: id, reason: err.to_string() })?;
+                if seen.insert(id.clone()) {
+                    ids.push(id);
+                    if ids.len() == limit {
+                        return Ok(Some(ids));
+                    }
+                }
+                cursor = Some(key);
+            }
+            if (rows.len() as i64) < page {
+                return Ok(Some(ids));
+            }
+        }
     }
 
     async fn count(&self, text: &str) -> Result<u64, StoreError> {
@@ -326,20 +378,18 @@ impl GraphRead for BoltStore {
     }
 
     async fn find_by_term(&self, term: &str, prefix: bool, limit: usize) -> Result<Vec<NodeId>, StoreError> {
-        let text = if prefix { cypher::FIND_BY_TERM_PREFIX } else { cypher::FIND_BY_TERM };
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let rows = self.rows(query(text).param("term", term).param("limit", limit)).await?;
-        let mut ids: Vec<NodeId> = rows
-            .iter()
-            .map(|row| {
-                let id: String = column(row, "id")?;
-                NodeId::parse(id.clone()).map_err(|err| StoreError::Corrupt { key: id, reason: err.to_string() })
-            })
-            .collect::<Result<_, _>>()?;
-        if !prefix {
-            ids.sort();
+        // No stored term holds a control character (`cypher::TERM_SCHEMA`), so one with a NUL finds none.
+        if limit == 0 || term.contains('\u{0}') {
+            return Ok(Vec::new());
         }
-        Ok(ids)
+        let wanted = if prefix { term.to_owned() } else { write::term_key(term, "") };
+        match self.terms_in_order(&wanted, limit, false).await? {
+            Some(ids) => Ok(ids),
+            None => {
+                tracing::warn!("bolt: the term index answered out of key order, sorting on the server instead");
+                Ok(self.terms_in_order(&wanted, limit, true).await?.unwrap_or_default())
+            }
+        }
     }
 
     async fn scan_nodes(&self, kind: Option<NodeKind>, after: Option<&NodeId>, limit: usize) -> Result<Vec<NodeRecord>, StoreError> {
