@@ -328,7 +328,10 @@ async fn migrate(args: &StoreArgs) -> Result<ExitCode, CliError> {
     if summary.from == summary.to {
         println!("{url}: already at layout {}, nothing to do", summary.to);
     } else {
-        println!("{url}: upgraded from layout {} to layout {} ({} nodes moved)", summary.from, summary.to, summary.nodes);
+        println!(
+            "{url}: upgraded from layout {} to layout {} ({} nodes and {} edges moved)",
+            summary.from, summary.to, summary.nodes, summary.edges
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -61,15 +61,22 @@ async fn migrate_upgrades_a_layout_1_database_that_serve_refuses() {
     let migrated = run(&[&["migrate"][..], &store_args[..]].concat());
     let stdout = String::from_utf8_lossy(&migrated.stdout);
     assert!(migrated.status.success(), "{stdout} {}", String::from_utf8_lossy(&migrated.stderr));
-    let nodes = partnergraph_schema::seed::dataset().expect("the seed").nodes.len();
-    assert!(stdout.contains(&format!("upgraded from layout 1 to layout 2 ({nodes} nodes moved)")), "{stdout}");
+    let seed = partnergraph_schema::seed::dataset().expect("the seed");
+    let (nodes, edges) = (seed.nodes.len(), seed.edges.len());
+    assert!(stdout.contains(&format!("upgraded from layout 1 to layout 2 ({nodes} nodes and {edges} edges moved)")), "{stdout}");
     let again = run(&[&["migrate"][..], &store_args[..]].concat());
     assert!(String::from_utf8_lossy(&again.stdout).contains("already at layout 2"), "{again:?}");
 
     let on_bolt = Server::start_with(&store_args);
     let data = tempfile::tempdir().expect("data");
     let embedded = Server::start(data.path());
-    let searches = [r#"{ search(text: "united nations") { id name } }"#, r#"{ search(text: "sa") { id } }"#];
+    // Search reads the `Term`s, and neighbourhoods with `asOf` the typed dates.
+    let searches = [
+        r#"{ search(text: "united nations") { id name } }"#,
+        r#"{ search(text: "sa") { id } }"#,
+        r#"{ neighborhood(id: "network:wacap", depth: 2, asOf: "2012") { nodes { id } edges { id from to } } }"#,
+        r#"{ neighborhood(id: "network:wacap", depth: 2, asOf: "2016-03") { nodes { id } edges { id from to } } }"#,
+    ];
     for query in COMPARED.iter().chain(&searches) {
         let (expected_status, expected) = post(&embedded, query, true).await;
         let (status, actual) = post(&on_bolt, query, false).await;

@@ -3,6 +3,8 @@
 
 use partnergraph_schema::{EdgeType, NodeKind};
 
+use crate::store::Direction;
+
 /// The unique constraint that makes `MERGE` on node ids safe under concurrency and fast.
 pub const NODE_ID_CONSTRAINT: &str = "CREATE CONSTRAINT node_id IF NOT EXISTS FOR (n:Node) REQUIRE n.id IS UNIQUE";
 
@@ -18,6 +20,20 @@ pub const ANY_NODE: &str = "MATCH (n:Node) RETURN n.id AS id LIMIT 1";
 /// after `$after` (answered from the index on `Node.id`, in its order, so the caller's cursor moves on).
 pub const LAYOUT_1_NODES: &str =
     "MATCH (n:Node) WHERE n.id > $after AND n.terms IS NOT NULL RETURN n.id AS id, n.json AS json LIMIT $limit";
+/// Layout 1 → 2: `$after`, `$limit` → `(id, json)` of the relationships of one type without the typed
+/// properties of layout 2 (`type` is always set), after `$after`, from the index on `r.id`.
+pub fn layout_1_edges(edge_type: EdgeType) -> String {
+    format!("MATCH ()-[r:{}]->() WHERE r.id > $after AND r.type IS NULL RETURN r.id AS id, r.json AS json LIMIT $limit", edge_type.as_str())
+}
+/// Layout 1 → 2: sets the typed properties of the relationships `$ids` of one type from `$rows`, a map
+/// from id to the properties of [`create_edges`].
+pub fn type_layout_1_edges(edge_type: EdgeType) -> String {
+    format!(
+        "MATCH ()-[r:{}]->() WHERE r.id IN $ids WITH r, $rows[r.id] AS row \
+         SET r.type = row.type, r.fromDay = row.fromDay, r.toDay = row.toDay, r.role = row.role, r.iatiRole = row.iatiRole",
+        edge_type.as_str()
+    )
+}
 /// Layout 1 → 2: drops the `terms` list of the nodes `$ids` (their terms are `Term` nodes now).
 pub const DROP_LAYOUT_1_TERMS: &str = "UNWIND $ids AS wanted MATCH (n:Node {id: wanted}) REMOVE n.terms";
 
@@ -43,11 +59,25 @@ pub fn kind_label(kind: NodeKind) -> &'static str {
 /// `$ids` → `(id, json)` of the nodes that exist.
 pub const NODES_BY_ID: &str = "UNWIND $ids AS wanted MATCH (n:Node {id: wanted}) RETURN n.id AS id, n.json AS json";
 
-/// `$ids`, `$types`, `$after`, `$limit` → the edges touching those nodes, of those types (all when
-/// empty), with id > `$after`, in id order.
-pub const EXPAND: &str = "UNWIND $ids AS wanted MATCH (n:Node {id: wanted})-[r]-() \
-     WHERE (size($types) = 0 OR type(r) IN $types) AND ($after IS NULL OR r.id > $after) \
-     WITH DISTINCT r RETURN r.id AS id, r.json AS json ORDER BY r.id LIMIT $limit";
+/// `$ids`, `$types`, `$after`, `$asOfFirst`, `$asOfLast`, `$limit` → `(id, json)` of the edges touching
+/// those nodes in `direction` (seen from them), of those types (all when empty), valid at some time between
+/// the two days (`yyyymmdd` numbers; null: any time), with id > `$after`, in id order: the whole
+/// `EdgeFilter` in one statement, on the typed `fromDay`/`toDay` of layout 2. ArcadeDB keeps a node's
+/// relationships unordered, so the frontier's matching edges are sorted before the `LIMIT`.
+pub fn expand(direction: Direction) -> String {
+    let pattern = match direction {
+        Direction::Both => "-[r]-",
+        Direction::Out => "-[r]->",
+        Direction::In => "<-[r]-",
+    };
+    format!(
+        "UNWIND $ids AS wanted MATCH (n:Node {{id: wanted}}){pattern}() \
+         WHERE (size($types) = 0 OR type(r) IN $types) AND ($after IS NULL OR r.id > $after) \
+         AND ($asOfLast IS NULL OR r.fromDay IS NULL OR r.fromDay <= $asOfLast) \
+         AND ($asOfFirst IS NULL OR r.toDay IS NULL OR r.toDay >= $asOfFirst) \
+         WITH DISTINCT r RETURN r.id AS id, r.json AS json ORDER BY r.id LIMIT $limit"
+    )
+}
 
 /// `$ids` → `(id, d)`: the number of relationships touching each node that exists.
 pub const DEGREES: &str = "UNWIND $ids AS wanted MATCH (n:Node {id: wanted}) RETURN n.id AS id, COUNT { (n)--() } AS d";
@@ -140,12 +170,14 @@ pub fn create_nodes(kind: NodeKind) -> String {
 pub const UPDATE_NODES: &str = "UNWIND $rows AS row MATCH (n:Node {id: row.id}) \
      SET n.kind = row.kind, n.name = row.name, n.json = row.json, n.version = row.version";
 
-/// Creates `$rows` (`id`, `source`, `target`, `json`, `version`) as relationships of one type (a null
-/// `version`, meaning 1, is not stored); returns how many, as `c`.
+/// Creates `$rows` (`id`, `source`, `target`, `json`, `version` and the typed `type`, `fromDay`, `toDay`,
+/// `role`, `iatiRole`) as relationships of one type (nulls, and a `version` of 1, are not stored); returns
+/// how many, as `c`.
 pub fn create_edges(edge_type: EdgeType) -> String {
     format!(
         "UNWIND $rows AS row MATCH (a:Node {{id: row.source}}) MATCH (b:Node {{id: row.target}}) \
-         CREATE (a)-[r:{} {{id: row.id, json: row.json, version: row.version}}]->(b) RETURN count(r) AS c",
+         CREATE (a)-[r:{} {{id: row.id, json: row.json, version: row.version, type: row.type, fromDay: row.fromDay, toDay: row.toDay, \
+         role: row.role, iatiRole: row.iatiRole}}]->(b) RETURN count(r) AS c",
         edge_type.as_str()
     )
 }

@@ -2,9 +2,10 @@
 //!
 //! Layout (version 2, `layout.rs`): every node is `(:Node:<Kind> {id, kind, name, json})`, with a unique
 //! constraint on `Node.id`; every edge is a relationship of its own type (`HOSTED_BY`, …) with `{id, json}`
-//! and an index on `id` per type; each search term of a node is a `(:Term {key, id})`, `key` being the
+//! and an index on `id` per type, and typed properties that statements filter on (`type`, `fromDay` and
+//! `toDay` as `yyyymmdd` numbers, `role`, `iatiRole`); each search term of a node is a `(:Term {key, id})`, `key` being the
 //! term, a NUL and the node's id, with a range index on `key` that serves search in (term, id) order. `json` holds the exact wire record, so this backend answers byte for byte as the
-//! embedded one; `name`, `kind` and the typed relationships are there for people who query Neo4j directly.
+//! embedded one; the other properties serve filters in Cypher and people who query the database directly.
 //! Curation (`curation.rs`) adds a `version` property to both and keeps tombstones, the audit trail and
 //! API tokens as nodes of other labels, never `Node`, so the graph's reads and counts never meet them.
 //! Labels and relationship types come from the closed enums of the schema crate; every value that comes
@@ -29,8 +30,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use futures_util::future::BoxFuture;
-use neo4rs::{ConfigBuilder, Graph as Driver, Query, Row, Txn, query};
-use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord};
+use neo4rs::{BoltType, ConfigBuilder, Graph as Driver, Query, Row, Txn, query};
+use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate};
 use serde::de::DeserializeOwned;
 
 use crate::store::{Batch, Change, EdgeFilter, GraphRead, GraphStore, StoreError, StoreStats, Subject, TokenRecord, WriteSummary};
@@ -45,8 +46,9 @@ pub(crate) const EDGE_ID_CHUNK: usize = 1000;
 const FETCH_SIZE: usize = 500;
 /// Most runs of one write that collides with others (`BoltStore::transact`).
 const WRITE_ATTEMPTS: u32 = 20;
-/// Most edges asked for in one expansion query.
-const EXPAND_PAGE: usize = 10_000;
+/// The largest `LIMIT` sent: ArcadeDB reads `LIMIT` as a 32-bit number, and sizes its sort by it (a
+/// `LIMIT` of 2^31 - 1 after `ORDER BY` fails with `IllegalArgumentException`; 2^30 works).
+const MAX_LIMIT: usize = 1 << 30;
 /// Most index terms asked for in one search query.
 const TERM_PAGE: usize = 5_000;
 
@@ -340,28 +342,19 @@ impl GraphRead for BoltStore {
             return Ok(Vec::new());
         }
         let types: Vec<String> = filter.types.iter().map(|edge_type| edge_type.as_str().to_owned()).collect();
-        // The date filter runs here (EdgeFilter::matches), so pages are fetched until `limit` edges pass.
-        let page = i64::try_from(limit.clamp(1, EXPAND_PAGE)).unwrap_or(i64::MAX);
-        let mut cursor = after.map(ToString::to_string);
-        let members: std::collections::HashSet<&NodeId> = frontier.iter().collect();
-        let mut edges = Vec::new();
-        loop {
-            let text = query(cypher::EXPAND)
-                .param("ids", strings(frontier))
-                .param("types", types.clone())
-                .param("after", cursor.clone())
-                .param("limit", page);
-            let found: Vec<EdgeLink> = self.records(text).await?;
-            let exhausted = (found.len() as i64) < page;
-            cursor = found.last().map(|edge| edge.id.to_string());
-            edges.extend(
-                found.into_iter().filter(|edge| filter.matches(edge, members.contains(&edge.source), members.contains(&edge.target))),
-            );
-            if edges.len() >= limit || exhausted {
-                edges.truncate(limit);
-                return Ok(edges);
-            }
-        }
+        let day = |day: fn(PartialDate) -> partnergraph_schema::date::Day| {
+            BoltType::from(filter.as_of.map(|as_of| write::day_number(day(as_of))))
+        };
+        let text = query(&cypher::expand(filter.direction))
+            .param("ids", strings(frontier))
+            .param("types", types)
+            .param("after", after.map(ToString::to_string))
+            .param("asOfFirst", day(PartialDate::first_day))
+            .param("asOfLast", day(PartialDate::last_day))
+            // ArcadeDB takes a `LIMIT` below 2^31 only (`ORDER BY` with 2^31 - 1 fails too); no frontier
+            // has more edges than [`MAX_LIMIT`].
+            .param("limit", i64::try_from(limit.min(MAX_LIMIT)).unwrap_or(i64::MAX));
+        self.records(text).await
     }
 
     async fn degrees(&self, ids: &[NodeId]) -> Result<Vec<u64>, StoreError> {

@@ -17,6 +17,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use neo4rs::{BoltType, Row, Txn, query};
+use partnergraph_schema::date::Day;
 use partnergraph_schema::text::index_terms;
 use partnergraph_schema::{EdgeRecord, EdgeType, NodeKind, NodeRecord};
 
@@ -183,14 +184,33 @@ pub(crate) fn term_rows(id: &str, terms: &[String]) -> Vec<Params> {
         .collect()
 }
 
-fn edge_row(edge: &EdgeRecord, json: String, version: u64) -> Params {
+/// A day as the number `yyyymmdd`, which sorts as the day does.
+pub(crate) fn day_number((year, month, day): Day) -> i64 {
+    i64::from(year) * 10_000 + i64::from(month) * 100 + i64::from(day)
+}
+
+/// The typed properties of an edge (layout 2): its type, the first day it is valid and the last, its roles.
+pub(crate) fn typed_edge(edge: &EdgeRecord) -> Params {
+    let text = |value: Option<&'static str>| BoltType::from(value.map(str::to_owned));
     HashMap::from([
+        ("type".to_owned(), BoltType::from(edge.edge_type.as_str())),
+        ("fromDay".to_owned(), BoltType::from(edge.from.map(|from| day_number(from.first_day())))),
+        ("toDay".to_owned(), BoltType::from(edge.to.map(|to| day_number(to.last_day())))),
+        ("role".to_owned(), text(edge.role.map(|role| role.as_str()))),
+        ("iatiRole".to_owned(), text(edge.iati_role.map(|role| role.as_str()))),
+    ])
+}
+
+fn edge_row(edge: &EdgeRecord, json: String, version: u64) -> Params {
+    let mut row = typed_edge(edge);
+    row.extend([
         ("version".to_owned(), version_param(version)),
         ("id".to_owned(), BoltType::from(edge.id.as_str())),
         ("source".to_owned(), BoltType::from(edge.source.as_str())),
         ("target".to_owned(), BoltType::from(edge.target.as_str())),
         ("json".to_owned(), BoltType::from(json)),
-    ])
+    ]);
+    row
 }
 
 /// Writes `batch` into `txn`; the caller commits or rolls back (and may run it again).
