@@ -69,6 +69,6 @@ for round in 1 2 3; do
   done
 done
 start --response-cache-mib 0
-say "each request of the mix alone, uncached, mean ms (700 bodies): $(python3 scripts/bench/alone.py "http://127.0.0.1:$port/graphql" "$dir/mix.bodies" depth2,depth1,card,search,triangulars,paths,map 700)"
+say "each request of the mix alone, uncached, mean/median ms (700 bodies): $(python3 scripts/bench/alone.py "http://127.0.0.1:$port/graphql" "$dir/mix.bodies" depth2,depth1,card,search,triangulars,paths,map 700)"
 say "RSS after: $(($(awk '/VmRSS/{print $2}' /proc/$pid/status) / 1024)) MiB"
 stop

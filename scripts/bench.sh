@@ -56,6 +56,8 @@ PARTNERGRAPH_LOG=warn,partnergraph::store=info "$bin" serve --addr "127.0.0.1:$p
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do sleep 0.02; done
+# serve listens before it opens the store: give the log line a moment on a loaded machine.
+for _ in $(seq 100); do grep -q "loaded from its snapshot" "$dir/serve.log" && break; sleep 0.1; done
 grep -q "loaded from its snapshot" "$dir/serve.log" || { echo "bench: the restart did not load the topology snapshot" >&2; cat "$dir/serve.log" >&2; exit 1; }
 say "restart to ready (process start to accepting): $(python3 -c "print(round($(date +%s.%N) - $start, 2))")s; RSS after start $(($(awk '/VmRSS/{print $2}' /proc/$pid/status) / 1024)) MiB"
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Sends GraphQL bodies one at a time (nothing else in flight) and prints the mean time of each kind of
-request, in milliseconds, as the client sees it (loopback HTTP included).
+request, in milliseconds, as the client sees it (loopback HTTP included), and its median (`/p50`).
 
 Usage: alone.py URL BODIES_FILE KINDS COUNT
 Bodies are taken in file order; the i-th body is of kind i % len(KINDS) (bodies.py writes the mix that
@@ -8,6 +8,7 @@ way), KINDS being comma-separated names. The first pass over the bodies is not t
 response cache is on, so this measures the data work only when serve runs with --response-cache-mib 0.
 """
 import http.client
+import statistics
 import sys
 import time
 import urllib.parse
@@ -29,7 +30,7 @@ def main():
         if response.status != 200 or b'"errors"' in answer:
             sys.exit(f"alone.py: {response.status} for {body[:120]}: {answer[:300]!r}")
         spent[kinds[index % len(kinds)]].append(elapsed)
-    print(" ".join(f"{kind}={sum(times) / len(times) * 1000:.2f}" for kind, times in spent.items() if times))
+    print(" ".join(f"{kind}={sum(times) / len(times) * 1000:.2f}/p50 {statistics.median(times) * 1000:.2f}" for kind, times in spent.items() if times))
 
 
 if __name__ == "__main__":

@@ -320,6 +320,19 @@ pub async fn finds_prefix_terms_in_term_then_id_order(store: Arc<dyn GraphStore>
     assert_eq!(store.find_by_term(&format!("{WORD}s"), true, 1).await.expect("limited"), [id("city:sao-paulo-bra")]);
 }
 
+pub async fn finds_each_node_once_across_pages_of_terms(store: Arc<dyn GraphStore>) {
+    // Several terms of one node match before the next node's: a limit of 2 reads past them.
+    let nodes = vec![node("agency:aa", "Saa Sab Sac"), node("agency:bb", "Sad"), node("agency:cc", "Tsa")];
+    store.apply(Batch { nodes, ..Batch::default() }).await.expect("load");
+    let prefix = format!("{WORD}s");
+    assert_eq!(store.find_by_term(&prefix, true, 2).await.expect("two"), [id("agency:aa"), id("agency:bb")]);
+    assert_eq!(store.find_by_term(&prefix, true, 1).await.expect("one"), [id("agency:aa")]);
+    assert_eq!(store.find_by_term(&prefix, true, 10).await.expect("all"), [id("agency:aa"), id("agency:bb")]);
+    assert_eq!(store.find_by_term(&format!("{WORD}sad"), false, 10).await.expect("exact"), [id("agency:bb")]);
+    assert!(store.find_by_term(&format!("{WORD}sa"), false, 10).await.expect("no such word").is_empty());
+    assert!(store.find_by_term(&format!("{WORD}s\u{0}agency:aa"), true, 10).await.expect("a NUL").is_empty());
+}
+
 pub async fn finds_nodes_by_external_identifier(store: Arc<dyn GraphStore>) {
     loaded(&store).await;
     let mut undp = node("agency:undp", "United Nations Development Programme");
@@ -389,6 +402,7 @@ macro_rules! conformance_suite {
             case!(edge_records_round_trip_with_every_field);
             case!(pages_expansions_in_id_order_and_counts_degrees);
             case!(finds_prefix_terms_in_term_then_id_order);
+            case!(finds_each_node_once_across_pages_of_terms);
             case!(finds_nodes_by_external_identifier);
             case!(staged_writes_delete_edges_before_their_upserts);
             case!(sources_add_up_iati_first_then_csv_then_json_lines);

@@ -1,5 +1,5 @@
 //! The command line: `serve`, `import`, `export`, `validate`, `schema` (the CLI contract of the design
-//! note), `bench-data`, and `backup` and `restore` of the embedded store. Every flag can also be set by an
+//! note), `bench-data`, `backup` and `restore` of the embedded store, and `migrate` of a Bolt database. Every flag can also be set by an
 //! environment variable (`PARTNERGRAPH_ADDR`, …), for deployments. This module parses arguments and wires
 //! the layers together; it holds no logic of its own. `files.rs` reads and writes the files of `import`,
 //! `validate` and `export` in every format; `progress.rs` draws a file's progress on a terminal.
@@ -54,12 +54,21 @@ enum Command {
     /// Replace the embedded store's contents with a backup's, in one transaction (refused while a server or
     /// an import has the store open; a store with records is replaced only with --force).
     Restore(RestoreArgs),
+    /// Upgrade a Bolt database (`--store URL`) written by an older build to this build's layout, in place
+    /// (resumable: run it again after an interruption; stop servers of older builds first).
+    Migrate(MigrateArgs),
     /// Print the audit trail as JSON Lines, oldest first: every curation change (with the record before
     /// and after) and every imported file (with its counts).
     Changes(tokens::ChangesArgs),
     /// Manage the API tokens that may write over GraphQL (works while `serve` runs on the same store).
     #[command(subcommand)]
     Token(tokens::TokenCommand),
+}
+
+#[derive(Debug, Args)]
+struct MigrateArgs {
+    #[command(flatten)]
+    store: StoreArgs,
 }
 
 #[derive(Debug, Args)]
@@ -273,6 +282,7 @@ async fn execute(command: Command) -> Result<ExitCode, CliError> {
         }
         Command::BenchData(args) => bench_data(&args),
         Command::Backup(args) => backup(&args),
+        Command::Migrate(args) => migrate(&args.store).await,
         Command::Restore(args) => restore(&args),
         Command::Changes(args) => {
             let store = open_store(&args.store, IndexMode::Off).await?;
@@ -291,15 +301,39 @@ async fn open_store(args: &StoreArgs, index: IndexMode) -> Result<Arc<dyn GraphS
     let Some(url) = &args.store else {
         return Ok(Arc::new(EmbeddedStore::open_with(&args.data, index)?));
     };
-    let config = BoltConfig {
-        url: url.clone(),
+    Ok(Arc::new(BoltStore::connect(bolt_config(args, url)).await?))
+}
+
+/// How to reach the Bolt server at `url`, from the store flags.
+fn bolt_config(args: &StoreArgs, url: &str) -> BoltConfig {
+    BoltConfig {
+        url: url.to_owned(),
         user: args.db_user.clone().unwrap_or_else(|| "neo4j".to_owned()),
         password: args.db_password.clone().unwrap_or_default(),
         database: args.db_name.clone(),
         max_connections: args.db_pool,
         timeout: std::time::Duration::from_secs(args.db_timeout.max(1)),
+    }
+}
+
+/// `migrate`: upgrades a Bolt database to this build's layout (the embedded store upgrades itself when
+/// opened).
+async fn migrate(args: &StoreArgs) -> Result<ExitCode, CliError> {
+    let Some(url) = &args.store else {
+        return Err(CliError::Other(
+            "migrate upgrades a Bolt database (--store URL); the embedded store upgrades itself when it is opened".to_owned(),
+        ));
     };
-    Ok(Arc::new(BoltStore::connect(config).await?))
+    let summary = BoltStore::migrate(bolt_config(args, url)).await?;
+    if summary.from == summary.to {
+        println!("{url}: already at layout {}, nothing to do", summary.to);
+    } else {
+        println!(
+            "{url}: upgraded from layout {} to layout {} ({} nodes and {} edges moved)",
+            summary.from, summary.to, summary.nodes, summary.edges
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn serve(args: ServeArgs) -> Result<ExitCode, CliError> {

@@ -68,6 +68,24 @@ pub enum StoreError {
         /// Format this build writes.
         expected: String,
     },
+    /// A Bolt database written with an older layout than this build reads (`store/bolt/layout.rs`).
+    #[error(
+        "the Bolt database has layout {found}, this build reads layout {expected}: upgrade it in place with `partnergraph migrate --store URL` (same connection flags as `serve`; stop servers of older builds first)"
+    )]
+    OldLayout {
+        /// Layout found.
+        found: u64,
+        /// Layout this build writes.
+        expected: u64,
+    },
+    /// A Bolt database written by a newer build than this one.
+    #[error("the Bolt database has layout {found}, written by a newer build; this build reads layout {expected}")]
+    NewerLayout {
+        /// Layout found.
+        found: u64,
+        /// Layout this build writes.
+        expected: u64,
+    },
     /// A batch writes an edge whose endpoint is not a node of the store (after the batch's node writes);
     /// nothing of the batch is written.
     #[error("edge `{edge}` points at `{node}`, which is not in the store")]

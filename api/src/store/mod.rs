@@ -32,7 +32,7 @@ use partnergraph_schema::text::NodeNames;
 use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate};
 
 pub use audit::{Audit, Change, Condition, Scope, Subject, TokenRecord};
-pub use bolt::{BoltConfig, BoltStore};
+pub use bolt::{BoltConfig, BoltStore, MigrateSummary};
 pub use embedded::{CopySummary, EmbeddedStore, IndexMode};
 pub use error::StoreError;
 pub use ranked::{RankedEdge, RankedLink, RankedTopology};

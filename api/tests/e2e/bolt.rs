@@ -9,21 +9,21 @@ use serde_json::Value;
 
 use crate::server::{Server, query};
 
-const PASSWORD: &str = "partnergraph-test";
+pub(crate) const PASSWORD: &str = "partnergraph-test";
 
 fn script() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scripts/bolt-server.sh")
 }
 
 /// A Bolt server with its own home and ports, stopped when dropped.
-struct BoltServer {
+pub(crate) struct BoltServer {
     home: tempfile::TempDir,
     port: String,
-    http_port: String,
+    pub(crate) http_port: String,
 }
 
 impl BoltServer {
-    fn new() -> BoltServer {
+    pub(crate) fn new() -> BoltServer {
         let ports = Command::new("bash").arg(script()).args(["free-port", "2"]).output().expect("free ports");
         let ports = String::from_utf8(ports.stdout).expect("ports");
         let mut ports = ports.split_whitespace().map(str::to_owned);
@@ -44,7 +44,7 @@ impl BoltServer {
             .expect("run bolt-server.sh")
     }
 
-    fn start(&self) -> String {
+    pub(crate) fn start(&self) -> String {
         let output = self.command("start");
         assert!(output.status.success(), "bolt server did not start: {}", String::from_utf8_lossy(&output.stderr));
         String::from_utf8(output.stdout).expect("url").trim().to_owned()
@@ -64,13 +64,13 @@ impl Drop for BoltServer {
 
 /// Status and body of a POST; `X-Cache` must be absent on a Bolt store (other clients write to it, so its
 /// answers are never reused) and is dropped from the comparison with the embedded store.
-async fn post(server: &Server, query: &str, cached: bool) -> (u16, Vec<u8>) {
+pub(crate) async fn post(server: &Server, query: &str, cached: bool) -> (u16, Vec<u8>) {
     let response = reqwest::Client::new().post(server.graphql()).json(&serde_json::json!({ "query": query })).send().await.expect("POST");
     assert_eq!(response.headers().contains_key("x-cache"), cached, "X-Cache for {query}: {:?}", response.headers().get("x-cache"));
     (response.status().as_u16(), response.bytes().await.expect("body").to_vec())
 }
 
-const COMPARED: &[&str] = &[
+pub(crate) const COMPARED: &[&str] = &[
     r#"{ search(text: "WACAP") { id name sources { document paragraph quote } } }"#,
     r#"{ neighborhood(id: "network:wacap", depth: 2) { nodes { id name kind } edges { id type source target from to } truncated } }"#,
     r#"{ triangulars { agreement { id } beneficiary { id } pivotal { id } facilitating { id } } }"#,

@@ -3,6 +3,7 @@
 mod attacks;
 mod backup;
 mod bolt;
+mod bolt_migrate;
 mod cache;
 mod cli;
 mod curation;

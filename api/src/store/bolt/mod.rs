@@ -1,9 +1,11 @@
 //! The Bolt store: the graph in Neo4j (or any Bolt server that speaks Cypher), through `neo4rs`.
 //!
-//! Layout: every node is `(:Node:<Kind> {id, kind, name, json, terms})`, with a unique constraint on
-//! `Node.id`; every edge is a relationship of its own type (`HOSTED_BY`, …) with `{id, json}` and an index
-//! on `id` per type. `json` holds the exact wire record, so this backend answers byte for byte as the
-//! embedded one; `name`, `kind` and the typed relationships are there for people who query Neo4j directly.
+//! Layout (version 2, `layout.rs`): every node is `(:Node:<Kind> {id, kind, name, json})`, with a unique
+//! constraint on `Node.id`; every edge is a relationship of its own type (`HOSTED_BY`, …) with `{id, json}`
+//! and an index on `id` per type, and typed properties that statements filter on (`type`, `fromDay` and
+//! `toDay` as `yyyymmdd` numbers, `role`, `iatiRole`); each search term of a node is a `(:Term {key, id})`, `key` being the
+//! term, a NUL and the node's id, with a range index on `key` that serves search in (term, id) order. `json` holds the exact wire record, so this backend answers byte for byte as the
+//! embedded one; the other properties serve filters in Cypher and people who query the database directly.
 //! Curation (`curation.rs`) adds a `version` property to both and keeps tombstones, the audit trail and
 //! API tokens as nodes of other labels, never `Node`, so the graph's reads and counts never meet them.
 //! Labels and relationship types come from the closed enums of the schema crate; every value that comes
@@ -19,6 +21,7 @@
 
 mod curation;
 mod cypher;
+mod layout;
 mod write;
 
 use std::collections::HashMap;
@@ -27,11 +30,13 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use futures_util::future::BoxFuture;
-use neo4rs::{ConfigBuilder, Graph as Driver, Query, Row, Txn, query};
-use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord};
+use neo4rs::{BoltType, ConfigBuilder, Graph as Driver, Query, Row, Txn, query};
+use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate};
 use serde::de::DeserializeOwned;
 
 use crate::store::{Batch, Change, EdgeFilter, GraphRead, GraphStore, StoreError, StoreStats, Subject, TokenRecord, WriteSummary};
+
+pub use layout::MigrateSummary;
 
 const BACKEND: &str = "bolt";
 /// Ids per edge lookup or delete by `r.id IN $ids`: ArcadeDB checks `IN` against the list linearly, so
@@ -41,8 +46,11 @@ pub(crate) const EDGE_ID_CHUNK: usize = 1000;
 const FETCH_SIZE: usize = 500;
 /// Most runs of one write that collides with others (`BoltStore::transact`).
 const WRITE_ATTEMPTS: u32 = 20;
-/// Most edges asked for in one expansion query.
-const EXPAND_PAGE: usize = 10_000;
+/// The largest `LIMIT` sent: ArcadeDB reads `LIMIT` as a 32-bit number, and sizes its sort by it (a
+/// `LIMIT` of 2^31 - 1 after `ORDER BY` fails with `IllegalArgumentException`; 2^30 works).
+const MAX_LIMIT: usize = 1 << 30;
+/// Most index terms asked for in one search query.
+const TERM_PAGE: usize = 5_000;
 
 /// How to reach the Bolt server.
 #[derive(Debug, Clone)]
@@ -133,9 +141,17 @@ impl Rows for Txn {
 }
 
 impl BoltStore {
-    /// Connects (lazily: the pool opens connections on first use) and creates the constraint and
-    /// indexes the layout needs.
+    /// Connects (lazily: the pool opens connections on first use), creates the constraints and indexes
+    /// the layout needs, and checks the database's layout (`layout.rs`): an empty database gets this
+    /// build's, an older one is refused with [`StoreError::OldLayout`].
     pub async fn connect(config: BoltConfig) -> Result<BoltStore, StoreError> {
+        let store = BoltStore::connect_unchecked(config).await?;
+        store.check_layout().await?;
+        Ok(store)
+    }
+
+    /// [`BoltStore::connect`] without the layout check, for the upgrade.
+    async fn connect_unchecked(config: BoltConfig) -> Result<BoltStore, StoreError> {
         let driver_config = ConfigBuilder::default()
             .uri(config.url.as_str())
             .user(config.user.as_str())
@@ -153,11 +169,13 @@ impl BoltStore {
 
     async fn ensure_schema(&self) -> Result<(), StoreError> {
         self.within(self.timeout * 4, async {
-            self.driver.run(query(cypher::NODE_ID_CONSTRAINT)).await.map_err(driver_error)?;
+            for text in [cypher::NODE_ID_CONSTRAINT, cypher::LAYOUT_CONSTRAINT] {
+                self.driver.run(query(text)).await.map_err(driver_error)?;
+            }
             for edge_type in EdgeType::ALL {
                 self.driver.run(query(&cypher::edge_id_index(*edge_type))).await.map_err(driver_error)?;
             }
-            for text in cypher::CURATION_SCHEMA {
+            for text in cypher::TERM_SCHEMA.iter().chain(&cypher::CURATION_SCHEMA) {
                 self.driver.run(query(text)).await.map_err(driver_error)?;
             }
             Ok(())
@@ -240,6 +258,42 @@ impl BoltStore {
             .collect()
     }
 
+    /// The nodes of the index terms whose key starts with `prefix`, each once at its first term, in key
+    /// order, at most `limit`: pages of [`cypher::FIND_TERMS`] (or, when `sorted`, of the server-sorted
+    /// [`cypher::FIND_TERMS_SORTED`]) until `limit` nodes are found or the terms run out. `None` when the
+    /// server answered a page out of key order (then ask again with `sorted`).
+    async fn terms_in_order(&self, prefix: &str, limit: usize, sorted: bool) -> Result<Option<Vec<NodeId>>, StoreError> {
+        let page = i64::try_from(limit.clamp(1, TERM_PAGE)).unwrap_or(i64::MAX);
+        let (mut ids, mut seen) = (Vec::new(), std::collections::HashSet::new());
+        let mut cursor: Option<String> = None;
+        loop {
+            let text = match (&cursor, sorted) {
+                (_, true) => query(cypher::FIND_TERMS_SORTED).param("after", cursor.clone()),
+                (None, false) => query(cypher::FIND_TERMS),
+                (Some(after), false) => query(cypher::FIND_TERMS_AFTER).param("after", after.as_str()),
+            };
+            let rows = self.rows(text.param("prefix", prefix).param("limit", page)).await?;
+            for row in &rows {
+                let key: String = column(row, "key")?;
+                if cursor.as_ref().is_some_and(|last| *last >= key) {
+                    return Ok(None);
+                }
+                let id: String = column(row, "id")?;
+                let id = NodeId::parse(id.clone()).map_err(|err| StoreError::Corrupt { key: id, reason: err.to_string() })?;
+                if seen.insert(id.clone()) {
+                    ids.push(id);
+                    if ids.len() == limit {
+                        return Ok(Some(ids));
+                    }
+                }
+                cursor = Some(key);
+            }
+            if (rows.len() as i64) < page {
+                return Ok(Some(ids));
+            }
+        }
+    }
+
     async fn count(&self, text: &str) -> Result<u64, StoreError> {
         let rows = self.rows(query(text)).await?;
         let count: i64 = rows.first().map(|row| column(row, "c")).transpose()?.unwrap_or(0);
@@ -288,28 +342,19 @@ impl GraphRead for BoltStore {
             return Ok(Vec::new());
         }
         let types: Vec<String> = filter.types.iter().map(|edge_type| edge_type.as_str().to_owned()).collect();
-        // The date filter runs here (EdgeFilter::matches), so pages are fetched until `limit` edges pass.
-        let page = i64::try_from(limit.clamp(1, EXPAND_PAGE)).unwrap_or(i64::MAX);
-        let mut cursor = after.map(ToString::to_string);
-        let members: std::collections::HashSet<&NodeId> = frontier.iter().collect();
-        let mut edges = Vec::new();
-        loop {
-            let text = query(cypher::EXPAND)
-                .param("ids", strings(frontier))
-                .param("types", types.clone())
-                .param("after", cursor.clone())
-                .param("limit", page);
-            let found: Vec<EdgeLink> = self.records(text).await?;
-            let exhausted = (found.len() as i64) < page;
-            cursor = found.last().map(|edge| edge.id.to_string());
-            edges.extend(
-                found.into_iter().filter(|edge| filter.matches(edge, members.contains(&edge.source), members.contains(&edge.target))),
-            );
-            if edges.len() >= limit || exhausted {
-                edges.truncate(limit);
-                return Ok(edges);
-            }
-        }
+        let day = |day: fn(PartialDate) -> partnergraph_schema::date::Day| {
+            BoltType::from(filter.as_of.map(|as_of| write::day_number(day(as_of))))
+        };
+        let text = query(&cypher::expand(filter.direction))
+            .param("ids", strings(frontier))
+            .param("types", types)
+            .param("after", after.map(ToString::to_string))
+            .param("asOfFirst", day(PartialDate::first_day))
+            .param("asOfLast", day(PartialDate::last_day))
+            // ArcadeDB takes a `LIMIT` below 2^31 only (`ORDER BY` with 2^31 - 1 fails too); no frontier
+            // has more edges than [`MAX_LIMIT`].
+            .param("limit", i64::try_from(limit.min(MAX_LIMIT)).unwrap_or(i64::MAX));
+        self.records(text).await
     }
 
     async fn degrees(&self, ids: &[NodeId]) -> Result<Vec<u64>, StoreError> {
@@ -326,20 +371,18 @@ impl GraphRead for BoltStore {
     }
 
     async fn find_by_term(&self, term: &str, prefix: bool, limit: usize) -> Result<Vec<NodeId>, StoreError> {
-        let text = if prefix { cypher::FIND_BY_TERM_PREFIX } else { cypher::FIND_BY_TERM };
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let rows = self.rows(query(text).param("term", term).param("limit", limit)).await?;
-        let mut ids: Vec<NodeId> = rows
-            .iter()
-            .map(|row| {
-                let id: String = column(row, "id")?;
-                NodeId::parse(id.clone()).map_err(|err| StoreError::Corrupt { key: id, reason: err.to_string() })
-            })
-            .collect::<Result<_, _>>()?;
-        if !prefix {
-            ids.sort();
+        // No stored term holds a control character (`cypher::TERM_SCHEMA`), so one with a NUL finds none.
+        if limit == 0 || term.contains('\u{0}') {
+            return Ok(Vec::new());
         }
-        Ok(ids)
+        let wanted = if prefix { term.to_owned() } else { write::term_key(term, "") };
+        match self.terms_in_order(&wanted, limit, false).await? {
+            Some(ids) => Ok(ids),
+            None => {
+                tracing::warn!("bolt: the term index answered out of key order, sorting on the server instead");
+                Ok(self.terms_in_order(&wanted, limit, true).await?.unwrap_or_default())
+            }
+        }
     }
 
     async fn scan_nodes(&self, kind: Option<NodeKind>, after: Option<&NodeId>, limit: usize) -> Result<Vec<NodeRecord>, StoreError> {

@@ -17,6 +17,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use neo4rs::{BoltType, Row, Txn, query};
+use partnergraph_schema::date::Day;
 use partnergraph_schema::text::index_terms;
 use partnergraph_schema::{EdgeRecord, EdgeType, NodeKind, NodeRecord};
 
@@ -167,18 +168,49 @@ fn node_row(node: &NodeRecord, json: String, version: u64) -> Params {
         ("kind".to_owned(), BoltType::from(node.kind.as_str())),
         ("name".to_owned(), BoltType::from(node.name.as_str())),
         ("json".to_owned(), BoltType::from(json)),
-        ("terms".to_owned(), BoltType::from(index_terms(node))),
+    ])
+}
+
+/// The key of a node's index term (`cypher::TERM_SCHEMA`): the term, a NUL, the node's id.
+pub(crate) fn term_key(term: &str, id: &str) -> String {
+    format!("{term}\u{0}{id}")
+}
+
+/// The rows of `cypher::CREATE_TERMS` for the index terms `terms` of the node `id`.
+pub(crate) fn term_rows(id: &str, terms: &[String]) -> Vec<Params> {
+    terms
+        .iter()
+        .map(|term| HashMap::from([("key".to_owned(), BoltType::from(term_key(term, id))), ("id".to_owned(), BoltType::from(id))]))
+        .collect()
+}
+
+/// A day as the number `yyyymmdd`, which sorts as the day does.
+pub(crate) fn day_number((year, month, day): Day) -> i64 {
+    i64::from(year) * 10_000 + i64::from(month) * 100 + i64::from(day)
+}
+
+/// The typed properties of an edge (layout 2): its type, the first day it is valid and the last, its roles.
+pub(crate) fn typed_edge(edge: &EdgeRecord) -> Params {
+    let text = |value: Option<&'static str>| BoltType::from(value.map(str::to_owned));
+    HashMap::from([
+        ("type".to_owned(), BoltType::from(edge.edge_type.as_str())),
+        ("fromDay".to_owned(), BoltType::from(edge.from.map(|from| day_number(from.first_day())))),
+        ("toDay".to_owned(), BoltType::from(edge.to.map(|to| day_number(to.last_day())))),
+        ("role".to_owned(), text(edge.role.map(|role| role.as_str()))),
+        ("iatiRole".to_owned(), text(edge.iati_role.map(|role| role.as_str()))),
     ])
 }
 
 fn edge_row(edge: &EdgeRecord, json: String, version: u64) -> Params {
-    HashMap::from([
+    let mut row = typed_edge(edge);
+    row.extend([
         ("version".to_owned(), version_param(version)),
         ("id".to_owned(), BoltType::from(edge.id.as_str())),
         ("source".to_owned(), BoltType::from(edge.source.as_str())),
         ("target".to_owned(), BoltType::from(edge.target.as_str())),
         ("json".to_owned(), BoltType::from(json)),
-    ])
+    ]);
+    row
 }
 
 /// Writes `batch` into `txn`; the caller commits or rolls back (and may run it again).
@@ -215,6 +247,7 @@ pub async fn write_batch(txn: &mut Txn, batch: &Batch) -> Result<WriteSummary, S
         buried.extend(nodes.iter().map(|(id, (_, stored))| (node_key(id), stored.version.saturating_add(1))));
         for chunk in doomed_nodes.chunks(CHUNK) {
             txn.run(query(cypher::DETACH_DELETE_NODES).param("ids", chunk.to_vec())).await.map_err(driver_error)?;
+            txn.run(query(cypher::DELETE_TERMS).param("ids", chunk.to_vec())).await.map_err(driver_error)?;
         }
     }
     curation::bury(txn, &buried).await?;
@@ -286,10 +319,15 @@ async fn write_nodes(txn: &mut Txn, nodes: &[NodeRecord], summary: &mut WriteSum
     let last: BTreeMap<&str, &NodeRecord> = nodes.iter().map(|node| (node.id.as_str(), node)).collect();
     let mut created: BTreeMap<NodeKind, Vec<Params>> = BTreeMap::new();
     let mut updated: Vec<Params> = Vec::new();
+    // The search index: terms of new nodes, and of changed nodes whose terms changed (after deleting theirs).
+    let (mut new_terms, mut stale_terms) = (Vec::new(), Vec::new());
     for (id, node) in last {
         let Some(now) = current.get(id) else { continue };
         match stored.get(id) {
-            None => created.entry(node.kind).or_default().push(node_row(node, now.json.clone(), now.version)),
+            None => {
+                created.entry(node.kind).or_default().push(node_row(node, now.json.clone(), now.version));
+                new_terms.extend(term_rows(id, &index_terms(node)));
+            }
             Some((_, old)) if old == now => {}
             Some((kind, _)) if kind != node.kind.as_str() => {
                 // A kind follows from the id, so validated data never gets here; labels are not rewritten.
@@ -298,13 +336,26 @@ async fn write_nodes(txn: &mut Txn, nodes: &[NodeRecord], summary: &mut WriteSum
                     reason: format!("node {id} is stored as {kind}, cannot become {}", node.kind),
                 });
             }
-            Some(_) => updated.push(node_row(node, now.json.clone(), now.version)),
+            Some((_, old)) => {
+                updated.push(node_row(node, now.json.clone(), now.version));
+                let terms = index_terms(node);
+                let old_terms = serde_json::from_str::<NodeRecord>(&old.json).map(|old| index_terms(&old));
+                if old_terms.as_ref().is_ok_and(|old_terms| *old_terms == terms) {
+                    continue;
+                }
+                stale_terms.push(id.to_owned());
+                new_terms.extend(term_rows(id, &terms));
+            }
         }
     }
     for (kind, rows) in created {
         run_chunks(txn, &cypher::create_nodes(kind), &rows).await?;
     }
-    run_chunks(txn, cypher::UPDATE_NODES, &updated).await
+    run_chunks(txn, cypher::UPDATE_NODES, &updated).await?;
+    for chunk in stale_terms.chunks(CHUNK) {
+        txn.run(query(cypher::DELETE_TERMS).param("ids", chunk.to_vec())).await.map_err(driver_error)?;
+    }
+    run_chunks(txn, cypher::CREATE_TERMS, &new_terms).await
 }
 
 /// Creates the new edges and replaces the changed ones (a relationship's ends and type cannot change
