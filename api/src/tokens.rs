@@ -2,7 +2,6 @@
 //! checked by hashing what a request presents. `partnergraph token …` and the `revokeToken` mutation
 //! use the same functions.
 
-use partnergraph_schema::hash::IdMap;
 use sha2::{Digest, Sha256};
 
 use crate::store::audit::now;
@@ -86,8 +85,7 @@ pub async fn revoke(store: &dyn GraphStore, name: &str) -> Result<(), TokenError
 /// What `presented` is, among `tokens`.
 pub fn verify(tokens: &[TokenRecord], presented: &str) -> Verdict {
     let wanted = hash(presented);
-    let by_hash: IdMap<&str, &TokenRecord> = tokens.iter().map(|token| (token.hash.as_str(), token)).collect();
-    match by_hash.get(wanted.as_str()) {
+    match tokens.iter().find(|token| token.hash == wanted) {
         Some(token) if token.revoked.is_some() => Verdict::Revoked { name: token.name.clone() },
         Some(token) => Verdict::Valid { name: token.name.clone(), scope: token.scope },
         None => Verdict::Unknown,

@@ -8,6 +8,7 @@ use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
 
 use crate::error::{AppError, IntoGql};
 use crate::gql::loaders::VersionLoader;
+use crate::gql::scalars::number;
 use crate::gql::types::Source;
 use crate::graph::{ChangePage, Graph};
 use crate::store::Subject;
@@ -59,10 +60,6 @@ pub struct ImportCounts {
     pub nodes_deleted: i64,
     /// Edges deleted.
     pub edges_deleted: i64,
-}
-
-fn number(value: u64) -> i64 {
-    i64::try_from(value).unwrap_or(i64::MAX)
 }
 
 /// One entry of the audit trail: who changed what, when, from what to what, and on which sources.

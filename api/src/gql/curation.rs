@@ -13,6 +13,7 @@ use crate::error::{AppError, IntoGql};
 use crate::gql::changes::ChangeSubject;
 use crate::gql::inputs::{ChangeInput, EdgeInput, NodeInput, SourceInput, edge_id, node_id, sources, version};
 use crate::gql::nodes::Node;
+use crate::gql::scalars::number;
 use crate::gql::types::Edge;
 use crate::graph::curation::{self, Edit};
 use crate::store::{GraphStore, Scope, Subject};
@@ -163,7 +164,7 @@ impl MutationRoot {
             .map(|(subject, version)| ChangeOutcome {
                 id: ID(subject.id().to_owned()),
                 subject: subject.kind().into(),
-                version: i64::try_from(version).unwrap_or(i64::MAX),
+                version: number(version),
             })
             .collect())
     }

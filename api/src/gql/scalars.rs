@@ -218,6 +218,11 @@ pub enum Affinity {
     Possible,
 }
 
+/// A count, number or version of the store as GraphQL's `Int` (saturating, never wrapping).
+pub(crate) fn number(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
 /// Converts a list of GraphQL enum values to domain values.
 pub fn to_domain<G: Copy + Into<D>, D>(values: Option<Vec<G>>) -> Vec<D> {
     values.unwrap_or_default().into_iter().map(Into::into).collect()

@@ -7,6 +7,7 @@ use partnergraph_schema::NodeId;
 use crate::error::IntoGql;
 use crate::gql::lists::AgreementFilter;
 use crate::gql::query::node_id;
+use crate::gql::scalars::number;
 use crate::graph::Graph;
 use crate::graph::statistics::{self, Row, StatisticsQuery};
 
@@ -58,10 +59,6 @@ pub struct Statistics {
     pub total: StatisticsRow,
     /// Rows past `first`, or agreements past 100,000, were left out.
     pub truncated: bool,
-}
-
-fn number(value: u64) -> i64 {
-    i64::try_from(value).unwrap_or(i64::MAX)
 }
 
 /// The root field.

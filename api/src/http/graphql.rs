@@ -252,9 +252,9 @@ async fn answer_query(state: &AppState, headers: &HeaderMap, media: MediaType, a
         return cacheable(answer(media, kept, gzip, CACHE_HIT), tag);
     }
     let request = new_request(query, variables, operation_name, &document);
-    let (body, has_errors) = match execute(state, request, graph, document, seen).await {
+    let (body, has_errors) = match execute(state, media, request, graph, document, seen).await {
         Ok(answer) => answer,
-        Err(refused) => return refused(media),
+        Err(refused) => return *refused,
     };
     let tag = tag.filter(|_| !has_errors);
     let Some((cache, key)) = cache else {
@@ -287,23 +287,22 @@ fn new_request(
     request
 }
 
-/// A request that did not come to an answer: how to answer it, in the negotiated media type.
-type Refusal = Box<dyn FnOnce(MediaType) -> Response + Send>;
-
-/// Runs `request` on `graph` within the time budget: the answer's body and whether it holds errors.
+/// Runs `request` on `graph` within the time budget: the answer's body and whether it holds errors, or the
+/// answer to a request that did not come to one.
 async fn execute(
     state: &AppState,
+    media: MediaType,
     request: Request,
     graph: Graph,
     document: ExecutableDocument,
     seen: &mut Observation,
-) -> Result<(axum::body::Bytes, bool), Refusal> {
+) -> Result<(axum::body::Bytes, bool), Box<Response>> {
     match state.queries.run(request, graph, document, state.config.request_timeout).await {
         Ok(Outcome::Answer { body, has_errors }) => {
             seen.outcome = if has_errors { "errors" } else { "ok" };
             Ok((body, has_errors))
         }
-        Ok(Outcome::RequestErrors(errors)) => Err(Box::new(move |media| request_error(media, errors, "GRAPHQL_VALIDATION_FAILED"))),
+        Ok(Outcome::RequestErrors(errors)) => Err(Box::new(request_error(media, errors, "GRAPHQL_VALIDATION_FAILED"))),
         Err(err) => {
             seen.outcome = match err {
                 RunError::Overloaded => "overloaded",
@@ -311,7 +310,7 @@ async fn execute(
                 RunError::TooLarge(_) => "too_large",
                 RunError::Internal => "internal",
             };
-            Err(Box::new(move |media| run_error(media, &err)))
+            Err(Box::new(run_error(media, &err)))
         }
     }
 }
@@ -325,9 +324,9 @@ async fn executed(
     document: ExecutableDocument,
     seen: &mut Observation,
 ) -> Response {
-    match execute(state, request, graph, document, seen).await {
+    match execute(state, media, request, graph, document, seen).await {
         Ok((body, _)) => (StatusCode::OK, [(header::CONTENT_TYPE, media.content_type())], body).into_response(),
-        Err(refused) => refused(media),
+        Err(refused) => *refused,
     }
 }
 

@@ -137,7 +137,7 @@ async fn serve_on_bolt_answers_like_embedded_and_survives_the_server_going_away(
 /// other within the feed's poll interval.
 #[tokio::test]
 async fn two_servers_on_one_bolt_database_share_writes_and_live_changes() {
-    use crate::curation::{connect, next_message, subscribe};
+    use crate::curation::{connect, next_message, post, subscribe};
     let bolt = BoltServer::new();
     let url = bolt.start();
     let store_args = ["--store", url.as_str(), "--db-user", "root", "--db-password", PASSWORD, "--db-name", "graph"];
@@ -157,22 +157,11 @@ async fn two_servers_on_one_bolt_database_share_writes_and_live_changes() {
     // The reader's feed notes where the trail ends before the write.
     tokio::time::sleep(Duration::from_millis(1200)).await;
     let before = query(&reader_side, r#"{ node(id: "agency:undp") { version } }"#).await["data"]["node"]["version"].clone();
-    let mutation = serde_json::json!({
-        "query": "mutation($n: NodeInput!, $v: Int) { upsertNode(input: $n, expectedVersion: $v) { version } }",
-        "variables": { "v": before, "n": { "id": "agency:undp", "kind": "AGENCY", "name": "UNDP (renamed on Bolt)",
-            "sources": [{ "document": "minutes.pdf", "paragraph": 1, "quote": "renamed" }] } }
-    });
+    let mutation = "mutation($n: NodeInput!, $v: Int) { upsertNode(input: $n, expectedVersion: $v) { version } }";
+    let variables = serde_json::json!({ "v": before, "n": { "id": "agency:undp", "kind": "AGENCY", "name": "UNDP (renamed on Bolt)",
+        "sources": [{ "document": "minutes.pdf", "paragraph": 1, "quote": "renamed" }] } });
     let written = Instant::now();
-    let answer: Value = reqwest::Client::new()
-        .post(writer_side.graphql())
-        .bearer_auth(&token)
-        .json(&mutation)
-        .send()
-        .await
-        .expect("POST")
-        .json()
-        .await
-        .expect("JSON");
+    let (_, _, answer) = post(&writer_side, Some(&token), mutation, variables.clone()).await;
     assert!(answer["errors"].is_null(), "{answer}");
     let seen = next_message(&mut socket).await;
     let delay = written.elapsed();
@@ -180,16 +169,7 @@ async fn two_servers_on_one_bolt_database_share_writes_and_live_changes() {
     assert_eq!(seen["payload"]["data"]["changedNear"]["actor"], "bolt-writer");
     assert!(delay < Duration::from_secs(3), "the other server's subscriber waited {delay:?}");
     // The same stale version through the other server is refused.
-    let stale: Value = reqwest::Client::new()
-        .post(reader_side.graphql())
-        .bearer_auth(&token)
-        .json(&mutation)
-        .send()
-        .await
-        .expect("POST")
-        .json()
-        .await
-        .expect("JSON");
+    let (_, _, stale) = post(&reader_side, Some(&token), mutation, variables).await;
     assert_eq!(stale["errors"][0]["extensions"]["code"], "CONFLICT", "{stale}");
     let trail = query(&reader_side, "{ changes { edges { node { actor action id } } } }").await;
     assert_eq!(trail["data"]["changes"]["edges"][0]["node"]["actor"], "bolt-writer", "{trail}");

@@ -22,7 +22,7 @@ fn agency(id: &str, name: &str) -> Value {
 const UPSERT_NODE: &str = "mutation($n: NodeInput!, $v: Int) { upsertNode(input: $n, expectedVersion: $v) { id name version } }";
 
 /// POSTs a GraphQL request with `token` (if any); returns the status, the `Retry-After` and the answer.
-async fn post(server: &Server, token: Option<&str>, query: &str, variables: Value) -> (u16, Option<String>, Value) {
+pub(crate) async fn post(server: &Server, token: Option<&str>, query: &str, variables: Value) -> (u16, Option<String>, Value) {
     let mut request = reqwest::Client::new().post(server.graphql()).json(&json!({ "query": query, "variables": variables }));
     if let Some(token) = token {
         request = request.bearer_auth(token);

@@ -12,8 +12,6 @@
 //! on; a creation leaves it (none: version 1; a deleted predecessor's: the version it left for it).
 //! Changes are recorded here, in the same transaction.
 
-use std::collections::HashMap;
-
 use partnergraph_schema::wire::Record;
 use partnergraph_schema::{EdgeRecord, NodeRecord};
 use redb::{ReadTransaction, ReadableTable, Table, TableDefinition, WriteTransaction};
@@ -178,14 +176,16 @@ pub(crate) fn record(txn: &WriteTransaction, audit: &Audit, before: Option<Befor
             let Some(before) = before else { return Ok(0) };
             let (node_versions, edge_versions) =
                 (txn.open_table(NODE_VERSIONS).map_err(backend_error)?, txn.open_table(EDGE_VERSIONS).map_err(backend_error)?);
-            let versions: HashMap<SubjectKind, &Versions<'_>> =
-                [(SubjectKind::Node, &node_versions), (SubjectKind::Edge, &edge_versions)].into();
             for (subject, old) in before.records {
                 let new = read_record(txn, &subject)?;
                 if old == new {
                     continue;
                 }
-                let version = stored_version(versions[&subject.kind()], subject.id())?;
+                let versions = match subject {
+                    Subject::Node(_) => &node_versions,
+                    Subject::Edge(_) => &edge_versions,
+                };
+                let version = stored_version(versions, subject.id())?;
                 changes.push(Change::record(actor, at.clone(), &subject, version, (old, new), sources));
             }
         }
