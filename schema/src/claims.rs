@@ -136,6 +136,9 @@ fn compose(claims: Vec<Claim>) -> NodeRecord {
     node.sdgs = records.iter().flat_map(|record| record.sdgs.iter().copied()).collect();
     node.sdgs.sort_unstable();
     node.sdgs.dedup();
+    node.sectors = union(&records, |record| &record.sectors);
+    node.support = union(&records, |record| &record.support);
+    node.languages = union(&records, |record| &record.languages);
     node.sources = Vec::new();
     for source in records.iter().flat_map(|record| &record.sources) {
         if !node.sources.contains(source) {
@@ -144,6 +147,14 @@ fn compose(claims: Vec<Claim>) -> NodeRecord {
     }
     node.claims = claims;
     node
+}
+
+/// Every value of a list field that some record gives, sorted, once each.
+fn union<T: Clone + Ord>(records: &[&NodeRecord], field: impl Fn(&NodeRecord) -> &Vec<T>) -> Vec<T> {
+    let mut values: Vec<T> = records.iter().flat_map(|record| field(record).iter().cloned()).collect();
+    values.sort();
+    values.dedup();
+    values
 }
 
 /// The values of the fields on which `node`'s claims disagree: every claim's value of such a field, the

@@ -162,6 +162,22 @@ pub enum ProblemKind {
         /// The number.
         sdg: u8,
     },
+    /// A sector that is not an OECD DAC code (3 or 5 digits).
+    #[error("`{id}` names sector `{sector}`, which is not an OECD DAC code (3 or 5 digits)")]
+    InvalidSector {
+        /// The node id.
+        id: NodeId,
+        /// The text found.
+        sector: String,
+    },
+    /// A language that is not an ISO 639-1 code in lower case.
+    #[error("`{id}` names language `{language}`, which is not an ISO 639-1 code in lower case (`en`, `fr`, …)")]
+    InvalidLanguage {
+        /// The node id.
+        id: NodeId,
+        /// The text found.
+        language: String,
+    },
     /// A negative or non-finite amount.
     #[error("`{0}` has an amount that is negative or not a number")]
     InvalidAmount(String),

@@ -78,6 +78,10 @@ vocabulary! {
         Agreement => "AGREEMENT",
         /// A dated event: forum, conference, expo, consultation.
         Event => "EVENT",
+        /// A country-led request for help: who asks, where, on which SDGs and sectors, what kind of support.
+        Need => "NEED",
+        /// A Southern solution on offer: who offers it, where it was tested, SDGs, sectors, kind of support.
+        Offer => "OFFER",
     }
 }
 
@@ -91,6 +95,8 @@ impl NodeKind {
             NodeKind::Network => "network",
             NodeKind::Agreement => "agreement",
             NodeKind::Event => "event",
+            NodeKind::Need => "need",
+            NodeKind::Offer => "offer",
         }
     }
 
@@ -164,6 +170,24 @@ impl IatiRole {
     /// The role for an IATI code (1–4).
     pub fn from_code(code: u8) -> Option<IatiRole> {
         IatiRole::ALL.iter().copied().find(|role| role.code() == code)
+    }
+}
+
+vocabulary! {
+    /// The kind of help a need asks for or an offer gives.
+    Support, "kind of support" {
+        /// Experts sent to advise or do the work.
+        TechnicalAssistance => "TECHNICAL_ASSISTANCE",
+        /// Training and strengthening of institutions.
+        CapacityBuilding => "CAPACITY_BUILDING",
+        /// Exchanges of experience: study tours, peer learning, documented practices.
+        KnowledgeSharing => "KNOWLEDGE_SHARING",
+        /// Advice on policy, law or regulation.
+        PolicyAdvice => "POLICY_ADVICE",
+        /// Technology, equipment or know-how transferred.
+        TechnologyTransfer => "TECHNOLOGY_TRANSFER",
+        /// Grants, loans or co-financing.
+        Finance => "FINANCE",
     }
 }
 

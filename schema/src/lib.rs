@@ -21,5 +21,5 @@ pub mod wire;
 
 pub use date::PartialDate;
 pub use ids::{EdgeId, IdError, NodeId};
-pub use kinds::{AgencyType, AgreementType, EdgeType, EventType, IatiRole, NetworkType, NodeKind, Role};
+pub use kinds::{AgencyType, AgreementType, EdgeType, EventType, IatiRole, NetworkType, NodeKind, Role, Support};
 pub use wire::{Claim, EdgeLink, EdgeRecord, GeoPoint, Identifier, NodeRecord, Precedence, Source};

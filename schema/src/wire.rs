@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{AgencyType, AgreementType, EdgeId, EdgeType, EventType, IatiRole, NetworkType, NodeId, NodeKind, PartialDate, Role};
+use crate::{AgencyType, AgreementType, EdgeId, EdgeType, EventType, IatiRole, NetworkType, NodeId, NodeKind, PartialDate, Role, Support};
 
 /// Where a fact comes from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -109,18 +109,27 @@ pub struct NodeRecord {
     /// EVENT only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<EventType>,
-    /// AGREEMENT and EVENT: when it started.
+    /// AGREEMENT, EVENT and NEED: when it started (a need: from when help is wanted).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<PartialDate>,
-    /// AGREEMENT and EVENT: when it ended.
+    /// AGREEMENT, EVENT and NEED: when it ended (a need: until when help is wanted).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<PartialDate>,
     /// AGREEMENT only: total size in US dollars.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_usd: Option<f64>,
-    /// AGREEMENT only: Sustainable Development Goals (1–17) the sources name.
+    /// AGREEMENT, NEED and OFFER: Sustainable Development Goals (1–17) the sources name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sdgs: Vec<u8>,
+    /// AGREEMENT, NEED and OFFER: OECD DAC sector codes (3-digit categories or 5-digit purpose codes).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sectors: Vec<String>,
+    /// NEED and OFFER: the kinds of help asked for or given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub support: Vec<Support>,
+    /// NEED and OFFER: working languages, as ISO 639-1 codes in lower case (`en`, `fr`, `pt`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub languages: Vec<String>,
     /// Where the node is named.
     pub sources: Vec<Source>,
     /// What each origin says of the node, when it is not only the curated record (`crate::claims`): one
@@ -185,6 +194,9 @@ impl NodeRecord {
             end: None,
             amount_usd: None,
             sdgs: Vec::new(),
+            sectors: Vec::new(),
+            support: Vec::new(),
+            languages: Vec::new(),
             sources,
             claims: Vec::new(),
         }
@@ -282,8 +294,8 @@ pub struct Place {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub enum Record {
-    /// A node.
-    Node(NodeRecord),
+    /// A node (boxed: a node record is several times an edge's size).
+    Node(Box<NodeRecord>),
     /// An edge.
     Edge(EdgeRecord),
     /// Generated coordinates for a node of the same dataset.

@@ -6,6 +6,7 @@ mod curation;
 mod facts;
 mod graphql;
 mod iati;
+mod matching;
 mod ranked;
 mod seed;
 mod sources;

@@ -1,4 +1,4 @@
-//! The visual vocabulary: one colour and one shape per node kind (Okabe–Ito palette, safe for the
+//! The visual vocabulary: one colour and one shape per node kind (Okabe–Ito palette and its grey, safe for the
 //! common colour-vision deficiencies, and shapes so colour is never the only cue), one line style per
 //! edge type, and node size from degree.
 
@@ -19,6 +19,10 @@ pub enum Shape {
     Diamond,
     /// Five-pointed star.
     Star,
+    /// Triangle, point down.
+    TriangleDown,
+    /// Pentagon.
+    Pentagon,
 }
 
 /// How a node kind is drawn.
@@ -65,6 +69,8 @@ pub fn kind_style(kind: NodeKind) -> KindStyle {
         NodeKind::Network => KindStyle { fill: "#CC79A7", shape: Shape::Hexagon },
         NodeKind::Agreement => KindStyle { fill: "#D55E00", shape: Shape::Diamond },
         NodeKind::Event => KindStyle { fill: "#56B4E9", shape: Shape::Star },
+        NodeKind::Need => KindStyle { fill: "#F0E442", shape: Shape::TriangleDown },
+        NodeKind::Offer => KindStyle { fill: "#999999", shape: Shape::Pentagon },
     }
 }
 
@@ -104,6 +110,8 @@ pub fn shape_points(shape: Shape, r: f64) -> Option<Vec<(f64, f64)>> {
         Shape::Triangle => Some(regular(3, up, r * 1.35).into_iter().map(|(x, y)| (x, y + r * 0.2)).collect()),
         Shape::Hexagon => Some(regular(6, 0.0, r * 1.1)),
         Shape::Diamond => Some(regular(4, up, r * 1.3)),
+        Shape::TriangleDown => Some(regular(3, -up, r * 1.35).into_iter().map(|(x, y)| (x, y - r * 0.2)).collect()),
+        Shape::Pentagon => Some(regular(5, up, r * 1.2)),
         Shape::Star => {
             let outer = regular(5, up, r * 1.45);
             let inner = regular(5, up + std::f64::consts::PI / 5.0, r * 0.65);

@@ -289,6 +289,9 @@ const PATH_WORK_PER_HOP: u64 = 2_000;
 const LOOKUP_WORK: u64 = 10;
 /// Work of a statistics table: it may read up to 100,000 agreements with their participations.
 const STATISTICS_WORK: u64 = 200_000;
+/// Work of a matching question: up to 10,000 candidates read and scored, and up to 12 × 4 introduction
+/// path searches of 4 hops.
+const MATCHING_WORK: u64 = 10_000 + 48 * 4 * PATH_WORK_PER_HOP;
 /// Work of a search (term index reads and ranking).
 const SEARCH_WORK: u64 = 200;
 
@@ -330,10 +333,12 @@ impl FieldSize {
                 let first = first(20);
                 FieldSize { count: first, items: Context::Item, work: first.saturating_mul(LIST_ESTIMATE) }
             }
+            (Context::Root, "matches" | "seekers") => FieldSize { count: 1, items: Context::Page(first(10)), work: MATCHING_WORK },
             (Context::Root, "statistics") => FieldSize { count: first(50), items: Context::Item, work: STATISTICS_WORK },
-            (Context::Root, "agencies" | "countries" | "cities" | "networks" | "agreements" | "events" | "changes") => {
-                FieldSize { count: 1, items: Context::Page(first(20)), work: 0 }
-            }
+            (
+                Context::Root,
+                "agencies" | "countries" | "cities" | "networks" | "agreements" | "events" | "needs" | "offers" | "changes",
+            ) => FieldSize { count: 1, items: Context::Page(first(20)), work: 0 },
             (Context::Root, "roleCrosswalk") => list(LIST_ESTIMATE),
             (Context::Item, "edges") => list(first(100)),
             (Context::Item, "members") => list(first(500)),
@@ -344,7 +349,9 @@ impl FieldSize {
             (Context::Subgraph(limit), "edges") => list(limit.saturating_mul(SUBGRAPH_EDGES_PER_NODE)),
             (Context::Path(hops), "nodes") => list(hops.saturating_add(1)),
             (Context::Path(hops), "edges") => list(hops),
-            (Context::Page(size), "edges" | "nodes") => list(size),
+            (Context::Page(size), "edges" | "nodes" | "matches") => list(size),
+            (Context::Item, "reasons" | "seekers" | "providers" | "places") => list(LIST_ESTIMATE),
+            (Context::Item, "introduction") => FieldSize { count: 1, items: Context::Path(4), work: 0 },
             // Objects and scalars: resolved once per item. Fields of a subgraph, path or page other than
             // its lists (`truncated`, `pageInfo`) hold plain objects again.
             _ => list(1),

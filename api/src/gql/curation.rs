@@ -77,7 +77,7 @@ impl MutationRoot {
         let writer = writer(ctx)?;
         let node = input.record().gql()?;
         let id = node.id.clone();
-        writer.apply(vec![Edit::UpsertNode { node, expected: version(expected_version).gql()? }], Vec::new()).await?;
+        writer.apply(vec![Edit::UpsertNode { node: Box::new(node), expected: version(expected_version).gql()? }], Vec::new()).await?;
         let stored = writer.store.nodes(std::slice::from_ref(&id)).await.gql()?.pop().flatten();
         stored.map(Node::from_record).ok_or(AppError::Graph(crate::graph::GraphError::NotFound(id))).gql()
     }
@@ -138,7 +138,7 @@ impl MutationRoot {
         for change in changes {
             edits.push(match change {
                 ChangeInput::UpsertNode(change) => {
-                    Edit::UpsertNode { node: change.input.record().gql()?, expected: version(change.expected_version).gql()? }
+                    Edit::UpsertNode { node: Box::new(change.input.record().gql()?), expected: version(change.expected_version).gql()? }
                 }
                 ChangeInput::UpsertEdge(change) => {
                     Edit::UpsertEdge { edge: change.input.record().gql()?, expected: version(change.expected_version).gql()? }

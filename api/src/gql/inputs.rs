@@ -6,7 +6,9 @@ use async_graphql::{ID, InputObject, OneofObject};
 use partnergraph_schema::{EdgeId, EdgeRecord, NodeId, NodeRecord};
 
 use crate::error::AppError;
-use crate::gql::scalars::{AgencyType, AgreementType, Date, EdgeType, EventType, IatiRole, NetworkType, NodeKind, Precedence, Role};
+use crate::gql::scalars::{
+    AgencyType, AgreementType, Date, EdgeType, EventType, IatiRole, NetworkType, NodeKind, Precedence, Role, Support,
+};
 
 /// Where a fact comes from: a document and paragraph, with the sentence that states it.
 #[derive(InputObject, Clone)]
@@ -87,6 +89,12 @@ pub struct NodeInput {
     pub amount_usd: Option<f64>,
     /// Sustainable Development Goals (1–17).
     pub sdgs: Option<Vec<i32>>,
+    /// OECD DAC sector codes, 3 or 5 digits (agreements, needs, offers).
+    pub sectors: Option<Vec<String>>,
+    /// Kinds of support asked for or given (needs, offers).
+    pub support: Option<Vec<Support>>,
+    /// Working languages, ISO 639-1 codes in lower case (needs, offers).
+    pub languages: Option<Vec<String>>,
     /// Where the documents say so: at least one.
     pub sources: Vec<SourceInput>,
     /// What each origin says, when the node is composed from several (as exported).
@@ -161,8 +169,8 @@ pub struct DeleteEdgeChange {
 /// One change of a batch: exactly one of the fields.
 #[derive(OneofObject)]
 pub enum ChangeInput {
-    /// Write a node.
-    UpsertNode(UpsertNodeChange),
+    /// Write a node (boxed: a node is several times the size of the other changes).
+    UpsertNode(Box<UpsertNodeChange>),
     /// Write an edge.
     UpsertEdge(UpsertEdgeChange),
     /// Delete a node.
@@ -244,6 +252,9 @@ impl NodeInput {
             end: self.end.map(|date| date.0),
             amount_usd: self.amount_usd,
             sdgs,
+            sectors: self.sectors.unwrap_or_default(),
+            support: self.support.unwrap_or_default().into_iter().map(Into::into).collect(),
+            languages: self.languages.unwrap_or_default(),
             sources: self.sources.into_iter().map(SourceInput::record).collect(),
             claims,
         })

@@ -7,7 +7,7 @@ use async_graphql::{Context, ID, InputObject, Object, OutputType, Result};
 use partnergraph_schema::{NodeKind as DomainKind, NodeRecord};
 
 use crate::error::{AppError, IntoGql};
-use crate::gql::nodes::{Agency, Agreement, City, Country, Event, Network};
+use crate::gql::nodes::{Agency, Agreement, City, Country, Event, Need, Network, Offer};
 use crate::gql::query::node_id;
 use crate::gql::scalars::{AgencyType, AgreementType, Date, EventType, NetworkType, to_domain};
 use crate::graph::{Graph, ListFilter};
@@ -208,5 +208,15 @@ impl ListQuery {
             ..ListFilter::default()
         };
         page(ctx, DomainKind::Event, filter, first, after, Event::new).await
+    }
+
+    /// Needs (requests for help, for matching) in id order.
+    async fn needs(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<Connection<String, Need>> {
+        page(ctx, DomainKind::Need, ListFilter::default(), first, after, Need::new).await
+    }
+
+    /// Offers (Southern solutions, for matching) in id order.
+    async fn offers(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<Connection<String, Offer>> {
+        page(ctx, DomainKind::Offer, ListFilter::default(), first, after, Offer::new).await
     }
 }

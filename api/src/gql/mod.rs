@@ -10,6 +10,7 @@ mod curation;
 mod inputs;
 mod lists;
 mod loaders;
+mod matching;
 mod nodes;
 mod plain;
 mod query;

@@ -1,4 +1,4 @@
-//! The `Node` interface and its six object types, as thin views over `NodeRecord`.
+//! The `Node` interface and its eight object types, as thin views over `NodeRecord`.
 //!
 //! The fields every node has are generated once by `node_object!`; each kind adds its own. Related
 //! nodes (headquarters, countries, participants) are resolved through `crate::graph`, never the store.
@@ -86,6 +86,8 @@ enum NodeInterface {
     Network(Network),
     Agreement(Agreement),
     Event(Event),
+    Need(Need),
+    Offer(Offer),
 }
 
 /// Anything in the graph: a value of the `Node` interface, resolved as its concrete object.
@@ -102,6 +104,10 @@ pub enum Node {
     Agreement(Agreement),
     /// An event.
     Event(Event),
+    /// A need (matching).
+    Need(Need),
+    /// An offer (matching).
+    Offer(Offer),
 }
 
 impl OutputType for Node {
@@ -121,6 +127,8 @@ impl OutputType for Node {
             Node::Network(_) => Network::type_name(),
             Node::Agreement(_) => Agreement::type_name(),
             Node::Event(_) => Event::type_name(),
+            Node::Need(_) => Need::type_name(),
+            Node::Offer(_) => Offer::type_name(),
         }
     }
 
@@ -132,6 +140,8 @@ impl OutputType for Node {
             Node::Network(object) => OutputType::resolve(object, ctx, field).await,
             Node::Agreement(object) => OutputType::resolve(object, ctx, field).await,
             Node::Event(object) => OutputType::resolve(object, ctx, field).await,
+            Node::Need(object) => OutputType::resolve(object, ctx, field).await,
+            Node::Offer(object) => OutputType::resolve(object, ctx, field).await,
         }
     }
 }
@@ -150,7 +160,9 @@ impl Node {
             | Node::City(City(record, known))
             | Node::Network(Network(record, known))
             | Node::Agreement(Agreement(record, known))
-            | Node::Event(Event(record, known)) => (record, known),
+            | Node::Event(Event(record, known))
+            | Node::Need(Need(record, known))
+            | Node::Offer(Offer(record, known)) => (record, known),
         }
     }
 
@@ -163,6 +175,8 @@ impl Node {
             DomainKind::Network => Node::Network(Network(record, known)),
             DomainKind::Agreement => Node::Agreement(Agreement(record, known)),
             DomainKind::Event => Node::Event(Event(record, known)),
+            DomainKind::Need => Node::Need(Need(record, known)),
+            DomainKind::Offer => Node::Offer(Offer(record, known)),
         }
     }
 }
@@ -256,7 +270,7 @@ async fn positions<R: Borrow<NodeRecord>>(graph: &Graph, nodes: &[R]) -> Result<
 macro_rules! node_object {
     ($(#[$meta:meta])* $name:ident { $($extra:tt)* }) => {
         $(#[$meta])*
-        pub struct $name(pub(crate) Arc<NodeRecord>, Known);
+        pub struct $name(pub(crate) Arc<NodeRecord>, pub(crate) Known);
 
         impl $name {
             /// The view of `record` (which must be of this kind).
@@ -268,55 +282,55 @@ macro_rules! node_object {
         #[Object(serial)]
         impl $name {
             /// Stable, readable id: `<kind>:<slug>`.
-            async fn id(&self) -> ID {
+            pub(crate) async fn id(&self) -> ID {
                 ID(self.0.id.to_string())
             }
 
             /// What the node is.
-            async fn kind(&self) -> NodeKind {
+            pub(crate) async fn kind(&self) -> NodeKind {
                 self.0.kind.into()
             }
 
             /// Full name in English.
-            async fn name(&self) -> &str {
+            pub(crate) async fn name(&self) -> &str {
                 &self.0.name
             }
 
             /// Short form.
-            async fn acronym(&self) -> Option<&str> {
+            pub(crate) async fn acronym(&self) -> Option<&str> {
                 self.0.acronym.as_deref()
             }
 
             /// Other names used in the sources.
-            async fn aliases(&self) -> &[String] {
+            pub(crate) async fn aliases(&self) -> &[String] {
                 &self.0.aliases
             }
 
             /// One sentence of what it is.
-            async fn description(&self) -> Option<&str> {
+            pub(crate) async fn description(&self) -> Option<&str> {
                 self.0.description.as_deref()
             }
 
             /// Where the documents name it.
-            async fn sources(&self) -> Vec<Source> {
+            pub(crate) async fn sources(&self) -> Vec<Source> {
                 self.0.sources.iter().cloned().map(Source).collect()
             }
 
             /// Identifiers in other registers: IATI organisation and activity identifiers; a country's ISO
             /// 3166-1 codes.
-            async fn identifiers(&self) -> Vec<Identifier> {
+            pub(crate) async fn identifiers(&self) -> Vec<Identifier> {
                 crate::graph::identifiers(&self.0).into_iter().map(Identifier).collect()
             }
 
             /// Where the origins describing the node disagree: each origin's value of each such field, with
             /// its precedence and sources, the shown one marked. Empty when one origin describes it or they
             /// agree.
-            async fn alternatives(&self) -> Vec<Alternative> {
+            pub(crate) async fn alternatives(&self) -> Vec<Alternative> {
                 partnergraph_schema::claims::alternatives(&self.0).into_iter().map(Alternative).collect()
             }
 
             /// Coordinates (own, else its city's, else its country's).
-            async fn location(&self, ctx: &Context<'_>) -> Result<Option<GeoPoint>> {
+            pub(crate) async fn location(&self, ctx: &Context<'_>) -> Result<Option<GeoPoint>> {
                 match self.1.location {
                     Some(known) => Ok(known.map(GeoPoint)),
                     None => position(ctx, &self.0).await,
@@ -324,12 +338,12 @@ macro_rules! node_object {
             }
 
             /// 1 when first written, one more at each change (what a write states as `expectedVersion`).
-            async fn version(&self, ctx: &Context<'_>) -> Result<i64> {
+            pub(crate) async fn version(&self, ctx: &Context<'_>) -> Result<i64> {
                 changes::version(ctx, Subject::Node(self.0.id.clone())).await
             }
 
             /// The node's changes in the audit trail, oldest first.
-            async fn history(
+            pub(crate) async fn history(
                 &self,
                 ctx: &Context<'_>,
                 #[graphql(default = 20)] first: Option<i32>,
@@ -339,7 +353,7 @@ macro_rules! node_object {
             }
 
             /// Number of edges touching the node.
-            async fn degree(&self, ctx: &Context<'_>) -> Result<i32> {
+            pub(crate) async fn degree(&self, ctx: &Context<'_>) -> Result<i32> {
                 let degree = match self.1.degree {
                     Some(degree) => Some(degree),
                     None => ctx.data::<DataLoader<DegreeLoader>>()?.load_one(self.0.id.clone()).await.gql()?,
@@ -349,7 +363,7 @@ macro_rules! node_object {
 
             /// The first `first` edges touching the node (by id), of some types, valid on a date, and
             /// leaving it (`OUT`), entering it (`IN`) or either (the default).
-            async fn edges(
+            pub(crate) async fn edges(
                 &self,
                 ctx: &Context<'_>,
                 types: Option<Vec<EdgeType>>,
@@ -510,3 +524,6 @@ node_object! {
         }
     }
 }
+
+mod needs;
+pub use needs::{Need, Offer};

@@ -42,6 +42,28 @@ pub enum NodeKind {
     Agreement,
     /// A dated event.
     Event,
+    /// A country-led request for help (matching).
+    Need,
+    /// A Southern solution on offer (matching).
+    Offer,
+}
+
+/// The kind of help a need asks for or an offer gives.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "Support", remote = "partnergraph_schema::Support")]
+pub enum Support {
+    /// Experts sent to advise or do the work.
+    TechnicalAssistance,
+    /// Training and strengthening of institutions.
+    CapacityBuilding,
+    /// Exchanges of experience: study tours, peer learning, documented practices.
+    KnowledgeSharing,
+    /// Advice on policy, law or regulation.
+    PolicyAdvice,
+    /// Technology, equipment or know-how transferred.
+    TechnologyTransfer,
+    /// Grants, loans or co-financing.
+    Finance,
 }
 
 /// The type of a directed edge (see the dataset format for each direction).

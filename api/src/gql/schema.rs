@@ -6,15 +6,16 @@ use async_graphql::{MergedObject, Request, Schema};
 use crate::gql::curation::MutationRoot;
 use crate::gql::lists::ListQuery;
 use crate::gql::loaders::{DegreeLoader, VersionLoader};
+use crate::gql::matching::MatchingQueryRoot;
 use crate::gql::query::QueryRoot;
 use crate::gql::statistics::StatisticsQueryRoot;
 use crate::gql::subscriptions::SubscriptionRoot;
 use crate::graph::Graph;
 
-/// The root query type: lookups, graph questions and listings.
+/// The root query type: lookups, graph questions, listings, statistics and matching.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct Query(QueryRoot, ListQuery, StatisticsQueryRoot);
+pub struct Query(QueryRoot, ListQuery, StatisticsQueryRoot, MatchingQueryRoot);
 
 /// The executable schema: queries, mutations for holders of an API token, and subscriptions over
 /// WebSocket.

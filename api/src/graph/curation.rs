@@ -26,8 +26,8 @@ pub const MAX_CHANGES: usize = 1000;
 pub enum Edit {
     /// Write a node (the curated record of it), if it still has `expected` (when given).
     UpsertNode {
-        /// The record, as a line of the dataset format.
-        node: NodeRecord,
+        /// The record, as a line of the dataset format (boxed: a node record is several times an edge's).
+        node: Box<NodeRecord>,
         /// The version the writer read (0: it must not exist).
         expected: Option<u64>,
     },
@@ -115,7 +115,7 @@ pub async fn apply(store: &dyn GraphStore, actor: &str, sources: Vec<Source>, ed
         match edit {
             Edit::UpsertNode { node, .. } => {
                 let existing = stored.next().flatten();
-                batch.nodes.push(claims::merge(existing.as_ref(), node));
+                batch.nodes.push(claims::merge(existing.as_ref(), *node));
             }
             Edit::UpsertEdge { edge, .. } => batch.edges.push(edge),
             Edit::DeleteNode { id, with_edges, .. } => {

@@ -9,6 +9,7 @@ pub mod curation;
 mod identifiers;
 mod listing;
 mod location;
+pub mod matching;
 mod neighborhood;
 mod partners;
 mod paths;

@@ -38,7 +38,7 @@ const fn double(key: &'static str, heading: &'static str) -> Column {
 }
 
 /// Columns of a node, in sheet order; the first is the id, the third the name.
-pub const NODE_COLUMNS: [Column; 21] = [
+pub const NODE_COLUMNS: [Column; 24] = [
     text("id", "ID"),
     text("kind", "Type"),
     text("label", "Label"),
@@ -60,6 +60,9 @@ pub const NODE_COLUMNS: [Column; 21] = [
     text("identifiers", "Identifiers"),
     text("sources", "Sources"),
     text("claims", "Claims"),
+    text("sectors", "Sectors"),
+    text("support", "Support"),
+    text("languages", "Languages"),
 ];
 
 /// Columns of an edge, in sheet order; the first three are its id, source and target.
@@ -80,7 +83,7 @@ pub const EDGE_COLUMNS: [Column; 10] = [
 pub const NODE_LABEL: usize = 2;
 
 /// A node's cells, one per [`NODE_COLUMNS`] entry; `None` where the field is absent.
-pub fn node_cells(node: &NodeRecord) -> [Option<String>; 21] {
+pub fn node_cells(node: &NodeRecord) -> [Option<String>; 24] {
     // Every field named, so a field added to the record does not compile until it has a column.
     let NodeRecord {
         id,
@@ -100,6 +103,9 @@ pub fn node_cells(node: &NodeRecord) -> [Option<String>; 21] {
         end,
         amount_usd,
         sdgs,
+        sectors,
+        support,
+        languages,
         identifiers,
         sources,
         claims,
@@ -126,6 +132,9 @@ pub fn node_cells(node: &NodeRecord) -> [Option<String>; 21] {
         identifiers_cell(identifiers),
         sources_cell(sources),
         (!claims.is_empty()).then(|| serde_json::to_string(claims).unwrap_or_default()),
+        list_cell(sectors),
+        (!support.is_empty()).then(|| support.iter().map(ToString::to_string).collect::<Vec<_>>().join("|")),
+        list_cell(languages),
     ]
 }
 

@@ -108,7 +108,7 @@ impl<W: Write> JsonLinesWriter<W> {
 
 impl<W: Write> GraphWriter for JsonLinesWriter<W> {
     fn node(&mut self, node: &NodeRecord) -> std::io::Result<()> {
-        self.record(&Record::Node(node.clone()))
+        self.record(&Record::Node(Box::new(node.clone())))
     }
 
     fn edge(&mut self, edge: &EdgeRecord) -> std::io::Result<()> {

@@ -139,7 +139,7 @@ struct Writer<'a> {
 
 impl Writer<'_> {
     fn node(&mut self, node: NodeRecord) -> std::io::Result<()> {
-        serde_json::to_writer(&mut *self.out, &Record::Node(node))?;
+        serde_json::to_writer(&mut *self.out, &Record::Node(Box::new(node)))?;
         self.out.write_all(b"\n")
     }
 
@@ -216,7 +216,8 @@ pub fn generate(spec: SyntheticSpec, out: &mut dyn Write) -> Result<(u64, u64), 
                     node.sdgs = vec![1 + rng.below(17) as u8];
                 }
                 NodeKind::Event => node.start = Some(date(&mut rng)),
-                NodeKind::City => {}
+                // Needs and offers are not in the synthetic layout.
+                NodeKind::City | NodeKind::Need | NodeKind::Offer => {}
             }
             if matches!(kind, NodeKind::Country | NodeKind::City) {
                 node.location = Some(partnergraph_schema::GeoPoint { lat: rng.unit() * 140.0 - 60.0, lon: rng.unit() * 360.0 - 180.0 });

@@ -18,14 +18,17 @@
 use partnergraph_schema::text::NodeNames;
 use partnergraph_schema::{
     AgencyType, AgreementType, Claim, EdgeId, EdgeLink, EdgeRecord, EdgeType, EventType, GeoPoint, IatiRole, Identifier, NetworkType,
-    NodeId, NodeKind, NodeRecord, PartialDate, Precedence, Role, Source,
+    NodeId, NodeKind, NodeRecord, PartialDate, Precedence, Role, Source, Support,
 };
 
 use crate::store::StoreError;
 
+mod reader;
 #[cfg(test)]
 mod tests;
 mod varint;
+
+use reader::{Read, Reader};
 
 pub(crate) use varint::{put_varint, read_varint};
 
@@ -53,6 +56,13 @@ enum NodeFlag {
     /// describe (count; each claim's origin, precedence code, whether it has a record, and that record's
     /// own stored form, length-prefixed, without claims).
     Claims,
+    /// Added after format 3 was released, with the NEED and OFFER kinds (as `Identifiers` was): DAC sector
+    /// codes (count, then each as text).
+    Sectors,
+    /// Added with `Sectors`: kinds of support (count, then each one's code).
+    Support,
+    /// Added with `Sectors`: languages (count, then each as text).
+    Languages,
 }
 
 /// The optional fields of an edge, as bits of its presence flags.
@@ -180,6 +190,9 @@ impl Encode for NodeRecord {
             end,
             amount_usd,
             sdgs,
+            sectors,
+            support,
+            languages,
             identifiers,
             sources,
             claims,
@@ -201,6 +214,9 @@ impl Encode for NodeRecord {
         flags.set(NodeFlag::Sdgs as u8, !sdgs.is_empty());
         flags.set(NodeFlag::Identifiers as u8, !identifiers.is_empty());
         flags.set(NodeFlag::Claims as u8, !claims.is_empty());
+        flags.set(NodeFlag::Sectors as u8, !sectors.is_empty());
+        flags.set(NodeFlag::Support as u8, !support.is_empty());
+        flags.set(NodeFlag::Languages as u8, !languages.is_empty());
         let mut writer = Writer { out: Vec::with_capacity(64 + name.len()) };
         writer.varint(flags.0);
         writer.out.push(code(NodeKind::ALL, *kind));
@@ -272,6 +288,18 @@ impl Encode for NodeRecord {
                 }
             }
         }
+        if !sectors.is_empty() {
+            writer.varint(sectors.len() as u64);
+            sectors.iter().for_each(|sector| writer.str(sector));
+        }
+        if !support.is_empty() {
+            writer.varint(support.len() as u64);
+            writer.out.extend(support.iter().map(|kind| code(Support::ALL, *kind)));
+        }
+        if !languages.is_empty() {
+            writer.varint(languages.len() as u64);
+            languages.iter().for_each(|language| writer.str(language));
+        }
         writer.sources(sources);
         writer.out
     }
@@ -308,90 +336,6 @@ impl Encode for EdgeRecord {
     }
 }
 
-/// Reads a record's bytes, refusing anything out of bounds.
-struct Reader<'a> {
-    bytes: &'a [u8],
-}
-
-type Read<T> = Result<T, &'static str>;
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, len: usize) -> Read<&'a [u8]> {
-        let (taken, rest) = self.bytes.split_at_checked(len).ok_or("truncated")?;
-        self.bytes = rest;
-        Ok(taken)
-    }
-
-    fn byte(&mut self) -> Read<u8> {
-        Ok(self.take(1)?[0])
-    }
-
-    fn varint(&mut self) -> Read<u64> {
-        let (value, used) = read_varint(self.bytes)?;
-        self.take(used)?;
-        Ok(value)
-    }
-
-    fn len(&mut self) -> Read<usize> {
-        usize::try_from(self.varint()?).map_err(|_| "length out of range")
-    }
-
-    fn str(&mut self) -> Read<&'a str> {
-        let len = self.len()?;
-        std::str::from_utf8(self.take(len)?).map_err(|_| "text is not UTF-8")
-    }
-
-    fn string(&mut self) -> Read<String> {
-        self.str().map(str::to_owned)
-    }
-
-    fn f64(&mut self) -> Read<f64> {
-        let bytes = self.take(8)?;
-        Ok(f64::from_le_bytes(bytes.try_into().map_err(|_| "truncated")?))
-    }
-
-    fn code<T: Copy>(&mut self, all: &[T]) -> Read<T> {
-        from_code(all, self.byte()?).ok_or("unknown vocabulary code")
-    }
-
-    fn date(&mut self) -> Read<PartialDate> {
-        let bytes = self.take(4)?;
-        date_from_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]).ok_or("invalid date")
-    }
-
-    fn sources(&mut self) -> Read<Vec<Source>> {
-        let count = self.len()?;
-        // Each source takes at least two bytes, so a damaged count cannot reserve much.
-        let mut sources = Vec::with_capacity(count.min(self.bytes.len() / 2));
-        for _ in 0..count {
-            let flags = self.byte()?;
-            if flags & !(SOURCE_PARAGRAPH | SOURCE_QUOTE) != 0 {
-                return Err("unknown source flags");
-            }
-            let document = self.string()?;
-            let paragraph = match flags & SOURCE_PARAGRAPH {
-                0 => None,
-                _ => Some(u32::try_from(self.varint()?).map_err(|_| "paragraph out of range")?),
-            };
-            let quote = if flags & SOURCE_QUOTE != 0 { Some(self.string()?) } else { None };
-            sources.push(Source { document, paragraph, quote });
-        }
-        Ok(sources)
-    }
-
-    fn flags(&mut self, known: u8) -> Read<Flags> {
-        let flags = self.varint()?;
-        if flags >> known != 0 {
-            return Err("unknown field flags");
-        }
-        Ok(Flags(flags))
-    }
-
-    fn end(&self) -> Read<()> {
-        if self.bytes.is_empty() { Ok(()) } else { Err("trailing bytes") }
-    }
-}
-
 fn corrupt(key: &str, reason: &str) -> StoreError {
     StoreError::Corrupt { key: key.to_owned(), reason: reason.to_owned() }
 }
@@ -420,7 +364,7 @@ pub(crate) fn names_prefix<'a>(key: &str, bytes: &'a [u8]) -> Result<&'a [u8], S
 
 /// A node's flags, kind and names: the start of its stored form.
 fn read_names(reader: &mut Reader<'_>) -> Read<(Flags, NodeKind, NodeNames)> {
-    let flags = reader.flags(NodeFlag::Claims as u8 + 1)?;
+    let flags = reader.flags(NodeFlag::Languages as u8 + 1)?;
     let kind = reader.code(NodeKind::ALL)?;
     let name = reader.string()?;
     let acronym = if flags.has(NodeFlag::Acronym as u8) { Some(reader.string()?) } else { None };
@@ -480,6 +424,24 @@ fn read_node(id: NodeId, reader: &mut Reader<'_>) -> Read<NodeRecord> {
             claims.push(Claim { origin, precedence, record });
         }
     }
+    let mut sectors = Vec::new();
+    if has(NodeFlag::Sectors) {
+        for _ in 0..reader.len()? {
+            sectors.push(reader.string()?);
+        }
+    }
+    let mut support = Vec::new();
+    if has(NodeFlag::Support) {
+        for _ in 0..reader.len()? {
+            support.push(reader.code(Support::ALL)?);
+        }
+    }
+    let mut languages = Vec::new();
+    if has(NodeFlag::Languages) {
+        for _ in 0..reader.len()? {
+            languages.push(reader.string()?);
+        }
+    }
     let sources = reader.sources()?;
     reader.end()?;
     Ok(NodeRecord {
@@ -500,6 +462,9 @@ fn read_node(id: NodeId, reader: &mut Reader<'_>) -> Read<NodeRecord> {
         end,
         amount_usd,
         sdgs,
+        sectors,
+        support,
+        languages,
         identifiers,
         sources,
         claims,

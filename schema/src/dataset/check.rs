@@ -242,16 +242,19 @@ fn check_node(node: &NodeRecord) -> Vec<ProblemKind> {
     problems.extend(limits::node_sizes(node));
     let kind = node.kind;
     let not_for = |field: &'static str| ProblemKind::FieldNotForKind { id: id.clone(), kind, field };
-    let fields: [(&'static str, bool, &[NodeKind]); 9] = [
+    let fields: [(&'static str, bool, &[NodeKind]); 12] = [
         ("agencyType", node.agency_type.is_some(), &[NodeKind::Agency]),
         ("iso3", node.iso3.is_some(), &[NodeKind::Country]),
         ("region", node.region.is_some(), &[NodeKind::Country]),
         ("networkType", node.network_type.is_some(), &[NodeKind::Network]),
         ("agreementType", node.agreement_type.is_some(), &[NodeKind::Agreement]),
         ("eventType", node.event_type.is_some(), &[NodeKind::Event]),
-        ("start", node.start.is_some() || node.end.is_some(), &[NodeKind::Agreement, NodeKind::Event]),
+        ("start", node.start.is_some() || node.end.is_some(), &[NodeKind::Agreement, NodeKind::Event, NodeKind::Need]),
         ("amountUsd", node.amount_usd.is_some(), &[NodeKind::Agreement]),
-        ("sdgs", !node.sdgs.is_empty(), &[NodeKind::Agreement]),
+        ("sdgs", !node.sdgs.is_empty(), &[NodeKind::Agreement, NodeKind::Need, NodeKind::Offer]),
+        ("sectors", !node.sectors.is_empty(), &[NodeKind::Agreement, NodeKind::Need, NodeKind::Offer]),
+        ("support", !node.support.is_empty(), &[NodeKind::Need, NodeKind::Offer]),
+        ("languages", !node.languages.is_empty(), &[NodeKind::Need, NodeKind::Offer]),
     ];
     for (field, present, allowed) in fields {
         if present && !allowed.contains(&kind) {
@@ -265,6 +268,16 @@ fn check_node(node: &NodeRecord) -> Vec<ProblemKind> {
     for sdg in &node.sdgs {
         if !(1..=17).contains(sdg) {
             problems.push(ProblemKind::InvalidSdg { id: id.clone(), sdg: *sdg });
+        }
+    }
+    for sector in &node.sectors {
+        if !is_sector_code(sector) {
+            problems.push(ProblemKind::InvalidSector { id: id.clone(), sector: sector.clone() });
+        }
+    }
+    for language in &node.languages {
+        if !is_language_code(language) {
+            problems.push(ProblemKind::InvalidLanguage { id: id.clone(), language: language.clone() });
         }
     }
     if node.amount_usd.is_some_and(|amount| !amount.is_finite() || amount < 0.0) {
@@ -285,6 +298,16 @@ fn check_node(node: &NodeRecord) -> Vec<ProblemKind> {
     }
     problems.extend(check_claims(node));
     problems
+}
+
+/// Whether `code` is an OECD DAC sector: a 3-digit category or a 5-digit purpose code.
+pub fn is_sector_code(code: &str) -> bool {
+    matches!(code.len(), 3 | 5) && code.bytes().all(|byte| byte.is_ascii_digit())
+}
+
+/// Whether `code` is an ISO 639-1 language code in lower case (two letters).
+pub fn is_language_code(code: &str) -> bool {
+    code.len() == 2 && code.bytes().all(|byte| byte.is_ascii_lowercase())
 }
 
 /// The problems of a node's claims: each claim's record is a record of this node, without claims of its
@@ -344,8 +367,8 @@ pub fn endpoint_kinds(edge_type: EdgeType) -> (Option<&'static [NodeKind]>, Opti
     match edge_type {
         EdgeType::MemberOf => (None, Some(&[Network, Agency])),
         EdgeType::HostedBy => (None, Some(&[Agency, Country, City])),
-        EdgeType::LocatedIn => (Some(&[City, Agency, Event, Network, Agreement]), Some(&[City, Country])),
-        EdgeType::ParticipatesIn => (None, Some(&[Agreement, Event, Network])),
+        EdgeType::LocatedIn => (Some(&[City, Agency, Event, Network, Agreement, Need, Offer]), Some(&[City, Country])),
+        EdgeType::ParticipatesIn => (Some(&[Agency, Country, City, Network]), Some(&[Agreement, Event, Network, Need, Offer])),
         EdgeType::Funds => (None, Some(&[Agreement, Agency, Network, Event])),
         EdgeType::AdministeredBy => (Some(&[Agreement, Network]), Some(&[Agency])),
         EdgeType::OrganisedBy => (Some(&[Event]), None),

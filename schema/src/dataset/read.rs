@@ -198,7 +198,7 @@ fn parse_part(text: &str) -> Part {
         };
         problems.extend(found.into_iter().map(|kind| problem(line, kind)));
         match record {
-            Some(Record::Node(record)) => dataset.nodes.push(Lined { line, record }),
+            Some(Record::Node(record)) => dataset.nodes.push(Lined { line, record: *record }),
             Some(Record::Edge(record)) => dataset.edges.push(Lined { line, record }),
             Some(Record::Place(record)) => dataset.places.push(Lined { line, record }),
             None => {}

@@ -160,7 +160,7 @@ fn coordinates_and_amounts_round_trip_exactly() {
     let (dataset, problems) = parse(line);
     assert!(problems.is_empty(), "{problems:?}");
     let record = &dataset.nodes[0].record;
-    assert_eq!(serde_json::to_string(&crate::wire::Record::Node(record.clone())).expect("JSON"), line);
+    assert_eq!(serde_json::to_string(&crate::wire::Record::Node(Box::new(record.clone()))).expect("JSON"), line);
 }
 
 /// Edges may come before the nodes they join: their endpoint checks wait until the whole file is read, and

@@ -1,4 +1,4 @@
-//! The explorer's URL state: which view (`map`, `triangles`, `path`, `partners`), its subject and its
+//! The explorer's URL state: which view (`map`, `triangles`, `path`, `match`), its subject and its
 //! filters, read from and written to the query string so every view is a deep link and back/forward
 //! work. Reading never fails: unknown keys are ignored, bad values dropped, except a `focus` that cannot
 //! be an id, kept so that the map says so.
@@ -15,6 +15,8 @@ pub enum View {
     Triangles,
     /// Paths between `from` and `to`.
     Path,
+    /// Offers ranked for `need` ("Find a partner").
+    Match,
 }
 
 impl View {
@@ -24,6 +26,7 @@ impl View {
             View::Map => "map",
             View::Triangles => "triangles",
             View::Path => "path",
+            View::Match => "match",
         }
     }
 }
@@ -60,6 +63,8 @@ pub struct Route {
     pub to: String,
     /// The triangles of one actor or agreement (empty: all).
     pub involving: String,
+    /// The need whose matches are shown (empty: none picked).
+    pub need: String,
     /// Only edges valid in this year.
     pub as_of: Option<u16>,
     /// The interface language; `None` follows the browser.
@@ -76,6 +81,7 @@ impl Default for Route {
             from: String::new(),
             to: String::new(),
             involving: String::new(),
+            need: String::new(),
             as_of: None,
             lang: None,
             filters: Filters { partial: true, ..Filters::default() },
@@ -105,6 +111,7 @@ impl Route {
                     route.view = match value {
                         "triangles" => View::Triangles,
                         "path" => View::Path,
+                        "match" => View::Match,
                         _ => View::Map,
                     }
                 }
@@ -113,6 +120,7 @@ impl Route {
                 "from" => route.from = id(value).unwrap_or_default(),
                 "to" => route.to = id(value).unwrap_or_default(),
                 "involving" => route.involving = id(value).unwrap_or_default(),
+                "need" => route.need = id(value).filter(|need| need.starts_with("need:")).unwrap_or_default(),
                 "asOf" => route.as_of = year(value),
                 "lang" if !value.is_empty() => route.lang = Some(Lang::parse(value)),
                 "role" if matches!(value, "BENEFICIARY" | "PIVOTAL" | "FACILITATING") => value.clone_into(&mut filters.role),
@@ -139,6 +147,7 @@ impl Route {
                 pairs.push(("from", self.from.clone()));
                 pairs.push(("to", self.to.clone()));
             }
+            View::Match => pairs.push(("need", self.need.clone())),
             View::Triangles => {
                 let filters = &self.filters;
                 pairs.push(("involving", self.involving.clone()));
@@ -175,6 +184,7 @@ mod tests {
         for query in [
             "view=map&focus=country:IND&asOf=2016&lang=ar",
             "view=path&from=agency:undp&to=agency:wfp",
+            "view=match&need=need:kenya-drought-resilience&lang=fr",
             "view=triangles&involving=country:BRA&role=PIVOTAL&agencyType=UN_ENTITY&region=Asia%20Pacific&sdg=2&fromYear=2010&toYear=2020&partial=0&lang=zh",
         ] {
             assert_eq!(Route::from_query(query).to_query(), query);
@@ -183,7 +193,7 @@ mod tests {
 
     #[test]
     fn bad_values_are_dropped() {
-        let route = Route::from_query("?view=nope&role=BOSS&sdg=40&asOf=soon&agencyType=a<b");
+        let route = Route::from_query("?view=nope&role=BOSS&sdg=40&asOf=soon&agencyType=a<b&need=agency:undp");
         assert_eq!(route, Route::default());
         assert_eq!(route.to_query(), "view=map&focus=network:wacap");
         // A focus that is no id is kept, for the map to say so (not replaced by the default).

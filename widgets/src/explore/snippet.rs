@@ -32,6 +32,7 @@ pub fn snippets(origin: &str, route: &Route) -> Snippets {
             )
         }
         View::Path => ("map", vec![("focus", route.from.clone())]),
+        View::Match => ("map", vec![("focus", route.need.clone())]),
         View::Map => ("map", vec![("focus", route.focus.clone())]),
     };
     options.push(("asOf", route.as_of.map(|year| year.to_string()).unwrap_or_default()));

@@ -1,6 +1,6 @@
 //! The Arabic (right to left) catalogue: the map's words, the explorer's words, and the names of node kinds and edge types.
 
-use crate::i18n::{Board, Catalogue, Strings, Text};
+use crate::i18n::{Board, Catalogue, Matching, Strings, Text};
 
 /// Everything the widgets say in Arabic.
 pub const CATALOGUE: Catalogue = Catalogue {
@@ -94,10 +94,31 @@ pub const CATALOGUE: Catalogue = Catalogue {
         failed: "تعذّر التحميل",
         countries_credit: "أسماء البلدان: i18n-iso-countries (MIT)",
     },
-    kinds: ["وكالة", "بلد", "مدينة", "شبكة", "اتفاق", "حدث"],
+    kinds: ["وكالة", "بلد", "مدينة", "شبكة", "اتفاق", "حدث", "احتياج", "عرض"],
     edges: ["عضو في", "تستضيفه", "يقع في", "يشارك في", "يموّل", "يديره", "ينظّمه", "جزء من"],
     roles: ["المستفيد", "المحوري", "الميسّر", "شريك"],
     iati_roles: ["التمويل", "المسؤول", "الوسيط", "التنفيذ"],
+    matching: Matching {
+        title: "ابحث عن شريك",
+        need: "احتياج",
+        pick: "اختر احتياجًا لترى حلول الجنوب التي تلائمه، ولماذا.",
+        none: "لا يوجد عرض يشترك مع هذا الاحتياج في هدف أو قطاع.",
+        score: "الدرجة",
+        offered_by: "يقدّمه",
+        introduced: "يمكن التعارف عن طريق",
+        no_introduction: "لم يُعثر على مسار للتعارف في 4 خطوات أو أقل.",
+        reasons: [
+            "أهداف مشتركة",
+            "قطاعات مشتركة",
+            "نوع الدعم",
+            "اللغة",
+            "جُرّب في البلد نفسه",
+            "جُرّب في المنطقة نفسها",
+            "سجل كشريك محوري",
+            "صلة قائمة",
+        ],
+        support: ["المساعدة التقنية", "بناء القدرات", "تبادل المعارف", "المشورة في السياسات", "نقل التكنولوجيا", "التمويل"],
+    },
     board: Board {
         title: "التعاون في لمحة",
         per_year: "الاتفاقات حسب السنة والدور",

@@ -1,6 +1,6 @@
 //! The English catalogue: the map's words, the explorer's words, and the names of node kinds and edge types.
 
-use crate::i18n::{Board, Catalogue, Strings, Text};
+use crate::i18n::{Board, Catalogue, Matching, Strings, Text};
 
 /// Everything the widgets say in English.
 pub const CATALOGUE: Catalogue = Catalogue {
@@ -94,10 +94,31 @@ pub const CATALOGUE: Catalogue = Catalogue {
         failed: "Could not load",
         countries_credit: "Country names: i18n-iso-countries (MIT)",
     },
-    kinds: ["Agency", "Country", "City", "Network", "Agreement", "Event"],
+    kinds: ["Agency", "Country", "City", "Network", "Agreement", "Event", "Need", "Offer"],
     edges: ["member of", "hosted by", "located in", "participates in", "funds", "administered by", "organised by", "part of"],
     roles: ["Beneficiary", "Pivotal", "Facilitating", "Partner"],
     iati_roles: ["Funding", "Accountable", "Extending", "Implementing"],
+    matching: Matching {
+        title: "Find a partner",
+        need: "Need",
+        pick: "Pick a need to see which Southern solutions fit it, and why.",
+        none: "No offer shares an SDG or a sector with this need.",
+        score: "Score",
+        offered_by: "Offered by",
+        introduced: "Could be introduced through",
+        no_introduction: "No introduction path found within 4 hops.",
+        reasons: [
+            "SDGs in common",
+            "Sectors in common",
+            "Kind of support",
+            "Language",
+            "Tested in the same country",
+            "Tested in the same region",
+            "Track record as pivotal partner",
+            "Existing connection",
+        ],
+        support: ["Technical assistance", "Capacity building", "Knowledge sharing", "Policy advice", "Technology transfer", "Finance"],
+    },
     board: Board {
         title: "Cooperation at a glance",
         per_year: "Agreements per year, by role",

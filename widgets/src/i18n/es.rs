@@ -1,6 +1,6 @@
 //! The Spanish catalogue: the map's words, the explorer's words, and the names of node kinds and edge types.
 
-use crate::i18n::{Board, Catalogue, Strings, Text};
+use crate::i18n::{Board, Catalogue, Matching, Strings, Text};
 
 /// Everything the widgets say in Spanish.
 pub const CATALOGUE: Catalogue = Catalogue {
@@ -94,10 +94,38 @@ pub const CATALOGUE: Catalogue = Catalogue {
         failed: "No se pudo cargar",
         countries_credit: "Nombres de países: i18n-iso-countries (MIT)",
     },
-    kinds: ["Agencia", "País", "Ciudad", "Red", "Acuerdo", "Evento"],
+    kinds: ["Agencia", "País", "Ciudad", "Red", "Acuerdo", "Evento", "Necesidad", "Oferta"],
     edges: ["miembro de", "acogido por", "situado en", "participa en", "financia", "administrado por", "organizado por", "parte de"],
     roles: ["Beneficiario", "Pivote", "Facilitador", "Socio"],
     iati_roles: ["Financiación", "Responsable", "Intermediario", "Ejecución"],
+    matching: Matching {
+        title: "Buscar un socio",
+        need: "Necesidad",
+        pick: "Elija una necesidad para ver qué soluciones del Sur se ajustan a ella y por qué.",
+        none: "Ninguna oferta comparte un ODS o un sector con esta necesidad.",
+        score: "Puntuación",
+        offered_by: "Ofrecida por",
+        introduced: "Podrían conectarse a través de",
+        no_introduction: "No se encontró un camino de presentación de 4 pasos o menos.",
+        reasons: [
+            "ODS en común",
+            "Sectores en común",
+            "Tipo de apoyo",
+            "Idioma",
+            "Probada en el mismo país",
+            "Probada en la misma región",
+            "Trayectoria como socio pivote",
+            "Conexión existente",
+        ],
+        support: [
+            "Asistencia técnica",
+            "Fortalecimiento de capacidades",
+            "Intercambio de conocimientos",
+            "Asesoramiento en políticas",
+            "Transferencia de tecnología",
+            "Financiación",
+        ],
+    },
     board: Board {
         title: "La cooperación de un vistazo",
         per_year: "Acuerdos por año, por función",

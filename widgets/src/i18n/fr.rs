@@ -1,6 +1,6 @@
 //! The French catalogue: the map's words, the explorer's words, and the names of node kinds and edge types.
 
-use crate::i18n::{Board, Catalogue, Strings, Text};
+use crate::i18n::{Board, Catalogue, Matching, Strings, Text};
 
 /// Everything the widgets say in French.
 pub const CATALOGUE: Catalogue = Catalogue {
@@ -94,10 +94,38 @@ pub const CATALOGUE: Catalogue = Catalogue {
         failed: "Chargement impossible",
         countries_credit: "Noms de pays : i18n-iso-countries (MIT)",
     },
-    kinds: ["Agence", "Pays", "Ville", "Réseau", "Accord", "Événement"],
+    kinds: ["Agence", "Pays", "Ville", "Réseau", "Accord", "Événement", "Besoin", "Offre"],
     edges: ["membre de", "hébergé par", "situé à", "participe à", "finance", "administré par", "organisé par", "fait partie de"],
     roles: ["Bénéficiaire", "Pivot", "Facilitateur", "Partenaire"],
     iati_roles: ["Financement", "Responsable", "Intermédiaire", "Mise en œuvre"],
+    matching: Matching {
+        title: "Trouver un partenaire",
+        need: "Besoin",
+        pick: "Choisissez un besoin pour voir quelles solutions du Sud y répondent, et pourquoi.",
+        none: "Aucune offre ne partage un ODD ou un secteur avec ce besoin.",
+        score: "Score",
+        offered_by: "Proposée par",
+        introduced: "Mise en relation possible via",
+        no_introduction: "Aucun chemin de mise en relation en 4 étapes au plus.",
+        reasons: [
+            "ODD en commun",
+            "Secteurs en commun",
+            "Type d’appui",
+            "Langue",
+            "Testée dans le même pays",
+            "Testée dans la même région",
+            "Expérience de partenaire pivot",
+            "Lien existant",
+        ],
+        support: [
+            "Assistance technique",
+            "Renforcement des capacités",
+            "Partage de connaissances",
+            "Conseil en politiques",
+            "Transfert de technologie",
+            "Financement",
+        ],
+    },
     board: Board {
         title: "La coopération en un coup d’œil",
         per_year: "Accords par année, par rôle",

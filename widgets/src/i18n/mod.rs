@@ -37,7 +37,7 @@ pub struct Catalogue {
     /// The explorer's words.
     pub explore: Text,
     /// Node kinds, in `NodeKind::ALL` order.
-    pub kinds: [&'static str; 6],
+    pub kinds: [&'static str; 8],
     /// Edge types read from source to target ("hosted by"), in `EdgeType::ALL` order.
     pub edges: [&'static str; 8],
     /// OECD roles (beneficiary, pivotal, facilitating, partner), in `Role::ALL` order.
@@ -45,8 +45,35 @@ pub struct Catalogue {
     /// IATI organisation roles 1–4 (funding, accountable, extending, implementing), in `IatiRole::ALL`
     /// order, shown after "IATI".
     pub iati_roles: [&'static str; 4],
+    /// The "Find a partner" view's words.
+    pub matching: Matching,
     /// The dashboard's words.
     pub board: Board,
+}
+
+/// The words of the explorer's "Find a partner" view (matching) in one language.
+#[derive(Debug)]
+pub struct Matching {
+    /// The view's tab and heading.
+    pub title: &'static str,
+    /// Label of the need picker.
+    pub need: &'static str,
+    /// Before a need is picked.
+    pub pick: &'static str,
+    /// When no offer fits.
+    pub none: &'static str,
+    /// A match's score.
+    pub score: &'static str,
+    /// Before an offer's providers.
+    pub offered_by: &'static str,
+    /// Before an introduction path.
+    pub introduced: &'static str,
+    /// When no introduction path was found.
+    pub no_introduction: &'static str,
+    /// The reasons of a score (SDG, sector, support, language, place, region, track record, path).
+    pub reasons: [&'static str; 8],
+    /// Kinds of support, in `Support::ALL` order.
+    pub support: [&'static str; 6],
 }
 
 /// The dashboard's words in one language.
@@ -327,6 +354,11 @@ impl Lang {
     /// The dashboard's words.
     pub fn board(self) -> &'static Board {
         &self.catalogue().board
+    }
+
+    /// The "Find a partner" view's words.
+    pub fn matching(self) -> &'static Matching {
+        &self.catalogue().matching
     }
 
     /// The explorer's words.

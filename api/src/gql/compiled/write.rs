@@ -150,6 +150,8 @@ fn type_name(kind: partnergraph_schema::NodeKind) -> &'static str {
         Kind::Network => "Network",
         Kind::Agreement => "Agreement",
         Kind::Event => "Event",
+        Kind::Need => "Need",
+        Kind::Offer => "Offer",
     }
 }
 

@@ -8,7 +8,7 @@ use std::io::Read;
 use std::sync::{Arc, Mutex};
 
 use partnergraph_schema::dataset::{Checker, Dataset, Lined, Problem, ProblemKind};
-use partnergraph_schema::{EdgeId, EdgeRecord, GeoPoint, NodeId, NodeKind, NodeRecord};
+use partnergraph_schema::{EdgeId, EdgeRecord, GeoPoint, NodeId, NodeKind, NodeRecord, Support};
 
 use crate::io::columns::{self, Column, EDGE_COLUMNS, NODE_COLUMNS};
 use crate::io::{IoError, import_blocks};
@@ -310,6 +310,11 @@ fn node(cells: &[Option<&str>]) -> Result<NodeRecord, Vec<ProblemKind>> {
     let sources = read.with(19, columns::parse_sources).unwrap_or_default();
     let claims =
         read.with(20, |cell| serde_json::from_str(cell).map_err(|err| format!("not a JSON array of claims: {err}"))).unwrap_or_default();
+    let sectors = read.with(21, columns::parse_list).unwrap_or_default();
+    let support = read
+        .with(22, |cell| columns::parse_list(cell)?.iter().map(|kind| kind.parse::<Support>().map_err(|err| err.to_string())).collect())
+        .unwrap_or_default();
+    let languages = read.with(23, columns::parse_list).unwrap_or_default();
     let (agency_type, network_type, agreement_type, event_type) = (read.parse(8), read.parse(11), read.parse(12), read.parse(13));
     let (start, end, amount_usd) = (read.parse(14), read.parse(15), read.parse(16));
     let Some(id) = id else { return Err(read.errors) };
@@ -334,6 +339,9 @@ fn node(cells: &[Option<&str>]) -> Result<NodeRecord, Vec<ProblemKind>> {
         end,
         amount_usd,
         sdgs: sdgs.unwrap_or_default(),
+        sectors,
+        support,
+        languages,
         identifiers,
         sources,
         claims,

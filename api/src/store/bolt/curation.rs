@@ -194,7 +194,7 @@ impl Before {
 /// A stored record as a dataset line.
 fn record_of(subject: &Subject, json: &str) -> Result<Record, StoreError> {
     Ok(match subject {
-        Subject::Node(id) => Record::Node(decode::<NodeRecord>(id.as_str(), json)?),
+        Subject::Node(id) => Record::Node(Box::new(decode::<NodeRecord>(id.as_str(), json)?)),
         Subject::Edge(id) => Record::Edge(decode(id.as_str(), json)?),
     })
 }

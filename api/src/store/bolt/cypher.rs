@@ -53,6 +53,8 @@ pub fn kind_label(kind: NodeKind) -> &'static str {
         NodeKind::Network => "Network",
         NodeKind::Agreement => "Agreement",
         NodeKind::Event => "Event",
+        NodeKind::Need => "Need",
+        NodeKind::Offer => "Offer",
     }
 }
 

@@ -4,7 +4,7 @@
 
 use partnergraph_schema::{
     AgencyType, AgreementType, Claim, EdgeId, EdgeLink, EdgeRecord, EdgeType, EventType, GeoPoint, IatiRole, Identifier, NetworkType,
-    NodeId, NodeKind, NodeRecord, PartialDate, Precedence, Role, Source,
+    NodeId, NodeKind, NodeRecord, PartialDate, Precedence, Role, Source, Support,
 };
 
 use partnergraph_schema::text::NodeNames;
@@ -45,6 +45,9 @@ fn full_node() -> NodeRecord {
     node.end = Some(date("2026-12-31"));
     node.amount_usd = Some(1.5e9);
     node.sdgs = vec![1, 17, 5];
+    node.sectors = vec!["31120".into(), "140".into()];
+    node.support = vec![Support::Finance, Support::TechnicalAssistance];
+    node.languages = vec!["pt".into(), "en".into()];
     let mut claimed =
         NodeRecord::new(node.id.clone(), "Another name", vec![Source { document: "f.xml".into(), paragraph: None, quote: None }]);
     claimed.start = Some(date("2005"));
@@ -114,6 +117,7 @@ fn a_record_stored_before_identifiers_existed_reads_as_it_was() {
     let mut node = full_node();
     node.identifiers.clear();
     node.claims.clear();
+    clear_matching_fields(&mut node);
     let bytes = node.encode();
     // Bits 0-13 only: the two-byte flags every record stored before identifiers were added has.
     assert_eq!(bytes[..2], [0xff, 0x7f]);
@@ -128,7 +132,7 @@ fn damaged_records_are_reported_and_never_panic() {
         assert!(NodeRecord::decode("agreement:full", &node_bytes[..len]).is_err(), "node cut at {len}");
     }
     // The names are read from the record's start: cut inside them, they fail too.
-    // Three bytes of flags (every optional field is set, the last one the sixteenth bit), the kind, then
+    // Three bytes of flags (every optional field is set, the last one the nineteenth bit), the kind, then
     // each string as a one-byte length and its bytes (all are short).
     let acronym = node.acronym.as_deref().unwrap_or_default();
     let names_end = 4 + 1 + node.name.len() + 1 + acronym.len() + 1 + node.aliases.iter().map(|alias| 1 + alias.len()).sum::<usize>();
@@ -160,9 +164,9 @@ fn damaged_records_are_reported_and_never_panic() {
             let _ = EdgeLink::decode("e:full", &damaged);
         }
     }
-    // Every optional field is set, so the flags are bits 0-15: [0xff, 0xff, 0x03]. Bit 16 names no field.
-    assert_eq!(node_bytes[..3], [0xff, 0xff, 0x03]);
-    let mut unknown_flag = vec![0xff, 0xff, 0x07];
+    // Every optional field is set, so the flags are bits 0-18: [0xff, 0xff, 0x1f]. Bit 19 names no field.
+    assert_eq!(node_bytes[..3], [0xff, 0xff, 0x1f]);
+    let mut unknown_flag = vec![0xff, 0xff, 0x3f];
     unknown_flag.extend_from_slice(&node_bytes[3..]);
     let error = NodeRecord::decode("agreement:full", &unknown_flag).expect_err("an unknown field flag");
     assert!(error.to_string().contains("agreement:full"), "{error}");
@@ -175,7 +179,7 @@ fn vocabulary_codes_are_pinned() {
     fn names<T: Copy>(all: &[T], name: impl Fn(T) -> &'static str) -> Vec<&'static str> {
         all.iter().map(|value| name(*value)).collect()
     }
-    assert_eq!(names(NodeKind::ALL, NodeKind::as_str), ["AGENCY", "COUNTRY", "CITY", "NETWORK", "AGREEMENT", "EVENT"]);
+    assert_eq!(names(NodeKind::ALL, NodeKind::as_str), ["AGENCY", "COUNTRY", "CITY", "NETWORK", "AGREEMENT", "EVENT", "NEED", "OFFER"]);
     assert_eq!(
         names(EdgeType::ALL, EdgeType::as_str),
         ["MEMBER_OF", "HOSTED_BY", "LOCATED_IN", "PARTICIPATES_IN", "FUNDS", "ADMINISTERED_BY", "ORGANISED_BY", "PART_OF"]
@@ -215,6 +219,10 @@ fn vocabulary_codes_are_pinned() {
         ]
     );
     assert_eq!(names(EventType::ALL, EventType::as_str), ["CONFERENCE", "FORUM", "EXPO", "CONSULTATION", "MEETING", "WORKSHOP", "OTHER"]);
+    assert_eq!(
+        names(Support::ALL, Support::as_str),
+        ["TECHNICAL_ASSISTANCE", "CAPACITY_BUILDING", "KNOWLEDGE_SHARING", "POLICY_ADVICE", "TECHNOLOGY_TRANSFER", "FINANCE"]
+    );
     assert_eq!(Precedence::ALL, [Precedence::Mention, Precedence::OwnRecord, Precedence::Curated]);
 }
 
@@ -222,6 +230,7 @@ fn vocabulary_codes_are_pinned() {
 fn a_record_stored_before_claims_existed_reads_as_it_was_and_a_claim_cannot_nest() {
     let mut node = full_node();
     node.claims.clear();
+    clear_matching_fields(&mut node);
     let bytes = node.encode();
     // Bits 0-14: the flags of every record stored before claims were added.
     assert_eq!(bytes[..3], [0xff, 0xff, 0x01]);
@@ -232,4 +241,23 @@ fn a_record_stored_before_claims_existed_reads_as_it_was_and_a_claim_cannot_nest
     }
     let decoded = NodeRecord::decode("agreement:full", &nested.encode()).expect("decodes");
     assert_eq!(decoded, full_node(), "a claim's record is stored without claims of its own");
+}
+
+/// Clears the fields added with matching (sectors, support, languages), as records stored before them.
+fn clear_matching_fields(node: &mut NodeRecord) {
+    node.sectors.clear();
+    node.support.clear();
+    node.languages.clear();
+}
+
+#[test]
+fn a_record_stored_before_matching_fields_existed_reads_as_it_was() {
+    let mut node = full_node();
+    clear_matching_fields(&mut node);
+    let bytes = node.encode();
+    // Bits 0-15: the flags of every record stored before sectors, support and languages were added.
+    assert_eq!(bytes[..3], [0xff, 0xff, 0x03]);
+    assert_eq!(NodeRecord::decode("agreement:full", &bytes).expect("decodes"), node);
+    let full = full_node();
+    assert_eq!(NodeRecord::decode("agreement:full", &full.encode()).expect("decodes"), full);
 }

@@ -155,7 +155,7 @@ impl Before {
 fn read_record(txn: &WriteTransaction, subject: &Subject) -> Result<Option<Record>, StoreError> {
     Ok(match subject {
         Subject::Node(id) => match txn.open_table(NODES).map_err(backend_error)?.get(id.as_str()).map_err(backend_error)? {
-            Some(bytes) => Some(Record::Node(decode::<NodeRecord>(id.as_str(), bytes.value())?)),
+            Some(bytes) => Some(Record::Node(Box::new(decode::<NodeRecord>(id.as_str(), bytes.value())?))),
             None => None,
         },
         Subject::Edge(id) => match txn.open_table(EDGES).map_err(backend_error)?.get(id.as_str()).map_err(backend_error)? {

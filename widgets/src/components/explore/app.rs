@@ -1,6 +1,6 @@
 //! The explorer page: a header (title, search with suggestions, language menu, "Embed this"), tabs for
-//! the views (network map with details and partners, triangular partnerships, "through whom"), and the
-//! view itself. The view lives in the URL: every change pushes a history entry and back/forward
+//! the views (network map with details and partners, triangular partnerships, "through whom", "find a
+//! partner"), and the view itself. The view lives in the URL: every change pushes a history entry and back/forward
 //! restore it. With `embedded` it is the triangular explorer alone (`/embed/triangles`), no history.
 
 use std::collections::HashMap;
@@ -14,6 +14,7 @@ use yew::prelude::*;
 use crate::components::app::App;
 use crate::components::explore::details::Details;
 use crate::components::explore::embed_dialog::EmbedDialog;
+use crate::components::explore::matching::MatchView;
 use crate::components::explore::paths::PathView;
 use crate::components::explore::search::{Hit, SearchBox};
 use crate::components::explore::triangles::TrianglesView;
@@ -157,6 +158,10 @@ pub fn explorer(props: &ExplorerProps) -> Html {
             }
         }
         View::Triangles => triangles,
+        View::Match => {
+            let on_need = with(|route, need| route.need = need);
+            html! { <MatchView ctx={ctx.clone()} need={route.need.clone()} {on_need} on_focus={on_focus.clone()} /> }
+        }
         View::Path => html! {
             <PathView ctx={ctx.clone()} from={route.from.clone()} to={route.to.clone()} as_of={route.as_of} {on_ends} on_focus={on_focus.clone()} />
         },
@@ -188,7 +193,7 @@ pub fn explorer(props: &ExplorerProps) -> Html {
                 </label>
                 <button type="button" class="pg-btn pg-embed-btn" onclick={open_dialog}>{format!("</> {}", text.embed)}</button>
             </header>
-            <nav class="pg-tabs-nav"><div class="pg-tabs" role="tablist">{tab(View::Map, text.view_map)}{tab(View::Triangles, text.view_triangles)}{tab(View::Path, text.view_path)}</div></nav>
+            <nav class="pg-tabs-nav"><div class="pg-tabs" role="tablist">{tab(View::Map, text.view_map)}{tab(View::Triangles, text.view_triangles)}{tab(View::Path, text.view_path)}{tab(View::Match, lang.matching().title)}</div></nav>
             <main class="pg-x-main">{view}</main>
             <footer class="pg-x-foot">{"partnergraph · "}{text.countries_credit}{" · Natural Earth · GeoNames (CC BY 4.0)"}</footer>
             if *dialog { <EmbedDialog ctx={ctx.clone()} route={(*route).clone()} on_close={close_dialog} /> }

@@ -1,6 +1,7 @@
 //! The explorer page (`/explore`) and the triangular explorer (`/embed/triangles`), built around the
 //! map: `app` (the page: header, views, URL history), `search` (search box with suggestions),
 //! `details` (a node with its quoted sources, and its ranked partners), `paths` ("through whom"),
+//! `matching` ("Find a partner": offers ranked for a need, with their reasons),
 //! `triangles` (arrangements as triangles, with filters) and `embed_dialog` ("Embed this"). This module
 //! holds what they share: the context (API origin, language, localized country names) and browser
 //! helpers (history, the browser's language, the locale files).
@@ -8,6 +9,7 @@
 pub mod app;
 pub mod details;
 pub mod embed_dialog;
+pub mod matching;
 pub mod paths;
 pub mod search;
 pub mod triangles;
