@@ -30,6 +30,9 @@ const QUERIES: &[&str] = &[
     r#"{ networks(first: 100) { edges { node { id ... on Network { networkType members { id } } } } } }"#,
     r#"{ node(id: "agency:undp") { id edges(types: [PART_OF, HOSTED_BY], asOf: "2016") { id sourceNode { id } targetNode { id } sources { document paragraph quote } } } }"#,
     r#"{ roleCrosswalk { role iatiRole affinity note } }"#,
+    r#"{ matches(need: "need:wfp-country-office-proposals") { considered truncated matches { score need { id } offer { id } seekers { id } providers { id } reasons { kind points maxPoints shared evidence detail } introduction { hops nodes { id } edges { id } } } } }"#,
+    r#"{ seekers(offer: "offer:zero-hunger-capacity-strengthening", first: 5) { considered matches { score need { id sdgs } reasons { kind points } } } }"#,
+    r#"{ needs { edges { node { id ... on Need { start sdgs sectors support languages seekers { actor { id } role } places { id } } } } } offers { edges { node { id ... on Offer { sdgs support providers { actor { id } role } places { id } agreements { id } } } } } }"#,
 ];
 
 #[derive(serde::Deserialize)]
