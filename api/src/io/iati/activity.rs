@@ -105,6 +105,7 @@ pub fn map_activity(activity: &Element, file: &str, warnings: &mut Warnings) -> 
     agreement.description = description(activity, lang, warnings);
     (agreement.start, agreement.end) = dates(activity, warnings);
     agreement.sdgs = sdgs(activity, warnings);
+    agreement.sectors = dac_sectors(activity, warnings);
     agreement.amount_usd = amount_usd(activity, warnings);
     agreement.identifiers = vec![Identifier::new(ACTIVITY_SCHEME, identifier.clone())];
     let mut participants = Vec::new();
@@ -244,13 +245,7 @@ fn dates(activity: &Element, warnings: &mut Warnings) -> (Option<PartialDate>, O
 /// the sectors are the activity's, or if it names none, its transactions'.
 fn sdgs(activity: &Element, warnings: &mut Warnings) -> Vec<u8> {
     let tags = activity.children_named("tag").filter(|element| matches!(element.attr("vocabulary"), Some("2" | "3")));
-    let own_sectors: Vec<&Element> = activity.children_named("sector").collect();
-    let all_sectors = if own_sectors.is_empty() {
-        activity.children_named("transaction").flat_map(|transaction| transaction.children_named("sector")).collect()
-    } else {
-        own_sectors
-    };
-    let sectors = all_sectors.into_iter().filter(|element| matches!(element.attr("vocabulary"), Some("7" | "8" | "9")));
+    let sectors = sector_elements(activity).into_iter().filter(|element| matches!(element.attr("vocabulary"), Some("7" | "8" | "9")));
     let mut goals = Vec::new();
     for element in tags.chain(sectors) {
         let Some(code) = element.attr("code") else { continue };
@@ -262,6 +257,38 @@ fn sdgs(activity: &Element, warnings: &mut Warnings) -> Vec<u8> {
     goals.sort_unstable();
     goals.dedup();
     goals
+}
+
+/// The activity's `sector` elements, or if it names none, its transactions'.
+fn sector_elements(activity: &Element) -> Vec<&Element> {
+    let own: Vec<&Element> = activity.children_named("sector").collect();
+    if own.is_empty() {
+        activity.children_named("transaction").flat_map(|transaction| transaction.children_named("sector")).collect()
+    } else {
+        own
+    }
+}
+
+/// OECD DAC sectors: purpose codes (vocabulary 1, the default: five digits) and categories (vocabulary 2:
+/// three digits), sorted, once each; the activity's, or if it names none, its transactions'.
+fn dac_sectors(activity: &Element, warnings: &mut Warnings) -> Vec<String> {
+    let mut sectors = Vec::new();
+    for element in sector_elements(activity) {
+        let digits = match element.attr("vocabulary").unwrap_or("1") {
+            "1" => 5,
+            "2" => 3,
+            _ => continue,
+        };
+        let Some(code) = element.attr("code").map(str::trim) else { continue };
+        if code.len() == digits && code.bytes().all(|byte| byte.is_ascii_digit()) {
+            sectors.push(code.to_owned());
+        } else {
+            warnings.push(element.line, element.column, WarningKind::BadSector(code.to_owned()));
+        }
+    }
+    sectors.sort_unstable();
+    sectors.dedup();
+    sectors
 }
 
 /// A value element's amount and currency (its own, else the activity's default), with warnings.

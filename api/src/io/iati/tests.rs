@@ -190,6 +190,24 @@ fn countries_and_sectors_given_only_on_transactions_are_read_there() {
 }
 
 #[test]
+fn dac_sectors_are_kept_as_codes_and_a_malformed_one_is_a_warning() {
+    let (batch, warnings) = mapped(&activity(
+        "",
+        r#"<sector code="31120" percentage="50"/><sector vocabulary="2" code="140" percentage="30"/>
+           <sector vocabulary="1" code="3112" percentage="10"/><sector vocabulary="7" code="2"/>
+           <sector vocabulary="99" code="local-code"/><sector code="31120"/>"#,
+    ));
+    assert_eq!(node(&batch, AGREEMENT).sectors, ["140", "31120"], "vocabulary 1 by default, 2 as categories, once each");
+    assert_eq!(node(&batch, AGREEMENT).sdgs, [2]);
+    assert!(warnings.has("DAC sector code malformed"));
+    let (batch, _) = mapped(&activity(
+        "",
+        r#"<transaction><transaction-type code="3"/><value currency="USD">5</value><sector code="12220"/></transaction>"#,
+    ));
+    assert_eq!(node(&batch, AGREEMENT).sectors, ["12220"], "a transaction's sectors when the activity names none");
+}
+
+#[test]
 fn percentages_that_do_not_add_up_are_a_warning_not_a_refusal() {
     let (batch, warnings) = mapped(&activity(
         "",

@@ -86,6 +86,9 @@ pub enum WarningKind {
     /// An SDG code outside goals 1–17.
     #[error("SDG code `{0}` is not a goal 1–17 or one of its targets: left out")]
     BadSdg(String),
+    /// A DAC sector code (vocabulary 1: five digits; 2: three digits) that is not one.
+    #[error("DAC sector code `{0}` is not 5 digits (vocabulary 1) or 3 digits (vocabulary 2): left out")]
+    BadSector(String),
     /// An organisation described twice in one organisation file: the first kept.
     #[error("organisation `{0}` is described again (first one kept): skipped")]
     DuplicateOrganisation(String),
@@ -124,6 +127,7 @@ impl WarningKind {
             WarningKind::BadAmount(_) => "amount not a number",
             WarningKind::MissingCurrency => "amount without currency",
             WarningKind::BadSdg(_) => "SDG code out of range",
+            WarningKind::BadSector(_) => "DAC sector code malformed",
             WarningKind::DuplicateOrganisation(_) => "organisation described twice",
             WarningKind::OrganisationWithoutIdentifier => "organisation without identifier",
             WarningKind::Cut { .. } => "field cut to the dataset's limit",
