@@ -1,6 +1,7 @@
 //! Curation over real HTTP and WebSocket (issue 20): tokens made by the CLI beside a running server,
 //! refused writes (no token, revoked, wrong scope, stale version, a bad change in a batch), durability
-//! of an acknowledged write under kill -9, the audit trail, rate limits, and subscriptions.
+//! of an acknowledged write under kill -9, the audit trail, rate limits, subscriptions, and a need written
+//! by a curator that `matches` then ranks offers for (issue 23).
 
 use std::time::Duration;
 
@@ -355,4 +356,37 @@ async fn live_connections_are_bounded() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let mut again = connect(&server).await;
     subscribe(&mut again, "e", "subscription { changes { seq } }").await;
+}
+
+#[tokio::test]
+async fn a_curator_writes_a_need_and_matches_rank_the_offers_for_it() {
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path().join("data");
+    let server = Server::start(&data);
+    let writer = token(&data, "matchmaker", "write");
+    let need = json!({ "id": "need:kenya-school-feeding", "kind": "NEED", "name": "Home-grown school feeding in Kenya",
+        "sdgs": [2, 4], "support": ["CAPACITY_BUILDING"], "languages": ["pt"], "start": "2027", "sources": source() });
+    let seeker = json!({ "id": "country:KEN>participates_in>need:kenya-school-feeding", "type": "PARTICIPATES_IN",
+        "source": "country:KEN", "target": "need:kenya-school-feeding", "role": "BENEFICIARY", "sources": source() });
+    let batch = "mutation($c: [ChangeInput!]!) { applyChanges(changes: $c) { subject version } }";
+    let mut bad = need.clone();
+    bad["languages"] = json!(["Portuguese"]);
+    let (_, _, refused) = post(&server, Some(&writer), batch, json!({ "c": [{ "upsertNode": { "input": bad } }] })).await;
+    assert_eq!(code(&refused), "BAD_USER_INPUT", "a language that is no ISO 639-1 code: {refused}");
+    assert!(refused["errors"][0]["message"].as_str().unwrap_or_default().contains("Portuguese"), "{refused}");
+    let changes = json!({ "c": [{ "upsertNode": { "input": need } }, { "upsertEdge": { "input": seeker } }] });
+    let (status, _, written) = post(&server, Some(&writer), batch, changes).await;
+    assert_eq!((status, written["data"]["applyChanges"].as_array().map(Vec::len)), (200, Some(2)), "{written}");
+
+    let answer =
+        query(&server, r#"{ matches(need: "need:kenya-school-feeding") { matches { score offer { id } reasons { kind points } } } }"#)
+            .await;
+    let ranked: Vec<(&str, f64)> = answer["data"]["matches"]["matches"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{answer}"))
+        .iter()
+        .map(|found| (found["offer"]["id"].as_str().expect("id"), found["score"].as_f64().expect("score")))
+        .collect();
+    // Both seed offers serve SDG 2 (half of the need's SDGs: 12.5); Brazil's also builds capacity (10).
+    assert_eq!(ranked[..2], [("offer:zero-hunger-capacity-strengthening", 22.5), ("offer:chinese-solutions-sdg2", 12.5)], "{answer}");
 }
