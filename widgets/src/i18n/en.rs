@@ -98,27 +98,6 @@ pub const CATALOGUE: Catalogue = Catalogue {
     edges: ["member of", "hosted by", "located in", "participates in", "funds", "administered by", "organised by", "part of"],
     roles: ["Beneficiary", "Pivotal", "Facilitating", "Partner"],
     iati_roles: ["Funding", "Accountable", "Extending", "Implementing"],
-    matching: Matching {
-        title: "Find a partner",
-        need: "Need",
-        pick: "Pick a need to see which Southern solutions fit it, and why.",
-        none: "No offer shares an SDG or a sector with this need.",
-        score: "Score",
-        offered_by: "Offered by",
-        introduced: "Could be introduced through",
-        no_introduction: "No introduction path found within 4 hops.",
-        reasons: [
-            "SDGs in common",
-            "Sectors in common",
-            "Kind of support",
-            "Language",
-            "Tested in the same country",
-            "Tested in the same region",
-            "Track record as pivotal partner",
-            "Existing connection",
-        ],
-        support: ["Technical assistance", "Capacity building", "Knowledge sharing", "Policy advice", "Technology transfer", "Finance"],
-    },
     board: Board {
         title: "Cooperation at a glance",
         per_year: "Agreements per year, by role",
@@ -140,4 +119,28 @@ pub const CATALOGUE: Catalogue = Catalogue {
         everyone: "All actors",
         unknown: "Not stated",
     },
+};
+
+/// The "Find a partner" view's words in this language (apart from the catalogue, so that builds without the
+/// explorer do not carry them).
+pub const MATCHING: Matching = Matching {
+    title: "Find a partner",
+    need: "Need",
+    pick: "Pick a need to see which Southern solutions fit it, and why.",
+    none: "No offer shares an SDG or a sector with this need.",
+    score: "Score",
+    offered_by: "Offered by",
+    introduced: "Could be introduced through",
+    no_introduction: "No introduction path found within 4 hops.",
+    reasons: [
+        "SDGs in common",
+        "Sectors in common",
+        "Kind of support",
+        "Language",
+        "Tested in the same country",
+        "Tested in the same region",
+        "Track record as pivotal partner",
+        "Existing connection",
+    ],
+    support: ["Technical assistance", "Capacity building", "Knowledge sharing", "Policy advice", "Technology transfer", "Finance"],
 };

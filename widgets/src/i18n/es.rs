@@ -98,34 +98,6 @@ pub const CATALOGUE: Catalogue = Catalogue {
     edges: ["miembro de", "acogido por", "situado en", "participa en", "financia", "administrado por", "organizado por", "parte de"],
     roles: ["Beneficiario", "Pivote", "Facilitador", "Socio"],
     iati_roles: ["Financiación", "Responsable", "Intermediario", "Ejecución"],
-    matching: Matching {
-        title: "Buscar un socio",
-        need: "Necesidad",
-        pick: "Elija una necesidad para ver qué soluciones del Sur se ajustan a ella y por qué.",
-        none: "Ninguna oferta comparte un ODS o un sector con esta necesidad.",
-        score: "Puntuación",
-        offered_by: "Ofrecida por",
-        introduced: "Podrían conectarse a través de",
-        no_introduction: "No se encontró un camino de presentación de 4 pasos o menos.",
-        reasons: [
-            "ODS en común",
-            "Sectores en común",
-            "Tipo de apoyo",
-            "Idioma",
-            "Probada en el mismo país",
-            "Probada en la misma región",
-            "Trayectoria como socio pivote",
-            "Conexión existente",
-        ],
-        support: [
-            "Asistencia técnica",
-            "Fortalecimiento de capacidades",
-            "Intercambio de conocimientos",
-            "Asesoramiento en políticas",
-            "Transferencia de tecnología",
-            "Financiación",
-        ],
-    },
     board: Board {
         title: "La cooperación de un vistazo",
         per_year: "Acuerdos por año, por función",
@@ -147,4 +119,35 @@ pub const CATALOGUE: Catalogue = Catalogue {
         everyone: "Todos los actores",
         unknown: "No indicado",
     },
+};
+
+/// The "Find a partner" view's words in this language (apart from the catalogue, so that builds without the
+/// explorer do not carry them).
+pub const MATCHING: Matching = Matching {
+    title: "Buscar un socio",
+    need: "Necesidad",
+    pick: "Elija una necesidad para ver qué soluciones del Sur se ajustan a ella y por qué.",
+    none: "Ninguna oferta comparte un ODS o un sector con esta necesidad.",
+    score: "Puntuación",
+    offered_by: "Ofrecida por",
+    introduced: "Podrían conectarse a través de",
+    no_introduction: "No se encontró un camino de presentación de 4 pasos o menos.",
+    reasons: [
+        "ODS en común",
+        "Sectores en común",
+        "Tipo de apoyo",
+        "Idioma",
+        "Probada en el mismo país",
+        "Probada en la misma región",
+        "Trayectoria como socio pivote",
+        "Conexión existente",
+    ],
+    support: [
+        "Asistencia técnica",
+        "Fortalecimiento de capacidades",
+        "Intercambio de conocimientos",
+        "Asesoramiento en políticas",
+        "Transferencia de tecnología",
+        "Financiación",
+    ],
 };

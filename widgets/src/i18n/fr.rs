@@ -98,34 +98,6 @@ pub const CATALOGUE: Catalogue = Catalogue {
     edges: ["membre de", "hébergé par", "situé à", "participe à", "finance", "administré par", "organisé par", "fait partie de"],
     roles: ["Bénéficiaire", "Pivot", "Facilitateur", "Partenaire"],
     iati_roles: ["Financement", "Responsable", "Intermédiaire", "Mise en œuvre"],
-    matching: Matching {
-        title: "Trouver un partenaire",
-        need: "Besoin",
-        pick: "Choisissez un besoin pour voir quelles solutions du Sud y répondent, et pourquoi.",
-        none: "Aucune offre ne partage un ODD ou un secteur avec ce besoin.",
-        score: "Score",
-        offered_by: "Proposée par",
-        introduced: "Mise en relation possible via",
-        no_introduction: "Aucun chemin de mise en relation en 4 étapes au plus.",
-        reasons: [
-            "ODD en commun",
-            "Secteurs en commun",
-            "Type d’appui",
-            "Langue",
-            "Testée dans le même pays",
-            "Testée dans la même région",
-            "Expérience de partenaire pivot",
-            "Lien existant",
-        ],
-        support: [
-            "Assistance technique",
-            "Renforcement des capacités",
-            "Partage de connaissances",
-            "Conseil en politiques",
-            "Transfert de technologie",
-            "Financement",
-        ],
-    },
     board: Board {
         title: "La coopération en un coup d’œil",
         per_year: "Accords par année, par rôle",
@@ -147,4 +119,35 @@ pub const CATALOGUE: Catalogue = Catalogue {
         everyone: "Tous les acteurs",
         unknown: "Non précisé",
     },
+};
+
+/// The "Find a partner" view's words in this language (apart from the catalogue, so that builds without the
+/// explorer do not carry them).
+pub const MATCHING: Matching = Matching {
+    title: "Trouver un partenaire",
+    need: "Besoin",
+    pick: "Choisissez un besoin pour voir quelles solutions du Sud y répondent, et pourquoi.",
+    none: "Aucune offre ne partage un ODD ou un secteur avec ce besoin.",
+    score: "Score",
+    offered_by: "Proposée par",
+    introduced: "Mise en relation possible via",
+    no_introduction: "Aucun chemin de mise en relation en 4 étapes au plus.",
+    reasons: [
+        "ODD en commun",
+        "Secteurs en commun",
+        "Type d’appui",
+        "Langue",
+        "Testée dans le même pays",
+        "Testée dans la même région",
+        "Expérience de partenaire pivot",
+        "Lien existant",
+    ],
+    support: [
+        "Assistance technique",
+        "Renforcement des capacités",
+        "Partage de connaissances",
+        "Conseil en politiques",
+        "Transfert de technologie",
+        "Financement",
+    ],
 };

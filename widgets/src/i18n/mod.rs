@@ -45,8 +45,6 @@ pub struct Catalogue {
     /// IATI organisation roles 1–4 (funding, accountable, extending, implementing), in `IatiRole::ALL`
     /// order, shown after "IATI".
     pub iati_roles: [&'static str; 4],
-    /// The "Find a partner" view's words.
-    pub matching: Matching,
     /// The dashboard's words.
     pub board: Board,
 }
@@ -356,9 +354,17 @@ impl Lang {
         &self.catalogue().board
     }
 
-    /// The "Find a partner" view's words.
+    /// The "Find a partner" view's words (a constant of their own per language, outside the catalogue, so
+    /// that the map and dashboard builds, which never ask for them, do not carry them).
     pub fn matching(self) -> &'static Matching {
-        &self.catalogue().matching
+        match self {
+            Lang::En => &en::MATCHING,
+            Lang::Fr => &fr::MATCHING,
+            Lang::Es => &es::MATCHING,
+            Lang::Ar => &ar::MATCHING,
+            Lang::Zh => &zh::MATCHING,
+            Lang::Ru => &ru::MATCHING,
+        }
     }
 
     /// The explorer's words.

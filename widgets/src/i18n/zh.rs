@@ -98,27 +98,6 @@ pub const CATALOGUE: Catalogue = Catalogue {
     edges: ["成员：", "托管方：", "位于", "参与", "资助", "管理方：", "主办方：", "隶属"],
     roles: ["受益方", "关键方", "促进方", "伙伴"],
     iati_roles: ["资助", "负责", "中介", "执行"],
-    matching: Matching {
-        title: "寻找合作伙伴",
-        need: "需求",
-        pick: "选择一项需求，查看哪些南方解决方案适合它以及原因。",
-        none: "没有任何方案与此需求共享可持续发展目标或部门。",
-        score: "得分",
-        offered_by: "提供方",
-        introduced: "可通过以下方引荐",
-        no_introduction: "在4步以内未找到引荐路径。",
-        reasons: [
-            "共同的可持续发展目标",
-            "共同的部门",
-            "支持类型",
-            "语言",
-            "在同一国家试行",
-            "在同一地区试行",
-            "作为枢纽伙伴的记录",
-            "现有联系",
-        ],
-        support: ["技术援助", "能力建设", "知识分享", "政策咨询", "技术转让", "资金"],
-    },
     board: Board {
         title: "合作概览",
         per_year: "按年份和角色划分的协议",
@@ -140,4 +119,28 @@ pub const CATALOGUE: Catalogue = Catalogue {
         everyone: "所有参与方",
         unknown: "未说明",
     },
+};
+
+/// The "Find a partner" view's words in this language (apart from the catalogue, so that builds without the
+/// explorer do not carry them).
+pub const MATCHING: Matching = Matching {
+    title: "寻找合作伙伴",
+    need: "需求",
+    pick: "选择一项需求，查看哪些南方解决方案适合它以及原因。",
+    none: "没有任何方案与此需求共享可持续发展目标或部门。",
+    score: "得分",
+    offered_by: "提供方",
+    introduced: "可通过以下方引荐",
+    no_introduction: "在4步以内未找到引荐路径。",
+    reasons: [
+        "共同的可持续发展目标",
+        "共同的部门",
+        "支持类型",
+        "语言",
+        "在同一国家试行",
+        "在同一地区试行",
+        "作为枢纽伙伴的记录",
+        "现有联系",
+    ],
+    support: ["技术援助", "能力建设", "知识分享", "政策咨询", "技术转让", "资金"],
 };
