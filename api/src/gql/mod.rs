@@ -24,4 +24,4 @@ pub use compiled::{Plan, Plans};
 pub use cost::{Shape, ShapeError, ShapeLimits, check as check_shape};
 pub use curation::Writer;
 pub use schema::{ApiSchema, Limits, build_schema, on_graph, sdl};
-pub use subscriptions::Live;
+pub use subscriptions::{Live, Watched};

@@ -23,7 +23,7 @@ use tokio::sync::Semaphore;
 
 use crate::error::Code;
 use crate::feed::ChangeFeed;
-use crate::gql::{ApiSchema, Live};
+use crate::gql::{ApiSchema, Live, Watched};
 use crate::http::{AppState, error_response};
 
 /// Bounds on live updates.
@@ -51,12 +51,14 @@ pub struct LiveState {
     /// Sockets that may still open.
     sockets: Arc<Semaphore>,
     limits: LiveLimits,
+    /// What `changedNear` subscribers watch, shared by all connections.
+    watched: Watched,
 }
 
 impl LiveState {
     /// The live state over `feed`, with `limits`.
     pub fn new(feed: ChangeFeed, limits: LiveLimits) -> LiveState {
-        LiveState { feed, sockets: Arc::new(Semaphore::new(limits.max_sockets.max(1))), limits }
+        LiveState { feed, sockets: Arc::new(Semaphore::new(limits.max_sockets.max(1))), limits, watched: Watched::default() }
     }
 }
 
@@ -83,6 +85,7 @@ pub async fn upgrade(state: &AppState, mut parts: Parts) -> axum::response::Resp
         feed: state.live.feed.clone(),
         store: Arc::clone(&state.store),
         allowance: Arc::new(Semaphore::new(limits.subscriptions_per_socket.max(1))),
+        watched: state.live.watched.clone(),
     };
     let executor = SubscriptionsOnly(state.queries.schema().clone());
     upgrade.protocols(ALL_WEBSOCKET_PROTOCOLS).max_message_size(state.config.max_query_bytes + 4096).on_upgrade(move |socket| async move {

@@ -1,8 +1,10 @@
 //! The subscriptions: the stream of changes, and the changes near one node, from the change feed
 //! (`crate::feed`). A subscriber that falls too far behind gets one error saying so, then its stream
-//! ends; the writers never wait for it.
+//! ends; the writers never wait for it. What `changedNear` subscribers watch is read once per change for
+//! all of them (`watched.rs`).
 
-use std::collections::HashSet;
+mod watched;
+
 use std::sync::Arc;
 
 use async_graphql::{Context, ID, Result, Subscription};
@@ -13,9 +15,10 @@ use crate::error::{AppError, IntoGql};
 use crate::feed::ChangeFeed;
 use crate::gql::changes::Change;
 use crate::gql::query::node_id;
-use crate::graph::Graph;
 use crate::store::audit::ChangeAction;
 use crate::store::{self, GraphStore};
+
+pub use watched::Watched;
 
 /// Most hops `changedNear` watches.
 pub const MAX_HOPS: i32 = 3;
@@ -32,6 +35,8 @@ pub struct Live {
     pub store: Arc<dyn GraphStore>,
     /// Subscriptions this connection may still open.
     pub allowance: Arc<Semaphore>,
+    /// The neighbourhoods `changedNear` subscribers watch, shared by every connection of the server.
+    pub watched: Watched,
 }
 
 /// Live updates over WebSocket (`graphql-transport-ws`).
@@ -63,10 +68,10 @@ impl SubscriptionRoot {
         let center = node_id(&id)?;
         let live = ctx.data::<Live>()?;
         let permit = permit(live)?;
-        let (receiver, store) = (live.feed.subscribe(), Arc::clone(&live.store));
+        let (receiver, store, watched) = (live.feed.subscribe(), Arc::clone(&live.store), live.watched.clone());
         let hops = hops as usize;
         Ok(stream(receiver, permit, move |change: Arc<store::Change>| {
-            let (store, center) = (Arc::clone(&store), center.clone());
+            let (store, center, watched) = (Arc::clone(&store), center.clone(), watched.clone());
             async move {
                 // An import is one change for a whole file: it may touch anything.
                 if change.action == ChangeAction::Import {
@@ -76,8 +81,7 @@ impl SubscriptionRoot {
                 if touched.contains(&center.as_str()) {
                     return Ok(true);
                 }
-                let graph = Graph::snapshot(&store).await.gql()?;
-                let ball: HashSet<_> = graph.ball(&center, hops, MAX_WATCHED).await.gql()?;
+                let ball = watched.ball(&store, &center, hops, MAX_WATCHED, change.seq).await.gql()?;
                 Ok(touched.iter().any(|node| ball.iter().any(|near| near.as_str() == *node)))
             }
         }))
