@@ -11,9 +11,12 @@ use serde_json::Value;
 use crate::server::{Server, run};
 
 /// Records the seed lacks: SDGs, text that XML and CSV must escape (markup, quotes, line breaks, tabs,
-/// a `|` inside an alias), a second relation of the same type between the same pair, and a source with
-/// neither paragraph nor quote.
+/// a `|` inside an alias), a second relation of the same type between the same pair, a source with
+/// neither paragraph nor quote, and an offer with sectors, kinds of support and languages.
 const AWKWARD: &str = concat!(
+    r#"{"node":{"id":"offer:awkward","kind":"OFFER","name":"An offer","sdgs":[6],"sectors":["14020","311"],"#,
+    r#""support":["FINANCE","POLICY_ADVICE"],"languages":["pt","es"],"sources":[{"document":"awkward.csv"}]}}"#,
+    "\n",
     r#"{"node":{"id":"agreement:awkward","kind":"AGREEMENT","name":"A <b>&amp;</b> \"quoted\", 'single'","aliases":["one | two"," padded "],"#,
     r#""description":"line one\nline two\r\n\ttabbed","start":"2019-03","amountUsd":0.30000000000000004,"sdgs":[1,5,17],"#,
     r#""sources":[{"document":"awkward.csv"}]}}"#,
@@ -120,7 +123,23 @@ fn assert_networkx_reads_back_everything(data: &Path, fields: &[&str]) {
 #[test]
 fn graphml_and_gexf_of_the_seed_read_back_in_networkx_with_every_node_edge_and_field() {
     let data = seeded();
-    let fields = ["location", "role", "iatiRole", "from", "to", "start", "end", "amountUsd", "sdgs", "aliases", "description", "region"];
+    let fields = [
+        "location",
+        "role",
+        "iatiRole",
+        "from",
+        "to",
+        "start",
+        "end",
+        "amountUsd",
+        "sdgs",
+        "aliases",
+        "description",
+        "region",
+        "sectors",
+        "support",
+        "languages",
+    ];
     assert_networkx_reads_back_everything(data.path(), &fields);
 }
 

@@ -11,7 +11,7 @@ import sys
 
 import networkx as nx
 
-LISTS = {"aliases"}
+LISTS = {"aliases", "sectors", "support", "languages"}
 
 
 def cell_list(value):
