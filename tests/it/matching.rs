@@ -133,3 +133,27 @@ async fn needs_and_offers_read_back_with_their_fields() {
                    "agreements": [{ "id": "agreement:test-y-soil" }] } } });
     assert_eq!(answer, want);
 }
+
+#[tokio::test]
+async fn past_a_thousand_providers_the_ranking_says_it_was_cut() {
+    let (_dir, store, api) = api().await;
+    let source = r#"[{"document": "generated"}]"#;
+    let mut lines = String::new();
+    for n in 0..1_001 {
+        lines.push_str(&format!(
+            "{{\"node\": {{\"id\": \"agency:p{n}\", \"kind\": \"AGENCY\", \"name\": \"Provider {n}\", \"sources\": {source}}}}}\n\
+             {{\"node\": {{\"id\": \"offer:o{n}\", \"kind\": \"OFFER\", \"name\": \"Offer {n}\", \"sdgs\": [11], \"sources\": {source}}}}}\n\
+             {{\"edge\": {{\"id\": \"agency:p{n}>participates_in>offer:o{n}\", \"type\": \"PARTICIPATES_IN\", \"source\": \"agency:p{n}\", \
+             \"target\": \"offer:o{n}\", \"role\": \"PIVOTAL\", \"sources\": {source}}}}}\n"
+        ));
+    }
+    io::import(store.as_ref(), &lines).await.expect("the generated offers import");
+    let answer =
+        execute(&api, r#"{ matches(need: "need:lima-solid-waste", first: 3) { considered truncated matches { offer { id } score } } }"#)
+            .await;
+    assert_eq!(answer["data"]["matches"]["truncated"], true, "{answer}");
+    // The hand-made offer fits best on every reason, so it still comes first.
+    assert_eq!(answer["data"]["matches"]["matches"][0]["offer"]["id"], "offer:sao-paulo-waste-recycling", "{answer}");
+    let smaller = execute(&api, r#"{ matches(need: "need:kenya-drought-resilience") { truncated } }"#).await;
+    assert_eq!(smaller["data"]["matches"]["truncated"], false, "only a few offers fit Kenya's need: {smaller}");
+}

@@ -121,7 +121,8 @@ impl MatchRanking {
         number(self.0.considered as u64)
     }
 
-    /// Whether there were more than 10,000 to consider (the rest were not).
+    /// Whether the question met a bound: more than 10,000 to consider (the rest were not), or more than
+    /// 1,000 providers among the fitting offers (the rest have no track record).
     async fn truncated(&self) -> bool {
         self.0.truncated
     }

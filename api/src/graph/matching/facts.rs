@@ -7,8 +7,11 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use partnergraph_schema::{EdgeType, NodeId, NodeKind, NodeRecord, Role};
 
 use crate::graph::matching::score::Profile;
-use crate::graph::{Graph, GraphError, MAX_INCIDENT};
+use crate::graph::{Graph, GraphError};
 use crate::store::{Direction, EdgeFilter};
+
+/// Most participations read per provider for its track record.
+const TRACK_PAGE: i64 = 1_000;
 
 /// A need or an offer with what matching needs of it.
 #[derive(Debug, Clone)]
@@ -101,13 +104,13 @@ impl Graph {
             .collect())
     }
 
-    /// The agreements in which each of `providers` was PIVOTAL (its first [`MAX_INCIDENT`] participations
-    /// by edge id), with their records.
+    /// The agreements in which each of `providers` was PIVOTAL (among its first [`TRACK_PAGE`]
+    /// participations by edge id), with their records.
     pub(super) async fn pivotal_agreements(&self, providers: &[NodeId]) -> Result<HashMap<NodeId, Vec<NodeRecord>>, GraphError> {
         let filter = EdgeFilter::types(&[EdgeType::ParticipatesIn]).toward(Direction::Out);
         let mut by_provider: HashMap<NodeId, Vec<NodeId>> = HashMap::new();
         for provider in providers {
-            let edges = self.incident_page(provider, &filter, MAX_INCIDENT).await?;
+            let edges = self.incident_page(provider, &filter, TRACK_PAGE).await?;
             let agreements = edges
                 .into_iter()
                 .filter(|edge| edge.role == Some(Role::Pivotal) && edge.target.kind() == NodeKind::Agreement)

@@ -5,7 +5,8 @@
 //! Both directions score a (need, offer) pair the same way, so an offer's rank among a need's matches and
 //! the need's rank among the offer's seekers rest on the same numbers. Candidates are the nodes of the
 //! other kind, read by id up to [`MAX_CANDIDATES`]; only those sharing an SDG or a sector category are
-//! matches. Paths are the costly part, so they are searched last and only where they could change the
+//! matches. Track records are read for at most [`MAX_TRACKED_PROVIDERS`] providers, those of the
+//! best-fitting candidates first. Paths are the costly part, so they are searched last and only where they could change the
 //! first `first`: in order of the score without a path, until a candidate could not reach the `first`th
 //! score even with a path's full points, and for at most [`PATH_SEARCHES`] candidates.
 
@@ -26,6 +27,8 @@ pub use score::Reason as MatchReason;
 pub const MAX_CANDIDATES: usize = 10_000;
 /// Most matches returned.
 pub const MAX_MATCHES: i64 = 100;
+/// Most providers whose track records are read (those of the best-fitting candidates first).
+pub const MAX_TRACKED_PROVIDERS: usize = 1_000;
 /// Most candidates whose introduction paths are searched.
 pub const PATH_SEARCHES: usize = 12;
 /// Most seekers and most providers of one pair tried as the ends of an introduction path.
@@ -59,7 +62,8 @@ pub struct Ranking {
     pub matches: Vec<Match>,
     /// Nodes of the other kind that were considered.
     pub considered: usize,
-    /// Whether there were more than [`MAX_CANDIDATES`] to consider (the rest were not).
+    /// Whether the question met a bound: more than [`MAX_CANDIDATES`] to consider (the rest were not), or
+    /// more than [`MAX_TRACKED_PROVIDERS`] providers among the fitting ones (the rest have no track record).
     pub truncated: bool,
 }
 
@@ -95,11 +99,11 @@ impl Graph {
         let Some(subject) = sides.next() else { return Ok(Ranking { matches: Vec::new(), considered, truncated }) };
         let pairs: Vec<(Side, Side)> =
             sides.map(|side| if kind == NodeKind::Need { (subject.clone(), side) } else { (side, subject.clone()) }).collect();
-        let mut scored = self.score_all(pairs).await?;
+        let (mut scored, untracked) = self.score_all(pairs, other).await?;
         scored.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| other_id(a, other).cmp(other_id(b, other))));
         let mut matches = self.introduce(scored, first, other).await?;
         matches.truncate(first);
-        Ok(Ranking { matches, considered, truncated })
+        Ok(Ranking { matches, considered, truncated: truncated || untracked })
     }
 
     /// The nodes of `kind` that share an SDG or a sector category with `profile` (from their records
@@ -129,15 +133,34 @@ impl Graph {
     }
 
     /// Each pair's reasons without the path: the fit of the records and places, and the track record of
-    /// the offer's providers on the need's SDGs and sectors.
-    async fn score_all(&self, pairs: Vec<(Side, Side)>) -> Result<Vec<Scored>, GraphError> {
-        let providers: Vec<NodeId> =
-            pairs.iter().flat_map(|(_, offer)| offer.actors.iter().cloned()).collect::<BTreeSet<_>>().into_iter().collect();
+    /// the offer's providers on the need's SDGs and sectors. Track records are read for the providers of
+    /// the best-fitting pairs first, at most [`MAX_TRACKED_PROVIDERS`]; whether some were left unread is
+    /// returned beside.
+    async fn score_all(&self, pairs: Vec<(Side, Side)>, other: NodeKind) -> Result<(Vec<Scored>, bool), GraphError> {
+        let mut fitting: Vec<(Side, Side, Vec<Reason>)> =
+            pairs.into_iter().filter_map(|(need, offer)| score::fit(&need.profile, &offer.profile).map(|fit| (need, offer, fit))).collect();
+        let key = |(need, offer, _): &(Side, Side, Vec<Reason>)| {
+            if other == NodeKind::Offer { offer.record.id.clone() } else { need.record.id.clone() }
+        };
+        fitting.sort_by(|a, b| total(&b.2).total_cmp(&total(&a.2)).then_with(|| key(a).cmp(&key(b))));
+        let mut providers: Vec<NodeId> = Vec::new();
+        let mut seen = BTreeSet::new();
+        let mut untracked = false;
+        for provider in fitting.iter().flat_map(|(_, offer, _)| &offer.actors) {
+            if seen.contains(provider) {
+                continue;
+            }
+            if providers.len() == MAX_TRACKED_PROVIDERS {
+                untracked = true;
+                break;
+            }
+            seen.insert(provider.clone());
+            providers.push(provider.clone());
+        }
         let pivotal = self.pivotal_agreements(&providers).await?;
-        Ok(pairs
+        let scored = fitting
             .into_iter()
-            .filter_map(|(need, offer)| {
-                let mut reasons = score::fit(&need.profile, &offer.profile)?;
+            .map(|(need, offer, mut reasons)| {
                 let agreements: BTreeSet<NodeId> = offer
                     .actors
                     .iter()
@@ -147,9 +170,10 @@ impl Graph {
                     .collect();
                 reasons.extend(score::track_record(agreements.into_iter().collect()));
                 let score = total(&reasons);
-                Some(Scored { need, offer, reasons, score })
+                Scored { need, offer, reasons, score }
             })
-            .collect())
+            .collect();
+        Ok((scored, untracked))
     }
 
     /// Adds introduction paths where they could change the first `first`, and ranks again.
