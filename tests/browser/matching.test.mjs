@@ -83,3 +83,18 @@ test('the view reads in French and right to left in Arabic, from a deep link', a
   assert.deepEqual(errors, []);
   await close();
 });
+
+test("a need's details on the map open Find a partner for it", async () => {
+  const { page, errors, close } = await open('/explore?view=map&focus=need:kenya-drought-resilience&lang=en');
+  await page.waitForSelector('.pg-details[data-id="need:kenya-drought-resilience"] .pg-find-partner');
+  await page.click('.pg-find-partner');
+  await page.waitForSelector('.pg-match-view[data-state="found"]');
+  assert.match(page.url(), /view=match&need=need:kenya-drought-resilience/);
+  assert.equal(await page.locator('#pg-need').inputValue(), 'need:kenya-drought-resilience');
+  // An offer's details have no such button.
+  await page.goto(`${env.api}/explore?view=map&focus=offer:cassava-processing&lang=en`);
+  await page.waitForSelector('.pg-details[data-id="offer:cassava-processing"]');
+  assert.equal(await page.locator('.pg-find-partner').count(), 0);
+  assert.deepEqual(errors, []);
+  await close();
+});

@@ -101,6 +101,10 @@ pub fn explorer(props: &ExplorerProps) -> Html {
         route.focus = id;
     });
     let on_pick = on_focus.reform(|hit: Hit| hit.id);
+    let on_match = with(|route, need| {
+        route.view = View::Match;
+        route.need = need;
+    });
     let on_view = |view: View| {
         let (go, current) = (go.clone(), (*route).clone());
         Callback::from(move |_: MouseEvent| {
@@ -153,7 +157,7 @@ pub fn explorer(props: &ExplorerProps) -> Html {
             html! {
                 <div class="pg-map-view">
                     <div class="pg-map-slot"><App key={query.clone()} config={Rc::new(config)} on_focus={on_focus.clone()} names={ctx.names.clone()} {on_change} /></div>
-                    if valid { <Details ctx={ctx.clone()} id={route.focus.clone()} on_focus={on_focus.clone()} revision={revision.0} /> }
+                    if valid { <Details ctx={ctx.clone()} id={route.focus.clone()} on_focus={on_focus.clone()} revision={revision.0} on_match={Some(on_match.clone())} /> }
                 </div>
             }
         }

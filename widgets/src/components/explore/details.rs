@@ -1,6 +1,6 @@
 //! The details panel of the map view: the focused node's name, kind, description, dates and SDGs, its
 //! sources (document, paragraph and the quoted sentence), and its partners — who it works with through
-//! shared agreements, heaviest first, each with the agreements.
+//! shared agreements, heaviest first, each with the agreements. A need's panel opens "Find a partner".
 
 use std::rc::Rc;
 
@@ -15,7 +15,7 @@ use crate::model::date_range;
 
 const QUERY: &str = "query PartnergraphDetails($id: ID!) {
   node(id: $id) { id kind name acronym aliases description sources { document paragraph quote }
-    ... on Agreement { start end sdgs } ... on Event { start end } }
+    ... on Agreement { start end sdgs } ... on Event { start end } ... on Need { start end sdgs } ... on Offer { sdgs } }
   partners(id: $id, first: 12) { partner { id kind name } weight agreements { id name } }
 }";
 
@@ -74,6 +74,9 @@ pub struct DetailsProps {
     /// in place).
     #[prop_or_default]
     pub revision: u32,
+    /// Open "Find a partner" on a need (a need's panel offers it).
+    #[prop_or_default]
+    pub on_match: Option<Callback<String>>,
 }
 
 /// The details panel.
@@ -146,6 +149,12 @@ pub fn details(props: &DetailsProps) -> Html {
             if let Some(acronym) = &node.acronym { <p class="pg-acronym">{isolated(acronym.clone())}</p> }
             if !node.aliases.is_empty() { <p class="pg-muted">{ for node.aliases.iter().enumerate().map(|(idx, alias)| html! { <>{if idx > 0 { " · " } else { "" }}{isolated(alias.clone())}</> }) }</p> }
             if let Some(description) = &node.description { <p class="pg-desc">{isolated(description.clone())}</p> }
+            if let (NodeKind::Need, Some(on_match)) = (node.kind, &props.on_match) {
+                <p><button type="button" class="pg-btn pg-find-partner" onclick={{
+                    let (on_match, id) = (on_match.clone(), node.id.clone());
+                    Callback::from(move |_: MouseEvent| on_match.emit(id.clone()))
+                }}>{ctx.lang.matching().title}</button></p>
+            }
             if let Some(dates) = dates { <p class="pg-muted">{dates}</p> }
             if !node.sdgs.is_empty() {
                 <p class="pg-sdgs">{ for node.sdgs.iter().map(|sdg| html! { <span class="pg-sdg">{format!("{} {sdg}", text.sdg)}</span> }) }</p>
