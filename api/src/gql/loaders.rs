@@ -1,5 +1,11 @@
 //! Batching loaders: fields that every node or edge of a list asks for (its degree, its version) are
 //! fetched for the whole list in one store call instead of one per record.
+//!
+//! The lists a resolver builds itself (`gql::nodes::nodes`) read `degree` and `location` ahead through
+//! look-ahead, and compiled plans read what they need themselves; the loaders stay for the objects that
+//! are not items of one such list — each `node` of a connection's edges, a partnership's `partner`, a
+//! triangular's actors, a single node — where only batching across objects avoids one read per object
+//! (one round trip each on Bolt).
 
 use std::collections::HashMap;
 
