@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # CPU time of serve per request, for one kind of request alone, uncached: the measure that stays honest
 # when other work loads the machine (wall times and throughput then vary by tens of percent).
-#   scripts/bench/cpu.sh BIN STORE BODIES [COUNT]
+#   scripts/bench/cpu.sh BIN STORE BODIES [COUNT]      (paths from the repository root)
 # Starts BIN serve on STORE with the response cache off, sends the first COUNT (default all) bodies of
 # BODIES one at a time (scripts/bench/alone.py) after 50 unmeasured ones, and prints serve's user+system
 # CPU milliseconds per request with the client's mean and median wall milliseconds.
