@@ -5,8 +5,9 @@
 //! the plan walks the graph on the request's snapshot, reads only the fields asked (a node's names and
 //! degree from the embedded store's in-memory topology, no record; whole records, places and edge sources
 //! only when the query asks for what they hold, as the widget's map does), and writes the JSON response
-//! directly, in query order. Anything the plan does not cover — other root fields, fields that need
-//! records, arguments it cannot bind, a graph error — returns `None`, and the general executor answers
+//! directly, in query order. Anything the plan does not cover — other root fields, fields it does not
+//! know (a node's `edges`, `alternatives`, `version`…), arguments it cannot bind, a graph error — returns
+//! `None`, and the general executor answers
 //! (with its errors). The query runner's tests (`http/queries.rs`) check, query by query, that both give
 //! the same bytes.
 
