@@ -13,17 +13,17 @@ use async_graphql::dataloader::Loader;
 use partnergraph_schema::NodeId;
 
 use crate::graph::{Graph, GraphError};
-use crate::store::{StoreError, Subject};
+use crate::store::Subject;
 
 /// Loads node degrees in batches.
 pub struct DegreeLoader(pub Graph);
 
 impl Loader<NodeId> for DegreeLoader {
     type Value = u64;
-    type Error = StoreError;
+    type Error = GraphError;
 
-    async fn load(&self, keys: &[NodeId]) -> Result<HashMap<NodeId, u64>, StoreError> {
-        let degrees = self.0.degrees(keys).await.map_err(store_error)?;
+    async fn load(&self, keys: &[NodeId]) -> Result<HashMap<NodeId, u64>, GraphError> {
+        let degrees = self.0.degrees(keys).await?;
         Ok(keys.iter().cloned().zip(degrees).collect())
     }
 }
@@ -33,18 +33,10 @@ pub struct VersionLoader(pub Graph);
 
 impl Loader<Subject> for VersionLoader {
     type Value = u64;
-    type Error = StoreError;
+    type Error = GraphError;
 
-    async fn load(&self, keys: &[Subject]) -> Result<HashMap<Subject, u64>, StoreError> {
-        let versions = self.0.versions(keys).await.map_err(store_error)?;
+    async fn load(&self, keys: &[Subject]) -> Result<HashMap<Subject, u64>, GraphError> {
+        let versions = self.0.versions(keys).await?;
         Ok(keys.iter().cloned().zip(versions).collect())
-    }
-}
-
-/// A loader's error: the store's, as the graph reported it.
-fn store_error(err: GraphError) -> StoreError {
-    match err {
-        GraphError::Store(store) => store,
-        other => StoreError::Backend { backend: "graph", reason: other.to_string() },
     }
 }
