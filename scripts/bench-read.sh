@@ -7,17 +7,19 @@
 # server whose cache holds every answer (warmed first). Then each request of the mix alone, uncached
 # (scripts/bench/alone.py), the restart time (process start to accepting, topology loaded from its
 # snapshot) and the RSS. Reuses the generated graph and store of scripts/bench.sh when present.
+# BENCH_BIN=PATH runs that binary instead of building one (to compare two builds in one session), and
+# BENCH_OUT=NAME writes target/bench/NODES/NAME instead of read.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 nodes=${1:-100000}
 edges=${2:-500000}
 seconds=${BENCH_SECONDS:-10}
 command -v wrk >/dev/null || { echo "bench-read: needs wrk (apt-get install wrk)" >&2; exit 1; }
-cargo build --release --locked -p partnergraph
-bin=target/release/partnergraph
+bin=${BENCH_BIN:-target/release/partnergraph}
+[ -n "${BENCH_BIN:-}" ] || cargo build --release --locked -p partnergraph
 dir=target/bench/$nodes
 mkdir -p "$dir"
-out="$dir/read.txt"
+out="$dir/${BENCH_OUT:-read.txt}"
 : > "$out"
 say() { printf '%s\n' "$*" | tee -a "$out"; }
 say "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg); $nodes nodes / $edges edges; $(git rev-parse --short HEAD)"

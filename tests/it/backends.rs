@@ -16,6 +16,8 @@ const QUERIES: &[&str] = &[
     r#"{ nodes(ids: ["agency:unossc", "agency:missing", "country:BRA"]) { id name } }"#,
     r#"{ neighborhood(id: "agency:unossc", depth: 2) { nodes { id kind degree } edges { id type source target role iatiRole from to amountUsd } truncated } }"#,
     r#"{ neighborhood(id: "agency:unossc", depth: 3, limit: 25) { nodes { id } edges { id } truncated } }"#,
+    // The widget's map, answered by a compiled plan from records, places and edge sources.
+    r#"{ neighborhood(id: "agency:unossc", depth: 1) { truncated nodes { id kind name acronym description degree location { lat lon } sources { document paragraph } ... on Agreement { start end } ... on Event { start end } } edges { id type source target role iatiRole from to sources { document paragraph } } } }"#,
     r#"{ neighborhood(id: "network:wacap", asOf: "2012") { nodes { id } edges { id } } }"#,
     r#"{ neighborhood(id: "country:IND", kinds: [AGREEMENT, AGENCY], edgeTypes: [PARTICIPATES_IN, FUNDS], depth: 2) { nodes { id } edges { id } } }"#,
     r#"{ paths(from: "network:wacap", to: "country:IND", maxHops: 4, first: 5) { hops nodes { id } edges { id type } } }"#,

@@ -350,3 +350,29 @@ async fn directions_follow_edges_one_way_and_members_fill_their_page() {
     let bad = execute(&schema, r#"{ neighborhood(id: "network:a", direction: UP) { truncated } }"#).await;
     assert!(bad["errors"][0]["message"].as_str().is_some_and(|message| message.contains("EdgeDirection")), "{bad}");
 }
+
+/// Issue 19: a neighbourhood lists the centre, then each level's new nodes in the order their first edge
+/// (by edge id) was met — not in id order — as `schema.graphql` says, whether the walk reads the
+/// in-memory topology by rank or the tables by id, and whether a compiled plan or async-graphql answers.
+#[tokio::test]
+async fn neighborhood_nodes_come_in_first_met_order() {
+    let node =
+        |id: &str| format!(r#"{{"node": {{"id": "network:{id}", "kind": "NETWORK", "name": "{id}", "sources": [{{"document": "t"}}]}}}}"#);
+    let edge = |source: &str, target: &str| {
+        format!(
+            r#"{{"edge": {{"id": "network:{source}>member_of>network:{target}", "type": "MEMBER_OF", "source": "network:{source}", "target": "network:{target}", "sources": [{{"document": "t"}}]}}}}"#
+        )
+    };
+    // Level 1: `c>…>z` sorts before `d>…>c`, so z is met before d; level 2: `g>…>d` before `z>…>aa`.
+    let mut lines: Vec<String> = ["c", "d", "z", "g", "aa"].into_iter().map(node).collect();
+    lines.extend([edge("c", "z"), edge("d", "c"), edge("g", "d"), edge("z", "aa")]);
+    let expected = ["network:c", "network:z", "network:d", "network:g", "network:aa"];
+    for (_dir, store) in [partnergraph_tests::empty_store(), partnergraph_tests::empty_store_without_index()] {
+        partnergraph::io::import(store.as_ref(), &(lines.join("\n") + "\n")).await.expect("import");
+        let schema = schema(store);
+        for fields in ["id", "id description"] {
+            let query = format!(r#"{{ neighborhood(id: "network:c", depth: 2) {{ nodes {{ {fields} }} }} }}"#);
+            assert_eq!(ids(&data(&schema, &query).await["neighborhood"]["nodes"]), expected, "{query}");
+        }
+    }
+}

@@ -1,5 +1,11 @@
 //! Batching loaders: fields that every node or edge of a list asks for (its degree, its version) are
 //! fetched for the whole list in one store call instead of one per record.
+//!
+//! The lists a resolver builds itself (`gql::nodes::nodes`) read `degree` and `location` ahead through
+//! look-ahead, and compiled plans read what they need themselves; the loaders stay for the objects that
+//! are not items of one such list — each `node` of a connection's edges, a partnership's `partner`, a
+//! triangular's actors, a single node — where only batching across objects avoids one read per object
+//! (one round trip each on Bolt).
 
 use std::collections::HashMap;
 
@@ -7,17 +13,17 @@ use async_graphql::dataloader::Loader;
 use partnergraph_schema::NodeId;
 
 use crate::graph::{Graph, GraphError};
-use crate::store::{StoreError, Subject};
+use crate::store::Subject;
 
 /// Loads node degrees in batches.
 pub struct DegreeLoader(pub Graph);
 
 impl Loader<NodeId> for DegreeLoader {
     type Value = u64;
-    type Error = StoreError;
+    type Error = GraphError;
 
-    async fn load(&self, keys: &[NodeId]) -> Result<HashMap<NodeId, u64>, StoreError> {
-        let degrees = self.0.degrees(keys).await.map_err(store_error)?;
+    async fn load(&self, keys: &[NodeId]) -> Result<HashMap<NodeId, u64>, GraphError> {
+        let degrees = self.0.degrees(keys).await?;
         Ok(keys.iter().cloned().zip(degrees).collect())
     }
 }
@@ -27,18 +33,10 @@ pub struct VersionLoader(pub Graph);
 
 impl Loader<Subject> for VersionLoader {
     type Value = u64;
-    type Error = StoreError;
+    type Error = GraphError;
 
-    async fn load(&self, keys: &[Subject]) -> Result<HashMap<Subject, u64>, StoreError> {
-        let versions = self.0.versions(keys).await.map_err(store_error)?;
+    async fn load(&self, keys: &[Subject]) -> Result<HashMap<Subject, u64>, GraphError> {
+        let versions = self.0.versions(keys).await?;
         Ok(keys.iter().cloned().zip(versions).collect())
-    }
-}
-
-/// A loader's error: the store's, as the graph reported it.
-fn store_error(err: GraphError) -> StoreError {
-    match err {
-        GraphError::Store(store) => store,
-        other => StoreError::Backend { backend: "graph", reason: other.to_string() },
     }
 }

@@ -3,25 +3,23 @@
 //! The fields every node has are generated once by `node_object!`; each kind adds its own. Related
 //! nodes (headquarters, countries, participants) are resolved through `crate::graph`, never the store.
 
-use std::borrow::{Borrow, Cow};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use async_graphql::dataloader::DataLoader;
 use async_graphql::parser::types::Field;
 use async_graphql::registry::Registry;
-use async_graphql::{
-    Context, ContextSelectionSet, ErrorExtensions, ID, Interface, Object, OutputType, Positioned, Result, ServerResult, Value,
-};
+use async_graphql::{Context, ContextSelectionSet, ID, Interface, Object, OutputType, Positioned, Result, ServerResult, Value};
 use partnergraph_schema::{NodeId, NodeKind as DomainKind, NodeRecord};
 
-use crate::error::{AppError, IntoGql};
+use crate::error::IntoGql;
 use crate::gql::changes::{self, Change};
 use crate::gql::loaders::DegreeLoader;
 use crate::gql::plain::{EdgeList, NodeList, PlannedList};
 use crate::gql::scalars::{AgencyType, AgreementType, Date, EdgeDirection, EdgeType, EventType, NetworkType, NodeKind, to_domain};
 use crate::gql::types::{Alternative, GeoPoint, Identifier, Participation, Source, edges, participations};
 use crate::graph::{Graph, triangulars::is_triangular};
-use crate::store::{EdgeFilter, StoreError, Subject};
+use crate::store::{EdgeFilter, Subject};
 use async_graphql::connection::Connection;
 
 // The `Node` interface as the schema declares it: registered through `Node`'s type info, never
@@ -215,7 +213,7 @@ pub async fn nodes<R: Into<Arc<NodeRecord>>>(ctx: &Context<'_>, records: Vec<R>)
             known.iter_mut().zip(degrees).for_each(|(known, degree)| known.degree = Some(degree));
         }
         if look_ahead.field("location").exists() {
-            let positions = positions(graph, &records).await?;
+            let positions = graph.positions(&records).await.gql()?;
             known.iter_mut().zip(positions).for_each(|(known, position)| known.location = Some(position));
         }
     }
@@ -232,39 +230,10 @@ async fn located(ctx: &Context<'_>, id: &NodeId) -> Result<crate::graph::Located
     Ok(graph.locate(std::slice::from_ref(id)).await.gql()?.remove(id).unwrap_or_default())
 }
 
-/// Whether a node without coordinates of its own takes its city's or country's.
-fn placed_by_edges(node: &NodeRecord) -> bool {
-    node.location.is_none() && matches!(node.kind, DomainKind::Agency | DomainKind::Event | DomainKind::Network)
-}
-
-/// Own location, else the city's, else the country's.
+/// Own location, else the city's, else the country's ([`Graph::positions`]).
 async fn position(ctx: &Context<'_>, node: &NodeRecord) -> Result<Option<GeoPoint>> {
     let graph = ctx.data::<Graph>()?;
-    Ok(positions(graph, std::slice::from_ref(node)).await?.pop().flatten().map(GeoPoint))
-}
-
-/// [`position`] for each of `nodes`, in order, reading the places of the whole batch at once.
-async fn positions<R: Borrow<NodeRecord>>(graph: &Graph, nodes: &[R]) -> Result<Vec<Option<partnergraph_schema::GeoPoint>>> {
-    let nodes: Vec<&NodeRecord> = nodes.iter().map(Borrow::borrow).collect();
-    let unplaced: Vec<NodeId> = nodes.iter().filter(|node| placed_by_edges(node)).map(|node| node.id.clone()).collect();
-    if unplaced.is_empty() {
-        return Ok(nodes.iter().map(|node| node.location).collect());
-    }
-    let places = graph.locate(&unplaced).await.gql()?;
-    let mut place_ids: Vec<NodeId> = places.values().flat_map(|place| [place.city.clone(), place.country.clone()]).flatten().collect();
-    place_ids.sort_unstable();
-    place_ids.dedup();
-    let place_nodes = graph.node_map(&place_ids).await.gql()?;
-    let point_of = |id: &Option<NodeId>| id.as_ref().and_then(|id| place_nodes.get(id)).and_then(|node| node.location);
-    Ok(nodes
-        .iter()
-        .map(|node| {
-            if !placed_by_edges(node) {
-                return node.location;
-            }
-            places.get(&node.id).and_then(|place| point_of(&place.city).or_else(|| point_of(&place.country)))
-        })
-        .collect())
+    Ok(graph.positions(std::slice::from_ref(node)).await.gql()?.pop().flatten().map(GeoPoint))
 }
 
 macro_rules! node_object {
@@ -424,14 +393,8 @@ node_object! {
     City {
         /// The country the city is in.
         async fn country(&self, ctx: &Context<'_>) -> Result<Country> {
-            let place = located(ctx, &self.0.id).await?;
-            match fetch(ctx, place.country).await? {
-                Some(Node::Country(country)) => Ok(country),
-                _ => {
-                    let reason = "city has no LOCATED_IN edge to a country".to_owned();
-                    Err(AppError::from(StoreError::Corrupt { key: self.0.id.to_string(), reason }).extend())
-                }
-            }
+            let country = ctx.data::<Graph>()?.city_country(&self.0.id).await.gql()?;
+            Ok(Country::new(country))
         }
     }
 }

@@ -38,7 +38,7 @@ pub use triangulars::Triangular;
 pub const MAX_INCIDENT: i64 = 5000;
 
 /// Why a graph question could not be answered.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum GraphError {
     /// A node the question is about does not exist.

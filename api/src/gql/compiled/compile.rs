@@ -3,11 +3,15 @@
 //! A plan is made only for what it can answer exactly as async-graphql would, and only for documents
 //! that async-graphql would find valid without a doubt: a query whose root fields are all
 //! `neighborhood`, with known arguments given once (literals, or variables declared with the argument's
-//! own type, no default, each used), and below it `nodes`, `edges`, `truncated` and `__typename`, the
-//! nodes asking only for what a node's names give (`id`, `kind`, `name`, `acronym`, `aliases`,
-//! `__typename`) and its `degree`, the edges only for their own fields (not `sources`, `sourceNode`…).
-//! No directives, no named fragments, no response key twice, inline fragments only on `Node` or a node
-//! kind. Anything else gives `None`, which is never wrong: the general executor answers.
+//! own type, no default, each used), and below it `nodes`, `edges`, `truncated` and `__typename`; the
+//! nodes asking for what a node's names give (`id`, `kind`, `name`, `acronym`, `aliases`,
+//! `__typename`), its `degree`, and from its record `description`, `location { lat lon }`,
+//! `sources { document paragraph quote }` and, on agreements and events, `start` and `end` (the widget's
+//! map asks for these); the edges for their own fields and their `sources` (not `sourceNode`…).
+//! No directives, no named fragments, inline fragments only on `Node` or a node kind, no response key
+//! twice except for one field asked in fragments on two different node kinds (`... on Agreement { start }
+//! ... on Event { start }`), which no node answers twice. Anything else gives `None`, which is never
+//! wrong: the general executor answers.
 
 use async_graphql::Name;
 use async_graphql::parser::types::{
@@ -84,7 +88,15 @@ pub(super) enum SubgraphField {
     Typename(Name),
     Truncated(Name),
     Nodes(Name, Vec<NodeEntry>),
-    Edges(Name, Vec<(Name, EdgeColumn)>),
+    Edges(Name, EdgeColumns),
+}
+
+/// What the edges of a subgraph show: their own fields, and the fields of their sources when asked.
+#[derive(Debug)]
+pub(super) struct EdgeColumns {
+    pub(super) columns: Vec<(Name, EdgeColumn)>,
+    /// The fields asked of each source, when `sources` is among the columns.
+    pub(super) source_fields: Vec<(Name, SubColumn)>,
 }
 
 /// A node field, and the node kind it is asked on (`None`: every node).
@@ -93,6 +105,18 @@ pub(super) struct NodeEntry {
     pub(super) key: Name,
     pub(super) only: Option<NodeKind>,
     pub(super) column: NodeColumn,
+    /// The fields asked of a `location` or of each of `sources`; empty for a leaf.
+    pub(super) sub: Vec<(Name, SubColumn)>,
+}
+
+/// A field of a node's `location` (a `GeoPoint`) or of a `Source`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum SubColumn {
+    Lat,
+    Lon,
+    Document,
+    Paragraph,
+    Quote,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,6 +128,18 @@ pub(super) enum NodeColumn {
     Acronym,
     Aliases,
     Degree,
+    Description,
+    Start,
+    End,
+    Location,
+    Sources,
+}
+
+impl NodeColumn {
+    /// Whether the column is read from the node's record (or, for `location`, from its places).
+    pub(super) fn needs_record(self) -> bool {
+        matches!(self, NodeColumn::Description | NodeColumn::Start | NodeColumn::End | NodeColumn::Location | NodeColumn::Sources)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,6 +154,7 @@ pub(super) enum EdgeColumn {
     From,
     To,
     AmountUsd,
+    Sources,
 }
 
 impl Plan {
@@ -144,6 +181,25 @@ impl Plan {
     /// Whether any node list asks for names (a name, an acronym or aliases).
     pub(super) fn needs_names(&self) -> bool {
         self.asks(|column| matches!(column, NodeColumn::Name | NodeColumn::Acronym | NodeColumn::Aliases))
+    }
+
+    /// Whether any node list asks for what only whole records give ([`NodeColumn::needs_record`]), or any
+    /// edge list for sources: then the walk reads records, not names from the topology.
+    pub(super) fn needs_records(&self) -> bool {
+        self.asks(NodeColumn::needs_record) || self.needs_edge_sources()
+    }
+
+    /// Whether any node list asks for locations.
+    pub(super) fn needs_locations(&self) -> bool {
+        self.asks(|column| column == NodeColumn::Location)
+    }
+
+    /// Whether any edge list asks for sources.
+    pub(super) fn needs_edge_sources(&self) -> bool {
+        self.roots.iter().flat_map(|root| &root.fields).any(|field| match field {
+            SubgraphField::Edges(_, edges) => edges.columns.iter().any(|(_, column)| *column == EdgeColumn::Sources),
+            _ => false,
+        })
     }
 
     fn asks(&self, wanted: impl Fn(NodeColumn) -> bool) -> bool {
@@ -266,20 +322,31 @@ fn node_entries(set: &SelectionSet, only: Option<NodeKind>, depth: usize) -> Opt
         match &item.node {
             Selection::Field(field) => {
                 let field = &field.node;
-                if !field.directives.is_empty() || !bare(field, true) {
+                if !field.directives.is_empty() {
                     return None;
                 }
-                let column = match field.name.node.as_str() {
-                    "__typename" => NodeColumn::Typename,
-                    "id" => NodeColumn::Id,
-                    "kind" => NodeColumn::Kind,
-                    "name" => NodeColumn::Name,
-                    "acronym" => NodeColumn::Acronym,
-                    "aliases" => NodeColumn::Aliases,
-                    "degree" => NodeColumn::Degree,
+                let dated = matches!(only, Some(NodeKind::Agreement | NodeKind::Event));
+                let (column, sub) = match field.name.node.as_str() {
+                    _ if !bare(field, true) => match field.name.node.as_str() {
+                        "location" if bare(field, false) => {
+                            (NodeColumn::Location, sub_columns(&field.selection_set.node, LOCATION_FIELDS)?)
+                        }
+                        "sources" if bare(field, false) => (NodeColumn::Sources, sub_columns(&field.selection_set.node, SOURCE_FIELDS)?),
+                        _ => return None,
+                    },
+                    "__typename" => (NodeColumn::Typename, Vec::new()),
+                    "id" => (NodeColumn::Id, Vec::new()),
+                    "kind" => (NodeColumn::Kind, Vec::new()),
+                    "name" => (NodeColumn::Name, Vec::new()),
+                    "acronym" => (NodeColumn::Acronym, Vec::new()),
+                    "aliases" => (NodeColumn::Aliases, Vec::new()),
+                    "degree" => (NodeColumn::Degree, Vec::new()),
+                    "description" => (NodeColumn::Description, Vec::new()),
+                    "start" if dated => (NodeColumn::Start, Vec::new()),
+                    "end" if dated => (NodeColumn::End, Vec::new()),
                     _ => return None,
                 };
-                entries.push(NodeEntry { key: response_key(field), only, column });
+                entries.push(NodeEntry { key: response_key(field), only, column, sub });
             }
             Selection::InlineFragment(fragment) => {
                 let fragment = &fragment.node;
@@ -301,12 +368,56 @@ fn node_entries(set: &SelectionSet, only: Option<NodeKind>, depth: usize) -> Opt
             Selection::FragmentSpread(_) => return None,
         }
     }
-    unique(entries.iter().map(|entry| &entry.key)).then_some(entries)
+    keys_answered_once(&entries).then_some(entries)
 }
 
-fn edge_columns(set: &SelectionSet) -> Option<Vec<(Name, EdgeColumn)>> {
+/// Whether no node answers a response key twice — each key is asked once, or (the same field) only in
+/// fragments on different node kinds — and every kind's keys come in the order of their first
+/// appearance in the selection, the order `http/order.rs` gives the general executor's answers.
+fn keys_answered_once(entries: &[NodeEntry]) -> bool {
+    let once = entries.iter().enumerate().all(|(at, entry)| {
+        entries[..at].iter().filter(|earlier| earlier.key == entry.key).all(|earlier| match (earlier.only, entry.only) {
+            (Some(one), Some(other)) => one != other && earlier.column == entry.column && earlier.sub == entry.sub,
+            _ => false,
+        })
+    });
+    let first_seen = |key: &Name| entries.iter().position(|entry| &entry.key == key);
+    once && NodeKind::ALL.iter().all(|kind| {
+        let seen: Vec<Option<usize>> =
+            entries.iter().filter(|entry| entry.only.is_none_or(|only| only == *kind)).map(|entry| first_seen(&entry.key)).collect();
+        seen.windows(2).all(|pair| pair[0] < pair[1])
+    })
+}
+
+/// The fields of a `GeoPoint`.
+const LOCATION_FIELDS: &[(&str, SubColumn)] = &[("lat", SubColumn::Lat), ("lon", SubColumn::Lon)];
+
+/// The fields of a `Source`.
+const SOURCE_FIELDS: &[(&str, SubColumn)] =
+    &[("document", SubColumn::Document), ("paragraph", SubColumn::Paragraph), ("quote", SubColumn::Quote)];
+
+/// The leaf fields asked of an object whose fields are `known`: at least one, each key once.
+fn sub_columns(set: &SelectionSet, known: &[(&str, SubColumn)]) -> Option<Vec<(Name, SubColumn)>> {
     let mut columns = Vec::new();
     for field in plain_fields(set)? {
+        if !bare(field, true) {
+            return None;
+        }
+        let (_, column) = known.iter().find(|(name, _)| *name == field.name.node.as_str())?;
+        columns.push((response_key(field), *column));
+    }
+    (!columns.is_empty() && unique(columns.iter().map(|(key, _)| key))).then_some(columns)
+}
+
+fn edge_columns(set: &SelectionSet) -> Option<EdgeColumns> {
+    let mut columns = Vec::new();
+    let mut source_fields = Vec::new();
+    for field in plain_fields(set)? {
+        if field.name.node.as_str() == "sources" && bare(field, false) {
+            source_fields = sub_columns(&field.selection_set.node, SOURCE_FIELDS)?;
+            columns.push((response_key(field), EdgeColumn::Sources));
+            continue;
+        }
         if !bare(field, true) {
             return None;
         }
@@ -325,5 +436,6 @@ fn edge_columns(set: &SelectionSet) -> Option<Vec<(Name, EdgeColumn)>> {
         };
         columns.push((response_key(field), column));
     }
-    unique(columns.iter().map(|(key, _)| key)).then_some(columns)
+    let sources_once = columns.iter().filter(|(_, column)| *column == EdgeColumn::Sources).count() <= 1;
+    (sources_once && unique(columns.iter().map(|(key, _)| key))).then_some(EdgeColumns { columns, source_fields })
 }

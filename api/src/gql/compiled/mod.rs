@@ -3,9 +3,11 @@
 //! A request's operation is compiled once (cached by its text and operation name, [`Plans`]) into a
 //! [`Plan`] (`compile.rs`) when it is one this module answers exactly as async-graphql would; executing
 //! the plan walks the graph on the request's snapshot, reads only the fields asked (a node's names and
-//! degree from the embedded store's in-memory topology, no record), and writes the JSON response
-//! directly, in query order. Anything the plan does not cover — other root fields, fields that need
-//! records, arguments it cannot bind, a graph error — returns `None`, and the general executor answers
+//! degree from the embedded store's in-memory topology, no record; whole records, places and edge sources
+//! only when the query asks for what they hold, as the widget's map does), and writes the JSON response
+//! directly, in query order. Anything the plan does not cover — other root fields, fields it does not
+//! know (a node's `edges`, `alternatives`, `version`…), arguments it cannot bind, a graph error — returns
+//! `None`, and the general executor answers
 //! (with its errors). The query runner's tests (`http/queries.rs`) check, query by query, that both give
 //! the same bytes.
 
@@ -18,7 +20,7 @@ use async_graphql::Name;
 use async_graphql::Variables;
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql_value::ConstValue;
-use partnergraph_schema::{NodeId, PartialDate};
+use partnergraph_schema::{NodeId, NodeRecord, PartialDate};
 use quick_cache::sync::Cache;
 
 pub use compile::Plan;
@@ -73,6 +75,10 @@ impl Plan {
             let (center, query) = bind(&root.args, variables)?;
             write::comma(&mut out, at);
             write::key(&mut out, &root.key);
+            if self.needs_records() {
+                self.write_from_records(&mut out, root, graph, &center, &query).await?;
+                continue;
+            }
             match graph.neighborhood_ranked(&center, &query).await.ok()? {
                 Some((topology, walked)) => {
                     let names = if self.needs_names() {
@@ -87,7 +93,7 @@ impl Plan {
                         .map(|(at, rank)| NodeRow::new(topology.node_str(*rank)?, names.get(at), topology.degree(*rank)))
                         .collect::<Option<Vec<_>>>()?;
                     let edges = walked.edges.iter().map(|edge| topology.link_view(edge.edge)).collect::<Option<Vec<_>>>()?;
-                    write::subgraph(&mut out, &root.fields, &nodes, &edges, walked.truncated);
+                    write::subgraph(&mut out, &root.fields, &nodes, &edges, &[], walked.truncated);
                 }
                 None => {
                     let subgraph: Subgraph<Named> = graph.neighborhood_of(&center, &query).await.ok()?;
@@ -104,12 +110,47 @@ impl Plan {
                         .map(|(at, node)| NodeRow::new(node.id.as_str(), Some(&node.names), degrees.get(at).copied().unwrap_or_default()))
                         .collect::<Option<Vec<_>>>()?;
                     let edges: Vec<RankedLink<'_>> = subgraph.edges.iter().map(write::link_row).collect();
-                    write::subgraph(&mut out, &root.fields, &nodes, &edges, subgraph.truncated);
+                    write::subgraph(&mut out, &root.fields, &nodes, &edges, &[], subgraph.truncated);
                 }
             }
         }
         out.extend_from_slice(b"}}");
         Some(out)
+    }
+
+    /// One root's subgraph, walked with whole node records (as the general executor walks it), with the
+    /// degrees, positions and edge sources the plan asks for read for the whole subgraph at once.
+    async fn write_from_records(
+        &self,
+        out: &mut Vec<u8>,
+        root: &compile::Root,
+        graph: &Graph,
+        center: &NodeId,
+        query: &NeighborhoodQuery,
+    ) -> Option<()> {
+        let subgraph: Subgraph<NodeRecord> = graph.neighborhood_of(center, query).await.ok()?;
+        let ids = || subgraph.nodes.iter().map(|node| node.id.clone()).collect::<Vec<NodeId>>();
+        let degrees = if self.needs_degrees() { graph.degrees(&ids()).await.ok()? } else { Vec::new() };
+        let positions = if self.needs_locations() { graph.positions(&subgraph.nodes).await.ok()? } else { Vec::new() };
+        let names: Vec<_> = if self.needs_names() { subgraph.nodes.iter().map(write::names_of).collect() } else { Vec::new() };
+        let edge_sources = if self.needs_edge_sources() {
+            let edge_ids: Vec<_> = subgraph.edges.iter().map(|edge| edge.id.clone()).collect();
+            graph.edge_sources(&edge_ids).await.ok()?
+        } else {
+            Vec::new()
+        };
+        let nodes: Vec<NodeRow<'_>> = subgraph
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(at, node)| {
+                let position = positions.get(at).copied().flatten();
+                NodeRow::of_record(node, names.get(at), degrees.get(at).copied().unwrap_or_default(), position)
+            })
+            .collect();
+        let edges: Vec<RankedLink<'_>> = subgraph.edges.iter().map(write::link_row).collect();
+        write::subgraph(out, &root.fields, &nodes, &edges, &edge_sources, subgraph.truncated);
+        Some(())
     }
 }
 

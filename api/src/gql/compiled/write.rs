@@ -1,16 +1,17 @@
 //! Writing a compiled plan's answer: JSON straight from the rows of a walk (borrowed from the in-memory
-//! topology, or from names read by id), in query order, each value formatted as async-graphql's response
-//! serialisation (serde_json) formats it.
+//! topology, or from names or records read by id), in query order, each value formatted as
+//! async-graphql's response serialisation (serde_json) formats it.
 
 use async_graphql::resolver_utils::enum_value;
 use async_graphql::{Name, ScalarType};
 use async_graphql_value::ConstValue;
-use partnergraph_schema::EdgeLink;
 use partnergraph_schema::text::NodeNames;
+use partnergraph_schema::{EdgeLink, GeoPoint, NodeRecord, Source};
 
-use crate::gql::compiled::compile::{EdgeColumn, NodeColumn, NodeEntry, SubgraphField};
+use crate::gql::compiled::compile::{EdgeColumn, EdgeColumns, NodeColumn, NodeEntry, SubColumn, SubgraphField};
 use crate::gql::nodes::degree_number;
 use crate::gql::scalars::{Date, EdgeType, IatiRole, NodeKind, Role};
+use crate::gql::types::paragraph_number;
 use crate::store::RankedLink;
 
 /// What the answer shows of one node.
@@ -19,14 +20,26 @@ pub(super) struct NodeRow<'a> {
     kind: partnergraph_schema::NodeKind,
     names: Option<&'a NodeNames>,
     degree: u64,
+    /// The whole record and its position, when the plan asks for fields only a record gives.
+    record: Option<(&'a NodeRecord, Option<GeoPoint>)>,
 }
 
 impl<'a> NodeRow<'a> {
     /// The row of the node `id` (`None` when the id has no kind prefix: never for a stored id).
     pub(super) fn new(id: &'a str, names: Option<&'a NodeNames>, degree: u64) -> Option<NodeRow<'a>> {
         let kind = partnergraph_schema::NodeKind::from_id_prefix(id.split_once(':')?.0)?;
-        Some(NodeRow { id, kind, names, degree })
+        Some(NodeRow { id, kind, names, degree, record: None })
     }
+
+    /// The row of a node read whole, with its names taken from `names` and its `position`.
+    pub(super) fn of_record(record: &'a NodeRecord, names: Option<&'a NodeNames>, degree: u64, position: Option<GeoPoint>) -> NodeRow<'a> {
+        NodeRow { id: record.id.as_str(), kind: record.kind, names, degree, record: Some((record, position)) }
+    }
+}
+
+/// The names of a record, as the topology keeps them.
+pub(super) fn names_of(record: &NodeRecord) -> NodeNames {
+    NodeNames { name: record.name.clone(), acronym: record.acronym.clone(), aliases: record.aliases.clone() }
 }
 
 /// An edge read by id, as the rows of a ranked walk show edges.
@@ -68,7 +81,15 @@ fn json(out: &mut Vec<u8>, value: &ConstValue) {
     let _ = serde_json::to_writer(&mut *out, value);
 }
 
-pub(super) fn subgraph(out: &mut Vec<u8>, fields: &[SubgraphField], nodes: &[NodeRow<'_>], edges: &[RankedLink<'_>], truncated: bool) {
+/// A subgraph's object; `edge_sources[i]` are the sources of `edges[i]` (empty when not asked).
+pub(super) fn subgraph(
+    out: &mut Vec<u8>,
+    fields: &[SubgraphField],
+    nodes: &[NodeRow<'_>],
+    edges: &[RankedLink<'_>],
+    edge_sources: &[Vec<Source>],
+    truncated: bool,
+) {
     out.push(b'{');
     for (at, field) in fields.iter().enumerate() {
         comma(out, at);
@@ -95,7 +116,7 @@ pub(super) fn subgraph(out: &mut Vec<u8>, fields: &[SubgraphField], nodes: &[Nod
                 out.push(b'[');
                 for (index, edge) in edges.iter().enumerate() {
                     comma(out, index);
-                    write_edge(out, columns, edge);
+                    write_edge(out, columns, edge, edge_sources.get(index).map_or(&[], Vec::as_slice));
                 }
                 out.push(b']');
             }
@@ -131,6 +152,21 @@ fn write_node(out: &mut Vec<u8>, entries: &[NodeEntry], node: &NodeRow<'_>) {
                 json(out, &ConstValue::List(aliases.iter().cloned().map(ConstValue::String).collect()));
             }
             NodeColumn::Degree => json(out, &degree_number(node.degree).to_value()),
+            NodeColumn::Description => match node.record.and_then(|(record, _)| record.description.as_deref()) {
+                Some(description) => text(out, description),
+                None => json(out, &ConstValue::Null),
+            },
+            NodeColumn::Start => {
+                json(out, &node.record.and_then(|(record, _)| record.start).map_or(ConstValue::Null, |date| Date(date).to_value()))
+            }
+            NodeColumn::End => {
+                json(out, &node.record.and_then(|(record, _)| record.end).map_or(ConstValue::Null, |date| Date(date).to_value()))
+            }
+            NodeColumn::Location => match node.record.and_then(|(_, position)| position) {
+                Some(point) => write_point(out, &entry.sub, point),
+                None => json(out, &ConstValue::Null),
+            },
+            NodeColumn::Sources => write_sources(out, &entry.sub, node.record.map_or(&[], |(record, _)| record.sources.as_slice())),
         }
     }
     if written == 0 {
@@ -138,6 +174,48 @@ fn write_node(out: &mut Vec<u8>, entries: &[NodeEntry], node: &NodeRow<'_>) {
     } else {
         out.push(b'}');
     }
+}
+
+/// A `GeoPoint`'s object.
+fn write_point(out: &mut Vec<u8>, fields: &[(Name, SubColumn)], point: GeoPoint) {
+    out.push(b'{');
+    for (at, (name, column)) in fields.iter().enumerate() {
+        comma(out, at);
+        key(out, name);
+        let value = match column {
+            SubColumn::Lat => point.lat.to_value(),
+            SubColumn::Lon => point.lon.to_value(),
+            // Not fields of a `GeoPoint`: the plan never asks them of one.
+            SubColumn::Document | SubColumn::Paragraph | SubColumn::Quote => ConstValue::Null,
+        };
+        json(out, &value);
+    }
+    out.push(b'}');
+}
+
+/// A list of `Source` objects.
+fn write_sources(out: &mut Vec<u8>, fields: &[(Name, SubColumn)], sources: &[Source]) {
+    out.push(b'[');
+    for (index, source) in sources.iter().enumerate() {
+        comma(out, index);
+        out.push(b'{');
+        for (at, (name, column)) in fields.iter().enumerate() {
+            comma(out, at);
+            key(out, name);
+            match column {
+                SubColumn::Document => text(out, &source.document),
+                SubColumn::Paragraph => json(out, &paragraph_number(source).map_or(ConstValue::Null, |paragraph| paragraph.to_value())),
+                SubColumn::Quote => match source.quote.as_deref() {
+                    Some(quote) => text(out, quote),
+                    None => json(out, &ConstValue::Null),
+                },
+                // Not fields of a `Source`: the plan never asks them of one.
+                SubColumn::Lat | SubColumn::Lon => json(out, &ConstValue::Null),
+            }
+        }
+        out.push(b'}');
+    }
+    out.push(b']');
 }
 
 /// The GraphQL object a node of `kind` resolves as.
@@ -155,13 +233,13 @@ fn type_name(kind: partnergraph_schema::NodeKind) -> &'static str {
     }
 }
 
-fn write_edge(out: &mut Vec<u8>, columns: &[(Name, EdgeColumn)], edge: &RankedLink<'_>) {
-    if columns.is_empty() {
+fn write_edge(out: &mut Vec<u8>, edges: &EdgeColumns, edge: &RankedLink<'_>, sources: &[Source]) {
+    if edges.columns.is_empty() {
         out.extend_from_slice(b"null");
         return;
     }
     out.push(b'{');
-    for (at, (name, column)) in columns.iter().enumerate() {
+    for (at, (name, column)) in edges.columns.iter().enumerate() {
         comma(out, at);
         key(out, name);
         let value = match column {
@@ -187,6 +265,10 @@ fn write_edge(out: &mut Vec<u8>, columns: &[(Name, EdgeColumn)], edge: &RankedLi
             EdgeColumn::From => edge.from.map_or(ConstValue::Null, |date| Date(date).to_value()),
             EdgeColumn::To => edge.to.map_or(ConstValue::Null, |date| Date(date).to_value()),
             EdgeColumn::AmountUsd => edge.amount_usd.map_or(ConstValue::Null, |amount| amount.to_value()),
+            EdgeColumn::Sources => {
+                write_sources(out, &edges.source_fields, sources);
+                continue;
+            }
         };
         json(out, &value);
     }
