@@ -20,6 +20,7 @@ const PAGES = {
   explore: { path: '/explore?view=map&focus=network:wacap', ready: '.pg-map[data-load="ready"]' },
   'explore-triangles': { path: '/explore?view=triangles&involving=country:BRA', ready: '.pg-tri-view[data-state="ready"]' },
   'explore-path': { path: '/explore?view=path&from=agency:undp&to=agency:wfp', ready: '.pg-path' },
+  'explore-match': { path: '/explore?view=match&need=need:wfp-country-office-proposals', ready: '.pg-match' },
   'embed-map': { path: '/embed/map?focus=network:wacap', ready: '.pg-map[data-load="ready"]' },
   'embed-map-geo': { path: '/embed/map?focus=agency:unossc&layout=geo', ready: '.pg-map[data-load="ready"]' },
   'embed-triangles': { path: '/embed/triangles?involving=country:BRA', ready: '.pg-tri-view[data-state="ready"]' },
