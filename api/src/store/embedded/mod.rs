@@ -39,7 +39,8 @@ use crate::store::embedded::index::TopologyIndex;
 use crate::store::embedded::view::EmbeddedView;
 use crate::store::inline;
 use crate::store::{
-    Batch, Change, EdgeFilter, GraphRead, GraphStore, RankedTopology, Staged, StagedWriter, StoreError, StoreStats, Subject, TokenRecord, WriteSummary,
+    Batch, Change, EdgeFilter, GraphRead, GraphStore, RankedTopology, Staged, StagedWriter, StoreError, StoreStats, Subject, TokenRecord,
+    WriteSummary,
 };
 
 pub use backup::CopySummary;

@@ -10,9 +10,9 @@ use std::sync::Arc;
 use redb::{Database, WriteTransaction};
 
 use super::write_block;
+use crate::store::embedded::backend_error;
 use crate::store::embedded::curation;
 use crate::store::embedded::index::{self, TopologyIndex};
-use crate::store::embedded::backend_error;
 use crate::store::{Audit, Staged, StagedWriter, StoreError, WriteSummary};
 
 /// The open transaction of one streamed import, and what its blocks changed so far.
