@@ -44,9 +44,11 @@ pub struct IatiReport {
     pub summary: Option<WriteSummary>,
 }
 
-/// Records staged before they are handed to a store that writes while the file is read: about 10,000
-/// activities of the benchmark's shape (16 MB staged), written in key order per table.
-const BLOCK_RECORDS: usize = 64 * 1024;
+/// Records staged before they are handed to a store that writes while the file is read: about 40,000
+/// activities of the benchmark's shape (about 65 MB staged), written in key order per table. Each block
+/// rewrites the adjacency pages of the organisations it names, so fewer, larger blocks write less
+/// (BENCHMARKS.md, issue 18); three are held at most (one read, one queued, one written).
+const BLOCK_RECORDS: usize = 256 * 1024;
 
 /// Reads `reader` (an IATI file named `file`), resolves its organisations against `store`, and writes it
 /// in one transaction; a refused file writes nothing.
