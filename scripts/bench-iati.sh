@@ -27,15 +27,15 @@ seeding=$!
 until grep -q "listening on" "$dir/seed.log"; do sleep 0.1; kill -0 $seeding; done
 kill $seeding; wait $seeding 2>/dev/null || true
 for run in first again; do
-  /usr/bin/time -f "%e %M" -o "$dir/import.time" "$bin" import --data "$dir/store" "$dir/activities.xml" > "$dir/import-$run.log" 2> "$dir/import-$run.err"
-  read -r seconds rss_kb < "$dir/import.time"
-  say "$run import of $megabytes MB: ${seconds}s, $(python3 -c "print(round($megabytes / $seconds, 1))") MB/s, $(python3 -c "print(round($activities / $seconds))") activities/s, peak RSS $((rss_kb / 1024)) MiB"
+  /usr/bin/time -f "%e %M %U %S" -o "$dir/import.time" "$bin" import --data "$dir/store" "$dir/activities.xml" > "$dir/import-$run.log" 2> "$dir/import-$run.err"
+  read -r seconds rss_kb user sys < "$dir/import.time"
+  say "$run import of $megabytes MB: ${seconds}s (CPU ${user} + ${sys} s), $(python3 -c "print(round($megabytes / $seconds, 1))") MB/s, $(python3 -c "print(round($activities / $seconds))") activities/s, peak RSS $((rss_kb / 1024)) MiB"
   say "  $(grep -v '^$' "$dir/import-$run.log" | tail -n 2 | tr '\n' ' ')"
 done
 say "store $(du -sm "$dir/store" | cut -f1) MiB on disk"
 rm -rf "$dir/floor"
-/usr/bin/time -f "%e %M" -o "$dir/floor.time" target/release/examples/iati_floor "$dir/activities.xml" "$dir/floor" > "$dir/floor.log"
-read -r seconds rss_kb < "$dir/floor.time"
-say "floor (parse and write only): ${seconds}s, $(python3 -c "print(round($activities / $seconds))") activities/s, peak RSS $((rss_kb / 1024)) MiB, $(du -sm "$dir/floor" | cut -f1) MiB on disk; $(cat "$dir/floor.log")"
+/usr/bin/time -f "%e %M %U %S" -o "$dir/floor.time" target/release/examples/iati_floor "$dir/activities.xml" "$dir/floor" > "$dir/floor.log"
+read -r seconds rss_kb user sys < "$dir/floor.time"
+say "floor (parse and write only): ${seconds}s (CPU ${user} + ${sys} s), $(python3 -c "print(round($activities / $seconds))") activities/s, peak RSS $((rss_kb / 1024)) MiB, $(du -sm "$dir/floor" | cut -f1) MiB on disk; $(cat "$dir/floor.log")"
 rm -rf "$dir/floor"
 echo "results in $out"

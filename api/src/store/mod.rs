@@ -136,10 +136,35 @@ pub struct WriteSummary {
 }
 
 impl WriteSummary {
+    /// Adds the counts of `other` (a later block of the same transaction) to these.
+    pub fn add(&mut self, other: &WriteSummary) {
+        self.nodes_created += other.nodes_created;
+        self.nodes_updated += other.nodes_updated;
+        self.nodes_unchanged += other.nodes_unchanged;
+        self.edges_created += other.edges_created;
+        self.edges_updated += other.edges_updated;
+        self.edges_unchanged += other.edges_unchanged;
+        self.nodes_deleted += other.nodes_deleted;
+        self.edges_deleted += other.edges_deleted;
+    }
+
     /// Whether the batch changed nothing.
     pub fn is_noop(&self) -> bool {
         self.nodes_created + self.nodes_updated + self.edges_created + self.edges_updated + self.nodes_deleted + self.edges_deleted == 0
     }
+}
+
+/// One write transaction filled block by block ([`GraphStore::begin_staged`]). Each block is written as
+/// [`GraphStore::apply_staged`] would write it (its deletes first, then its upserts); what earlier blocks
+/// wrote is visible to later ones (an edge may point at a node of an earlier block), and nothing is
+/// visible to anyone else until [`StagedWriter::commit`]. Dropping the writer without committing aborts
+/// the transaction: the store is left as it was. Blocking, like a store's own write thread.
+pub trait StagedWriter: Send {
+    /// Writes `block` into the transaction. After an error the writer must be dropped (nothing is written).
+    fn write(&mut self, block: Staged) -> Result<(), StoreError>;
+
+    /// Records the write in the audit trail as `audit` says, commits, and returns what every block changed.
+    fn commit(self: Box<Self>, audit: Option<Audit>) -> Result<WriteSummary, StoreError>;
 }
 
 /// Sizes of the stored graph.
@@ -250,6 +275,14 @@ pub trait GraphStore: GraphRead {
     /// Stores that keep records in their stored form write the bytes as they are; the default decodes them.
     async fn apply_staged(&self, staged: Staged) -> Result<WriteSummary, StoreError> {
         self.apply(staged.into_batch()?).await
+    }
+
+    /// Opens one write transaction that an import fills block by block while it reads its file
+    /// ([`StagedWriter`]), so the file is never staged whole; `None` if this store does not write that way
+    /// (the import then stages the file and calls [`GraphStore::apply_staged`] once). Blocking: called on
+    /// the thread that reads the file, and it waits for any other write transaction to end.
+    fn begin_staged(&self) -> Result<Option<Box<dyn StagedWriter>>, StoreError> {
+        Ok(None)
     }
 
     /// Every API token, in name order (revoked ones too).

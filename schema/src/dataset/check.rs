@@ -1,7 +1,8 @@
 //! Validation of a dataset's records as they stream by ([`Checker`]): each record is checked on its own as
 //! it arrives, and against the others once the file has been read.
 //!
-//! What the checker keeps is small next to the records: every id with its line (and a node's kind), the
+//! What the checker keeps is small next to the records: every id with its line (and a node's kind; an edge
+//! whose id its caller derived uniquely is not kept, [`Checker::derived_edge`]), the
 //! cities and their LOCATED_IN count, the places, and only those edges whose endpoints were not yet known
 //! when they arrived (none, when nodes come before edges, as in every export). The records themselves can
 //! be dropped, or staged in a compact form, as soon as they are checked.
@@ -63,6 +64,11 @@ impl Checker {
         }
     }
 
+    /// Whether a node, or an edge checked with [`Checker::edge`], of this id has been checked.
+    pub fn knows(&self, id: &str) -> bool {
+        self.seen.get(id).is_some()
+    }
+
     /// The kind of a node of the file seen so far, or of one the caller said exists.
     fn node_kind(&self, id: &NodeId) -> Option<NodeKind> {
         self.seen.get(id.as_str()).and_then(|seen| seen.kind).or_else(|| self.existing.get(id).copied())
@@ -108,6 +114,19 @@ impl Checker {
     /// otherwise when the file has been read.
     pub fn edge(&mut self, line: usize, edge: &EdgeRecord) {
         self.first_use(edge.id.as_str(), line, None);
+        self.edge_alone(line, edge);
+    }
+
+    /// Checks an edge as [`Checker::edge`] does, except that its id is not kept to be compared with the
+    /// others': for a caller whose edge ids are unique by construction (an IATI participation's id names
+    /// its activity's agreement, which a file has once), so the checker's memory grows with the file's
+    /// nodes only, not its edges.
+    pub fn derived_edge(&mut self, line: usize, edge: &EdgeRecord) {
+        self.edge_alone(line, edge);
+    }
+
+    /// The checks of one edge that do not compare its id with the others'.
+    fn edge_alone(&mut self, line: usize, edge: &EdgeRecord) {
         let is_city_country =
             edge.edge_type == EdgeType::LocatedIn && edge.source.kind() == NodeKind::City && edge.target.kind() == NodeKind::Country;
         if is_city_country {

@@ -16,6 +16,7 @@ mod fit;
 mod organisation;
 mod resolve;
 mod run;
+mod sink;
 mod stale;
 mod text;
 mod warning;

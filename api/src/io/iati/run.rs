@@ -1,4 +1,9 @@
 //! Reading one IATI file into checked, staged records, and writing them in one transaction.
+//!
+//! A store that writes while the file is read ([`GraphStore::begin_staged`], the embedded one) is handed
+//! the staged records a block at a time (`sink.rs`), so the file is never held whole; the checks that need
+//! the whole file run at its end, and a file refused then (or refused while reading) aborts the
+//! transaction. Another store gets the whole file staged, once it is known to be valid.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io::BufRead;
@@ -12,6 +17,7 @@ use crate::io::iati::activity::{MappedActivity, map_activity, source};
 use crate::io::iati::fit::{fit_edge, fit_node};
 use crate::io::iati::organisation::{MappedOrganisation, claim, map_organisation};
 use crate::io::iati::resolve::{Resolver, StoreHandle};
+use crate::io::iati::sink::Sink;
 use crate::io::iati::stale::Stale;
 use crate::io::iati::warning::{WarningKind, Warnings};
 use crate::io::iati::xml::{FileKind, IatiReader};
@@ -38,6 +44,12 @@ pub struct IatiReport {
     pub summary: Option<WriteSummary>,
 }
 
+/// Records staged before they are handed to a store that writes while the file is read: about 40,000
+/// activities of the benchmark's shape (about 65 MB staged), written in key order per table. Each block
+/// rewrites the adjacency pages of the organisations it names, so fewer, larger blocks write less
+/// (BENCHMARKS.md, issue 18); three are held at most (one read, one queued, one written).
+const BLOCK_RECORDS: usize = 256 * 1024;
+
 /// Reads `reader` (an IATI file named `file`), resolves its organisations against `store`, and writes it
 /// in one transaction; a refused file writes nothing.
 pub async fn import(store: Arc<dyn GraphStore>, reader: impl BufRead + Send + 'static, file: &str) -> Result<IatiReport, IoError> {
@@ -51,26 +63,53 @@ pub async fn import_recorded(
     file: &str,
     audit: Option<Audit>,
 ) -> Result<IatiReport, IoError> {
+    import_in_blocks(store, reader, file, audit, BLOCK_RECORDS).await
+}
+
+/// [`import_recorded`], handing a store that writes while the file is read blocks of `block_records`.
+pub(super) async fn import_in_blocks(
+    store: Arc<dyn GraphStore>,
+    reader: impl BufRead + Send + 'static,
+    file: &str,
+    audit: Option<Audit>,
+    block_records: usize,
+) -> Result<IatiReport, IoError> {
     let handle = StoreHandle { store: Arc::clone(&store), runtime: tokio::runtime::Handle::current() };
     let file = file.to_owned();
-    let read = tokio::task::spawn_blocking(move || read_file(reader, &file, Some(handle), Keep::Staged))
-        .await
-        .map_err(|err| IoError::Read(std::io::Error::other(format!("the reading task failed: {err}"))))?;
-    let (staged, checker, mut report) = match read {
+    let read = tokio::task::spawn_blocking(move || {
+        let sink = match handle.store.begin_staged()? {
+            Some(writer) => Some(Sink::start(writer, handle.clone())?),
+            None => None,
+        };
+        read_file(reader, &file, Some(handle), Keep::Staged, sink.map(|sink| (sink, block_records)))
+    })
+    .await
+    .map_err(|err| IoError::Read(std::io::Error::other(format!("the reading task failed: {err}"))))?;
+    let FileRead { staged, checker, mut report, sink } = match read {
         Ok(read) => read,
         Err(ReadError::Refused(refusal)) => return Err(IoError::Refused(refusal)),
         Err(ReadError::Store(err)) => return Err(IoError::Store(err)),
     };
     let problems = finish_checks(checker, store.as_ref()).await?;
     if !problems.is_empty() {
+        // Dropping the sink waits for its thread and aborts the transaction: off the async threads.
+        tokio::task::spawn_blocking(move || drop(sink)).await.ok();
         return Err(IoError::Refused(Refusal::Invalid(problems)));
     }
-    let mut staged = staged;
-    if let Some(audit) = audit {
-        staged.set_audit(audit);
-    }
-    crate::io::merge::merge_existing(store.as_ref(), &mut staged).await?;
-    report.summary = Some(store.apply_staged(staged).await?);
+    let summary = match sink {
+        Some(sink) => tokio::task::spawn_blocking(move || sink.commit(audit))
+            .await
+            .map_err(|err| IoError::Store(StoreError::Backend { backend: "import", reason: format!("the commit failed: {err}") }))??,
+        None => {
+            let mut staged = staged;
+            if let Some(audit) = audit {
+                staged.set_audit(audit);
+            }
+            crate::io::merge::merge_existing(store.as_ref(), &mut staged).await?;
+            store.apply_staged(staged).await?
+        }
+    };
+    report.summary = Some(summary);
     Ok(report)
 }
 
@@ -78,7 +117,7 @@ pub async fn import_recorded(
 /// import would give (every organisation counts as new).
 pub fn check(reader: impl BufRead, file: &str) -> Result<IatiReport, Refusal> {
     // Nothing is written, so nothing is staged: only the checker's ids are held.
-    let (_, checker, report) = read_file(reader, file, None, Keep::Checked).map_err(|err| match err {
+    let FileRead { checker, report, .. } = read_file(reader, file, None, Keep::Checked, None).map_err(|err| match err {
         ReadError::Refused(refusal) => refusal,
         ReadError::Store(err) => Refusal::Malformed { line: 0, column: 0, reason: err.to_string() },
     })?;
@@ -112,6 +151,15 @@ pub(super) enum Keep {
     Checked,
 }
 
+/// What reading a file gave: its staged records (those not yet handed to the sink), its checker (to be
+/// finished against the store), its report, and the sink that wrote the rest (if one did).
+pub(super) struct FileRead {
+    pub(super) staged: Staged,
+    pub(super) checker: Checker,
+    pub(super) report: IatiReport,
+    pub(super) sink: Option<Sink>,
+}
+
 /// The records of one file being staged: each checked, then kept in stored form.
 struct Output {
     keep: Keep,
@@ -121,6 +169,8 @@ struct Output {
     edges: usize,
     /// Records cut to fit the dataset's limits (`fit.rs`): their line and warning.
     cut: Vec<(u64, WarningKind)>,
+    /// Where staged blocks of at least this many records go while the file is read.
+    sink: Option<(Sink, usize)>,
 }
 
 impl Output {
@@ -139,11 +189,33 @@ impl Output {
         for field in fit_edge(&mut edge) {
             self.cut.push((line, WarningKind::Cut { record: edge.id.to_string(), field }));
         }
-        self.checker.edge(usize::try_from(line).unwrap_or(usize::MAX), &edge);
+        // Unique by construction: its id names the activity's agreement, which the file has once.
+        self.checker.derived_edge(usize::try_from(line).unwrap_or(usize::MAX), &edge);
         if self.keep == Keep::Staged {
             self.staged.push_edge(&edge);
         }
         self.edges += 1;
+    }
+
+    /// Hands the staged records to the sink if they make a block (or `always`, at the end of the file),
+    /// with the deletions `stale` has found for their activities. Once the file has a problem it will not
+    /// be written: nothing more is staged or handed over.
+    fn hand_over(&mut self, stale: &mut Stale, store: Option<&StoreHandle>, always: bool) -> Result<(), StoreError> {
+        let Some((sink, block_records)) = &mut self.sink else { return Ok(()) };
+        if self.checker.problem_count() > 0 {
+            self.keep = Keep::Checked;
+            self.staged = Staged::default();
+            return Ok(());
+        }
+        let records = self.staged.node_count() + self.staged.edge_count();
+        if !always && records < *block_records {
+            return Ok(());
+        }
+        stale.flush(store, &mut self.staged)?;
+        if records == 0 && self.staged.deleted_edges().is_empty() {
+            return Ok(());
+        }
+        sink.send(std::mem::take(&mut self.staged))
     }
 }
 
@@ -152,19 +224,21 @@ pub(super) fn read_file(
     file: &str,
     store: Option<StoreHandle>,
     keep: Keep,
-) -> Result<(Staged, Checker, IatiReport), ReadError> {
+    sink: Option<(Sink, usize)>,
+) -> Result<FileRead, ReadError> {
     let mut xml = IatiReader::open(reader)?;
     let kind = xml.kind();
     let mut report = IatiReport { kind, records: 0, skipped: 0, nodes: 0, edges: 0, warnings: Warnings::default(), summary: None };
-    let mut out = Output { keep, staged: Staged::default(), checker: Checker::default(), nodes: 0, edges: 0, cut: Vec::new() };
+    let mut out = Output { keep, staged: Staged::default(), checker: Checker::default(), nodes: 0, edges: 0, cut: Vec::new(), sink };
     let mut resolver = Resolver::new(store);
     let mut stale = Stale::default();
+    // Organisations met (an activity's agreement is known to the checker once written).
     let mut seen: HashSet<NodeId> = HashSet::new();
     while let Some(record) = xml.next_record()? {
         report.records += 1;
         let written = match kind {
             FileKind::Activities => match map_activity(&record, file, &mut report.warnings) {
-                Some(activity) if !seen.insert(activity.agreement.id.clone()) => {
+                Some(activity) if out.checker.knows(activity.agreement.id.as_str()) => {
                     let duplicate = WarningKind::DuplicateActivity(activity.identifier);
                     report.warnings.push(record.line, record.column, duplicate);
                     false
@@ -186,14 +260,16 @@ pub(super) fn read_file(
         if !written {
             report.skipped += 1;
         }
+        out.hand_over(&mut stale, resolver.store(), false)?;
     }
     stale.flush(resolver.store(), &mut out.staged)?;
+    out.hand_over(&mut stale, resolver.store(), true)?;
     for (line, cut) in out.cut.drain(..) {
         report.warnings.push(line, 0, cut);
     }
     report.nodes = out.nodes;
     report.edges = out.edges;
-    Ok((out.staged, out.checker, report))
+    Ok(FileRead { staged: out.staged, checker: out.checker, report, sink: out.sink.map(|(sink, _)| sink) })
 }
 
 /// Stages the update of the organisation's node, or the node it creates; `false` (with a warning) if the

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use partnergraph_schema::claims;
 use partnergraph_schema::{EdgeRecord, IatiRole, NodeId, NodeRecord, Precedence, Role};
 
-use crate::io::iati::run::{Keep, read_file};
+use crate::io::iati::run::{FileRead, Keep, import_in_blocks, read_file};
 use crate::io::iati::{FileKind, IatiReport, Refusal, Warnings, check, import};
-use crate::io::{IoError, seed_if_empty};
+use crate::io::{IoError, export, seed_if_empty};
 use crate::store::{Batch, EmbeddedStore, GraphStore, IndexMode};
 
 /// A file with one activity: `attrs` on `<iati-activity>`, `body` inside it.
@@ -20,8 +20,8 @@ fn activity(attrs: &str, body: &str) -> String {
 
 /// What a file maps to without a store, and its warnings.
 fn mapped(xml: &str) -> (Batch, Warnings) {
-    let read = read_file(std::io::Cursor::new(xml.as_bytes().to_vec()), "test.xml", None, Keep::Staged);
-    let Ok((staged, _, report)) = read else { panic!("the file was refused") };
+    let read = read_file(std::io::Cursor::new(xml.as_bytes().to_vec()), "test.xml", None, Keep::Staged, None);
+    let Ok(FileRead { staged, report, .. }) = read else { panic!("the file was refused") };
     (staged.into_batch().expect("staged records decode"), report.warnings)
 }
 
@@ -424,7 +424,7 @@ fn a_byte_order_mark_and_crlf_line_ends_keep_positions_right() {
 fn a_file_that_is_not_utf8_is_refused_without_a_panic() {
     let mut bytes = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<iati-activities>\n<iati-activity>\n<iati-identifier>XX-1</iati-identifier>\n<title><narrative>Caf".to_vec();
     bytes.extend_from_slice(b"\xe9</narrative></title></iati-activity></iati-activities>\n");
-    let refused = read_file(std::io::Cursor::new(bytes), "latin.xml", None, Keep::Checked);
+    let refused = read_file(std::io::Cursor::new(bytes), "latin.xml", None, Keep::Checked, None);
     assert!(matches!(refused, Err(crate::io::iati::run::ReadError::Refused(Refusal::Malformed { .. }))));
 }
 
@@ -487,4 +487,73 @@ async fn fields_over_the_dataset_limits_are_cut_with_a_warning_not_refused() {
     let stored = store.nodes(&[NodeId::parse(AGREEMENT).expect("id")]).await.expect("read").pop().flatten().expect("the agreement");
     assert!(stored.name.len() <= 1024 && stored.name.starts_with("Programme Programme"), "{}", stored.name.len());
     assert_eq!(stored.description.map(|description| description.len()), Some(64 * 1024));
+}
+
+/// A file of `count` activities, `XX-TEST-0` on, each with a charity (one of three), UNDP, and `country`;
+/// `tail` after the last one (before the root's end tag).
+fn activities(count: usize, country: &str, tail: &str) -> String {
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<iati-activities version=\"2.03\">\n");
+    for index in 0..count {
+        let charity = index % 3;
+        xml.push_str(&format!(
+            "<iati-activity><iati-identifier>XX-TEST-{index}</iati-identifier><title><narrative>Activity {index}</narrative></title>\n\
+             <participating-org ref=\"GB-CHC-{charity}\" role=\"1\"><narrative>Charity {charity}</narrative></participating-org>\n\
+             <participating-org ref=\"XM-DAC-41114\" role=\"4\"><narrative>UNDP</narrative></participating-org>\n\
+             <recipient-country code=\"{country}\"/></iati-activity>\n"
+        ));
+    }
+    xml.push_str(tail);
+    xml.push_str("</iati-activities>\n");
+    xml
+}
+
+async fn import_blocks(store: &Arc<dyn GraphStore>, xml: &str, block_records: usize) -> Result<IatiReport, IoError> {
+    let reader = std::io::Cursor::new(xml.as_bytes().to_vec());
+    import_in_blocks(Arc::clone(store), reader, "test.xml", None, block_records).await
+}
+
+/// Everything a reader can ask of the store: the export, and the audit trail's last change.
+async fn answers(store: &Arc<dyn GraphStore>) -> (Vec<u8>, u64) {
+    let mut exported = Vec::new();
+    export(store.as_ref(), &mut exported).await.expect("export");
+    (exported, store.last_change().await.expect("last change"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_written_in_blocks_is_written_as_it_would_be_in_one() {
+    let (_one_dir, one) = seeded().await;
+    let (_blocks_dir, blocks) = seeded().await;
+    for (country, xml) in [("KE", activities(40, "KE", "")), ("TZ", activities(60, "TZ", ""))] {
+        let whole = import_blocks(&one, &xml, usize::MAX).await.expect("one block").summary.expect("written");
+        let streamed = import_blocks(&blocks, &xml, 8).await.expect("blocks of 8 records").summary.expect("written");
+        assert_eq!(whole, streamed, "{country}");
+    }
+    // The second file moved the first 40 activities from Kenya to Tanzania: 40 stale participations.
+    assert_eq!(answers(&one).await, answers(&blocks).await);
+    let kenya = blocks.expand(&[NodeId::parse("country:KEN").expect("id")], &Default::default()).await.expect("expand");
+    assert!(kenya.iter().all(|edge| !edge.target.as_str().starts_with("agreement:iati-xx-test-")), "{kenya:?}");
+    let tanzania = blocks.expand(&[NodeId::parse("country:TZA").expect("id")], &Default::default()).await.expect("expand");
+    assert_eq!(tanzania.iter().filter(|edge| edge.target.as_str().starts_with("agreement:iati-xx-test-")).count(), 60);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_refused_after_many_blocks_were_written_leaves_the_store_as_it_was() {
+    let (dir, store) = seeded().await;
+    import_blocks(&store, &activities(40, "KE", ""), 8).await.expect("the first file");
+    let before = answers(&store).await;
+    let file = dir.path().join("partnergraph.redb");
+    let bytes_before = std::fs::read(&file).expect("the store's file");
+    // 300 activities (900 records, over a hundred blocks of 8) that would update the first 40 and drop
+    // their Kenyan participations, then a tag that does not close.
+    let refused = activities(300, "TZ", "<iati-activity><iati-identifier>XX-TEST-LAST</iati-identifier>\n</iati-activityy>\n");
+    match import_blocks(&store, &refused, 8).await {
+        Err(IoError::Refused(Refusal::Malformed { line, .. })) => assert_eq!(line, 1204),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(answers(&store).await, before, "answer for answer");
+    assert_eq!(std::fs::read(&file).expect("the store's file"), bytes_before, "byte for byte");
+    // The store takes writes again: the transaction was aborted, not left open.
+    let same = activities(300, "TZ", "");
+    let written = import_blocks(&store, &same, 8).await.expect("the same file, whole").summary.expect("written");
+    assert!(written.nodes_created >= 260 && written.edges_deleted == 40, "{written:?}");
 }

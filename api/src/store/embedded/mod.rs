@@ -39,7 +39,8 @@ use crate::store::embedded::index::TopologyIndex;
 use crate::store::embedded::view::EmbeddedView;
 use crate::store::inline;
 use crate::store::{
-    Batch, Change, EdgeFilter, GraphRead, GraphStore, RankedTopology, Staged, StoreError, StoreStats, Subject, TokenRecord, WriteSummary,
+    Batch, Change, EdgeFilter, GraphRead, GraphStore, RankedTopology, Staged, StagedWriter, StoreError, StoreStats, Subject, TokenRecord,
+    WriteSummary,
 };
 
 pub use backup::CopySummary;
@@ -327,6 +328,11 @@ impl GraphStore for EmbeddedStore {
 
     async fn apply_staged(&self, staged: Staged) -> Result<WriteSummary, StoreError> {
         self.write(move |txn| write::write_staged(txn, staged)).await
+    }
+
+    fn begin_staged(&self) -> Result<Option<Box<dyn StagedWriter>>, StoreError> {
+        let writer = write::stream::StreamWriter::begin(self.db.clone(), self.index.clone())?;
+        Ok(Some(Box::new(writer)))
     }
 
     async fn tokens(&self) -> Result<Vec<TokenRecord>, StoreError> {

@@ -4,7 +4,8 @@
 //! file, since validation rejects duplicates) are then staged in stored form, if they are not already,
 //! and written table by table in key order (`sorted.rs`), which is what makes bulk imports fast; a batch
 //! with a repeated id is written record by record in batch order, so a later record overrides an earlier
-//! one exactly as the summary counts it.
+//! one exactly as the summary counts it. A streamed import writes one such staged block at a time into one
+//! transaction (`stream.rs`).
 
 use partnergraph_schema::text::index_terms;
 use partnergraph_schema::{EdgeId, EdgeRecord, NodeRecord};
@@ -18,6 +19,7 @@ use crate::store::embedded::{ADJACENCY, DEGREE, EDGES, NODES, TERMS, backend_err
 use crate::store::{Batch, Staged, StoreError, WriteSummary};
 
 mod sorted;
+pub(crate) mod stream;
 #[cfg(test)]
 mod tests;
 
@@ -233,21 +235,25 @@ fn write_records(tables: &mut Tables<'_>, batch: Batch, allow_sorted: bool, cond
 /// Writes staged upserts into `txn` with the meaning of [`write_batch`] on the batch they were staged from.
 pub(crate) fn write_staged(txn: &WriteTransaction, staged: Staged) -> Result<WriteSummary, StoreError> {
     let audit = staged.audit().cloned();
-    let summary = {
-        let mut summary = WriteSummary::default();
-        let mut tables = Tables::open(txn)?;
-        delete_edges(&mut tables, staged.deleted_edges(), &mut summary)?;
-        let started = std::time::Instant::now();
-        let sorted_ids = sorted::SortedIds::of(&staged);
-        tracing::debug!(elapsed_ms = started.elapsed().as_millis(), sorted = sorted_ids.is_some(), "write: ids sorted");
-        match sorted_ids {
-            Some(ids) => sorted::write(&mut tables, staged, &ids, &mut summary)?,
-            None => write_in_order(&mut tables, &staged.into_batch()?, &mut summary)?,
-        }
-        summary
-    };
+    let summary = write_block(txn, staged)?;
     if let Some(audit) = &audit {
         curation::record(txn, audit, None, &summary)?;
+    }
+    Ok(summary)
+}
+
+/// Writes staged upserts into `txn` as [`write_staged`] does, without recording them in the audit trail
+/// (one block of a streamed import: the import records the file once, when it commits).
+pub(crate) fn write_block(txn: &WriteTransaction, staged: Staged) -> Result<WriteSummary, StoreError> {
+    let mut summary = WriteSummary::default();
+    let mut tables = Tables::open(txn)?;
+    delete_edges(&mut tables, staged.deleted_edges(), &mut summary)?;
+    let started = std::time::Instant::now();
+    let sorted_ids = sorted::SortedIds::of(&staged);
+    tracing::debug!(elapsed_ms = started.elapsed().as_millis(), sorted = sorted_ids.is_some(), "write: ids sorted");
+    match sorted_ids {
+        Some(ids) => sorted::write(&mut tables, staged, &ids, &mut summary)?,
+        None => write_in_order(&mut tables, &staged.into_batch()?, &mut summary)?,
     }
     Ok(summary)
 }
