@@ -68,14 +68,12 @@ impl Match {
 
     /// Who asks for the need.
     async fn seekers(&self, ctx: &Context<'_>) -> Result<NodeList> {
-        let graph = ctx.data::<Graph>()?;
-        nodes(ctx, graph.nodes(&self.0.seekers).await.gql()?.into_iter().flatten().collect()).await
+        actors(ctx, &self.0.seekers).await
     }
 
     /// Who offers the offer.
     async fn providers(&self, ctx: &Context<'_>) -> Result<NodeList> {
-        let graph = ctx.data::<Graph>()?;
-        nodes(ctx, graph.nodes(&self.0.providers).await.gql()?.into_iter().flatten().collect()).await
+        actors(ctx, &self.0.providers).await
     }
 
     /// The sum of the reasons' points, out of 100.
@@ -104,6 +102,12 @@ impl Match {
     async fn introduction(&self) -> Option<Path> {
         self.0.introduction.clone().map(Path)
     }
+}
+
+/// The nodes of `ids` that exist, in that order.
+async fn actors(ctx: &Context<'_>, ids: &[partnergraph_schema::NodeId]) -> Result<NodeList> {
+    let found = ctx.data::<Graph>()?.nodes(ids).await.gql()?;
+    nodes(ctx, found.into_iter().flatten().collect()).await
 }
 
 /// Ranked matches.

@@ -128,6 +128,12 @@ impl Writer {
         self.out.extend_from_slice(text.as_bytes());
     }
 
+    /// A list of strings: its count, then each string.
+    fn strings(&mut self, items: &[String]) {
+        self.varint(items.len() as u64);
+        items.iter().for_each(|item| self.str(item));
+    }
+
     fn f64(&mut self, value: f64) {
         self.out.extend_from_slice(&value.to_le_bytes());
     }
@@ -225,8 +231,7 @@ impl Encode for NodeRecord {
             writer.str(acronym);
         }
         if !aliases.is_empty() {
-            writer.varint(aliases.len() as u64);
-            aliases.iter().for_each(|alias| writer.str(alias));
+            writer.strings(aliases);
         }
         if let Some(description) = description {
             writer.str(description);
@@ -289,16 +294,14 @@ impl Encode for NodeRecord {
             }
         }
         if !sectors.is_empty() {
-            writer.varint(sectors.len() as u64);
-            sectors.iter().for_each(|sector| writer.str(sector));
+            writer.strings(sectors);
         }
         if !support.is_empty() {
             writer.varint(support.len() as u64);
             writer.out.extend(support.iter().map(|kind| code(Support::ALL, *kind)));
         }
         if !languages.is_empty() {
-            writer.varint(languages.len() as u64);
-            languages.iter().for_each(|language| writer.str(language));
+            writer.strings(languages);
         }
         writer.sources(sources);
         writer.out
@@ -368,12 +371,7 @@ fn read_names(reader: &mut Reader<'_>) -> Read<(Flags, NodeKind, NodeNames)> {
     let kind = reader.code(NodeKind::ALL)?;
     let name = reader.string()?;
     let acronym = if flags.has(NodeFlag::Acronym as u8) { Some(reader.string()?) } else { None };
-    let mut aliases = Vec::new();
-    if flags.has(NodeFlag::Aliases as u8) {
-        for _ in 0..reader.len()? {
-            aliases.push(reader.string()?);
-        }
-    }
+    let aliases = if flags.has(NodeFlag::Aliases as u8) { reader.strings()? } else { Vec::new() };
     Ok((flags, kind, NodeNames { name, acronym, aliases }))
 }
 
@@ -424,24 +422,14 @@ fn read_node(id: NodeId, reader: &mut Reader<'_>) -> Read<NodeRecord> {
             claims.push(Claim { origin, precedence, record });
         }
     }
-    let mut sectors = Vec::new();
-    if has(NodeFlag::Sectors) {
-        for _ in 0..reader.len()? {
-            sectors.push(reader.string()?);
-        }
-    }
+    let sectors = if has(NodeFlag::Sectors) { reader.strings()? } else { Vec::new() };
     let mut support = Vec::new();
     if has(NodeFlag::Support) {
         for _ in 0..reader.len()? {
             support.push(reader.code(Support::ALL)?);
         }
     }
-    let mut languages = Vec::new();
-    if has(NodeFlag::Languages) {
-        for _ in 0..reader.len()? {
-            languages.push(reader.string()?);
-        }
-    }
+    let languages = if has(NodeFlag::Languages) { reader.strings()? } else { Vec::new() };
     let sources = reader.sources()?;
     reader.end()?;
     Ok(NodeRecord {

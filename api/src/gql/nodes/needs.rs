@@ -18,10 +18,11 @@ use crate::gql::types::{Alternative, GeoPoint, Identifier, Participation, Source
 use crate::graph::Graph;
 use crate::store::{Direction, EdgeFilter, Subject};
 
-/// The nodes a need or offer is LOCATED_IN: where the need is, or where the offer was tested.
-async fn places(ctx: &Context<'_>, record: &NodeRecord) -> Result<NodeList> {
+/// The targets of the edges of `edge_type` leaving `record` (at most [`crate::graph::MAX_INCIDENT`], in
+/// edge id order): where a need is or an offer was tested (LOCATED_IN), an offer's agreements (PART_OF).
+async fn targets(ctx: &Context<'_>, record: &NodeRecord, edge_type: DomainEdgeType) -> Result<NodeList> {
     let graph = ctx.data::<Graph>()?;
-    let filter = EdgeFilter::types(&[DomainEdgeType::LocatedIn]).toward(Direction::Out);
+    let filter = EdgeFilter::types(&[edge_type]).toward(Direction::Out);
     let links = graph.incident_page(&record.id, &filter, crate::graph::MAX_INCIDENT).await.gql()?;
     let ids: Vec<_> = links.into_iter().map(|link| link.target).collect();
     nodes(ctx, graph.nodes(&ids).await.gql()?.into_iter().flatten().collect()).await
@@ -81,7 +82,7 @@ node_object! {
 
         /// Where the need is (its LOCATED_IN countries and cities).
         async fn places(&self, ctx: &Context<'_>) -> Result<NodeList> {
-            places(ctx, &self.0).await
+            targets(ctx, &self.0, DomainEdgeType::LocatedIn).await
         }
     }
 }
@@ -117,16 +118,12 @@ node_object! {
 
         /// Where it was tested (its LOCATED_IN countries and cities).
         async fn places(&self, ctx: &Context<'_>) -> Result<NodeList> {
-            places(ctx, &self.0).await
+            targets(ctx, &self.0, DomainEdgeType::LocatedIn).await
         }
 
         /// The agreements that implemented it (its PART_OF targets).
         async fn agreements(&self, ctx: &Context<'_>) -> Result<NodeList> {
-            let graph = ctx.data::<Graph>()?;
-            let filter = EdgeFilter::types(&[DomainEdgeType::PartOf]).toward(Direction::Out);
-            let links = graph.incident_page(&self.0.id, &filter, crate::graph::MAX_INCIDENT).await.gql()?;
-            let ids: Vec<_> = links.into_iter().map(|link| link.target).collect();
-            nodes(ctx, graph.nodes(&ids).await.gql()?.into_iter().flatten().collect()).await
+            targets(ctx, &self.0, DomainEdgeType::PartOf).await
         }
     }
 }

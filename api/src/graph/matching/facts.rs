@@ -37,8 +37,8 @@ pub fn stated(record: &NodeRecord) -> Profile {
 }
 
 impl Graph {
-    /// Each of `records` with its profile and actors: two expansions for the records' edges and their
-    /// cities' countries, and one read of those countries for their regions.
+    /// Each of `records` with its profile and actors: one expansion for the records' edges, the cities'
+    /// countries through [`Graph::locate`], and one read of those countries for their regions.
     pub(super) async fn sides(&self, records: Vec<NodeRecord>) -> Result<Vec<Side>, GraphError> {
         let ids: Vec<NodeId> = records.iter().map(|record| record.id.clone()).collect();
         let wanted: HashSet<&NodeId> = ids.iter().collect();
@@ -64,27 +64,21 @@ impl Graph {
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        let mut city_countries: HashMap<NodeId, BTreeSet<NodeId>> = HashMap::new();
-        if !cities.is_empty() {
-            for edge in self.store().expand(&cities, &EdgeFilter::types(&[EdgeType::LocatedIn]).toward(Direction::Out)).await? {
-                if edge.target.kind() == NodeKind::Country {
-                    city_countries.entry(edge.source).or_default().insert(edge.target);
-                }
-            }
-        }
-        let countries_of = |id: &NodeId| -> BTreeSet<NodeId> {
-            let mut countries = BTreeSet::new();
-            for place in places.get(id).into_iter().flatten() {
-                match place.kind() {
-                    NodeKind::Country => {
-                        countries.insert(place.clone());
-                    }
-                    _ => countries.extend(city_countries.get(place).into_iter().flatten().cloned()),
-                }
-            }
-            countries
-        };
-        let all_countries: Vec<NodeId> = ids.iter().flat_map(countries_of).collect::<BTreeSet<_>>().into_iter().collect();
+        let city_places = self.locate(&cities).await?;
+        let mut countries: HashMap<NodeId, BTreeSet<NodeId>> = places
+            .into_iter()
+            .map(|(id, places)| {
+                let countries = places
+                    .into_iter()
+                    .filter_map(|place| match place.kind() {
+                        NodeKind::Country => Some(place),
+                        _ => city_places.get(&place).and_then(|located| located.country.clone()),
+                    })
+                    .collect();
+                (id, countries)
+            })
+            .collect();
+        let all_countries: Vec<NodeId> = countries.values().flatten().cloned().collect::<BTreeSet<_>>().into_iter().collect();
         let regions: HashMap<NodeId, String> = self
             .nodes(&all_countries)
             .await?
@@ -96,7 +90,7 @@ impl Graph {
             .into_iter()
             .map(|record| {
                 let mut profile = stated(&record);
-                profile.countries = countries_of(&record.id);
+                profile.countries = countries.remove(&record.id).unwrap_or_default();
                 profile.regions = profile.countries.iter().filter_map(|country| regions.get(country).cloned()).collect();
                 let actors = actors.remove(&record.id).map(|actors| actors.into_iter().collect()).unwrap_or_default();
                 Side { record, profile, actors }

@@ -67,12 +67,16 @@ pub struct Ranking {
     pub truncated: bool,
 }
 
-/// A match before its path is searched.
+/// A candidate scored against the subject, before its path is searched.
 struct Scored {
-    need: Side,
-    offer: Side,
+    candidate: Side,
     reasons: Vec<Reason>,
     score: f64,
+}
+
+/// The need and the offer of a pair, from the subject (of `kind`) and a candidate of the other kind.
+fn pair<'a>(subject: &'a Side, candidate: &'a Side, kind: NodeKind) -> (&'a Side, &'a Side) {
+    if kind == NodeKind::Need { (subject, candidate) } else { (candidate, subject) }
 }
 
 impl Graph {
@@ -97,11 +101,9 @@ impl Graph {
         let (candidates, considered, truncated) = self.candidates(other, &stated(&record)).await?;
         let mut sides = self.sides(std::iter::once(record).chain(candidates).collect()).await?.into_iter();
         let Some(subject) = sides.next() else { return Ok(Ranking { matches: Vec::new(), considered, truncated }) };
-        let pairs: Vec<(Side, Side)> =
-            sides.map(|side| if kind == NodeKind::Need { (subject.clone(), side) } else { (side, subject.clone()) }).collect();
-        let (mut scored, untracked) = self.score_all(pairs, other).await?;
-        scored.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| other_id(a, other).cmp(other_id(b, other))));
-        let mut matches = self.introduce(scored, first, other).await?;
+        let (mut scored, untracked) = self.score_all(&subject, sides.collect(), kind).await?;
+        scored.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.candidate.record.id.cmp(&b.candidate.record.id)));
+        let mut matches = self.introduce(&subject, scored, first, kind).await?;
         matches.truncate(first);
         Ok(Ranking { matches, considered, truncated: truncated || untracked })
     }
@@ -117,12 +119,8 @@ impl Graph {
             let full = page.len() == SCAN_PAGE;
             considered += page.len();
             after = page.last().map(|node| node.id.clone());
-            let categories = profile.categories();
-            found.extend(page.into_iter().filter(|node| {
-                node.sdgs.iter().any(|sdg| profile.sdgs.contains(sdg))
-                    || node.sectors.iter().any(|sector| categories.contains(score::category(sector)))
-            }));
-            if !full || after.is_none() {
+            found.extend(page.into_iter().filter(|node| profile.concerns(&node.sdgs, &node.sectors)));
+            if !full {
                 return Ok((found, considered, false));
             }
             if considered >= MAX_CANDIDATES {
@@ -132,21 +130,24 @@ impl Graph {
         }
     }
 
-    /// Each pair's reasons without the path: the fit of the records and places, and the track record of
-    /// the offer's providers on the need's SDGs and sectors. Track records are read for the providers of
-    /// the best-fitting pairs first, at most [`MAX_TRACKED_PROVIDERS`]; whether some were left unread is
-    /// returned beside.
-    async fn score_all(&self, pairs: Vec<(Side, Side)>, other: NodeKind) -> Result<(Vec<Scored>, bool), GraphError> {
-        let mut fitting: Vec<(Side, Side, Vec<Reason>)> =
-            pairs.into_iter().filter_map(|(need, offer)| score::fit(&need.profile, &offer.profile).map(|fit| (need, offer, fit))).collect();
-        let key = |(need, offer, _): &(Side, Side, Vec<Reason>)| {
-            if other == NodeKind::Offer { offer.record.id.clone() } else { need.record.id.clone() }
-        };
-        fitting.sort_by(|a, b| total(&b.2).total_cmp(&total(&a.2)).then_with(|| key(a).cmp(&key(b))));
+    /// Each candidate's reasons without the path: the fit of the records and places, and the track record
+    /// of the offer's providers on the need's SDGs and sectors. Track records are read for the providers
+    /// of the best-fitting pairs first, at most [`MAX_TRACKED_PROVIDERS`]; whether some were left unread
+    /// is returned beside.
+    async fn score_all(&self, subject: &Side, candidates: Vec<Side>, kind: NodeKind) -> Result<(Vec<Scored>, bool), GraphError> {
+        let mut fitting: Vec<(Side, Vec<Reason>)> = candidates
+            .into_iter()
+            .filter_map(|candidate| {
+                let (need, offer) = pair(subject, &candidate, kind);
+                let fit = score::fit(&need.profile, &offer.profile)?;
+                Some((candidate, fit))
+            })
+            .collect();
+        fitting.sort_by(|(a, a_fit), (b, b_fit)| total(b_fit).total_cmp(&total(a_fit)).then_with(|| a.record.id.cmp(&b.record.id)));
         let mut providers: Vec<NodeId> = Vec::new();
         let mut seen = BTreeSet::new();
         let mut untracked = false;
-        for provider in fitting.iter().flat_map(|(_, offer, _)| &offer.actors) {
+        for provider in fitting.iter().flat_map(|(candidate, _)| &pair(subject, candidate, kind).1.actors) {
             if seen.contains(provider) {
                 continue;
             }
@@ -160,7 +161,8 @@ impl Graph {
         let pivotal = self.pivotal_agreements(&providers).await?;
         let scored = fitting
             .into_iter()
-            .map(|(need, offer, mut reasons)| {
+            .map(|(candidate, mut reasons)| {
+                let (need, offer) = pair(subject, &candidate, kind);
                 let agreements: BTreeSet<NodeId> = offer
                     .actors
                     .iter()
@@ -170,20 +172,20 @@ impl Graph {
                     .collect();
                 reasons.extend(score::track_record(agreements.into_iter().collect()));
                 let score = total(&reasons);
-                Scored { need, offer, reasons, score }
+                Scored { candidate, reasons, score }
             })
             .collect();
         Ok((scored, untracked))
     }
 
     /// Adds introduction paths where they could change the first `first`, and ranks again.
-    async fn introduce(&self, scored: Vec<Scored>, first: usize, other: NodeKind) -> Result<Vec<Match>, GraphError> {
+    async fn introduce(&self, subject: &Side, scored: Vec<Scored>, first: usize, kind: NodeKind) -> Result<Vec<Match>, GraphError> {
         let mut matches = Vec::with_capacity(scored.len());
         let mut searched = 0;
         // The best `first` totals so far, the highest first.
         let mut top: Vec<f64> = Vec::with_capacity(first + 1);
-        for candidate in scored {
-            let Scored { need, offer, mut reasons, score } = candidate;
+        for Scored { candidate, mut reasons, score } in scored {
+            let (need, offer) = pair(subject, &candidate, kind);
             let threshold = if top.len() < first { None } else { top.last().copied() };
             let could_enter = first > 0 && threshold.is_none_or(|threshold| score + PATH_POINTS >= threshold);
             let mut introduction = None;
@@ -199,25 +201,25 @@ impl Graph {
             let at = top.partition_point(|better| *better >= score);
             top.insert(at, score);
             top.truncate(first);
-            matches.push(Match {
-                need: need.record,
-                offer: offer.record,
-                seekers: need.actors,
-                providers: offer.actors,
-                score,
-                reasons,
-                introduction,
-            });
+            matches.push((
+                candidate.record.id.clone(),
+                Match {
+                    need: need.record.clone(),
+                    offer: offer.record.clone(),
+                    seekers: need.actors.clone(),
+                    providers: offer.actors.clone(),
+                    score,
+                    reasons,
+                    introduction,
+                },
+            ));
             if !could_enter {
                 // Sorted by score without a path: no later candidate can enter either.
                 break;
             }
         }
-        matches.sort_by(|a, b| {
-            let id = |found: &Match| if other == NodeKind::Offer { found.offer.id.clone() } else { found.need.id.clone() };
-            b.score.total_cmp(&a.score).then_with(|| id(a).cmp(&id(b)))
-        });
-        Ok(matches)
+        matches.sort_by(|(a_id, a), (b_id, b)| b.score.total_cmp(&a.score).then_with(|| a_id.cmp(b_id)));
+        Ok(matches.into_iter().map(|(_, found)| found).collect())
     }
 
     /// The shortest path of at most [`PATH_MAX_HOPS`] between one of the first seekers and one of the first
@@ -245,8 +247,4 @@ impl Graph {
 
 fn total(reasons: &[Reason]) -> f64 {
     reasons.iter().map(|reason| reason.points).sum()
-}
-
-fn other_id(scored: &Scored, other: NodeKind) -> &NodeId {
-    if other == NodeKind::Offer { &scored.offer.record.id } else { &scored.need.record.id }
 }

@@ -42,6 +42,11 @@ impl<'a> Reader<'a> {
         self.str().map(str::to_owned)
     }
 
+    /// A list of strings: its count, then each string.
+    pub(super) fn strings(&mut self) -> Read<Vec<String>> {
+        (0..self.len()?).map(|_| self.string()).collect()
+    }
+
     pub(super) fn f64(&mut self) -> Read<f64> {
         let bytes = self.take(8)?;
         Ok(f64::from_le_bytes(bytes.try_into().map_err(|_| "truncated")?))
