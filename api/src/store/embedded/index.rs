@@ -70,6 +70,15 @@ pub(crate) fn bump_generation(txn: &WriteTransaction) -> Result<(), StoreError> 
     Ok(())
 }
 
+/// Commits `txn` as a new generation of the data and starts building the topology of that generation:
+/// how every write of the store ends, whether one batch or a streamed import's blocks.
+pub(crate) fn commit_generation(db: &Arc<Database>, index: &Arc<TopologyIndex>, txn: WriteTransaction) -> Result<(), StoreError> {
+    bump_generation(&txn)?;
+    txn.commit().map_err(backend_error)?;
+    index.start_build(db);
+    Ok(())
+}
+
 /// The current topology, if any, and the machinery that rebuilds it.
 pub(crate) struct TopologyIndex {
     mode: IndexMode,

@@ -177,9 +177,7 @@ impl EmbeddedStore {
         tokio::task::spawn_blocking(move || {
             let txn = db.begin_write().map_err(backend_error)?;
             let summary = write(&txn)?;
-            index::bump_generation(&txn)?;
-            txn.commit().map_err(backend_error)?;
-            index.start_build(&db);
+            index::commit_generation(&db, &index, txn)?;
             Ok(summary)
         })
         .await

@@ -43,9 +43,7 @@ impl StagedWriter for StreamWriter {
         if let Some(audit) = &audit {
             curation::record(&txn, audit, None, &summary)?;
         }
-        index::bump_generation(&txn)?;
-        txn.commit().map_err(backend_error)?;
-        index.start_build(&db);
+        index::commit_generation(&db, &index, txn)?;
         Ok(summary)
     }
 }
