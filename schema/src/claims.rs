@@ -103,10 +103,7 @@ fn compose(claims: Vec<Claim>) -> NodeRecord {
         }
         return node;
     }
-    // Highest precedence first, then the newest.
-    let mut ranked: Vec<(usize, &NodeRecord)> = records.iter().copied().enumerate().collect();
-    ranked.sort_by(|(a, _), (b, _)| claims[*b].precedence.cmp(&claims[*a].precedence).then(b.cmp(a)));
-    let ranked: Vec<&NodeRecord> = ranked.into_iter().map(|(_, record)| record).collect();
+    let ranked = rank(&claims);
     let best = ranked[0];
     let first = |pick: fn(&NodeRecord) -> bool| ranked.iter().copied().find(|record| pick(record)).unwrap_or(best);
     let mut node = best.clone();
@@ -157,18 +154,39 @@ fn union<T: Clone + Ord>(records: &[&NodeRecord], field: impl Fn(&NodeRecord) ->
     values
 }
 
+/// A record's single-valued fields by their dataset-format names, each with its value as text.
+pub(crate) type Fields = Vec<(&'static str, String)>;
+
 /// The values of the fields on which `node`'s claims disagree: every claim's value of such a field, the
 /// one the node shows marked. Empty for a node that one origin describes, or whose origins agree.
 pub fn alternatives(node: &NodeRecord) -> Vec<Alternative> {
-    if node.claims.iter().filter(|claim| claim.record.is_some()).count() < 2 {
+    disagreements(&fields(node), &node.claims, fields, |record| &record.sources)
+}
+
+/// The records of `claims` that have one, highest precedence first, then the newest (claims are in arrival
+/// order): the order in which a composed record takes its single-valued fields.
+pub(crate) fn rank<R>(claims: &[Claim<R>]) -> Vec<&R> {
+    let mut ranked: Vec<(usize, &Claim<R>)> = claims.iter().enumerate().filter(|(_, claim)| claim.record.is_some()).collect();
+    ranked.sort_by(|(a, left), (b, right)| right.precedence.cmp(&left.precedence).then(b.cmp(a)));
+    ranked.into_iter().filter_map(|(_, claim)| claim.record.as_deref()).collect()
+}
+
+/// For each field of `shown` on which the records of `claims` disagree, every claim's value, the shown one
+/// marked (see [`alternatives`]); `fields` lists a record's single-valued fields as text.
+pub(crate) fn disagreements<R>(
+    shown: &[(&'static str, String)],
+    claims: &[Claim<R>],
+    fields: fn(&R) -> Fields,
+    sources: fn(&R) -> &Vec<Source>,
+) -> Vec<Alternative> {
+    if claims.iter().filter(|claim| claim.record.is_some()).count() < 2 {
         return Vec::new();
     }
-    let shown = fields(node);
-    let claimed: Vec<(&Claim, Vec<(&'static str, String)>)> =
-        node.claims.iter().filter_map(|claim| claim.record.as_deref().map(|record| (claim, fields(record)))).collect();
+    let claimed: Vec<(&Claim<R>, Fields)> =
+        claims.iter().filter_map(|claim| claim.record.as_deref().map(|record| (claim, fields(record)))).collect();
     let mut res = Vec::new();
-    for (field, _) in &shown {
-        let values: Vec<(&Claim, &String)> = claimed
+    for (field, _) in shown {
+        let values: Vec<(&Claim<R>, &String)> = claimed
             .iter()
             .filter_map(|(claim, values)| values.iter().find(|(name, _)| name == field).map(|(_, value)| (*claim, value)))
             .collect();
@@ -184,22 +202,25 @@ pub fn alternatives(node: &NodeRecord) -> Vec<Alternative> {
                 origin: claim.origin.clone(),
                 precedence: claim.precedence,
                 shown: Some(value) == shown_value,
-                sources: claim.record.as_deref().map(|record| record.sources.clone()).unwrap_or_default(),
+                sources: claim.record.as_deref().map(|record| sources(record).clone()).unwrap_or_default(),
             });
         }
     }
     res
 }
 
-/// The single-valued fields a record gives, by their dataset-format names, as text.
-fn fields(record: &NodeRecord) -> Vec<(&'static str, String)> {
-    fn text<T: Serialize>(value: &T) -> String {
-        match serde_json::to_value(value) {
-            Ok(serde_json::Value::String(text)) => text,
-            Ok(other) => other.to_string(),
-            Err(_) => String::new(),
-        }
+/// A field's value as the dataset format writes it: strings as they are, enums in their upper-case
+/// spelling, numbers and dates as they read.
+pub(crate) fn text<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(text)) => text,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
     }
+}
+
+/// The single-valued fields a record gives, by their dataset-format names, as text.
+fn fields(record: &NodeRecord) -> Fields {
     let mut res = vec![("name", record.name.clone())];
     let mut add = |field: &'static str, value: Option<String>| {
         if let Some(value) = value {
@@ -221,5 +242,6 @@ fn fields(record: &NodeRecord) -> Vec<(&'static str, String)> {
     res
 }
 
+pub mod edges;
 #[cfg(test)]
 mod tests;

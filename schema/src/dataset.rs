@@ -184,11 +184,11 @@ pub enum ProblemKind {
     /// Coordinates out of range.
     #[error("`{0}` has a location out of range")]
     InvalidLocation(String),
-    /// A claim whose record is of another node or has claims of its own, or an origin claimed twice.
+    /// A claim whose record is of another node or edge or has claims of its own, or an origin claimed twice.
     #[error("`{id}` has an invalid claim of origin `{origin}`: {reason}")]
     InvalidClaim {
-        /// The node id.
-        id: NodeId,
+        /// The node or edge id.
+        id: String,
         /// The claim's origin.
         origin: String,
         /// What is wrong.

@@ -158,18 +158,18 @@ impl Precedence {
     pub const ALL: &'static [Precedence] = &[Precedence::Mention, Precedence::OwnRecord, Precedence::Curated];
 }
 
-/// What one origin says of a node.
+/// What one origin says of a node (or, as `Claim<EdgeRecord>`, of an edge).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Claim {
+#[serde(rename_all = "camelCase", deny_unknown_fields, bound(serialize = "R: Serialize", deserialize = "R: Deserialize<'de>"))]
+pub struct Claim<R = NodeRecord> {
     /// The imported file's name; empty for the curated record.
     pub origin: String,
     /// What kind of origin it is.
     pub precedence: Precedence,
-    /// The node as this origin describes it (without claims); absent when the claim only names the one
-    /// origin of a node.
+    /// The node (or edge) as this origin describes it (without claims); absent when the claim only names
+    /// the one origin of a node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub record: Option<Box<NodeRecord>>,
+    pub record: Option<Box<R>>,
 }
 
 impl NodeRecord {
@@ -233,6 +233,10 @@ pub struct EdgeRecord {
     pub amount_usd: Option<f64>,
     /// Where the relation is stated.
     pub sources: Vec<Source>,
+    /// What each origin says of the edge, when several do (`crate::claims::edges`): each claim with its
+    /// record, the origins the edge's values are composed from. Empty for an edge one origin states.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub claims: Vec<Claim<EdgeRecord>>,
 }
 
 /// An edge without its sources: everything a graph walk reads, and what a store's expansion returns.

@@ -11,7 +11,10 @@ pub use crate::curation::{
     curation_batches_are_audited_record_by_record, deleting_a_linked_node_can_be_refused, imports_are_audited_as_one_entry,
     tokens_are_stored_by_name_and_unique, versions_count_changes_and_survive_deletes,
 };
-pub use crate::sources::{sources_add_up_iati_first_then_csv_then_json_lines, sources_add_up_json_lines_first_then_iati};
+pub use crate::sources::{
+    an_analysts_edge_correction_stays_beside_the_files_participation, sources_add_up_iati_first_then_csv_then_json_lines,
+    sources_add_up_json_lines_first_then_iati,
+};
 use partnergraph_schema::text::{EXACT, NodeNames, WORD, fold, identifier_term};
 use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, Identifier, NodeId, NodeKind, NodeRecord, PartialDate, Role, Source};
 
@@ -39,6 +42,7 @@ pub(crate) fn edge(source: &str, edge_type: EdgeType, target: &str) -> EdgeRecor
         to: None,
         amount_usd: None,
         sources: sources(),
+        claims: Vec::new(),
     }
 }
 
@@ -407,6 +411,7 @@ macro_rules! conformance_suite {
             case!(staged_writes_delete_edges_before_their_upserts);
             case!(sources_add_up_iati_first_then_csv_then_json_lines);
             case!(sources_add_up_json_lines_first_then_iati);
+            case!(an_analysts_edge_correction_stays_beside_the_files_participation);
             case!(versions_count_changes_and_survive_deletes);
             case!(a_stale_version_fails_the_whole_batch);
             case!(deleting_a_linked_node_can_be_refused);

@@ -61,6 +61,7 @@ fn random_graph() -> Batch {
             to: to.filter(|to| from.is_none_or(|from| from <= *to)),
             amount_usd: None,
             sources: sources.clone(),
+            claims: Vec::new(),
         });
     }
     Batch { nodes, edges, ..Batch::default() }

@@ -2,15 +2,18 @@
 //! (JSON Lines, CSV sheets) and the IATI activity that describes it (`tests/data/sources/`), imported each
 //! way round into one store, keep every origin's facts. The node shows the curated values (precedence),
 //! keeps the activity's as alternatives with their sources, and re-importing an origin replaces its facts
-//! only, or changes nothing when the file is the same.
+//! only, or changes nothing when the file is the same. An analyst's correction of the activity's
+//! participation is kept beside the file's statement of it, and shown, as the edge's alternatives say.
 
 use std::sync::Arc;
 
+use partnergraph::graph::curation::{self, Edit};
 use partnergraph::io::{self, iati, sheets};
 use partnergraph::store::{GraphStore, WriteSummary};
 use partnergraph_schema::claims::alternatives;
-use partnergraph_schema::{AgreementType, NodeId, NodeRecord, PartialDate, Precedence};
-use partnergraph_tests::workspace_root;
+use partnergraph_schema::{AgreementType, EdgeRecord, IatiRole, NodeId, NodeRecord, PartialDate, Precedence, Role, Source};
+use partnergraph_tests::{data, schema, workspace_root};
+use serde_json::json;
 
 const AGREEMENT: &str = "agreement:iati-xm-dac-41114-src-1";
 
@@ -126,4 +129,50 @@ pub async fn sources_add_up_json_lines_first_then_iati(store: Arc<dyn GraphStore
     let node = agreement(&store).await;
     assert_eq!(node.name, "Solar irrigation (Kenya)");
     assert_eq!(documents(&node), ["activity.xml", "analyst-sheet.xlsx"]);
+}
+
+/// The activity's participation of UNDP, as the import names it.
+async fn undp_participation(store: &Arc<dyn GraphStore>) -> EdgeRecord {
+    let links = store.expand(&[NodeId::parse(AGREEMENT).expect("id")], &Default::default()).await.expect("edges");
+    let link = links.into_iter().find(|link| link.iati_role == Some(IatiRole::Funding)).expect("UNDP's funding participation");
+    store.edges(&[link.id]).await.expect("read").remove(0).expect("the edge")
+}
+
+pub async fn an_analysts_edge_correction_stays_beside_the_files_participation(store: Arc<dyn GraphStore>) {
+    import_iati(&store, "activity.xml", "activity.xml").await;
+    let imported = undp_participation(&store).await;
+    assert!(imported.claims.is_empty(), "one origin: no claims");
+    let note = Source { document: "mission-report.pdf".to_owned(), paragraph: Some(4), quote: Some("UNDP as pivotal partner".to_owned()) };
+    let corrected = EdgeRecord { role: Some(Role::Pivotal), iati_role: None, sources: vec![note.clone()], ..imported.clone() };
+    let edit = Edit::UpsertEdge { edge: corrected, expected: None };
+    curation::apply(store.as_ref(), "analyst", Vec::new(), vec![edit]).await.expect("the correction");
+    let edge = undp_participation(&store).await;
+    assert_eq!((edge.role, edge.iati_role), (Some(Role::Pivotal), Some(IatiRole::Funding)), "the analyst's role, the file's IATI role");
+    let origins: Vec<&str> = edge.claims.iter().map(|claim| claim.origin.as_str()).collect();
+    assert_eq!(origins, ["activity.xml", ""]);
+    assert_eq!(edge.sources.len(), 2);
+
+    // The newer version of the file states the participation as before: the correction stays shown.
+    let summary = import_iati(&store, "activity-v2.xml", "activity.xml").await;
+    assert_eq!(summary.edges_updated, 0, "{summary:?}");
+    assert_eq!(undp_participation(&store).await, edge);
+
+    // Over GraphQL, the edge says where its origins disagree.
+    let api = schema(Arc::clone(&store));
+    let query = format!(
+        r#"{{ neighborhood(id: "{AGREEMENT}") {{ edges {{ id role alternatives {{ field value origin precedence shown sources {{ document }} }} }} }} }}"#
+    );
+    let answer = data(&api, &query).await;
+    let edges = answer["neighborhood"]["edges"].as_array().expect("edges");
+    let shown = edges.iter().find(|item| item["id"] == edge.id.as_str()).expect("the participation");
+    assert_eq!(shown["role"], "PIVOTAL");
+    assert_eq!(
+        shown["alternatives"],
+        json!([
+            {"field": "role", "value": "PARTNER", "origin": "activity.xml", "precedence": "OWN_RECORD", "shown": false, "sources": [{"document": "activity.xml"}]},
+            {"field": "role", "value": "PIVOTAL", "origin": "", "precedence": "CURATED", "shown": true, "sources": [{"document": "mission-report.pdf"}]},
+        ])
+    );
+    let mut others = edges.iter().filter(|item| item["id"] != edge.id.as_str());
+    assert!(others.clone().count() > 0 && others.all(|item| item["alternatives"] == json!([])), "one origin: no alternatives");
 }

@@ -275,6 +275,7 @@ impl EdgeInput {
             to: self.to.map(|date| date.0),
             amount_usd: self.amount_usd,
             sources: self.sources.into_iter().map(SourceInput::record).collect(),
+            claims: Vec::new(),
         })
     }
 }

@@ -163,7 +163,8 @@ impl Edge {
 
     /// The view of a whole record.
     pub(crate) fn from_record(record: partnergraph_schema::EdgeRecord) -> Edge {
-        let partnergraph_schema::EdgeRecord { id, edge_type, source, target, role, iati_role, from, to, amount_usd, sources } = record;
+        let partnergraph_schema::EdgeRecord { id, edge_type, source, target, role, iati_role, from, to, amount_usd, sources, claims: _ } =
+            record;
         let link = EdgeLink { id, edge_type, source, target, role, iati_role, from, to, amount_usd };
         Edge { link: Arc::new(link), sources: Some(sources) }
     }
@@ -255,6 +256,16 @@ impl Edge {
     /// Where the relation is stated.
     async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
         sources_of(ctx, &self.link.id, &self.sources).await
+    }
+
+    /// Where the origins stating the edge disagree (an analyst's correction of an IATI participation):
+    /// each origin's value of each such field, with its precedence and sources, the shown one marked.
+    /// Empty when one origin states it or they agree.
+    async fn alternatives(&self, ctx: &Context<'_>) -> Result<Vec<Alternative>> {
+        let record = ctx.data::<Graph>()?.edges(std::slice::from_ref(&self.link.id)).await.gql()?.pop().flatten();
+        Ok(record
+            .map(|edge| partnergraph_schema::claims::edges::alternatives(&edge).into_iter().map(Alternative).collect())
+            .unwrap_or_default())
     }
 }
 

@@ -5,7 +5,8 @@
 //! - Records are checked by the same [`Checker`] as every import (a change's number stands for a line),
 //!   against the nodes the store holds; a record without a source is refused like a line of a file.
 //! - A node written here is the curated origin's record: it is added to the node's other origins
-//!   ([`claims::merge`]), so curating a node an IATI file describes keeps the file's facts beside it.
+//!   ([`claims::merge`]), so curating a node an IATI file describes keeps the file's facts beside it; an
+//!   edge written here is the curated claim on it likewise ([`claims::edges::merge`]).
 //! - A batch touches each record once, so its changes cannot depend on their order.
 //! - Versions and the audit trail are the store's (`store/audit.rs`): a stale version fails the whole
 //!   batch with the current one.
@@ -14,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 
 use partnergraph_schema::claims;
 use partnergraph_schema::dataset::Checker;
-use partnergraph_schema::{EdgeId, EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord, Source};
+use partnergraph_schema::{EdgeId, EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord, Precedence, Source};
 
 use crate::store::{Audit, Batch, Condition, Direction, EdgeFilter, GraphStore, StoreError, Subject, WriteSummary};
 
@@ -107,7 +108,15 @@ pub async fn apply(store: &dyn GraphStore, actor: &str, sources: Vec<Source>, ed
             _ => None,
         })
         .collect();
+    let upserted_edges: Vec<EdgeId> = edits
+        .iter()
+        .filter_map(|edit| match edit {
+            Edit::UpsertEdge { edge, .. } => Some(edge.id.clone()),
+            _ => None,
+        })
+        .collect();
     let mut stored = store.nodes(&upserted).await?.into_iter();
+    let mut stored_edges = store.edges(&upserted_edges).await?.into_iter();
     for edit in edits {
         if let Some(version) = edit.expected() {
             batch.conditions.push(Condition::Version { subject: edit.subject(), version });
@@ -117,7 +126,11 @@ pub async fn apply(store: &dyn GraphStore, actor: &str, sources: Vec<Source>, ed
                 let existing = stored.next().flatten();
                 batch.nodes.push(claims::merge(existing.as_ref(), *node));
             }
-            Edit::UpsertEdge { edge, .. } => batch.edges.push(edge),
+            Edit::UpsertEdge { edge, .. } => {
+                let existing = stored_edges.next().flatten();
+                let curated = Some((String::new(), Precedence::Curated));
+                batch.edges.push(claims::edges::merge(existing.as_ref(), edge, curated));
+            }
             Edit::DeleteNode { id, with_edges, .. } => {
                 if !with_edges {
                     batch.conditions.push(Condition::Unlinked(id.clone()));

@@ -5,7 +5,7 @@
 //! kinds and roles in their dataset spelling. A list (aliases, SDGs, sources) is either its items joined
 //! by `|` (the Kumu convention) or, when an item could not survive that (it holds a `|`, is empty or has
 //! surrounding spaces; or a source with a paragraph or quote), a JSON array. Both read back the same.
-//! A node's claims (what each of several origins says of it) are always a JSON array.
+//! The claims of a node or edge (what each of several origins says of it) are always a JSON array.
 
 use partnergraph_schema::{EdgeRecord, Identifier, NodeRecord, Source};
 
@@ -66,7 +66,7 @@ pub const NODE_COLUMNS: [Column; 24] = [
 ];
 
 /// Columns of an edge, in sheet order; the first three are its id, source and target.
-pub const EDGE_COLUMNS: [Column; 10] = [
+pub const EDGE_COLUMNS: [Column; 11] = [
     text("id", "ID"),
     text("source", "From"),
     text("target", "To"),
@@ -77,6 +77,7 @@ pub const EDGE_COLUMNS: [Column; 10] = [
     text("to", "Valid To"),
     double("amountUsd", "Amount USD"),
     text("sources", "Sources"),
+    text("claims", "Claims"),
 ];
 
 /// Index of the node's name in [`NODE_COLUMNS`].
@@ -139,9 +140,9 @@ pub fn node_cells(node: &NodeRecord) -> [Option<String>; 24] {
 }
 
 /// An edge's cells, one per [`EDGE_COLUMNS`] entry; `None` where the field is absent.
-pub fn edge_cells(edge: &EdgeRecord) -> [Option<String>; 10] {
+pub fn edge_cells(edge: &EdgeRecord) -> [Option<String>; 11] {
     // Every field named, so a field added to the record does not compile until it has a column.
-    let EdgeRecord { id, edge_type, source, target, role, iati_role, from, to, amount_usd, sources } = edge;
+    let EdgeRecord { id, edge_type, source, target, role, iati_role, from, to, amount_usd, sources, claims } = edge;
     [
         Some(id.to_string()),
         Some(source.to_string()),
@@ -153,6 +154,7 @@ pub fn edge_cells(edge: &EdgeRecord) -> [Option<String>; 10] {
         show(to),
         amount_usd.map(number),
         sources_cell(sources),
+        (!claims.is_empty()).then(|| serde_json::to_string(claims).unwrap_or_default()),
     ]
 }
 

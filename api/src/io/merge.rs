@@ -1,34 +1,54 @@
-//! Sources add up: before an import writes, every staged node the store already holds is merged with its
-//! stored record (`partnergraph_schema::claims`), so the import adds its origin's facts and sources and
-//! keeps the other origins'. The stored records are read a group at a time; a node the store does not hold
-//! is written as it was staged, without being decoded.
+//! Sources add up: before an import writes, every staged node and edge the store already holds is merged
+//! with its stored record (`partnergraph_schema::claims`, and `claims::edges` for edges), so the import adds
+//! its origin's facts and sources and keeps the other origins'. The stored records are read a group at a
+//! time; a record the store does not hold is written as it was staged, without being decoded. An edge the
+//! same block deletes is written again whole (a file withdrawing its claim, `io/iati/stale.rs`): it is
+//! not merged.
 
-use partnergraph_schema::NodeId;
+use std::collections::HashSet;
+
 use partnergraph_schema::claims;
+use partnergraph_schema::{EdgeId, NodeId};
 
 use crate::store::{GraphStore, Staged, StoreError};
 
-/// Nodes read from the store per round trip.
+/// Records read from the store per round trip.
 const GROUP: usize = 1024;
 
-/// Merges each staged node that `store` holds with its stored record, in place.
+fn invalid(err: impl ToString) -> StoreError {
+    StoreError::Backend { backend: "import", reason: err.to_string() }
+}
+
+/// Merges each staged node and edge that `store` holds with its stored record, in place.
 pub(crate) async fn merge_existing(store: &dyn GraphStore, staged: &mut Staged) -> Result<(), StoreError> {
-    let count = staged.node_count();
-    let mut start = 0;
-    while start < count {
-        let end = (start + GROUP).min(count);
-        let ids = (start..end)
-            .map(|index| {
-                NodeId::parse(staged.node_id(index)).map_err(|err| StoreError::Backend { backend: "import", reason: err.to_string() })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+    for start in (0..staged.node_count()).step_by(GROUP) {
+        let end = (start + GROUP).min(staged.node_count());
+        let ids = (start..end).map(|index| NodeId::parse(staged.node_id(index)).map_err(invalid)).collect::<Result<Vec<_>, _>>()?;
         for (index, existing) in (start..end).zip(store.nodes(&ids).await?) {
             let Some(existing) = existing else { continue };
-            let incoming = staged.decode_node(index)?;
-            let merged = claims::merge(Some(&existing), incoming);
+            let merged = claims::merge(Some(&existing), staged.decode_node(index)?);
             staged.replace_node(index, &merged);
         }
-        start = end;
+    }
+    let rewritten: HashSet<&str> = staged.deleted_edges().iter().map(EdgeId::as_str).collect();
+    let mut merged_edges = Vec::new();
+    for start in (0..staged.edge_count()).step_by(GROUP) {
+        let end = (start + GROUP).min(staged.edge_count());
+        let ids = (start..end).map(|index| EdgeId::parse(staged.edge_id(index)).map_err(invalid)).collect::<Result<Vec<_>, _>>()?;
+        for (index, existing) in (start..end).zip(store.edges(&ids).await?) {
+            let Some(existing) = existing else { continue };
+            if rewritten.contains(staged.edge_id(index)) {
+                continue;
+            }
+            let incoming = staged.decode_edge(index)?;
+            let merged = claims::edges::merge(Some(&existing), incoming.clone(), None);
+            if merged != incoming {
+                merged_edges.push((index, merged));
+            }
+        }
+    }
+    for (index, merged) in merged_edges {
+        staged.replace_edge(index, &merged);
     }
     Ok(())
 }

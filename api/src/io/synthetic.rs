@@ -169,6 +169,7 @@ impl Writer<'_> {
             to: None,
             amount_usd: None,
             sources: self.source.clone(),
+            claims: Vec::new(),
         };
         fill(&mut edge);
         self.edges_written += 1;

@@ -73,6 +73,9 @@ enum EdgeFlag {
     From,
     To,
     AmountUsd,
+    /// Added after format 3 was released (a record without it has the bit clear, so old records read as
+    /// they are): the claims of an edge several origins state, after its sources, stored as a node's are.
+    Claims,
 }
 
 const SOURCE_PARAGRAPH: u8 = 1;
@@ -121,6 +124,25 @@ struct Writer {
 impl Writer {
     fn varint(&mut self, value: u64) {
         put_varint(&mut self.out, value);
+    }
+
+    /// Claims: their count, then each one's origin, precedence code, whether it has a record, and that
+    /// record's stored form (`stored`, without claims of its own), length-prefixed.
+    fn claims<R>(&mut self, claims: &[Claim<R>], stored: impl Fn(&R) -> Vec<u8>) {
+        self.varint(claims.len() as u64);
+        for claim in claims {
+            self.str(&claim.origin);
+            self.out.push(code(Precedence::ALL, claim.precedence));
+            match claim.record.as_deref() {
+                Some(record) => {
+                    self.out.push(1);
+                    let bytes = stored(record);
+                    self.varint(bytes.len() as u64);
+                    self.out.extend_from_slice(&bytes);
+                }
+                None => self.out.push(0),
+            }
+        }
     }
 
     fn str(&mut self, text: &str) {
@@ -273,25 +295,9 @@ impl Encode for NodeRecord {
             }
         }
         if !claims.is_empty() {
-            writer.varint(claims.len() as u64);
-            for claim in claims {
-                writer.str(&claim.origin);
-                writer.out.push(code(Precedence::ALL, claim.precedence));
-                match &claim.record {
-                    Some(record) => {
-                        writer.out.push(1);
-                        // A claim's record has no claims of its own: only what it says is stored.
-                        let bytes = if record.claims.is_empty() {
-                            record.encode()
-                        } else {
-                            NodeRecord { claims: Vec::new(), ..(**record).clone() }.encode()
-                        };
-                        writer.varint(bytes.len() as u64);
-                        writer.out.extend_from_slice(&bytes);
-                    }
-                    None => writer.out.push(0),
-                }
-            }
+            writer.claims(claims, |record| {
+                if record.claims.is_empty() { record.encode() } else { NodeRecord { claims: Vec::new(), ..record.clone() }.encode() }
+            });
         }
         if !sectors.is_empty() {
             writer.strings(sectors);
@@ -310,13 +316,14 @@ impl Encode for NodeRecord {
 
 impl Encode for EdgeRecord {
     fn encode(&self) -> Vec<u8> {
-        let EdgeRecord { id: _, edge_type, source, target, role, iati_role, from, to, amount_usd, sources } = self;
+        let EdgeRecord { id: _, edge_type, source, target, role, iati_role, from, to, amount_usd, sources, claims } = self;
         let mut flags = Flags::default();
         flags.set(EdgeFlag::Role as u8, role.is_some());
         flags.set(EdgeFlag::IatiRole as u8, iati_role.is_some());
         flags.set(EdgeFlag::From as u8, from.is_some());
         flags.set(EdgeFlag::To as u8, to.is_some());
         flags.set(EdgeFlag::AmountUsd as u8, amount_usd.is_some());
+        flags.set(EdgeFlag::Claims as u8, !claims.is_empty());
         let mut writer = Writer { out: Vec::with_capacity(48 + source.as_str().len() + target.as_str().len()) };
         writer.varint(flags.0);
         writer.out.push(code(EdgeType::ALL, *edge_type));
@@ -335,6 +342,11 @@ impl Encode for EdgeRecord {
             writer.f64(*amount);
         }
         writer.sources(sources);
+        if !claims.is_empty() {
+            writer.claims(claims, |record| {
+                if record.claims.is_empty() { record.encode() } else { EdgeRecord { claims: Vec::new(), ..record.clone() }.encode() }
+            });
+        }
         writer.out
     }
 }
@@ -401,27 +413,14 @@ fn read_node(id: NodeId, reader: &mut Reader<'_>) -> Read<NodeRecord> {
             identifiers.push(Identifier { scheme: reader.string()?, value: reader.string()? });
         }
     }
-    let mut claims = Vec::new();
-    if has(NodeFlag::Claims) {
-        for _ in 0..reader.len()? {
-            let origin = reader.string()?;
-            let precedence = reader.code(Precedence::ALL)?;
-            let record = match reader.byte()? {
-                0 => None,
-                1 => {
-                    let len = reader.len()?;
-                    let mut inner = Reader { bytes: reader.take(len)? };
-                    let record = read_node(id.clone(), &mut inner)?;
-                    if !record.claims.is_empty() {
-                        return Err("a claim's record has claims");
-                    }
-                    Some(Box::new(record))
-                }
-                _ => return Err("unknown claim flag"),
-            };
-            claims.push(Claim { origin, precedence, record });
-        }
-    }
+    let claims = if has(NodeFlag::Claims) {
+        reader.claims(|inner| {
+            let record = read_node(id.clone(), inner)?;
+            if record.claims.is_empty() { Ok(record) } else { Err("a claim's record has claims") }
+        })?
+    } else {
+        Vec::new()
+    };
     let sectors = if has(NodeFlag::Sectors) { reader.strings()? } else { Vec::new() };
     let mut support = Vec::new();
     if has(NodeFlag::Support) {
@@ -484,7 +483,7 @@ impl<'a> LinkView<'a> {
 }
 
 fn read_link<'a>(reader: &mut Reader<'a>) -> Read<LinkView<'a>> {
-    let flags = reader.flags(EdgeFlag::AmountUsd as u8 + 1)?;
+    let flags = reader.flags(EdgeFlag::Claims as u8 + 1)?;
     let has = |flag: EdgeFlag| flags.has(flag as u8);
     let edge_type = reader.code(EdgeType::ALL)?;
     let source = reader.str()?;
@@ -521,14 +520,24 @@ impl Decode for EdgeLink {
 
 impl Decode for EdgeRecord {
     fn decode(key: &str, bytes: &[u8]) -> Result<EdgeRecord, StoreError> {
-        let mut reader = Reader { bytes };
-        let read = |reader: &mut Reader<'_>| -> Read<EdgeRecord> {
-            let link = owned_link(key, &read_link(reader)?)?;
-            let sources = reader.sources()?;
-            reader.end()?;
-            let EdgeLink { id, edge_type, source, target, role, iati_role, from, to, amount_usd } = link;
-            Ok(EdgeRecord { id, edge_type, source, target, role, iati_role, from, to, amount_usd, sources })
-        };
-        read(&mut reader).map_err(|reason| corrupt(key, reason))
+        read_edge(key, &mut Reader { bytes }).map_err(|reason| corrupt(key, reason))
     }
+}
+
+/// Reads a whole edge stored under `key` (or a claim's record of it), to its end.
+fn read_edge(key: &str, reader: &mut Reader<'_>) -> Read<EdgeRecord> {
+    let has_claims = Reader { bytes: reader.bytes }.flags(EdgeFlag::Claims as u8 + 1)?.has(EdgeFlag::Claims as u8);
+    let link = owned_link(key, &read_link(reader)?)?;
+    let sources = reader.sources()?;
+    let claims = if has_claims {
+        reader.claims(|inner| {
+            let record = read_edge(key, inner)?;
+            if record.claims.is_empty() { Ok(record) } else { Err("a claim's record has claims") }
+        })?
+    } else {
+        Vec::new()
+    };
+    reader.end()?;
+    let EdgeLink { id, edge_type, source, target, role, iati_role, from, to, amount_usd } = link;
+    Ok(EdgeRecord { id, edge_type, source, target, role, iati_role, from, to, amount_usd, sources, claims })
 }

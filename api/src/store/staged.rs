@@ -188,6 +188,17 @@ impl Staged {
         self.nodes.entries.set(index, entry);
     }
 
+    /// The edge at `index`, decoded.
+    pub fn decode_edge(&self, index: usize) -> Result<EdgeRecord, StoreError> {
+        self.edges.decode(index)
+    }
+
+    /// Replaces the edge at `index` with `edge` (which keeps its place in push order).
+    pub fn replace_edge(&mut self, index: usize, edge: &EdgeRecord) {
+        let entry = self.edges.store(edge.id.as_str(), &edge.encode());
+        self.edges.entries.set(index, entry);
+    }
+
     /// The staged records as a plain batch, decoded (for stores that do not write stored bytes).
     pub fn into_batch(self) -> Result<Batch, StoreError> {
         let nodes = (0..self.node_count()).map(|index| self.nodes.decode(index)).collect::<Result<_, _>>()?;

@@ -133,7 +133,7 @@ impl Checker {
             *self.city_countries.entry(edge.source.clone()).or_default() += 1;
         }
         if self.node_kind(&edge.source).is_some() && self.node_kind(&edge.target).is_some() {
-            let problems = check_edge(edge, |id| self.node_kind(id));
+            let problems = check_edge(edge, &|id| self.node_kind(id));
             self.problems.extend(problems.into_iter().map(|kind| problem(line, kind)));
         } else {
             self.deferred.push(Lined { line, record: edge.clone() });
@@ -175,7 +175,7 @@ impl Checker {
     /// [`limits::MAX_PROBLEMS`], the others counted by a last [`ProblemKind::Unlisted`]).
     pub fn finish(mut self, existing: &HashMap<NodeId, NodeKind>) -> Vec<Problem> {
         for Lined { line, record } in std::mem::take(&mut self.deferred) {
-            let problems = check_edge(&record, |id| self.node_kind(id).or_else(|| existing.get(id).copied()));
+            let problems = check_edge(&record, &|id| self.node_kind(id).or_else(|| existing.get(id).copied()));
             self.problems.extend(problems.into_iter().map(|kind| problem(line, kind)));
         }
         for (line, id) in std::mem::take(&mut self.cities) {
@@ -333,7 +333,7 @@ pub fn is_language_code(code: &str) -> bool {
 /// own, checked as any node is; each origin is claimed once; a claim without a record stands alone.
 fn check_claims(node: &NodeRecord) -> Vec<ProblemKind> {
     let mut problems = Vec::new();
-    let invalid = |origin: &str, reason| ProblemKind::InvalidClaim { id: node.id.clone(), origin: origin.to_owned(), reason };
+    let invalid = |origin: &str, reason| ProblemKind::InvalidClaim { id: node.id.to_string(), origin: origin.to_owned(), reason };
     for (index, claim) in node.claims.iter().enumerate() {
         if node.claims[..index].iter().any(|other| other.origin == claim.origin) {
             problems.push(invalid(&claim.origin, "the origin is claimed twice"));
@@ -395,7 +395,7 @@ pub fn endpoint_kinds(edge_type: EdgeType) -> (Option<&'static [NodeKind]>, Opti
     }
 }
 
-fn check_edge(edge: &EdgeRecord, kind_of: impl Fn(&NodeId) -> Option<NodeKind>) -> Vec<ProblemKind> {
+fn check_edge(edge: &EdgeRecord, kind_of: &dyn Fn(&NodeId) -> Option<NodeKind>) -> Vec<ProblemKind> {
     let id = edge.id.as_str();
     let mut problems = check_sources(id, &edge.sources);
     problems.extend(limits::source_sizes(id, &edge.sources));
@@ -431,5 +431,30 @@ fn check_edge(edge: &EdgeRecord, kind_of: impl Fn(&NodeId) -> Option<NodeKind>) 
         problems.push(ProblemKind::InvalidAmount(id.to_owned()));
     }
     problems.extend(check_dates(id, edge.from, edge.to));
+    problems.extend(check_edge_claims(edge, kind_of));
+    problems
+}
+
+/// The problems of an edge's claims (`crate::claims::edges`): at least two, each with a record of this
+/// edge (same id, type and ends) without claims of its own, checked as any edge is; each origin once.
+fn check_edge_claims(edge: &EdgeRecord, kind_of: &dyn Fn(&NodeId) -> Option<NodeKind>) -> Vec<ProblemKind> {
+    let mut problems = Vec::new();
+    let invalid = |origin: &str, reason| ProblemKind::InvalidClaim { id: edge.id.to_string(), origin: origin.to_owned(), reason };
+    for (index, claim) in edge.claims.iter().enumerate() {
+        if edge.claims[..index].iter().any(|other| other.origin == claim.origin) {
+            problems.push(invalid(&claim.origin, "the origin is claimed twice"));
+        }
+        match claim.record.as_deref() {
+            None => problems.push(invalid(&claim.origin, "an edge's claim needs its record")),
+            Some(record)
+                if (&record.id, record.edge_type, &record.source, &record.target)
+                    != (&edge.id, edge.edge_type, &edge.source, &edge.target) =>
+            {
+                problems.push(invalid(&claim.origin, "its record is of another edge"))
+            }
+            Some(record) if !record.claims.is_empty() => problems.push(invalid(&claim.origin, "its record has claims")),
+            Some(record) => problems.extend(check_edge(record, kind_of)),
+        }
+    }
     problems
 }

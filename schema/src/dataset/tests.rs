@@ -331,3 +331,41 @@ fn claims_are_checked_as_records_of_their_node() {
         ]
     );
 }
+
+#[test]
+fn an_edges_claims_are_checked_as_records_of_that_edge() {
+    const ID: &str = "city:bangkok-tha>located_in>country:THA";
+    let record = |id: &str, from: &str| {
+        format!(
+            r#"{{"id": "{id}", "type": "LOCATED_IN", "source": "city:bangkok-tha", "target": "country:THA", "from": "{from}", "sources": [{{"document": "d.txt"}}]}}"#
+        )
+    };
+    let claim = |origin: &str, record: Option<String>| match record {
+        Some(record) => format!(r#"{{"origin": "{origin}", "precedence": "OWN_RECORD", "record": {record}}}"#),
+        None => format!(r#"{{"origin": "{origin}", "precedence": "OWN_RECORD"}}"#),
+    };
+    let edge = |claims: &[String]| {
+        VALID.replace(
+            &format!(r#"{{"edge": {{"id": "{ID}", "type": "LOCATED_IN", "source": "city:bangkok-tha", "target": "country:THA", "sources": [{{"document": "d.txt"}}]}}}}"#),
+            &format!(
+                r#"{{"edge": {{"id": "{ID}", "type": "LOCATED_IN", "source": "city:bangkok-tha", "target": "country:THA", "sources": [{{"document": "d.txt"}}], "claims": [{}]}}}}"#,
+                claims.join(", ")
+            ),
+        )
+    };
+    let good = edge(&[claim("", Some(record(ID, "2001"))), claim("f.xml", Some(record(ID, "2002")))]);
+    assert_ne!(good, VALID, "the edge line was found");
+    assert!(check(&good).is_empty(), "{:?}", check(&good));
+    let other = "city:bangkok-tha>located_in>country:THA~2";
+    let bad = edge(&[
+        claim("f.xml", Some(record(other, "2001"))),
+        claim("f.xml", None),
+        claim("g.xml", Some(record(ID, "2001").replace(r#""from""#, r#""role": "PIVOTAL", "from""#))),
+    ]);
+    let problems = check(&bad);
+    assert_eq!(problems.len(), 4, "{problems:?}");
+    assert!(problems[0].ends_with("has an invalid claim of origin `f.xml`: its record is of another edge"), "{problems:?}");
+    assert!(problems[1].ends_with("has an invalid claim of origin `f.xml`: the origin is claimed twice"), "{problems:?}");
+    assert!(problems[2].ends_with("has an invalid claim of origin `f.xml`: an edge's claim needs its record"), "{problems:?}");
+    assert!(problems[3].contains("role"), "the claim's record is checked as an edge: {problems:?}");
+}

@@ -24,6 +24,8 @@ mod xml;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_claims;
 
 pub use run::{IatiReport, check, import, import_recorded, warning_lines};
 pub use warning::{Warning, WarningKind, Warnings};

@@ -231,7 +231,7 @@ pub(super) fn read_file(
     let mut report = IatiReport { kind, records: 0, skipped: 0, nodes: 0, edges: 0, warnings: Warnings::default(), summary: None };
     let mut out = Output { keep, staged: Staged::default(), checker: Checker::default(), nodes: 0, edges: 0, cut: Vec::new(), sink };
     let mut resolver = Resolver::new(store);
-    let mut stale = Stale::default();
+    let mut stale = Stale::new(file);
     // Organisations met (an activity's agreement is known to the checker once written).
     let mut seen: HashSet<NodeId> = HashSet::new();
     while let Some(record) = xml.next_record()? {
@@ -383,6 +383,7 @@ fn participation(
         to: None,
         amount_usd: None,
         sources: vec![source],
+        claims: Vec::new(),
     })
 }
 

@@ -12,7 +12,7 @@ use crate::io::{IoError, export, seed_if_empty};
 use crate::store::{Batch, EmbeddedStore, GraphStore, IndexMode};
 
 /// A file with one activity: `attrs` on `<iati-activity>`, `body` inside it.
-fn activity(attrs: &str, body: &str) -> String {
+pub(super) fn activity(attrs: &str, body: &str) -> String {
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<iati-activities version=\"2.03\">\n<iati-activity {attrs}>\n<iati-identifier>XX-TEST-1</iati-identifier>\n<title><narrative>Test activity</narrative></title>\n{body}\n</iati-activity>\n</iati-activities>\n"
     )
@@ -37,16 +37,16 @@ fn ids(batch: &Batch) -> Vec<String> {
     batch.nodes.iter().map(|node| node.id.to_string()).chain(batch.edges.iter().map(|edge| edge.id.to_string())).collect()
 }
 
-const AGREEMENT: &str = "agreement:iati-xx-test-1";
+pub(super) const AGREEMENT: &str = "agreement:iati-xx-test-1";
 
-async fn seeded() -> (tempfile::TempDir, Arc<dyn GraphStore>) {
+pub(super) async fn seeded() -> (tempfile::TempDir, Arc<dyn GraphStore>) {
     let dir = tempfile::tempdir().expect("temporary directory");
     let store: Arc<dyn GraphStore> = Arc::new(EmbeddedStore::open_with(dir.path(), IndexMode::Off).expect("open store"));
     seed_if_empty(store.as_ref()).await.expect("seed");
     (dir, store)
 }
 
-async fn import_text(store: &Arc<dyn GraphStore>, xml: &str) -> Result<IatiReport, IoError> {
+pub(super) async fn import_text(store: &Arc<dyn GraphStore>, xml: &str) -> Result<IatiReport, IoError> {
     import(Arc::clone(store), std::io::Cursor::new(xml.as_bytes().to_vec()), "test.xml").await
 }
 
@@ -468,6 +468,7 @@ fn participation_edge(actor: &str, agreement: &NodeId) -> EdgeRecord {
         to: None,
         amount_usd: None,
         sources: vec![partnergraph_schema::Source { document: "report.pdf".to_owned(), paragraph: None, quote: None }],
+        claims: Vec::new(),
     }
 }
 

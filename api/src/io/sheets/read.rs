@@ -361,6 +361,8 @@ fn edge(cells: &[Option<&str>]) -> Result<EdgeRecord, Vec<ProblemKind>> {
     let id: Option<EdgeId> = read.parse(0);
     let (role, iati_role, from, to, amount_usd) = (read.parse(4), read.parse(5), read.parse(6), read.parse(7), read.parse(8));
     let sources = read.with(9, columns::parse_sources).unwrap_or_default();
+    let claims =
+        read.with(10, |cell| serde_json::from_str(cell).map_err(|err| format!("not a JSON array of claims: {err}"))).unwrap_or_default();
     let (Some(source), Some(target), Some(edge_type)) = (source, target, edge_type) else { return Err(read.errors) };
     if !read.errors.is_empty() {
         return Err(read.errors);
@@ -370,7 +372,7 @@ fn edge(cells: &[Option<&str>]) -> Result<EdgeRecord, Vec<ProblemKind>> {
         None => EdgeId::parse(format!("{source}>{}>{target}", edge_type.as_str().to_ascii_lowercase()))
             .map_err(|err| vec![syntax(format!("column `ID` is empty and cannot be made from the endpoints: {err}"))])?,
     };
-    Ok(EdgeRecord { id, edge_type, source, target, role, iati_role, from, to, amount_usd, sources })
+    Ok(EdgeRecord { id, edge_type, source, target, role, iati_role, from, to, amount_usd, sources, claims })
 }
 
 #[cfg(test)]

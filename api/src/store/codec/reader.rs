@@ -1,7 +1,7 @@
 //! Reading a stored record's bytes: a cursor that refuses anything out of bounds, decoding the codec's
-//! varints, strings, numbers, vocabulary codes, dates, sources and presence flags.
+//! varints, strings, numbers, vocabulary codes, dates, sources, claims and presence flags.
 
-use partnergraph_schema::{PartialDate, Source};
+use partnergraph_schema::{Claim, PartialDate, Precedence, Source};
 
 use super::{Flags, SOURCE_PARAGRAPH, SOURCE_QUOTE, date_from_bytes, from_code, read_varint};
 
@@ -79,6 +79,27 @@ impl<'a> Reader<'a> {
             sources.push(Source { document, paragraph, quote });
         }
         Ok(sources)
+    }
+
+    /// Claims as [`super::Writer::claims`] writes them, each record read by `record` from its own bytes.
+    pub(super) fn claims<R>(&mut self, mut record: impl FnMut(&mut Reader<'a>) -> Read<R>) -> Read<Vec<Claim<R>>> {
+        let count = self.len()?;
+        let mut claims = Vec::with_capacity(count.min(self.bytes.len() / 3));
+        for _ in 0..count {
+            let origin = self.string()?;
+            let precedence = self.code(Precedence::ALL)?;
+            let record = match self.byte()? {
+                0 => None,
+                1 => {
+                    let len = self.len()?;
+                    let mut inner = Reader { bytes: self.take(len)? };
+                    Some(Box::new(record(&mut inner)?))
+                }
+                _ => return Err("unknown claim flag"),
+            };
+            claims.push(Claim { origin, precedence, record });
+        }
+        Ok(claims)
     }
 
     pub(super) fn flags(&mut self, known: u8) -> Read<Flags> {

@@ -59,6 +59,18 @@ fn full_node() -> NodeRecord {
 }
 
 fn full_edge() -> EdgeRecord {
+    let mut edge = plain_edge();
+    let mut claimed = plain_edge();
+    claimed.role = Some(Role::Pivotal);
+    claimed.to = None;
+    edge.claims = vec![
+        Claim { origin: "f.xml".into(), precedence: Precedence::OwnRecord, record: Some(Box::new(plain_edge())) },
+        Claim { origin: String::new(), precedence: Precedence::Curated, record: Some(Box::new(claimed)) },
+    ];
+    edge
+}
+
+fn plain_edge() -> EdgeRecord {
     EdgeRecord {
         id: EdgeId::parse("e:full").expect("id"),
         edge_type: EdgeType::PartOf,
@@ -70,6 +82,7 @@ fn full_edge() -> EdgeRecord {
         to: Some(date("2021-06-30")),
         amount_usd: Some(-0.0),
         sources: vec![Source { document: "doc".into(), paragraph: Some(0), quote: None }],
+        claims: Vec::new(),
     }
 }
 
@@ -78,6 +91,7 @@ fn every_seed_record_and_every_optional_field_round_trips() {
     let (mut nodes, mut edges) = seed();
     nodes.push(full_node());
     edges.push(full_edge());
+    edges.push(plain_edge());
     for node in &nodes {
         let bytes = node.encode();
         assert_eq!(&NodeRecord::decode(node.id.as_str(), &bytes).expect("decodes"), node);
@@ -92,7 +106,7 @@ fn every_seed_record_and_every_optional_field_round_trips() {
         let link = EdgeLink::decode(edge.id.as_str(), &bytes).expect("a link decodes");
         let view = LinkView::decode(edge.id.as_str(), &bytes).expect("a view decodes");
         assert_eq!((link.source.as_str(), link.target.as_str()), (view.source, view.target));
-        let EdgeRecord { id, edge_type, source, target, role, iati_role, from, to, amount_usd, sources: _ } = edge.clone();
+        let EdgeRecord { id, edge_type, source, target, role, iati_role, from, to, amount_usd, sources: _, claims: _ } = edge.clone();
         assert_eq!(link, EdgeLink { id, edge_type, source, target, role, iati_role, from, to, amount_usd });
     }
 }

@@ -125,6 +125,7 @@ fn edge(id: &str, source: &str, edge_type: EdgeType, target: &str) -> EdgeRecord
         to: None,
         amount_usd: None,
         sources: sources(),
+        claims: Vec::new(),
     }
 }
 
