@@ -10,6 +10,7 @@ use std::collections::HashSet;
 use partnergraph_schema::claims;
 use partnergraph_schema::{EdgeId, NodeId};
 
+use crate::store::codec::Encode;
 use crate::store::{GraphStore, Staged, StoreError};
 
 /// Records read from the store per round trip.
@@ -37,7 +38,8 @@ pub(crate) async fn merge_existing(store: &dyn GraphStore, staged: &mut Staged) 
         let ids = (start..end).map(|index| EdgeId::parse(staged.edge_id(index)).map_err(invalid)).collect::<Result<Vec<_>, _>>()?;
         for (index, existing) in (start..end).zip(store.edges(&ids).await?) {
             let Some(existing) = existing else { continue };
-            if rewritten.contains(staged.edge_id(index)) {
+            // Staged as it is stored (a file imported again): nothing to merge, and nothing to decode.
+            if rewritten.contains(staged.edge_id(index)) || (existing.claims.is_empty() && existing.encode() == staged.edge_bytes(index)) {
                 continue;
             }
             let incoming = staged.decode_edge(index)?;

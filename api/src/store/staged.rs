@@ -188,6 +188,11 @@ impl Staged {
         self.nodes.entries.set(index, entry);
     }
 
+    /// The stored form of the edge at `index`.
+    pub(crate) fn edge_bytes(&self, index: usize) -> &[u8] {
+        self.edges.get(index).1
+    }
+
     /// The edge at `index`, decoded.
     pub fn decode_edge(&self, index: usize) -> Result<EdgeRecord, StoreError> {
         self.edges.decode(index)
