@@ -84,6 +84,8 @@ fn a_terminal_is_shown_the_progress_of_a_large_import_and_a_pipe_is_not() {
     let seen = String::from_utf8_lossy(&on_terminal.stdout);
     assert!(on_terminal.status.success(), "{seen}");
     assert!(seen.contains("activities.xml [") && seen.contains("B/s") && seen.contains("left"), "a progress bar: {seen}");
+    let drawn = seen.split(['\r', '\n']).filter(|line| line.contains("activities.xml ["));
+    assert!(drawn.clone().any(|line| line.contains(" activities ")), "the bar counts the activities read: {seen}");
     assert!(seen.contains("imported: "), "the summary follows: {seen}");
     // Through a pipe: the summary alone, nothing drawn.
     let piped = run(&["import", "--data", &dir.path().join("pipe").display().to_string(), &file]);
