@@ -119,6 +119,10 @@ fn compose(claims: Vec<Claim>) -> NodeRecord {
     node.start = first(|r| r.start.is_some()).start;
     node.end = first(|r| r.end.is_some()).end;
     node.amount_usd = first(|r| r.amount_usd.is_some()).amount_usd;
+    node.status = first(|r| r.status.is_some()).status;
+    // An origin's recipients and money are one statement each (shares and sums), never mixed with another's.
+    node.recipients = first(|r| !r.recipients.is_empty()).recipients.clone();
+    node.amounts = first(|r| !r.amounts.is_empty()).amounts.clone();
     node.aliases = Vec::new();
     for record in &ranked {
         for alias in std::iter::once(&record.name).chain(&record.aliases) {
@@ -239,6 +243,7 @@ fn fields(record: &NodeRecord) -> Fields {
     add("start", record.start.as_ref().map(text));
     add("end", record.end.as_ref().map(text));
     add("amountUsd", record.amount_usd.as_ref().map(text));
+    add("status", record.status.as_ref().map(text));
     res
 }
 

@@ -178,6 +178,23 @@ pub enum ProblemKind {
         /// The text found.
         language: String,
     },
+    /// A recipient that is not one country or one region, or whose share is not a percentage.
+    #[error("`{id}` has an invalid recipient: {reason}")]
+    InvalidRecipient {
+        /// The node id.
+        id: NodeId,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// An amount of money whose currency is not an ISO 4217 code, whose value is not a number, or that is
+    /// given twice.
+    #[error("`{id}` has an invalid amount of money: {reason}")]
+    InvalidMoney {
+        /// The node id.
+        id: NodeId,
+        /// What is wrong.
+        reason: &'static str,
+    },
     /// A negative or non-finite amount.
     #[error("`{0}` has an amount that is negative or not a number")]
     InvalidAmount(String),
@@ -339,6 +356,7 @@ pub fn check_reader(reader: impl std::io::BufRead) -> std::io::Result<CheckRepor
 
 mod check;
 pub mod limits;
+mod money;
 mod problems;
 mod read;
 #[cfg(test)]

@@ -277,6 +277,44 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// Where an agreement stands: the IATI ActivityStatus codelist (codes 1–6, in this order).
+    ActivityStatus, "activity status" {
+        /// Pipeline or identification: being scoped or planned.
+        Pipeline => "PIPELINE",
+        /// Being implemented.
+        Implementation => "IMPLEMENTATION",
+        /// Physical activity complete, or the final disbursement made; reporting and evaluation go on.
+        Finalisation => "FINALISATION",
+        /// Finished and closed.
+        Closed => "CLOSED",
+        /// Cancelled.
+        Cancelled => "CANCELLED",
+        /// Suspended for a time.
+        Suspended => "SUSPENDED",
+    }
+}
+
+impl ActivityStatus {
+    /// The status of IATI code `code` (1–6).
+    pub fn from_code(code: &str) -> Option<ActivityStatus> {
+        let index = code.trim().parse::<usize>().ok()?.checked_sub(1)?;
+        ActivityStatus::ALL.get(index).copied()
+    }
+}
+
+vocabulary! {
+    /// What an agreement's money [`crate::Amount`] is: IATI budgets and transactions of two types.
+    AmountKind, "amount kind" {
+        /// The budgets (`budget`; a revised budget replaces the original one of the same period).
+        Budget => "BUDGET",
+        /// Commitments (`transaction` type 2, `C` in 1.0x).
+        Commitment => "COMMITMENT",
+        /// Disbursements (`transaction` type 3, `D` in 1.0x).
+        Disbursement => "DISBURSEMENT",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,6 +334,9 @@ mod tests {
             assert_eq!(IatiRole::from_code(role.code()), Some(*role));
         }
         assert_eq!(IatiRole::from_code(5), None);
+        assert_eq!(ActivityStatus::from_code("2"), Some(ActivityStatus::Implementation));
+        assert_eq!(ActivityStatus::from_code(" 6"), Some(ActivityStatus::Suspended));
+        assert_eq!((ActivityStatus::from_code("0"), ActivityStatus::from_code("7")), (None, None));
     }
 
     #[test]

@@ -21,5 +21,7 @@ pub mod wire;
 
 pub use date::PartialDate;
 pub use ids::{EdgeId, IdError, NodeId};
-pub use kinds::{AgencyType, AgreementType, EdgeType, EventType, IatiRole, NetworkType, NodeKind, Role, Support};
-pub use wire::{Claim, EdgeLink, EdgeRecord, GeoPoint, Identifier, NodeRecord, Precedence, Source};
+pub use kinds::{
+    ActivityStatus, AgencyType, AgreementType, AmountKind, EdgeType, EventType, IatiRole, NetworkType, NodeKind, Role, Support,
+};
+pub use wire::{Amount, Claim, EdgeLink, EdgeRecord, GeoPoint, Identifier, NodeRecord, Precedence, Recipient, Source};

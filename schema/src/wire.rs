@@ -6,7 +6,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{AgencyType, AgreementType, EdgeId, EdgeType, EventType, IatiRole, NetworkType, NodeId, NodeKind, PartialDate, Role, Support};
+use crate::{
+    ActivityStatus, AgencyType, AgreementType, AmountKind, EdgeId, EdgeType, EventType, IatiRole, NetworkType, NodeId, NodeKind,
+    PartialDate, Role, Support,
+};
 
 /// Where a fact comes from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -130,6 +133,16 @@ pub struct NodeRecord {
     /// NEED and OFFER: working languages, as ISO 639-1 codes in lower case (`en`, `fr`, `pt`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub languages: Vec<String>,
+    /// AGREEMENT only: where it stands (IATI `activity-status`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ActivityStatus>,
+    /// AGREEMENT only: the recipient countries and regions, with their shares when given (IATI
+    /// `recipient-country`, `recipient-region`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recipients: Vec<Recipient>,
+    /// AGREEMENT only: its budgets, commitments and disbursements, each summed per currency.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amounts: Vec<Amount>,
     /// Where the node is named.
     pub sources: Vec<Source>,
     /// What each origin says of the node, when it is not only the curated record (`crate::claims`): one
@@ -137,6 +150,36 @@ pub struct NodeRecord {
     /// record, are the origins the node's values are composed from.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub claims: Vec<Claim>,
+}
+
+/// A recipient of an agreement: a country or a region, with its share of the agreement when given.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Recipient {
+    /// A country, by ISO 3166-1 alpha-3 (as country ids are); absent for a region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// A region, by its code in `vocabulary`; absent for a country.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// A region's IATI RegionVocabulary code: `1` OECD DAC (the default), `2` UN M49, `99` the publisher's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vocabulary: Option<String>,
+    /// Its share of the agreement, in percent (0–100), when the source gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percentage: Option<f64>,
+}
+
+/// A sum of an agreement's money of one kind in one currency.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Amount {
+    /// Budgets, commitments or disbursements.
+    pub kind: AmountKind,
+    /// ISO 4217 code, upper case (`USD`, `EUR`).
+    pub currency: String,
+    /// The sum, in that currency (not converted).
+    pub value: f64,
 }
 
 /// What kind of origin a claim comes from; a node shows the value of the highest, then the newest.
@@ -197,6 +240,9 @@ impl NodeRecord {
             sectors: Vec::new(),
             support: Vec::new(),
             languages: Vec::new(),
+            status: None,
+            recipients: Vec::new(),
+            amounts: Vec::new(),
             sources,
             claims: Vec::new(),
         }

@@ -93,6 +93,20 @@ async fn the_standard_example_imports_into_the_seed_graph_once() {
             { "actor": { "id": "country:ATG" }, "role": "BENEFICIARY", "iatiRole": null },
         ]})
     );
+    let money = r#"{ node(id: "agreement:iati-aa-aaa-123456789-abc123") { ... on Agreement { status recipients { country region vocabulary percentage } amounts { kind currency value } } } }"#;
+    assert_eq!(
+        data(&schema, money).await["node"],
+        json!({
+            "status": "IMPLEMENTATION",
+            "recipients": [
+                { "country": "AFG", "region": null, "vocabulary": null, "percentage": 25.0 },
+                { "country": "ATG", "region": null, "vocabulary": null, "percentage": 25.0 },
+                { "country": null, "region": "489", "vocabulary": "1", "percentage": 25.0 },
+                { "country": null, "region": "A1", "vocabulary": "99", "percentage": 25.0 },
+            ],
+            "amounts": [{ "kind": "BUDGET", "currency": "EUR", "value": 3000.0 }],
+        })
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

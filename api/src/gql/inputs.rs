@@ -6,6 +6,7 @@ use async_graphql::{ID, InputObject, OneofObject};
 use partnergraph_schema::{EdgeId, EdgeRecord, NodeId, NodeRecord};
 
 use crate::error::AppError;
+use crate::gql::money::{ActivityStatus, AmountInput, RecipientInput};
 use crate::gql::scalars::{
     AgencyType, AgreementType, Date, EdgeType, EventType, IatiRole, NetworkType, NodeKind, Precedence, Role, Support,
 };
@@ -97,6 +98,12 @@ pub struct NodeInput {
     pub languages: Option<Vec<String>>,
     /// Where the documents say so: at least one.
     pub sources: Vec<SourceInput>,
+    /// Where an agreement stands.
+    pub status: Option<ActivityStatus>,
+    /// An agreement's recipient countries and regions, with their shares.
+    pub recipients: Option<Vec<RecipientInput>>,
+    /// An agreement's budgets, commitments and disbursements, each summed per currency.
+    pub amounts: Option<Vec<AmountInput>>,
     /// What each origin says, when the node is composed from several (as exported).
     pub claims: Option<Vec<ClaimInput>>,
 }
@@ -255,6 +262,9 @@ impl NodeInput {
             sectors: self.sectors.unwrap_or_default(),
             support: self.support.unwrap_or_default().into_iter().map(Into::into).collect(),
             languages: self.languages.unwrap_or_default(),
+            status: self.status.map(Into::into),
+            recipients: self.recipients.unwrap_or_default().into_iter().map(Into::into).collect(),
+            amounts: self.amounts.unwrap_or_default().into_iter().map(Into::into).collect(),
             sources: self.sources.into_iter().map(SourceInput::record).collect(),
             claims,
         })

@@ -11,6 +11,7 @@ mod inputs;
 mod lists;
 mod loaders;
 mod matching;
+mod money;
 mod nodes;
 mod plain;
 mod query;

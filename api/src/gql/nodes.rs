@@ -15,6 +15,7 @@ use partnergraph_schema::{NodeId, NodeKind as DomainKind, NodeRecord};
 use crate::error::IntoGql;
 use crate::gql::changes::{self, Change};
 use crate::gql::loaders::DegreeLoader;
+use crate::gql::money::{ActivityStatus, Amount, Recipient};
 use crate::gql::plain::{EdgeList, NodeList, PlannedList};
 use crate::gql::scalars::{AgencyType, AgreementType, Date, EdgeDirection, EdgeType, EventType, NetworkType, NodeKind, to_domain};
 use crate::gql::types::{Alternative, GeoPoint, Identifier, Participation, Source, edges, participations};
@@ -436,6 +437,21 @@ node_object! {
         /// Total size in US dollars, where the sources state it.
         async fn amount_usd(&self) -> Option<f64> {
             self.0.amount_usd
+        }
+
+        /// Where it stands (IATI `activity-status`).
+        async fn status(&self) -> Option<ActivityStatus> {
+            self.0.status.map(Into::into)
+        }
+
+        /// The recipient countries and regions, with their shares when given.
+        async fn recipients(&self) -> Vec<Recipient> {
+            self.0.recipients.iter().cloned().map(Into::into).collect()
+        }
+
+        /// Its budgets, commitments and disbursements, each summed per currency (not converted).
+        async fn amounts(&self) -> Vec<Amount> {
+            self.0.amounts.iter().cloned().map(Into::into).collect()
         }
 
         /// Sustainable Development Goals (1–17) the sources name.

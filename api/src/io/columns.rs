@@ -5,7 +5,8 @@
 //! kinds and roles in their dataset spelling. A list (aliases, SDGs, sources) is either its items joined
 //! by `|` (the Kumu convention) or, when an item could not survive that (it holds a `|`, is empty or has
 //! surrounding spaces; or a source with a paragraph or quote), a JSON array. Both read back the same.
-//! The claims of a node or edge (what each of several origins says of it) are always a JSON array.
+//! The claims of a node or edge (what each of several origins says of it), and an agreement's recipients and
+//! amounts of money, are always JSON arrays.
 
 use partnergraph_schema::{EdgeRecord, Identifier, NodeRecord, Source};
 
@@ -38,7 +39,7 @@ const fn double(key: &'static str, heading: &'static str) -> Column {
 }
 
 /// Columns of a node, in sheet order; the first is the id, the third the name.
-pub const NODE_COLUMNS: [Column; 24] = [
+pub const NODE_COLUMNS: [Column; 27] = [
     text("id", "ID"),
     text("kind", "Type"),
     text("label", "Label"),
@@ -63,6 +64,9 @@ pub const NODE_COLUMNS: [Column; 24] = [
     text("sectors", "Sectors"),
     text("support", "Support"),
     text("languages", "Languages"),
+    text("status", "Status"),
+    text("recipients", "Recipients"),
+    text("amounts", "Amounts"),
 ];
 
 /// Columns of an edge, in sheet order; the first three are its id, source and target.
@@ -84,7 +88,7 @@ pub const EDGE_COLUMNS: [Column; 11] = [
 pub const NODE_LABEL: usize = 2;
 
 /// A node's cells, one per [`NODE_COLUMNS`] entry; `None` where the field is absent.
-pub fn node_cells(node: &NodeRecord) -> [Option<String>; 24] {
+pub fn node_cells(node: &NodeRecord) -> [Option<String>; 27] {
     // Every field named, so a field added to the record does not compile until it has a column.
     let NodeRecord {
         id,
@@ -107,6 +111,9 @@ pub fn node_cells(node: &NodeRecord) -> [Option<String>; 24] {
         sectors,
         support,
         languages,
+        status,
+        recipients,
+        amounts,
         identifiers,
         sources,
         claims,
@@ -136,6 +143,9 @@ pub fn node_cells(node: &NodeRecord) -> [Option<String>; 24] {
         list_cell(sectors),
         (!support.is_empty()).then(|| support.iter().map(ToString::to_string).collect::<Vec<_>>().join("|")),
         list_cell(languages),
+        show(status),
+        (!recipients.is_empty()).then(|| serde_json::to_string(recipients).unwrap_or_default()),
+        (!amounts.is_empty()).then(|| serde_json::to_string(amounts).unwrap_or_default()),
     ]
 }
 

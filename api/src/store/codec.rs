@@ -17,12 +17,13 @@
 
 use partnergraph_schema::text::NodeNames;
 use partnergraph_schema::{
-    AgencyType, AgreementType, Claim, EdgeId, EdgeLink, EdgeRecord, EdgeType, EventType, GeoPoint, IatiRole, Identifier, NetworkType,
-    NodeId, NodeKind, NodeRecord, PartialDate, Precedence, Role, Source, Support,
+    ActivityStatus, AgencyType, AgreementType, Claim, EdgeId, EdgeLink, EdgeRecord, EdgeType, EventType, GeoPoint, IatiRole, Identifier,
+    NetworkType, NodeId, NodeKind, NodeRecord, PartialDate, Precedence, Role, Source, Support,
 };
 
 use crate::store::StoreError;
 
+mod money;
 mod reader;
 #[cfg(test)]
 mod tests;
@@ -63,6 +64,12 @@ enum NodeFlag {
     Support,
     /// Added with `Sectors`: languages (count, then each as text).
     Languages,
+    /// Added after format 3 was released (as `Sectors`): an agreement's status code.
+    Status,
+    /// Added with `Status`: an agreement's recipients (`codec/money.rs`).
+    Recipients,
+    /// Added with `Status`: an agreement's amounts of money (`codec/money.rs`).
+    Amounts,
 }
 
 /// The optional fields of an edge, as bits of its presence flags.
@@ -221,6 +228,9 @@ impl Encode for NodeRecord {
             sectors,
             support,
             languages,
+            status,
+            recipients,
+            amounts,
             identifiers,
             sources,
             claims,
@@ -243,6 +253,9 @@ impl Encode for NodeRecord {
         flags.set(NodeFlag::Identifiers as u8, !identifiers.is_empty());
         flags.set(NodeFlag::Claims as u8, !claims.is_empty());
         flags.set(NodeFlag::Sectors as u8, !sectors.is_empty());
+        flags.set(NodeFlag::Status as u8, status.is_some());
+        flags.set(NodeFlag::Recipients as u8, !recipients.is_empty());
+        flags.set(NodeFlag::Amounts as u8, !amounts.is_empty());
         flags.set(NodeFlag::Support as u8, !support.is_empty());
         flags.set(NodeFlag::Languages as u8, !languages.is_empty());
         let mut writer = Writer { out: Vec::with_capacity(64 + name.len()) };
@@ -308,6 +321,15 @@ impl Encode for NodeRecord {
         }
         if !languages.is_empty() {
             writer.strings(languages);
+        }
+        if let Some(status) = status {
+            writer.out.push(code(ActivityStatus::ALL, *status));
+        }
+        if !recipients.is_empty() {
+            writer.recipients(recipients);
+        }
+        if !amounts.is_empty() {
+            writer.amounts(amounts);
         }
         writer.sources(sources);
         writer.out
@@ -379,7 +401,7 @@ pub(crate) fn names_prefix<'a>(key: &str, bytes: &'a [u8]) -> Result<&'a [u8], S
 
 /// A node's flags, kind and names: the start of its stored form.
 fn read_names(reader: &mut Reader<'_>) -> Read<(Flags, NodeKind, NodeNames)> {
-    let flags = reader.flags(NodeFlag::Languages as u8 + 1)?;
+    let flags = reader.flags(NodeFlag::Amounts as u8 + 1)?;
     let kind = reader.code(NodeKind::ALL)?;
     let name = reader.string()?;
     let acronym = if flags.has(NodeFlag::Acronym as u8) { Some(reader.string()?) } else { None };
@@ -429,6 +451,9 @@ fn read_node(id: NodeId, reader: &mut Reader<'_>) -> Read<NodeRecord> {
         }
     }
     let languages = if has(NodeFlag::Languages) { reader.strings()? } else { Vec::new() };
+    let status = if has(NodeFlag::Status) { Some(reader.code(ActivityStatus::ALL)?) } else { None };
+    let recipients = if has(NodeFlag::Recipients) { reader.recipients()? } else { Vec::new() };
+    let amounts = if has(NodeFlag::Amounts) { reader.amounts()? } else { Vec::new() };
     let sources = reader.sources()?;
     reader.end()?;
     Ok(NodeRecord {
@@ -452,6 +477,9 @@ fn read_node(id: NodeId, reader: &mut Reader<'_>) -> Read<NodeRecord> {
         sectors,
         support,
         languages,
+        status,
+        recipients,
+        amounts,
         identifiers,
         sources,
         claims,

@@ -335,3 +335,31 @@ async fn bad_export_requests_get_typed_json_errors() {
         assert!(error["errors"][0]["message"].as_str().is_some_and(|message| !message.is_empty()), "{path}");
     }
 }
+
+#[test]
+fn csv_sheets_of_an_iati_activity_and_an_analysts_correction_round_trip_byte_for_byte() {
+    let data = seeded();
+    let store = data.path().display().to_string();
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/iati/activity-standard-example-annotated.xml");
+    let imported = run(&["import", "--data", &store, &fixture.display().to_string()]);
+    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    let correction = data.path().join("correction.jsonl");
+    let edge = "agency:iati-bb-bbb-123456789>participates_in>agreement:iati-aa-aaa-123456789-abc123~funding";
+    std::fs::write(
+        &correction,
+        format!(
+            r#"{{"edge": {{"id": "{edge}", "type": "PARTICIPATES_IN", "source": "agency:iati-bb-bbb-123456789", "target": "agreement:iati-aa-aaa-123456789-abc123", "role": "FACILITATING", "sources": [{{"document": "notes.txt", "paragraph": 2}}]}}}}"#
+        ),
+    )
+    .expect("write");
+    let corrected = run(&["import", "--data", &store, &correction.display().to_string()]);
+    assert!(corrected.status.success(), "{}", String::from_utf8_lossy(&corrected.stderr));
+    let json = export(data.path(), "json");
+    let line = json.lines().find(|line| line.contains(&format!(r#""id":"{edge}""#))).expect("the corrected edge");
+    assert!(line.contains(r#""role":"FACILITATING""#) && line.contains(r#""claims":["#), "{line}");
+    assert!(
+        json.contains(r#""status":"IMPLEMENTATION""#) && json.contains(r#""amounts":[{"kind":"BUDGET","currency":"EUR","value":3000.0}]"#)
+    );
+    assert_csv_round_trips(data.path());
+}

@@ -261,7 +261,7 @@ fn check_node(node: &NodeRecord) -> Vec<ProblemKind> {
     problems.extend(limits::node_sizes(node));
     let kind = node.kind;
     let not_for = |field: &'static str| ProblemKind::FieldNotForKind { id: id.clone(), kind, field };
-    let fields: [(&'static str, bool, &[NodeKind]); 12] = [
+    let fields: [(&'static str, bool, &[NodeKind]); 15] = [
         ("agencyType", node.agency_type.is_some(), &[NodeKind::Agency]),
         ("iso3", node.iso3.is_some(), &[NodeKind::Country]),
         ("region", node.region.is_some(), &[NodeKind::Country]),
@@ -274,6 +274,9 @@ fn check_node(node: &NodeRecord) -> Vec<ProblemKind> {
         ("sectors", !node.sectors.is_empty(), &[NodeKind::Agreement, NodeKind::Need, NodeKind::Offer]),
         ("support", !node.support.is_empty(), &[NodeKind::Need, NodeKind::Offer]),
         ("languages", !node.languages.is_empty(), &[NodeKind::Need, NodeKind::Offer]),
+        ("status", node.status.is_some(), &[NodeKind::Agreement]),
+        ("recipients", !node.recipients.is_empty(), &[NodeKind::Agreement]),
+        ("amounts", !node.amounts.is_empty(), &[NodeKind::Agreement]),
     ];
     for (field, present, allowed) in fields {
         if present && !allowed.contains(&kind) {
@@ -315,6 +318,7 @@ fn check_node(node: &NodeRecord) -> Vec<ProblemKind> {
             });
         }
     }
+    problems.extend(super::money::check(node));
     problems.extend(check_claims(node));
     problems
 }

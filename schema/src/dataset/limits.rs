@@ -31,6 +31,10 @@ pub const MAX_SOURCES: usize = 1000;
 pub const MAX_DOCUMENT_BYTES: usize = 1024;
 /// Longest quote in a source, in characters (the format says a quote is a short extract).
 pub const MAX_QUOTE_CHARS: usize = 300;
+/// Most recipients (countries and regions) of one agreement.
+pub const MAX_RECIPIENTS: usize = 300;
+/// Most amounts of money (kinds × currencies) of one agreement.
+pub const MAX_AMOUNTS: usize = 60;
 /// Most problems listed for one file: the first ones by line; the others are counted, not kept.
 pub const MAX_PROBLEMS: usize = 10_000;
 
@@ -49,6 +53,8 @@ pub(super) fn node_sizes(node: &NodeRecord) -> Vec<ProblemKind> {
         node.aliases.iter().map(String::len).max().and_then(|longest| over(id, "aliases", longest, MAX_ALIAS_BYTES, "bytes")),
         node.description.as_ref().and_then(|text| over(id, "description", text.len(), MAX_DESCRIPTION_BYTES, "bytes")),
         node.region.as_ref().and_then(|region| over(id, "region", region.len(), MAX_REGION_BYTES, "bytes")),
+        over(id, "recipients", node.recipients.len(), MAX_RECIPIENTS, "items"),
+        over(id, "amounts", node.amounts.len(), MAX_AMOUNTS, "items"),
     ]
     .into_iter()
     .flatten()

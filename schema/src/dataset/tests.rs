@@ -369,3 +369,36 @@ fn an_edges_claims_are_checked_as_records_of_that_edge() {
     assert!(problems[2].ends_with("has an invalid claim of origin `f.xml`: an edge's claim needs its record"), "{problems:?}");
     assert!(problems[3].contains("role"), "the claim's record is checked as an edge: {problems:?}");
 }
+
+#[test]
+fn an_agreements_recipients_and_money_are_checked() {
+    let agreement = |extra: &str| {
+        with_line(&format!(
+            r#"{{"node": {{"id": "agreement:a", "kind": "AGREEMENT", "name": "A", "sources": [{{"document": "d.txt"}}]{extra}}}}}"#
+        ))
+    };
+    let good = agreement(
+        r#", "status": "CLOSED", "recipients": [{"country": "THA", "percentage": 60}, {"region": "298", "vocabulary": "1", "percentage": 40}], "amounts": [{"kind": "BUDGET", "currency": "EUR", "value": 10}, {"kind": "COMMITMENT", "currency": "EUR", "value": -2.5}]"#,
+    );
+    assert!(check(&good).is_empty(), "{:?}", check(&good));
+    let bad = agreement(
+        r#", "recipients": [{"country": "th"}, {"country": "THA", "region": "298"}, {"region": "298", "percentage": 140}, {"region": "298", "vocabulary": "1"}, {"region": "298", "vocabulary": "1"}], "amounts": [{"kind": "BUDGET", "currency": "eur", "value": 1}, {"kind": "BUDGET", "currency": "USD", "value": 1}, {"kind": "BUDGET", "currency": "USD", "value": 2}]"#,
+    );
+    let problems = check(&bad);
+    let reasons: Vec<&str> = problems.iter().map(|problem| problem.split(": ").last().unwrap_or_default()).collect();
+    assert_eq!(
+        reasons,
+        [
+            "a country is its ISO 3166-1 alpha-3 code",
+            "a recipient is one country or one region",
+            "a share is a percentage from 0 to 100",
+            "a country or region is listed twice",
+            "a currency is three upper-case letters (ISO 4217)",
+            "a kind of money is given twice in one currency",
+        ],
+        "{problems:?}"
+    );
+    let on_a_city =
+        with_line(r#"{"node": {"id": "city:x-tha", "kind": "CITY", "name": "X", "status": "CLOSED", "sources": [{"document": "d.txt"}]}}"#);
+    assert!(check(&on_a_city).iter().any(|problem| problem.contains("status")), "{:?}", check(&on_a_city));
+}

@@ -10,6 +10,7 @@ use partnergraph_schema::{AgencyType, AgreementType, IatiRole, Identifier, NodeI
 
 use crate::countries;
 use crate::io::iati::codes::{self, DateType};
+use crate::io::iati::money;
 use crate::io::iati::text::{Texts, clean, slug, texts};
 use crate::io::iati::warning::{WarningKind, Warnings};
 use crate::io::iati::xml::Element;
@@ -106,7 +107,10 @@ pub fn map_activity(activity: &Element, file: &str, warnings: &mut Warnings) -> 
     (agreement.start, agreement.end) = dates(activity, warnings);
     agreement.sdgs = sdgs(activity, warnings);
     agreement.sectors = dac_sectors(activity, warnings);
-    agreement.amount_usd = amount_usd(activity, warnings);
+    let money::Money { amount_usd, amounts } = money::money(activity, warnings);
+    (agreement.amount_usd, agreement.amounts) = (amount_usd, amounts);
+    agreement.status = money::status(activity, warnings);
+    agreement.recipients = money::recipients(activity, warnings);
     agreement.identifiers = vec![Identifier::new(ACTIVITY_SCHEME, identifier.clone())];
     let mut participants = Vec::new();
     if let Some(reporting) = activity.child("reporting-org") {
@@ -289,59 +293,6 @@ fn dac_sectors(activity: &Element, warnings: &mut Warnings) -> Vec<String> {
     sectors.sort_unstable();
     sectors.dedup();
     sectors
-}
-
-/// A value element's amount and currency (its own, else the activity's default), with warnings.
-fn value(element: &Element, default_currency: Option<&str>, warnings: &mut Warnings) -> Option<(String, f64)> {
-    let text = element.trimmed_text();
-    let Some(amount) = text.parse::<f64>().ok().filter(|amount| amount.is_finite()) else {
-        warnings.push(element.line, element.column, WarningKind::BadAmount(text.to_owned()));
-        return None;
-    };
-    let Some(currency) = element.attr("currency").or(default_currency) else {
-        warnings.push(element.line, element.column, WarningKind::MissingCurrency);
-        return None;
-    };
-    Some((currency.to_ascii_uppercase(), amount))
-}
-
-/// The activity's size in US dollars: the sum of its commitments (transaction type 2, `C` in 1.0x), or if
-/// it has none the sum of its budgets (a revised budget replacing the original one of the same period);
-/// `None` if any of the summed values is in another currency (no conversion) or there is none.
-fn amount_usd(activity: &Element, warnings: &mut Warnings) -> Option<f64> {
-    let default_currency = activity.attr("default-currency");
-    let commitments: Vec<&Element> = activity
-        .children_named("transaction")
-        .filter(|transaction| {
-            transaction.child("transaction-type").and_then(|kind| kind.attr("code")).is_some_and(|code| matches!(code, "2" | "C"))
-        })
-        .filter_map(|transaction| transaction.child("value"))
-        .collect();
-    let values: Vec<&Element> = if commitments.is_empty() {
-        let mut by_period: BTreeMap<String, (bool, &Element)> = BTreeMap::new();
-        for budget in activity.children_named("budget") {
-            let Some(value) = budget.child("value") else { continue };
-            let period = budget.child("period-start").and_then(|start| start.attr("iso-date")).unwrap_or_default().to_owned();
-            let revised = budget.attr("type") == Some("2");
-            let keep = by_period.get(&period).is_none_or(|(kept_revised, _)| revised && !kept_revised);
-            if keep {
-                by_period.insert(period, (revised, value));
-            }
-        }
-        by_period.into_values().map(|(_, value)| value).collect()
-    } else {
-        commitments
-    };
-    let mut total = 0.0;
-    let mut any = false;
-    let mut all_usd = true;
-    for element in values {
-        let Some((currency, amount)) = value(element, default_currency, warnings) else { continue };
-        any = true;
-        all_usd &= currency == "USD";
-        total += amount;
-    }
-    (any && all_usd && total >= 0.0).then_some(total)
 }
 
 /// The recipient countries, each once: from the activity, or if it names none, from its transactions.

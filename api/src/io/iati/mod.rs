@@ -13,6 +13,7 @@
 mod activity;
 mod codes;
 mod fit;
+mod money;
 mod organisation;
 mod resolve;
 mod run;
@@ -26,6 +27,8 @@ mod xml;
 mod tests;
 #[cfg(test)]
 mod tests_claims;
+#[cfg(test)]
+mod tests_money;
 
 pub use run::{IatiReport, check, import, import_recorded, warning_lines};
 pub use warning::{Warning, WarningKind, Warnings};

@@ -19,13 +19,13 @@ pub(super) fn activity(attrs: &str, body: &str) -> String {
 }
 
 /// What a file maps to without a store, and its warnings.
-fn mapped(xml: &str) -> (Batch, Warnings) {
+pub(super) fn mapped(xml: &str) -> (Batch, Warnings) {
     let read = read_file(std::io::Cursor::new(xml.as_bytes().to_vec()), "test.xml", None, Keep::Staged, None);
     let Ok(FileRead { staged, report, .. }) = read else { panic!("the file was refused") };
     (staged.into_batch().expect("staged records decode"), report.warnings)
 }
 
-fn node<'a>(batch: &'a Batch, id: &str) -> &'a NodeRecord {
+pub(super) fn node<'a>(batch: &'a Batch, id: &str) -> &'a NodeRecord {
     batch.nodes.iter().find(|node| node.id.as_str() == id).unwrap_or_else(|| panic!("no node {id}: {:?}", ids(batch)))
 }
 
@@ -62,6 +62,24 @@ fn the_standard_example_maps_to_an_agreement_its_organisations_and_recipient_cou
     assert_eq!(agreement.start.map(|date| date.to_string()).as_deref(), Some("2012-04-28"), "actual start over planned");
     assert_eq!(agreement.end.map(|date| date.to_string()).as_deref(), Some("2015-12-31"));
     assert_eq!(agreement.amount_usd, None, "budgets in EUR are not converted");
+    assert_eq!(agreement.status, Some(partnergraph_schema::ActivityStatus::Implementation));
+    let amounts: Vec<(partnergraph_schema::AmountKind, &str, f64)> =
+        agreement.amounts.iter().map(|amount| (amount.kind, amount.currency.as_str(), amount.value)).collect();
+    assert_eq!(
+        amounts,
+        [(partnergraph_schema::AmountKind::Budget, "EUR", 3000.0)],
+        "incoming funds are neither commitments nor disbursements"
+    );
+    let recipients: Vec<String> = agreement.recipients.iter().map(|recipient| serde_json::to_string(recipient).expect("JSON")).collect();
+    assert_eq!(
+        recipients,
+        [
+            r#"{"country":"AFG","percentage":25.0}"#,
+            r#"{"country":"ATG","percentage":25.0}"#,
+            r#"{"region":"489","vocabulary":"1","percentage":25.0}"#,
+            r#"{"region":"A1","vocabulary":"99","percentage":25.0}"#,
+        ]
+    );
     assert_eq!(agreement.identifiers[0].value, "AA-AAA-123456789-ABC123");
     let roles: Vec<(String, Option<IatiRole>, Option<Role>)> = edges_into(&batch, "agreement:iati-aa-aaa-123456789-abc123")
         .iter()

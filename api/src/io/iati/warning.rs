@@ -89,6 +89,12 @@ pub enum WarningKind {
     /// A DAC sector code (vocabulary 1: five digits; 2: three digits) that is not one.
     #[error("DAC sector code `{0}` is not 5 digits (vocabulary 1) or 3 digits (vocabulary 2): left out")]
     BadSector(String),
+    /// An `activity-status` code that is not one of 1–6.
+    #[error("activity status `{0}` is not a code 1–6: left out")]
+    UnknownStatus(String),
+    /// A recipient's `percentage` that is not a number from 0 to 100: the recipient is kept without it.
+    #[error("percentage `{0}` is not a number from 0 to 100: the recipient is kept without a share")]
+    BadPercentage(String),
     /// An organisation described twice in one organisation file: the first kept.
     #[error("organisation `{0}` is described again (first one kept): skipped")]
     DuplicateOrganisation(String),
@@ -128,6 +134,8 @@ impl WarningKind {
             WarningKind::MissingCurrency => "amount without currency",
             WarningKind::BadSdg(_) => "SDG code out of range",
             WarningKind::BadSector(_) => "DAC sector code malformed",
+            WarningKind::UnknownStatus(_) => "unknown activity status",
+            WarningKind::BadPercentage(_) => "percentage not a number from 0 to 100",
             WarningKind::DuplicateOrganisation(_) => "organisation described twice",
             WarningKind::OrganisationWithoutIdentifier => "organisation without identifier",
             WarningKind::Cut { .. } => "field cut to the dataset's limit",

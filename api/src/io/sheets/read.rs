@@ -287,6 +287,11 @@ impl<'a> Cells<'a> {
     }
 }
 
+/// A cell holding a JSON array of `what`.
+fn json_array<T: serde::de::DeserializeOwned>(cell: &str, what: &str) -> Result<Vec<T>, String> {
+    serde_json::from_str(cell).map_err(|err| format!("not a JSON array of {what}: {err}"))
+}
+
 /// A row of the elements sheet as a node (cells in [`NODE_COLUMNS`] order).
 fn node(cells: &[Option<&str>]) -> Result<NodeRecord, Vec<ProblemKind>> {
     let mut read = Cells { cells, columns: &NODE_COLUMNS, errors: Vec::new() };
@@ -315,6 +320,9 @@ fn node(cells: &[Option<&str>]) -> Result<NodeRecord, Vec<ProblemKind>> {
         .with(22, |cell| columns::parse_list(cell)?.iter().map(|kind| kind.parse::<Support>().map_err(|err| err.to_string())).collect())
         .unwrap_or_default();
     let languages = read.with(23, columns::parse_list).unwrap_or_default();
+    let status = read.parse(24);
+    let recipients = read.with(25, |cell| json_array(cell, "recipients")).unwrap_or_default();
+    let amounts = read.with(26, |cell| json_array(cell, "amounts")).unwrap_or_default();
     let (agency_type, network_type, agreement_type, event_type) = (read.parse(8), read.parse(11), read.parse(12), read.parse(13));
     let (start, end, amount_usd) = (read.parse(14), read.parse(15), read.parse(16));
     let Some(id) = id else { return Err(read.errors) };
@@ -342,6 +350,9 @@ fn node(cells: &[Option<&str>]) -> Result<NodeRecord, Vec<ProblemKind>> {
         sectors,
         support,
         languages,
+        status,
+        recipients,
+        amounts,
         identifiers,
         sources,
         claims,

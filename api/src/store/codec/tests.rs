@@ -48,6 +48,15 @@ fn full_node() -> NodeRecord {
     node.sectors = vec!["31120".into(), "140".into()];
     node.support = vec![Support::Finance, Support::TechnicalAssistance];
     node.languages = vec!["pt".into(), "en".into()];
+    node.status = Some(partnergraph_schema::ActivityStatus::Suspended);
+    node.recipients = vec![
+        partnergraph_schema::Recipient { country: Some("KEN".into()), region: None, vocabulary: None, percentage: Some(62.5) },
+        partnergraph_schema::Recipient { country: None, region: Some("298".into()), vocabulary: Some("1".into()), percentage: None },
+    ];
+    node.amounts = vec![
+        partnergraph_schema::Amount { kind: partnergraph_schema::AmountKind::Budget, currency: "EUR".into(), value: 3000.0 },
+        partnergraph_schema::Amount { kind: partnergraph_schema::AmountKind::Disbursement, currency: "USD".into(), value: -12.25 },
+    ];
     let mut claimed =
         NodeRecord::new(node.id.clone(), "Another name", vec![Source { document: "f.xml".into(), paragraph: None, quote: None }]);
     claimed.start = Some(date("2005"));
@@ -146,10 +155,10 @@ fn damaged_records_are_reported_and_never_panic() {
         assert!(NodeRecord::decode("agreement:full", &node_bytes[..len]).is_err(), "node cut at {len}");
     }
     // The names are read from the record's start: cut inside them, they fail too.
-    // Three bytes of flags (every optional field is set, the last one the nineteenth bit), the kind, then
+    // Four bytes of flags (every optional field is set, the last one the twenty-second bit), the kind, then
     // each string as a one-byte length and its bytes (all are short).
     let acronym = node.acronym.as_deref().unwrap_or_default();
-    let names_end = 4 + 1 + node.name.len() + 1 + acronym.len() + 1 + node.aliases.iter().map(|alias| 1 + alias.len()).sum::<usize>();
+    let names_end = 5 + 1 + node.name.len() + 1 + acronym.len() + 1 + node.aliases.iter().map(|alias| 1 + alias.len()).sum::<usize>();
     for len in 0..names_end {
         assert!(NodeNames::decode("agreement:full", &node_bytes[..len]).is_err(), "names cut at {len}");
     }
@@ -178,10 +187,10 @@ fn damaged_records_are_reported_and_never_panic() {
             let _ = EdgeLink::decode("e:full", &damaged);
         }
     }
-    // Every optional field is set, so the flags are bits 0-18: [0xff, 0xff, 0x1f]. Bit 19 names no field.
-    assert_eq!(node_bytes[..3], [0xff, 0xff, 0x1f]);
-    let mut unknown_flag = vec![0xff, 0xff, 0x3f];
-    unknown_flag.extend_from_slice(&node_bytes[3..]);
+    // Every optional field is set, so the flags are bits 0-21: [0xff, 0xff, 0xff, 0x01]. Bit 22 names no field.
+    assert_eq!(node_bytes[..4], [0xff, 0xff, 0xff, 0x01]);
+    let mut unknown_flag = vec![0xff, 0xff, 0xff, 0x03];
+    unknown_flag.extend_from_slice(&node_bytes[4..]);
     let error = NodeRecord::decode("agreement:full", &unknown_flag).expect_err("an unknown field flag");
     assert!(error.to_string().contains("agreement:full"), "{error}");
 }
@@ -238,6 +247,14 @@ fn vocabulary_codes_are_pinned() {
         ["TECHNICAL_ASSISTANCE", "CAPACITY_BUILDING", "KNOWLEDGE_SHARING", "POLICY_ADVICE", "TECHNOLOGY_TRANSFER", "FINANCE"]
     );
     assert_eq!(Precedence::ALL, [Precedence::Mention, Precedence::OwnRecord, Precedence::Curated]);
+    assert_eq!(
+        names(partnergraph_schema::ActivityStatus::ALL, partnergraph_schema::ActivityStatus::as_str),
+        ["PIPELINE", "IMPLEMENTATION", "FINALISATION", "CLOSED", "CANCELLED", "SUSPENDED"]
+    );
+    assert_eq!(
+        names(partnergraph_schema::AmountKind::ALL, partnergraph_schema::AmountKind::as_str),
+        ["BUDGET", "COMMITMENT", "DISBURSEMENT"]
+    );
 }
 
 #[test]
@@ -257,11 +274,30 @@ fn a_record_stored_before_claims_existed_reads_as_it_was_and_a_claim_cannot_nest
     assert_eq!(decoded, full_node(), "a claim's record is stored without claims of its own");
 }
 
-/// Clears the fields added with matching (sectors, support, languages), as records stored before them.
+/// Clears the fields added with matching (sectors, support, languages) and after it, as records stored
+/// before them.
 fn clear_matching_fields(node: &mut NodeRecord) {
     node.sectors.clear();
     node.support.clear();
     node.languages.clear();
+    clear_money_fields(node);
+}
+
+/// Clears the fields added with an agreement's money (status, recipients, amounts).
+fn clear_money_fields(node: &mut NodeRecord) {
+    node.status = None;
+    node.recipients.clear();
+    node.amounts.clear();
+}
+
+#[test]
+fn a_record_stored_before_money_fields_existed_reads_as_it_was() {
+    let mut node = full_node();
+    clear_money_fields(&mut node);
+    let bytes = node.encode();
+    // Bits 0-18: the flags of every record stored before status, recipients and amounts were added.
+    assert_eq!(bytes[..3], [0xff, 0xff, 0x1f]);
+    assert_eq!(NodeRecord::decode("agreement:full", &bytes).expect("decodes"), node);
 }
 
 #[test]
