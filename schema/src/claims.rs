@@ -120,6 +120,7 @@ fn compose(claims: Vec<Claim>) -> NodeRecord {
     node.end = first(|r| r.end.is_some()).end;
     node.amount_usd = first(|r| r.amount_usd.is_some()).amount_usd;
     node.status = first(|r| r.status.is_some()).status;
+    node.translations = first(|r| !r.translations.is_empty()).translations.clone();
     // An origin's recipients and money are one statement each (shares and sums), never mixed with another's.
     node.recipients = first(|r| !r.recipients.is_empty()).recipients.clone();
     node.amounts = first(|r| !r.amounts.is_empty()).amounts.clone();

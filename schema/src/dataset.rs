@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-pub use check::{Checker, apply_place, endpoint_kinds};
+pub use check::{Checker, apply_place, endpoint_kinds, is_language_code};
 pub use problems::total as problem_total;
 pub use read::{NotText, parse, parse_reader, read_blocks};
 
@@ -177,6 +177,17 @@ pub enum ProblemKind {
         id: NodeId,
         /// The text found.
         language: String,
+    },
+    /// A translation whose language is not an ISO 639-1 code, that translates nothing, or whose language is
+    /// given twice.
+    #[error("`{id}` has an invalid translation `{language}`: {reason}")]
+    InvalidTranslation {
+        /// The node id.
+        id: NodeId,
+        /// The language given.
+        language: String,
+        /// What is wrong.
+        reason: &'static str,
     },
     /// A recipient that is not one country or one region, or whose share is not a percentage.
     #[error("`{id}` has an invalid recipient: {reason}")]

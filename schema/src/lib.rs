@@ -24,4 +24,4 @@ pub use ids::{EdgeId, IdError, NodeId};
 pub use kinds::{
     ActivityStatus, AgencyType, AgreementType, AmountKind, EdgeType, EventType, IatiRole, NetworkType, NodeKind, Role, Support,
 };
-pub use wire::{Amount, Claim, EdgeLink, EdgeRecord, GeoPoint, Identifier, NodeRecord, Precedence, Recipient, Source};
+pub use wire::{Amount, Claim, EdgeLink, EdgeRecord, GeoPoint, Identifier, NodeRecord, Precedence, Recipient, Source, Translation};

@@ -133,6 +133,9 @@ pub struct NodeRecord {
     /// NEED and OFFER: working languages, as ISO 639-1 codes in lower case (`en`, `fr`, `pt`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub languages: Vec<String>,
+    /// The name and description in other languages than the node's own, as the sources give them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub translations: Vec<Translation>,
     /// AGREEMENT only: where it stands (IATI `activity-status`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ActivityStatus>,
@@ -150,6 +153,20 @@ pub struct NodeRecord {
     /// record, are the origins the node's values are composed from.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub claims: Vec<Claim>,
+}
+
+/// A node's name and description in one other language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Translation {
+    /// ISO 639-1, lower case (`fr`, `es`).
+    pub language: String,
+    /// The name in that language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The description in that language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// A recipient of an agreement: a country or a region, with its share of the agreement when given.
@@ -240,6 +257,7 @@ impl NodeRecord {
             sectors: Vec::new(),
             support: Vec::new(),
             languages: Vec::new(),
+            translations: Vec::new(),
             status: None,
             recipients: Vec::new(),
             amounts: Vec::new(),

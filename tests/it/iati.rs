@@ -93,10 +93,11 @@ async fn the_standard_example_imports_into_the_seed_graph_once() {
             { "actor": { "id": "country:ATG" }, "role": "BENEFICIARY", "iatiRole": null },
         ]})
     );
-    let money = r#"{ node(id: "agreement:iati-aa-aaa-123456789-abc123") { ... on Agreement { status recipients { country region vocabulary percentage } amounts { kind currency value } } } }"#;
+    let money = r#"{ node(id: "agreement:iati-aa-aaa-123456789-abc123") { translations { language name } ... on Agreement { status recipients { country region vocabulary percentage } amounts { kind currency value } } } }"#;
     assert_eq!(
         data(&schema, money).await["node"],
         json!({
+            "translations": [{ "language": "fr", "name": "Titre de l'activité" }, { "language": "es", "name": "Título de la actividad" }],
             "status": "IMPLEMENTATION",
             "recipients": [
                 { "country": "AFG", "region": null, "vocabulary": null, "percentage": 25.0 },

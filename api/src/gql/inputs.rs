@@ -6,7 +6,7 @@ use async_graphql::{ID, InputObject, OneofObject};
 use partnergraph_schema::{EdgeId, EdgeRecord, NodeId, NodeRecord};
 
 use crate::error::AppError;
-use crate::gql::money::{ActivityStatus, AmountInput, RecipientInput};
+use crate::gql::money::{ActivityStatus, AmountInput, RecipientInput, TranslationInput};
 use crate::gql::scalars::{
     AgencyType, AgreementType, Date, EdgeType, EventType, IatiRole, NetworkType, NodeKind, Precedence, Role, Support,
 };
@@ -98,6 +98,8 @@ pub struct NodeInput {
     pub languages: Option<Vec<String>>,
     /// Where the documents say so: at least one.
     pub sources: Vec<SourceInput>,
+    /// The name and description in other languages.
+    pub translations: Option<Vec<TranslationInput>>,
     /// Where an agreement stands.
     pub status: Option<ActivityStatus>,
     /// An agreement's recipient countries and regions, with their shares.
@@ -262,6 +264,7 @@ impl NodeInput {
             sectors: self.sectors.unwrap_or_default(),
             support: self.support.unwrap_or_default().into_iter().map(Into::into).collect(),
             languages: self.languages.unwrap_or_default(),
+            translations: self.translations.unwrap_or_default().into_iter().map(Into::into).collect(),
             status: self.status.map(Into::into),
             recipients: self.recipients.unwrap_or_default().into_iter().map(Into::into).collect(),
             amounts: self.amounts.unwrap_or_default().into_iter().map(Into::into).collect(),

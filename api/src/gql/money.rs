@@ -1,5 +1,6 @@
-//! An agreement's status, recipients and money over GraphQL: the `ActivityStatus` and `AmountKind` enums,
-//! the `Recipient` and `Amount` objects an `Agreement` lists, and their input forms for curation.
+//! The details IATI files give over GraphQL: an agreement's status, recipients and money (the
+//! `ActivityStatus` and `AmountKind` enums, the `Recipient` and `Amount` objects an `Agreement` lists), a
+//! node's `Translation`s, and their input forms for curation.
 
 use async_graphql::{Enum, InputObject, SimpleObject};
 
@@ -104,5 +105,41 @@ pub struct AmountInput {
 impl From<AmountInput> for partnergraph_schema::Amount {
     fn from(input: AmountInput) -> partnergraph_schema::Amount {
         partnergraph_schema::Amount { kind: input.kind.into(), currency: input.currency, value: input.value }
+    }
+}
+
+/// A node's name and description in one other language than its own.
+#[derive(SimpleObject)]
+pub struct Translation {
+    /// ISO 639-1 code (`fr`, `es`).
+    pub language: String,
+    /// The name in that language.
+    pub name: Option<String>,
+    /// The description in that language.
+    pub description: Option<String>,
+}
+
+impl From<&partnergraph_schema::Translation> for Translation {
+    fn from(translation: &partnergraph_schema::Translation) -> Translation {
+        let partnergraph_schema::Translation { language, name, description } = translation.clone();
+        Translation { language, name, description }
+    }
+}
+
+/// A translation, as the dataset format writes it.
+#[derive(InputObject)]
+pub struct TranslationInput {
+    /// ISO 639-1 code, lower case.
+    pub language: String,
+    /// The name in that language.
+    pub name: Option<String>,
+    /// The description in that language.
+    pub description: Option<String>,
+}
+
+impl From<TranslationInput> for partnergraph_schema::Translation {
+    fn from(input: TranslationInput) -> partnergraph_schema::Translation {
+        let TranslationInput { language, name, description } = input;
+        partnergraph_schema::Translation { language, name, description }
     }
 }

@@ -15,7 +15,7 @@ use partnergraph_schema::{NodeId, NodeKind as DomainKind, NodeRecord};
 use crate::error::IntoGql;
 use crate::gql::changes::{self, Change};
 use crate::gql::loaders::DegreeLoader;
-use crate::gql::money::{ActivityStatus, Amount, Recipient};
+use crate::gql::money::{ActivityStatus, Amount, Recipient, Translation};
 use crate::gql::plain::{EdgeList, NodeList, PlannedList};
 use crate::gql::scalars::{AgencyType, AgreementType, Date, EdgeDirection, EdgeType, EventType, NetworkType, NodeKind, to_domain};
 use crate::gql::types::{Alternative, GeoPoint, Identifier, Participation, Source, edges, participations};
@@ -38,6 +38,11 @@ use async_graphql::connection::Connection;
     field(name = "name", ty = "&str", desc = "Full name in English."),
     field(name = "acronym", ty = "Option<&str>", desc = "Short form, e.g. `UNOSSC`."),
     field(name = "aliases", ty = "&[String]", desc = "Other names used in the sources."),
+    field(
+        name = "translations",
+        ty = "Vec<Translation>",
+        desc = "The name and description in other languages than the node's own, as the sources give them (an IATI title and description in each language)."
+    ),
     field(name = "description", ty = "Option<&str>", desc = "One sentence of what it is."),
     field(name = "sources", ty = "Vec<Source>", desc = "Where the documents name it."),
     field(
@@ -274,6 +279,12 @@ macro_rules! node_object {
             /// Other names used in the sources.
             pub(crate) async fn aliases(&self) -> &[String] {
                 &self.0.aliases
+            }
+
+            /// The name and description in other languages than the node's own, as the sources give them
+            /// (an IATI title and description in each language).
+            pub(crate) async fn translations(&self) -> Vec<$crate::gql::money::Translation> {
+                self.0.translations.iter().map(Into::into).collect()
             }
 
             /// One sentence of what it is.

@@ -5,8 +5,8 @@
 //! kinds and roles in their dataset spelling. A list (aliases, SDGs, sources) is either its items joined
 //! by `|` (the Kumu convention) or, when an item could not survive that (it holds a `|`, is empty or has
 //! surrounding spaces; or a source with a paragraph or quote), a JSON array. Both read back the same.
-//! The claims of a node or edge (what each of several origins says of it), and an agreement's recipients and
-//! amounts of money, are always JSON arrays.
+//! The claims of a node or edge (what each of several origins says of it), a node's translations, and an
+//! agreement's recipients and amounts of money, are always JSON arrays.
 
 use partnergraph_schema::{EdgeRecord, Identifier, NodeRecord, Source};
 
@@ -39,7 +39,7 @@ const fn double(key: &'static str, heading: &'static str) -> Column {
 }
 
 /// Columns of a node, in sheet order; the first is the id, the third the name.
-pub const NODE_COLUMNS: [Column; 27] = [
+pub const NODE_COLUMNS: [Column; 28] = [
     text("id", "ID"),
     text("kind", "Type"),
     text("label", "Label"),
@@ -67,6 +67,7 @@ pub const NODE_COLUMNS: [Column; 27] = [
     text("status", "Status"),
     text("recipients", "Recipients"),
     text("amounts", "Amounts"),
+    text("translations", "Translations"),
 ];
 
 /// Columns of an edge, in sheet order; the first three are its id, source and target.
@@ -88,7 +89,7 @@ pub const EDGE_COLUMNS: [Column; 11] = [
 pub const NODE_LABEL: usize = 2;
 
 /// A node's cells, one per [`NODE_COLUMNS`] entry; `None` where the field is absent.
-pub fn node_cells(node: &NodeRecord) -> [Option<String>; 27] {
+pub fn node_cells(node: &NodeRecord) -> [Option<String>; 28] {
     // Every field named, so a field added to the record does not compile until it has a column.
     let NodeRecord {
         id,
@@ -111,6 +112,7 @@ pub fn node_cells(node: &NodeRecord) -> [Option<String>; 27] {
         sectors,
         support,
         languages,
+        translations,
         status,
         recipients,
         amounts,
@@ -146,6 +148,7 @@ pub fn node_cells(node: &NodeRecord) -> [Option<String>; 27] {
         show(status),
         (!recipients.is_empty()).then(|| serde_json::to_string(recipients).unwrap_or_default()),
         (!amounts.is_empty()).then(|| serde_json::to_string(amounts).unwrap_or_default()),
+        (!translations.is_empty()).then(|| serde_json::to_string(translations).unwrap_or_default()),
     ]
 }
 

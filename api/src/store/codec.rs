@@ -70,6 +70,8 @@ enum NodeFlag {
     Recipients,
     /// Added with `Status`: an agreement's amounts of money (`codec/money.rs`).
     Amounts,
+    /// Added with `Status`: names and descriptions in other languages (`codec/money.rs`).
+    Translations,
 }
 
 /// The optional fields of an edge, as bits of its presence flags.
@@ -228,6 +230,7 @@ impl Encode for NodeRecord {
             sectors,
             support,
             languages,
+            translations,
             status,
             recipients,
             amounts,
@@ -256,6 +259,7 @@ impl Encode for NodeRecord {
         flags.set(NodeFlag::Status as u8, status.is_some());
         flags.set(NodeFlag::Recipients as u8, !recipients.is_empty());
         flags.set(NodeFlag::Amounts as u8, !amounts.is_empty());
+        flags.set(NodeFlag::Translations as u8, !translations.is_empty());
         flags.set(NodeFlag::Support as u8, !support.is_empty());
         flags.set(NodeFlag::Languages as u8, !languages.is_empty());
         let mut writer = Writer { out: Vec::with_capacity(64 + name.len()) };
@@ -331,6 +335,9 @@ impl Encode for NodeRecord {
         if !amounts.is_empty() {
             writer.amounts(amounts);
         }
+        if !translations.is_empty() {
+            writer.translations(translations);
+        }
         writer.sources(sources);
         writer.out
     }
@@ -401,7 +408,7 @@ pub(crate) fn names_prefix<'a>(key: &str, bytes: &'a [u8]) -> Result<&'a [u8], S
 
 /// A node's flags, kind and names: the start of its stored form.
 fn read_names(reader: &mut Reader<'_>) -> Read<(Flags, NodeKind, NodeNames)> {
-    let flags = reader.flags(NodeFlag::Amounts as u8 + 1)?;
+    let flags = reader.flags(NodeFlag::Translations as u8 + 1)?;
     let kind = reader.code(NodeKind::ALL)?;
     let name = reader.string()?;
     let acronym = if flags.has(NodeFlag::Acronym as u8) { Some(reader.string()?) } else { None };
@@ -454,6 +461,7 @@ fn read_node(id: NodeId, reader: &mut Reader<'_>) -> Read<NodeRecord> {
     let status = if has(NodeFlag::Status) { Some(reader.code(ActivityStatus::ALL)?) } else { None };
     let recipients = if has(NodeFlag::Recipients) { reader.recipients()? } else { Vec::new() };
     let amounts = if has(NodeFlag::Amounts) { reader.amounts()? } else { Vec::new() };
+    let translations = if has(NodeFlag::Translations) { reader.translations()? } else { Vec::new() };
     let sources = reader.sources()?;
     reader.end()?;
     Ok(NodeRecord {
@@ -477,6 +485,7 @@ fn read_node(id: NodeId, reader: &mut Reader<'_>) -> Read<NodeRecord> {
         sectors,
         support,
         languages,
+        translations,
         status,
         recipients,
         amounts,

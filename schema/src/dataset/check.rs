@@ -319,6 +319,18 @@ fn check_node(node: &NodeRecord) -> Vec<ProblemKind> {
         }
     }
     problems.extend(super::money::check(node));
+    for (index, translation) in node.translations.iter().enumerate() {
+        let invalid = |reason| ProblemKind::InvalidTranslation { id: id.clone(), language: translation.language.clone(), reason };
+        if !is_language_code(&translation.language) {
+            problems.push(invalid("a language is its ISO 639-1 code in lower case"));
+        } else if node.translations[..index].iter().any(|earlier| earlier.language == translation.language) {
+            problems.push(invalid("the language is given twice"));
+        }
+        let empty = |text: &Option<String>| text.as_ref().is_none_or(|text| text.trim().is_empty());
+        if empty(&translation.name) && empty(&translation.description) {
+            problems.push(invalid("it gives neither a name nor a description"));
+        }
+    }
     problems.extend(check_claims(node));
     problems
 }

@@ -31,6 +31,10 @@ pub const MAX_SOURCES: usize = 1000;
 pub const MAX_DOCUMENT_BYTES: usize = 1024;
 /// Longest quote in a source, in characters (the format says a quote is a short extract).
 pub const MAX_QUOTE_CHARS: usize = 300;
+/// Most translations of one node (languages other than its own).
+pub const MAX_TRANSLATIONS: usize = 10;
+/// Longest description in a translation, in bytes.
+pub const MAX_TRANSLATED_DESCRIPTION_BYTES: usize = 16 << 10;
 /// Most recipients (countries and regions) of one agreement.
 pub const MAX_RECIPIENTS: usize = 300;
 /// Most amounts of money (kinds × currencies) of one agreement.
@@ -53,6 +57,19 @@ pub(super) fn node_sizes(node: &NodeRecord) -> Vec<ProblemKind> {
         node.aliases.iter().map(String::len).max().and_then(|longest| over(id, "aliases", longest, MAX_ALIAS_BYTES, "bytes")),
         node.description.as_ref().and_then(|text| over(id, "description", text.len(), MAX_DESCRIPTION_BYTES, "bytes")),
         node.region.as_ref().and_then(|region| over(id, "region", region.len(), MAX_REGION_BYTES, "bytes")),
+        over(id, "translations", node.translations.len(), MAX_TRANSLATIONS, "items"),
+        node.translations
+            .iter()
+            .filter_map(|translation| translation.name.as_ref())
+            .map(String::len)
+            .max()
+            .and_then(|longest| over(id, "translations", longest, MAX_NAME_BYTES, "bytes")),
+        node.translations
+            .iter()
+            .filter_map(|translation| translation.description.as_ref())
+            .map(String::len)
+            .max()
+            .and_then(|longest| over(id, "translations", longest, MAX_TRANSLATED_DESCRIPTION_BYTES, "bytes")),
         over(id, "recipients", node.recipients.len(), MAX_RECIPIENTS, "items"),
         over(id, "amounts", node.amounts.len(), MAX_AMOUNTS, "items"),
     ]

@@ -402,3 +402,23 @@ fn an_agreements_recipients_and_money_are_checked() {
         with_line(r#"{"node": {"id": "city:x-tha", "kind": "CITY", "name": "X", "status": "CLOSED", "sources": [{"document": "d.txt"}]}}"#);
     assert!(check(&on_a_city).iter().any(|problem| problem.contains("status")), "{:?}", check(&on_a_city));
 }
+
+#[test]
+fn translations_name_their_language_once_and_translate_something() {
+    let node = |translations: &str| {
+        with_line(&format!(
+            r#"{{"node": {{"id": "agency:a", "kind": "AGENCY", "name": "A", "translations": {translations}, "sources": [{{"document": "d.txt"}}]}}}}"#
+        ))
+    };
+    let good = node(r#"[{"language": "fr", "name": "Agence A"}, {"language": "ar", "description": "وكالة"}]"#);
+    assert!(check(&good).is_empty(), "{:?}", check(&good));
+    let problems = check(&node(
+        r#"[{"language": "FR", "name": "A"}, {"language": "es", "name": "A"}, {"language": "es", "name": "B"}, {"language": "pt", "name": " "}]"#,
+    ));
+    let reasons: Vec<&str> = problems.iter().map(|problem| problem.split(": ").last().unwrap_or_default()).collect();
+    assert_eq!(
+        reasons,
+        ["a language is its ISO 639-1 code in lower case", "the language is given twice", "it gives neither a name nor a description"],
+        "{problems:?}"
+    );
+}

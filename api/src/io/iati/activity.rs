@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use partnergraph_schema::crosswalk::imported_role;
 use partnergraph_schema::text::fold;
-use partnergraph_schema::{AgencyType, AgreementType, IatiRole, Identifier, NodeId, NodeRecord, PartialDate, Role, Source};
+use partnergraph_schema::{AgencyType, AgreementType, IatiRole, Identifier, NodeId, NodeRecord, PartialDate, Role, Source, Translation};
 
 use crate::countries;
 use crate::io::iati::codes::{self, DateType};
@@ -95,15 +95,17 @@ pub fn map_activity(activity: &Element, file: &str, warnings: &mut Warnings) -> 
     note_empty_attributes(activity, warnings);
     let lang = activity.lang.as_deref();
     let title = activity.child("title").and_then(|title| texts(title, lang, warnings));
-    let Texts { main: name, others: aliases } = title.unwrap_or_else(|| {
+    let Texts { main: name, others: aliases, translated: titles } = title.unwrap_or_else(|| {
         warnings.push(activity.line, activity.column, WarningKind::MissingTitle(identifier.clone()));
-        Texts { main: identifier.clone(), others: Vec::new() }
+        Texts { main: identifier.clone(), others: Vec::new(), translated: Vec::new() }
     });
     let triangular = activity.children_named("collaboration-type").any(|element| element.attr("code") == Some("8"));
     let mut agreement = NodeRecord::new(id, name, vec![source(file, activity.line, &identifier, "iati-activity")]);
     agreement.aliases = aliases;
     agreement.agreement_type = Some(AgreementType::Project);
-    agreement.description = description(activity, lang, warnings);
+    let description = description(activity, lang, warnings);
+    agreement.translations = translations(titles, description.as_ref().map_or(&[][..], |texts| &texts.translated));
+    agreement.description = description.map(|texts| texts.main);
     (agreement.start, agreement.end) = dates(activity, warnings);
     agreement.sdgs = sdgs(activity, warnings);
     agreement.sectors = dac_sectors(activity, warnings);
@@ -202,10 +204,23 @@ fn read_boolean(element: &Element, attribute: &str, value: &str, warnings: &mut 
 }
 
 /// The general description (type 1, or untyped), else the first one.
-fn description(activity: &Element, lang: Option<&str>, warnings: &mut Warnings) -> Option<String> {
+fn description(activity: &Element, lang: Option<&str>, warnings: &mut Warnings) -> Option<Texts> {
     let general = activity.children_named("description").find(|element| matches!(element.attr("type"), None | Some("1")));
     let chosen = general.or_else(|| activity.child("description"))?;
-    texts(chosen, lang, warnings).map(|texts| texts.main)
+    texts(chosen, lang, warnings)
+}
+
+/// The title and description in each other language either is given in, titles' languages first.
+fn translations(titles: Vec<(String, String)>, descriptions: &[(String, String)]) -> Vec<Translation> {
+    let mut translations: Vec<Translation> =
+        titles.into_iter().map(|(language, name)| Translation { language, name: Some(name), description: None }).collect();
+    for (language, text) in descriptions {
+        match translations.iter_mut().find(|translation| translation.language == *language) {
+            Some(translation) => translation.description = Some(text.clone()),
+            None => translations.push(Translation { language: language.clone(), name: None, description: Some(text.clone()) }),
+        }
+    }
+    translations
 }
 
 /// Start and end: actual dates over planned ones; an end before the start is left out with a warning.

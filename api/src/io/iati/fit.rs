@@ -5,7 +5,7 @@
 
 use partnergraph_schema::dataset::limits::{
     MAX_ACRONYM_BYTES, MAX_ALIAS_BYTES, MAX_ALIASES, MAX_DESCRIPTION_BYTES, MAX_DOCUMENT_BYTES, MAX_NAME_BYTES, MAX_QUOTE_CHARS,
-    MAX_SOURCES,
+    MAX_SOURCES, MAX_TRANSLATED_DESCRIPTION_BYTES, MAX_TRANSLATIONS,
 };
 use partnergraph_schema::{EdgeRecord, NodeRecord, Source};
 
@@ -28,6 +28,15 @@ pub(super) fn fit_node(node: &mut NodeRecord) -> Vec<&'static str> {
     }
     if aliases_cut {
         cut.push("aliases");
+    }
+    let mut translations_cut = node.translations.len() > MAX_TRANSLATIONS;
+    node.translations.truncate(MAX_TRANSLATIONS);
+    for translation in &mut node.translations {
+        translations_cut |= translation.name.as_mut().is_some_and(|name| cut_bytes(name, MAX_NAME_BYTES));
+        translations_cut |= translation.description.as_mut().is_some_and(|text| cut_bytes(text, MAX_TRANSLATED_DESCRIPTION_BYTES));
+    }
+    if translations_cut {
+        cut.push("translations");
     }
     if fit_sources(&mut node.sources) {
         cut.push("sources");
@@ -79,7 +88,19 @@ mod tests {
             NodeRecord::new(id, "ü".repeat(600), vec![Source { document: "f.xml".into(), paragraph: Some(3), quote: Some(quote) }]);
         node.description = Some("d".repeat(MAX_DESCRIPTION_BYTES + 10));
         node.aliases = vec!["a".into(); MAX_ALIASES + 5];
-        assert_eq!(fit_node(&mut node), ["name", "description", "aliases", "sources"]);
+        let translation = |language: &str| partnergraph_schema::Translation {
+            language: language.into(),
+            name: None,
+            description: Some("t".repeat(MAX_TRANSLATED_DESCRIPTION_BYTES + 1)),
+        };
+        node.translations = (0..MAX_TRANSLATIONS + 2).map(|n| translation(&format!("a{n}"))).collect();
+        assert_eq!(fit_node(&mut node), ["name", "description", "aliases", "translations", "sources"]);
+        assert_eq!(node.translations.len(), MAX_TRANSLATIONS);
+        assert!(
+            node.translations
+                .iter()
+                .all(|translation| translation.description.as_ref().map(String::len) == Some(MAX_TRANSLATED_DESCRIPTION_BYTES))
+        );
         assert!(node.name.len() <= MAX_NAME_BYTES && node.name.chars().all(|c| c == 'ü'));
         assert_eq!(node.description.as_ref().map(String::len), Some(MAX_DESCRIPTION_BYTES));
         assert_eq!(node.aliases.len(), MAX_ALIASES);

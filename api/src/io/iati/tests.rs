@@ -59,6 +59,16 @@ fn the_standard_example_maps_to_an_agreement_its_organisations_and_recipient_cou
     let agreement = node(&batch, "agreement:iati-aa-aaa-123456789-abc123");
     assert_eq!(agreement.name, "Activity title");
     assert_eq!(agreement.aliases, ["Titre de l'activité", "Título de la actividad"]);
+    let translations: Vec<String> =
+        agreement.translations.iter().map(|translation| serde_json::to_string(translation).expect("JSON")).collect();
+    assert_eq!(
+        translations,
+        [
+            r#"{"language":"fr","name":"Titre de l'activité","description":"Activité générale du texte de description. Longue description de l'activité sans structure particulière."}"#,
+            r#"{"language":"es","name":"Título de la actividad"}"#,
+        ],
+        "the title and the general description in each other language"
+    );
     assert_eq!(agreement.start.map(|date| date.to_string()).as_deref(), Some("2012-04-28"), "actual start over planned");
     assert_eq!(agreement.end.map(|date| date.to_string()).as_deref(), Some("2015-12-31"));
     assert_eq!(agreement.amount_usd, None, "budgets in EUR are not converted");

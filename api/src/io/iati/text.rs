@@ -17,6 +17,15 @@ pub struct Texts {
     pub main: String,
     /// The others, in file order.
     pub others: Vec<String>,
+    /// The others that name their language (another than the main text's), as (ISO 639-1 code, text),
+    /// the first of each language, in file order.
+    pub translated: Vec<(String, String)>,
+}
+
+/// The ISO 639-1 code of an `xml:lang` value (`fr`, `FR`, `fr-CA` are `fr`), if it has one.
+fn language_code(lang: &str) -> Option<String> {
+    let primary = lang.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+    partnergraph_schema::dataset::is_language_code(&primary).then_some(primary)
 }
 
 /// The texts of `element`: its `narrative` children (2.0x), or its own text (1.0x); `None` if all are
@@ -41,14 +50,22 @@ pub fn texts(element: &Element, default_lang: Option<&str>, warnings: &mut Warni
     if found.is_empty() {
         return None;
     }
-    let (_, main) = found.remove(preferred);
+    let (main_lang, main) = found.remove(preferred);
+    let main_lang = main_lang.or(default_lang).and_then(language_code);
     let mut others: Vec<String> = Vec::new();
-    for (_, text) in found {
+    let mut translated: Vec<(String, String)> = Vec::new();
+    for (lang, text) in found {
+        if let Some(language) = lang.and_then(language_code)
+            && Some(&language) != main_lang.as_ref()
+            && !translated.iter().any(|(known, _)| *known == language)
+        {
+            translated.push((language, text.clone()));
+        }
         if text != main && !others.contains(&text) {
             others.push(text);
         }
     }
-    Some(Texts { main, others })
+    Some(Texts { main, others, translated })
 }
 
 /// The trimmed text of `element`, with runs of white space made one space, unescaped once more if it was
@@ -107,7 +124,7 @@ mod tests {
         };
         let mut warnings = Warnings::default();
         let texts = texts(&title, Some("es"), &mut warnings).expect("texts");
-        assert_eq!(texts, Texts { main: "Título".into(), others: vec!["Titre".into()] });
+        assert_eq!(texts, Texts { main: "Título".into(), others: vec!["Titre".into()], translated: vec![("fr".into(), "Titre".into())] });
         let texts = super::texts(&title, Some("de"), &mut warnings).expect("texts");
         assert_eq!(texts.main, "Titre");
     }

@@ -313,8 +313,7 @@ fn node(cells: &[Option<&str>]) -> Result<NodeRecord, Vec<ProblemKind>> {
         .with(17, |cell| columns::parse_list(cell)?.iter().map(|sdg| sdg.parse::<u8>().map_err(|err| format!("`{sdg}`: {err}"))).collect());
     let identifiers = read.with(18, columns::parse_identifiers).unwrap_or_default();
     let sources = read.with(19, columns::parse_sources).unwrap_or_default();
-    let claims =
-        read.with(20, |cell| serde_json::from_str(cell).map_err(|err| format!("not a JSON array of claims: {err}"))).unwrap_or_default();
+    let claims = read.with(20, |cell| json_array(cell, "claims")).unwrap_or_default();
     let sectors = read.with(21, columns::parse_list).unwrap_or_default();
     let support = read
         .with(22, |cell| columns::parse_list(cell)?.iter().map(|kind| kind.parse::<Support>().map_err(|err| err.to_string())).collect())
@@ -323,6 +322,7 @@ fn node(cells: &[Option<&str>]) -> Result<NodeRecord, Vec<ProblemKind>> {
     let status = read.parse(24);
     let recipients = read.with(25, |cell| json_array(cell, "recipients")).unwrap_or_default();
     let amounts = read.with(26, |cell| json_array(cell, "amounts")).unwrap_or_default();
+    let translations = read.with(27, |cell| json_array(cell, "translations")).unwrap_or_default();
     let (agency_type, network_type, agreement_type, event_type) = (read.parse(8), read.parse(11), read.parse(12), read.parse(13));
     let (start, end, amount_usd) = (read.parse(14), read.parse(15), read.parse(16));
     let Some(id) = id else { return Err(read.errors) };
@@ -350,6 +350,7 @@ fn node(cells: &[Option<&str>]) -> Result<NodeRecord, Vec<ProblemKind>> {
         sectors,
         support,
         languages,
+        translations,
         status,
         recipients,
         amounts,
@@ -372,8 +373,7 @@ fn edge(cells: &[Option<&str>]) -> Result<EdgeRecord, Vec<ProblemKind>> {
     let id: Option<EdgeId> = read.parse(0);
     let (role, iati_role, from, to, amount_usd) = (read.parse(4), read.parse(5), read.parse(6), read.parse(7), read.parse(8));
     let sources = read.with(9, columns::parse_sources).unwrap_or_default();
-    let claims =
-        read.with(10, |cell| serde_json::from_str(cell).map_err(|err| format!("not a JSON array of claims: {err}"))).unwrap_or_default();
+    let claims = read.with(10, |cell| json_array(cell, "claims")).unwrap_or_default();
     let (Some(source), Some(target), Some(edge_type)) = (source, target, edge_type) else { return Err(read.errors) };
     if !read.errors.is_empty() {
         return Err(read.errors);

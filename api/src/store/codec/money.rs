@@ -1,9 +1,11 @@
-//! The stored form of an agreement's recipients and amounts of money.
+//! The stored form of the structured lists added with IATI's details: an agreement's recipients and amounts
+//! of money, and a node's translations.
 //!
 //! Recipients: their count, then each one's presence byte (country, region, vocabulary, percentage), the
 //! strings present, and the percentage. Amounts: their count, then each one's kind code, currency and value.
+//! Translations: their count, then each one's language, presence byte (name, description) and texts.
 
-use partnergraph_schema::{Amount, AmountKind, Recipient};
+use partnergraph_schema::{Amount, AmountKind, Recipient, Translation};
 
 use super::reader::{Read, Reader};
 use super::{Writer, code};
@@ -33,6 +35,17 @@ impl Writer {
         }
     }
 
+    pub(super) fn translations(&mut self, translations: &[Translation]) {
+        self.varint(translations.len() as u64);
+        for Translation { language, name, description } in translations {
+            self.str(language);
+            self.out.push(u8::from(name.is_some()) | u8::from(description.is_some()) << 1);
+            for text in [name, description].into_iter().flatten() {
+                self.str(text);
+            }
+        }
+    }
+
     pub(super) fn amounts(&mut self, amounts: &[Amount]) {
         self.varint(amounts.len() as u64);
         for Amount { kind, currency, value } in amounts {
@@ -58,6 +71,22 @@ impl Reader<'_> {
             recipients.push(Recipient { country, region, vocabulary, percentage });
         }
         Ok(recipients)
+    }
+
+    pub(super) fn translations(&mut self) -> Read<Vec<Translation>> {
+        let count = self.len()?;
+        let mut translations = Vec::with_capacity(count.min(self.bytes.len() / 2));
+        for _ in 0..count {
+            let language = self.string()?;
+            let present = self.byte()?;
+            if present > 3 {
+                return Err("unknown translation flags");
+            }
+            let name = if present & 1 != 0 { Some(self.string()?) } else { None };
+            let description = if present & 2 != 0 { Some(self.string()?) } else { None };
+            translations.push(Translation { language, name, description });
+        }
+        Ok(translations)
     }
 
     pub(super) fn amounts(&mut self) -> Read<Vec<Amount>> {

@@ -49,6 +49,10 @@ fn full_node() -> NodeRecord {
     node.support = vec![Support::Finance, Support::TechnicalAssistance];
     node.languages = vec!["pt".into(), "en".into()];
     node.status = Some(partnergraph_schema::ActivityStatus::Suspended);
+    node.translations = vec![
+        partnergraph_schema::Translation { language: "fr".into(), name: Some("Fonds".into()), description: None },
+        partnergraph_schema::Translation { language: "ar".into(), name: None, description: Some("صندوق".into()) },
+    ];
     node.recipients = vec![
         partnergraph_schema::Recipient { country: Some("KEN".into()), region: None, vocabulary: None, percentage: Some(62.5) },
         partnergraph_schema::Recipient { country: None, region: Some("298".into()), vocabulary: Some("1".into()), percentage: None },
@@ -155,7 +159,7 @@ fn damaged_records_are_reported_and_never_panic() {
         assert!(NodeRecord::decode("agreement:full", &node_bytes[..len]).is_err(), "node cut at {len}");
     }
     // The names are read from the record's start: cut inside them, they fail too.
-    // Four bytes of flags (every optional field is set, the last one the twenty-second bit), the kind, then
+    // Four bytes of flags (every optional field is set, the last one the twenty-third bit), the kind, then
     // each string as a one-byte length and its bytes (all are short).
     let acronym = node.acronym.as_deref().unwrap_or_default();
     let names_end = 5 + 1 + node.name.len() + 1 + acronym.len() + 1 + node.aliases.iter().map(|alias| 1 + alias.len()).sum::<usize>();
@@ -187,9 +191,9 @@ fn damaged_records_are_reported_and_never_panic() {
             let _ = EdgeLink::decode("e:full", &damaged);
         }
     }
-    // Every optional field is set, so the flags are bits 0-21: [0xff, 0xff, 0xff, 0x01]. Bit 22 names no field.
-    assert_eq!(node_bytes[..4], [0xff, 0xff, 0xff, 0x01]);
-    let mut unknown_flag = vec![0xff, 0xff, 0xff, 0x03];
+    // Every optional field is set, so the flags are bits 0-22: [0xff, 0xff, 0xff, 0x03]. Bit 23 names no field.
+    assert_eq!(node_bytes[..4], [0xff, 0xff, 0xff, 0x03]);
+    let mut unknown_flag = vec![0xff, 0xff, 0xff, 0x07];
     unknown_flag.extend_from_slice(&node_bytes[4..]);
     let error = NodeRecord::decode("agreement:full", &unknown_flag).expect_err("an unknown field flag");
     assert!(error.to_string().contains("agreement:full"), "{error}");
@@ -283,8 +287,9 @@ fn clear_matching_fields(node: &mut NodeRecord) {
     clear_money_fields(node);
 }
 
-/// Clears the fields added with an agreement's money (status, recipients, amounts).
+/// Clears the fields added with an agreement's money (status, recipients, amounts) and translations.
 fn clear_money_fields(node: &mut NodeRecord) {
+    node.translations.clear();
     node.status = None;
     node.recipients.clear();
     node.amounts.clear();
@@ -295,7 +300,7 @@ fn a_record_stored_before_money_fields_existed_reads_as_it_was() {
     let mut node = full_node();
     clear_money_fields(&mut node);
     let bytes = node.encode();
-    // Bits 0-18: the flags of every record stored before status, recipients and amounts were added.
+    // Bits 0-18: the flags of every record stored before status, recipients, amounts and translations.
     assert_eq!(bytes[..3], [0xff, 0xff, 0x1f]);
     assert_eq!(NodeRecord::decode("agreement:full", &bytes).expect("decodes"), node);
 }
