@@ -6,6 +6,7 @@
 
 mod changes;
 pub mod curation;
+pub(crate) mod dense;
 mod identifiers;
 mod listing;
 mod location;
