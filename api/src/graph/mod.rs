@@ -6,7 +6,6 @@
 
 mod changes;
 pub mod curation;
-pub(crate) mod dense;
 mod identifiers;
 mod listing;
 mod location;

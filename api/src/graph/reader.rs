@@ -8,7 +8,7 @@ use std::sync::Arc;
 use partnergraph_schema::{EdgeId, EdgeLink, NodeId, NodeKind};
 
 use crate::graph::GraphError;
-use crate::graph::dense::Key;
+use crate::store::dense::Key;
 use crate::store::{EdgeFilter, GraphRead, RankedEdge, RankedTopology};
 
 /// What the enumeration reads of an edge: its key and its two ends, each comparing as the ids they

@@ -8,9 +8,9 @@
 use std::collections::VecDeque;
 use std::sync::Mutex;
 
-use crate::graph::dense::Marks;
-use crate::graph::dense::Numbering;
 use crate::graph::reader::Link;
+use crate::store::dense::Marks;
+use crate::store::dense::Numbering;
 
 /// Most search steps spent enumerating paths.
 const STEP_BUDGET: usize = 2_000_000;

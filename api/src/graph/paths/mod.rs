@@ -17,11 +17,11 @@ use std::collections::BTreeSet;
 
 use partnergraph_schema::{EdgeLink, NodeId, NodeRecord, PartialDate};
 
-use crate::graph::dense::Marks;
 use crate::graph::paths::enumerate::enumerate;
 use crate::graph::reader::{ById, ByRank, Link, Reader};
 use crate::graph::{Graph, GraphError, check_range};
 use crate::store::EdgeFilter;
+use crate::store::dense::Marks;
 
 /// Longest path searched.
 pub const MAX_HOPS: i64 = 6;
