@@ -119,7 +119,7 @@ impl<'a, L: Link> Interned<'a, L> {
         node_links.clear();
         let node_of = |at: u32| -> &'a L::Node {
             let link = &links[(at / 2) as usize];
-            if at % 2 == 0 { link.source() } else { link.target() }
+            if at.is_multiple_of(2) { link.source() } else { link.target() }
         };
         for (at, link) in links.iter().enumerate() {
             if link.source() == link.target() || !seen.insert(link.key()) {
