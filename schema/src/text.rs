@@ -27,24 +27,41 @@ pub fn identifier_term(scheme: &str, value: &str) -> String {
 
 /// Lower-cases, strips accents and punctuation, and joins the words with single spaces.
 pub fn fold(text: &str) -> String {
-    if text.is_ascii() { fold_ascii(text) } else { fold_unicode(text) }
+    let mut folded = String::with_capacity(text.len());
+    fold_into(text, &mut folded);
+    folded
+}
+
+/// [`fold`] into `folded` (cleared first), reusing its buffer.
+fn fold_into(text: &str, folded: &mut String) {
+    folded.clear();
+    if text.is_ascii() {
+        fold_chars(text.chars(), folded);
+    } else {
+        fold_chars(text.nfkd().filter(|ch| !is_combining_mark(*ch)), folded);
+    }
 }
 
 /// [`fold`] through Unicode decomposition (NFKD, combining marks dropped).
+#[cfg(test)]
 fn fold_unicode(text: &str) -> String {
-    fold_chars(text.nfkd().filter(|ch| !is_combining_mark(*ch)), text.len())
+    let mut folded = String::new();
+    fold_chars(text.nfkd().filter(|ch| !is_combining_mark(*ch)), &mut folded);
+    folded
 }
 
 /// [`fold`] for ASCII text, which decomposition leaves as it is: the same answer without the Unicode
 /// tables (search folds every candidate's names, and most names are ASCII).
+#[cfg(test)]
 fn fold_ascii(text: &str) -> String {
-    fold_chars(text.chars(), text.len())
+    let mut folded = String::new();
+    fold_chars(text.chars(), &mut folded);
+    folded
 }
 
-/// Keeps the alphanumeric characters of `chars`, lower-cased, with one space for each run of others
-/// between two words.
-fn fold_chars(chars: impl Iterator<Item = char>, capacity: usize) -> String {
-    let mut folded = String::with_capacity(capacity);
+/// Appends the alphanumeric characters of `chars`, lower-cased, with one space for each run of others
+/// between two words, to the empty `folded`.
+fn fold_chars(chars: impl Iterator<Item = char>, folded: &mut String) {
     let mut pending_space = false;
     for ch in chars {
         if ch.is_alphanumeric() {
@@ -62,7 +79,6 @@ fn fold_chars(chars: impl Iterator<Item = char>, capacity: usize) -> String {
             pending_space = true;
         }
     }
-    folded
 }
 
 /// The folded words of `text`.
@@ -82,10 +98,25 @@ pub struct NodeNames {
     pub aliases: Vec<String>,
 }
 
-impl NodeNames {
-    /// The name, then the acronym if any, then the aliases.
-    fn all(&self) -> impl Iterator<Item = &str> {
-        names(&self.name, self.acronym.as_deref(), &self.aliases)
+/// A node's names borrowed from where they are kept (a store's in-memory form): what [`Ranker`] ranks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NameRefs<'a> {
+    /// The node's name.
+    pub name: &'a str,
+    /// Its acronym, if any.
+    pub acronym: Option<&'a str>,
+    /// Its other names.
+    pub aliases: Vec<&'a str>,
+}
+
+impl NameRefs<'_> {
+    /// The names, owned.
+    pub fn to_owned(&self) -> NodeNames {
+        NodeNames {
+            name: self.name.to_owned(),
+            acronym: self.acronym.map(str::to_owned),
+            aliases: self.aliases.iter().map(|alias| (*alias).to_owned()).collect(),
+        }
     }
 }
 
@@ -161,33 +192,63 @@ pub fn markup_escape(text: &str) -> String {
 /// alias starts with it; 4: every query word is a whole word of one of them; 5: every query word starts a
 /// word of one of them.
 pub fn rank(node: &NodeNames, query: &str) -> Option<u8> {
-    let query_words: Vec<&str> = query.split(' ').filter(|word| !word.is_empty()).collect();
-    if query_words.is_empty() {
-        return None;
+    Ranker::new(query).rank(&node.name, node.acronym.as_deref(), node.aliases.iter().map(String::as_str))
+}
+
+/// [`rank`] for many nodes against one query, folding each node's names into buffers it keeps, so ranking
+/// a candidate allocates nothing.
+#[derive(Debug)]
+pub struct Ranker<'q> {
+    query: &'q str,
+    query_words: Vec<&'q str>,
+    /// The folded names of the node being ranked: the name, then the acronym if any, then the aliases.
+    folded: Vec<String>,
+}
+
+impl<'q> Ranker<'q> {
+    /// A ranker for the folded query `query`.
+    pub fn new(query: &'q str) -> Ranker<'q> {
+        Ranker { query, query_words: query.split(' ').filter(|word| !word.is_empty()).collect(), folded: Vec::new() }
     }
-    // Each name folded once: the name, then the acronym if any, then the aliases (as `names` lists them).
-    let folded: Vec<String> = node.all().map(fold).collect();
-    let aliases_from = if node.acronym.is_some() { 2 } else { 1 };
-    if node.acronym.is_some() && folded[1] == query {
-        return Some(0);
+
+    /// The score of [`rank`] for the node named `name`, with `acronym` and `aliases`.
+    pub fn rank<'n>(&mut self, name: &'n str, acronym: Option<&'n str>, aliases: impl Iterator<Item = &'n str>) -> Option<u8> {
+        if self.query_words.is_empty() {
+            return None;
+        }
+        let query = self.query;
+        // Each name folded once: the name, then the acronym if any, then the aliases (as `names` lists them).
+        let mut count = 0;
+        for text in std::iter::once(name).chain(acronym).chain(aliases) {
+            if count == self.folded.len() {
+                self.folded.push(String::new());
+            }
+            fold_into(text, &mut self.folded[count]);
+            count += 1;
+        }
+        let folded = &self.folded[..count];
+        let aliases_from = if acronym.is_some() { 2 } else { 1 };
+        if acronym.is_some() && folded[1] == query {
+            return Some(0);
+        }
+        if folded[0] == query {
+            return Some(1);
+        }
+        if folded[aliases_from..].iter().any(|name| name == query) {
+            return Some(2);
+        }
+        if folded.iter().any(|name| name.starts_with(query)) {
+            return Some(3);
+        }
+        let node_words = || folded.iter().flat_map(|name| name.split(' '));
+        if self.query_words.iter().all(|word| node_words().any(|node_word| node_word == *word)) {
+            return Some(4);
+        }
+        if self.query_words.iter().all(|word| node_words().any(|node_word| node_word.starts_with(word))) {
+            return Some(5);
+        }
+        None
     }
-    if folded[0] == query {
-        return Some(1);
-    }
-    if folded[aliases_from..].iter().any(|name| name == query) {
-        return Some(2);
-    }
-    if folded.iter().any(|name| name.starts_with(query)) {
-        return Some(3);
-    }
-    let node_words: Vec<&str> = folded.iter().flat_map(|name| name.split(' ')).collect();
-    if query_words.iter().all(|word| node_words.contains(word)) {
-        return Some(4);
-    }
-    if query_words.iter().all(|word| node_words.iter().any(|node_word| node_word.starts_with(word))) {
-        return Some(5);
-    }
-    None
 }
 
 #[cfg(test)]
@@ -282,5 +343,33 @@ mod tests {
         assert_eq!(rank(&unossc, "unossc"), Some(0));
         assert_eq!(rank(&unossc, "un office for south south cooperation"), Some(1));
         assert_eq!(rank(&unossc, "special"), Some(3));
+    }
+
+    /// One ranker over many nodes, its buffers reused from node to node (more names, then fewer), scores
+    /// each as ranking it alone does.
+    #[test]
+    fn a_ranker_reused_across_nodes_scores_as_ranking_each_alone() {
+        let nodes = [
+            node("agency:a", "UN Office for South-South Cooperation", Some("UNOSSC"), &["SU/SSC", "Special Unit", "Unité spéciale"]),
+            node("agency:b", "Special", None, &[]),
+            node("agency:c", "Unit", Some("SPECIAL UNIT"), &[]),
+            node("agency:d", "Société Générale", None, &["special unit x"]),
+            node("agency:e", "...", None, &[]),
+        ];
+        for query in ["special unit", "special", "unit", "su ssc", "unossc", "societe", "spec un", "x", "special unit x"] {
+            let mut ranker = Ranker::new(query);
+            for record in nodes.iter().chain(nodes.iter().rev()) {
+                let names = NodeNames::from(record.clone());
+                let refs = NameRefs {
+                    name: &names.name,
+                    acronym: names.acronym.as_deref(),
+                    aliases: names.aliases.iter().map(String::as_str).collect(),
+                };
+                assert_eq!(refs.to_owned(), names);
+                let reused = ranker.rank(refs.name, refs.acronym, refs.aliases.iter().copied());
+                assert_eq!(reused, rank(&names, query), "{query:?} against {:?}", record.id);
+            }
+        }
+        assert_eq!(Ranker::new("special").rank("Special", None, std::iter::empty()), Some(1));
     }
 }

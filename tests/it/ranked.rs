@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use partnergraph::graph::{Graph, PathQuery};
 use partnergraph::store::{Batch, EdgeFilter, GraphStore};
-use partnergraph_schema::{EdgeId, EdgeRecord, EdgeType, NodeId, NodeRecord, PartialDate, Source};
+use partnergraph_schema::{EdgeId, EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate, Source};
 
 /// A pseudo-random source of small numbers (xorshift), so every run builds the same graph.
 struct Numbers(u64);
@@ -163,16 +163,22 @@ async fn stores_without_a_topology_in_memory_offer_no_ranks() {
     assert!(bolt.ranked().await.expect("ranked").is_none());
 }
 
+/// `batch` in a store with its topology in memory (read by rank) and in a store without (read by id).
+async fn read_both_ways(batch: Batch) -> ([tempfile::TempDir; 2], Graph, Graph) {
+    let (ranked_dir, with_ranks) = partnergraph_tests::empty_store();
+    let (tables_dir, by_id) = partnergraph_tests::empty_store_without_index();
+    with_ranks.apply(batch.clone()).await.expect("load the store with its topology");
+    by_id.apply(batch).await.expect("load the store without");
+    assert!(with_ranks.ranked().await.expect("ranked").is_some());
+    assert!(by_id.ranked().await.expect("ranked").is_none());
+    ([ranked_dir, tables_dir], Graph::new(with_ranks), Graph::new(by_id))
+}
+
 /// The path search over a store with its topology (read by rank) and over the same graph in a store
 /// without (read by id through `expand_page`): the same paths, nodes and edges, in the same order.
 #[tokio::test]
 async fn paths_are_the_same_read_by_rank_or_by_id() {
-    let (_ranked_dir, with_ranks) = partnergraph_tests::empty_store();
-    let (_tables_dir, by_id) = partnergraph_tests::empty_store_without_index();
-    loaded(&with_ranks).await;
-    loaded(&by_id).await;
-    assert!(with_ranks.ranked().await.expect("ranked").is_some());
-    let (with_ranks, by_id) = (Graph::new(with_ranks), Graph::new(by_id));
+    let (_dirs, with_ranks, by_id) = read_both_ways(random_graph()).await;
     let mut numbers = Numbers(0x6a09_e667_f3bc_c909);
     let mut found = 0;
     for round in 0..80 {
@@ -188,4 +194,68 @@ async fn paths_are_the_same_read_by_rank_or_by_id() {
         found += expected.len();
     }
     assert!(found > 100, "the pairs were joined by paths ({found})");
+}
+
+/// A graph whose names share words and prefixes (with accents, acronyms and aliases), across kinds.
+fn named_graph() -> Batch {
+    let mut numbers = Numbers(0x3c6e_f372_fe94_f82b);
+    let words = ["Bank", "of", "Ministry", "Fund", "Local", "Agency", "Kasai", "Institute", "Côte", "Société", "Banque", "Min"];
+    let sources = vec![Source { document: "named".into(), paragraph: None, quote: None }];
+    let nodes = (0..NODES)
+        .map(|n| {
+            let mut name: Vec<&str> = (0..1 + numbers.below(3)).map(|_| words[numbers.below(words.len() as u64) as usize]).collect();
+            if n % 17 == 0 {
+                name.truncate(1);
+            }
+            let mut node = NodeRecord::new(node_id(n), name.join(" "), sources.clone());
+            if numbers.below(4) == 0 {
+                node.acronym = Some(name.iter().map(|word| &word[..1]).collect::<String>().to_uppercase());
+            }
+            if numbers.below(5) == 0 {
+                node.aliases = vec![format!("{} {}", words[numbers.below(words.len() as u64) as usize], n % 7)];
+            }
+            node
+        })
+        .collect();
+    Batch { nodes, ..Batch::default() }
+}
+
+/// The term index held in memory finds, by rank, the nodes the store's `terms` table finds by id, in the
+/// same order and up to the same limit, for whole terms and prefixes.
+#[tokio::test]
+async fn terms_by_rank_are_the_terms_by_id() {
+    let (_dir, store) = partnergraph_tests::empty_store();
+    store.apply(named_graph()).await.expect("load the named graph");
+    let ranked = store.ranked().await.expect("ranked").expect("ranks");
+    let mut compared = 0;
+    for term in ["=bank", "=bank of", "wba", "wb", "wmin", "wministry", "wcote", "wsociete", "=", "w", "#", "wzzz", "=bm"] {
+        for (prefix, limit) in [(true, 1), (true, 7), (true, 2000), (false, 2000), (false, 3)] {
+            let by_id = store.find_by_term(term, prefix, limit).await.expect("terms by id");
+            let by_rank: Vec<NodeId> = ranked
+                .find_ranks_by_term(term, prefix, limit)
+                .into_iter()
+                .map(|rank| ranked.node_id(rank).expect("id of a rank"))
+                .collect();
+            assert_eq!(by_rank, by_id, "{term:?} prefix {prefix} limit {limit}");
+            compared += by_id.len();
+        }
+    }
+    assert!(compared > 500, "the terms matched nodes ({compared})");
+}
+
+/// Search over a store with its topology (terms and names by rank) and over the same graph without
+/// (by id through `find_by_term` and `node_names`): the same records in the same order.
+#[tokio::test]
+async fn search_is_the_same_by_rank_or_by_id() {
+    let (_dirs, with_ranks, by_id) = read_both_ways(named_graph()).await;
+    let mut found = 0;
+    for text in ["bank of", "Ministry", "fund lo", "agency ka", "ba", "Côte", "societe banque", "b", "BM", "min 3", "of", "x"] {
+        for (kinds, first) in [(vec![], 10), (vec![NodeKind::Agency], 3), (vec![NodeKind::Agreement, NodeKind::City], 100), (vec![], 1)] {
+            let expected = by_id.search(text, &kinds, first).await.expect("search by id");
+            let actual = with_ranks.search(text, &kinds, first).await.expect("search by rank");
+            assert_eq!(actual, expected, "{text:?} {kinds:?} first {first}");
+            found += expected.len();
+        }
+    }
+    assert!(found > 200, "the searches found nodes ({found})");
 }

@@ -3,21 +3,21 @@
 //! answer is made). The walks (neighbourhood, paths) are written once over it, so the answer does not
 //! depend on the reader; [`Link`] is what they read of an edge.
 
-use std::hash::Hash;
 use std::sync::Arc;
 
 use partnergraph_schema::{EdgeId, EdgeLink, NodeId, NodeKind};
 
 use crate::graph::GraphError;
+use crate::store::dense::Key;
 use crate::store::{EdgeFilter, GraphRead, RankedEdge, RankedTopology};
 
 /// What the enumeration reads of an edge: its key and its two ends, each comparing as the ids they
 /// stand for.
 pub(crate) trait Link {
     /// A node's key.
-    type Node: Eq + Hash + Ord;
+    type Node: Key;
     /// An edge's key.
-    type Edge: Eq + Hash + Ord;
+    type Edge: Key;
     /// This edge's key.
     fn key(&self) -> &Self::Edge;
     /// Its source.
@@ -60,7 +60,7 @@ pub(crate) trait Reader: Sync {
     /// What a level returns for each edge.
     type Link: Link<Node = Self::Node> + Clone + Send + Sync;
     /// A node's key.
-    type Node: Clone + Eq + Hash + Ord + Send + Sync;
+    type Node: Clone + Key + Send + Sync;
 
     /// The key of the node `id`, or `None` when the state read has no such node.
     fn node(&self, id: &NodeId) -> Option<Self::Node>;

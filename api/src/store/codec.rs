@@ -15,7 +15,7 @@
 //! Decoding checks everything it reads (bounds, UTF-8, codes, dates, ids, no trailing bytes) and reports
 //! a damaged record as [`StoreError::Corrupt`]; it never panics.
 
-use partnergraph_schema::text::NodeNames;
+use partnergraph_schema::text::{NameRefs, NodeNames};
 use partnergraph_schema::{
     ActivityStatus, AgencyType, AgreementType, Claim, EdgeId, EdgeLink, EdgeRecord, EdgeType, EventType, GeoPoint, IatiRole, Identifier,
     NetworkType, NodeId, NodeKind, NodeRecord, PartialDate, Precedence, Role, Source, Support,
@@ -406,14 +406,29 @@ pub(crate) fn names_prefix<'a>(key: &str, bytes: &'a [u8]) -> Result<&'a [u8], S
     Ok(&bytes[..bytes.len() - reader.bytes.len()])
 }
 
+/// A stored node's names, borrowed from its stored form (or from the prefix [`names_prefix`] keeps).
+pub(crate) fn name_refs<'a>(key: &str, bytes: &'a [u8]) -> Result<NameRefs<'a>, StoreError> {
+    read_name_refs(&mut Reader { bytes }).map(|(_, _, names)| names).map_err(|reason| corrupt(key, reason))
+}
+
 /// A node's flags, kind and names: the start of its stored form.
 fn read_names(reader: &mut Reader<'_>) -> Read<(Flags, NodeKind, NodeNames)> {
+    let (flags, kind, names) = read_name_refs(reader)?;
+    Ok((flags, kind, names.to_owned()))
+}
+
+/// [`read_names`], borrowing the names.
+fn read_name_refs<'a>(reader: &mut Reader<'a>) -> Read<(Flags, NodeKind, NameRefs<'a>)> {
     let flags = reader.flags(NodeFlag::Translations as u8 + 1)?;
     let kind = reader.code(NodeKind::ALL)?;
-    let name = reader.string()?;
-    let acronym = if flags.has(NodeFlag::Acronym as u8) { Some(reader.string()?) } else { None };
-    let aliases = if flags.has(NodeFlag::Aliases as u8) { reader.strings()? } else { Vec::new() };
-    Ok((flags, kind, NodeNames { name, acronym, aliases }))
+    let name = reader.str()?;
+    let acronym = if flags.has(NodeFlag::Acronym as u8) { Some(reader.str()?) } else { None };
+    let aliases = if flags.has(NodeFlag::Aliases as u8) {
+        (0..reader.len()?).map(|_| reader.str()).collect::<Read<Vec<&str>>>()?
+    } else {
+        Vec::new()
+    };
+    Ok((flags, kind, NameRefs { name, acronym, aliases }))
 }
 
 fn read_node(id: NodeId, reader: &mut Reader<'_>) -> Read<NodeRecord> {

@@ -18,6 +18,7 @@ pub mod audit;
 mod bolt;
 pub mod cancel;
 pub(crate) mod codec;
+pub(crate) mod dense;
 mod embedded;
 mod error;
 pub mod inline;

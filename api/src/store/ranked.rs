@@ -9,7 +9,7 @@
 //! [`GraphStore::ranked`]: crate::store::GraphStore::ranked
 //! [`GraphStore::expand_page`]: crate::store::GraphStore::expand_page
 
-use partnergraph_schema::text::NodeNames;
+use partnergraph_schema::text::{NameRefs, NodeNames};
 use partnergraph_schema::{EdgeLink, EdgeType, IatiRole, NodeId, PartialDate, Role};
 
 use crate::store::{EdgeFilter, StoreError};
@@ -69,6 +69,14 @@ pub trait RankedTopology: Send + Sync {
 
     /// The names of the node of rank `rank`, as its record holds them.
     fn node_names(&self, rank: u32) -> Result<NodeNames, StoreError>;
+
+    /// [`RankedTopology::node_names`], borrowed from the state.
+    fn name_refs(&self, rank: u32) -> Result<NameRefs<'_>, StoreError>;
+
+    /// [`GraphRead::find_by_term`](crate::store::GraphRead::find_by_term) by rank: the ranks of the nodes
+    /// having the index term `term` (or one starting with it when `prefix`), in (term, rank) order, each
+    /// node once (at its first matching term), at most `limit`.
+    fn find_ranks_by_term(&self, term: &str, prefix: bool, limit: usize) -> Vec<u32>;
 
     /// The number of edges touching the node of rank `rank`.
     fn degree(&self, rank: u32) -> u64;

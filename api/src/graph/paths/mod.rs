@@ -15,13 +15,13 @@ mod enumerate;
 
 use std::collections::BTreeSet;
 
-use partnergraph_schema::hash::IdSet;
 use partnergraph_schema::{EdgeLink, NodeId, NodeRecord, PartialDate};
 
 use crate::graph::paths::enumerate::enumerate;
 use crate::graph::reader::{ById, ByRank, Link, Reader};
 use crate::graph::{Graph, GraphError, check_range};
 use crate::store::EdgeFilter;
+use crate::store::dense::Marks;
 
 /// Longest path searched.
 pub const MAX_HOPS: i64 = 6;
@@ -116,7 +116,7 @@ async fn load_ball<R: Reader>(
     radius: usize,
     filter: &EdgeFilter,
 ) -> Result<(), GraphError> {
-    let mut seen: IdSet<R::Node> = IdSet::default();
+    let mut seen: Marks<R::Node> = Marks::default();
     seen.insert(start.clone());
     let mut frontier = vec![start];
     for _ in 0..radius {
@@ -127,8 +127,7 @@ async fn load_ball<R: Reader>(
         frontier = Vec::new();
         for link in level {
             for end in [link.source(), link.target()] {
-                if seen.len() < BALL_BUDGET && !seen.contains(end) {
-                    seen.insert(end.clone());
+                if seen.len() < BALL_BUDGET && seen.insert(end.clone()) {
                     frontier.push(end.clone());
                 }
             }

@@ -21,6 +21,7 @@ mod expand;
 mod index;
 mod migrate;
 mod snapshot;
+mod terms;
 mod topology;
 mod view;
 mod write;

@@ -13,9 +13,10 @@ use std::path::{Path, PathBuf};
 use partnergraph_schema::{EdgeType, IatiRole, PartialDate, Role};
 
 use crate::store::codec;
+use crate::store::embedded::terms::Terms;
 use crate::store::embedded::topology::{Blobs, Slot, SortedStrings, Topology};
 
-const MAGIC: &[u8; 8] = b"PGTOPO03";
+const MAGIC: &[u8; 8] = b"PGTOPO04";
 /// The snapshot's file name in the data directory.
 const FILE_NAME: &str = "topology.bin";
 
@@ -140,6 +141,9 @@ pub(crate) fn save(dir: &Path, store_id: u64, topology: &Topology) -> std::io::R
     writer.u32s(&topology.offsets)?;
     writer.u32s(&topology.incident)?;
     writer.u32s(&topology.degrees)?;
+    writer.strings(&topology.terms.terms)?;
+    writer.u32s(&topology.terms.ends)?;
+    writer.u32s(&topology.terms.postings)?;
     let checksum = writer.checksum.finish();
     writer.out.write_all(&checksum.to_le_bytes())?;
     let file = writer.out.into_inner().map_err(|err| err.into_error())?;
@@ -181,6 +185,17 @@ impl<'a> Reader<'a> {
         let text = std::str::from_utf8(self.take(len)?).ok().filter(|text| text.is_ascii())?.to_owned();
         let ends = self.u32s()?;
         let in_bounds = ends.windows(2).all(|pair| pair[0] <= pair[1]) && ends.last().is_none_or(|last| *last as usize == text.len());
+        in_bounds.then_some(SortedStrings { bytes: text, ends })
+    }
+
+    /// [`Reader::strings`] of any UTF-8 text (search terms), each string ending on a character boundary.
+    fn text(&mut self) -> Option<SortedStrings> {
+        let len = self.len()?;
+        let text = std::str::from_utf8(self.take(len)?).ok()?.to_owned();
+        let ends = self.u32s()?;
+        let in_bounds = ends.windows(2).all(|pair| pair[0] <= pair[1])
+            && ends.last().is_none_or(|last| *last as usize == text.len())
+            && ends.iter().all(|end| text.is_char_boundary(*end as usize));
         in_bounds.then_some(SortedStrings { bytes: text, ends })
     }
 
@@ -290,7 +305,9 @@ fn decode_body(mut reader: Reader<'_>, generation: u64) -> Option<Topology> {
     let offsets = reader.u32s()?;
     let incident = reader.u32s()?;
     let degrees = reader.u32s()?;
-    let consistent = edge_ids.ends.len() == slot_count
+    let terms = Terms { terms: reader.text()?, ends: reader.u32s()?, postings: reader.u32s()? };
+    let consistent = terms.consistent(node_count)
+        && edge_ids.ends.len() == slot_count
         && names.ends.len() == node_count
         && offsets.len() == node_count + 1
         && offsets.first() == Some(&0)
@@ -299,7 +316,7 @@ fn decode_body(mut reader: Reader<'_>, generation: u64) -> Option<Topology> {
         && incident.iter().all(|edge| (*edge as usize) < slot_count)
         && degrees.len() == node_count
         && reader.at == body.len();
-    consistent.then_some(Topology { generation, nodes, names, edge_ids, slots, amounts, offsets, incident, degrees })
+    consistent.then_some(Topology { generation, nodes, names, edge_ids, slots, amounts, offsets, incident, degrees, terms })
 }
 
 /// The snapshot in `dir` if it was written for this store at this generation and reads back intact;
@@ -351,6 +368,7 @@ mod tests {
             offsets: vec![0, 1, 3],
             incident: vec![0, 0, 1],
             degrees: vec![1, 3],
+            terms: Terms { terms: strings(&["=b", "wb", "wé"]), ends: vec![1, 3, 4], postings: vec![1, 0, 1, 1] },
         }
     }
 
@@ -368,6 +386,7 @@ mod tests {
         assert_eq!(back.slots[0].from, topology().slots[0].from);
         assert_eq!(back.slots[0].role, Some(Role::Pivotal));
         assert_eq!(back.amounts, [(0, 1.5e6)]);
+        assert_eq!(back.terms.find("w", true, 10), [0, 1]);
         assert!(matches!(decode(&bytes, 42, 8), Err(Rejected::Stale { found: 7, expected: 8 })), "another generation");
         assert!(matches!(decode(&bytes, 41, 7), Err(Rejected::OtherStore)), "another store");
     }
@@ -413,5 +432,14 @@ mod tests {
         let mut bad = topology();
         bad.slots[1].target = 2;
         assert!(matches!(decode(&encoded(&bad), 42, 7), Err(Rejected::Inconsistent)));
+        let mut bad = topology();
+        bad.terms.postings[3] = 2;
+        assert!(matches!(decode(&encoded(&bad), 42, 7), Err(Rejected::Inconsistent)), "a term's node out of range");
+        let mut bad = topology();
+        bad.terms.postings[2] = 0;
+        assert!(matches!(decode(&encoded(&bad), 42, 7), Err(Rejected::Inconsistent)), "a term's nodes out of order");
+        let mut bad = topology();
+        bad.terms.terms.ends[1] = 6;
+        assert!(matches!(decode(&encoded(&bad), 42, 7), Err(Rejected::Inconsistent)), "a term ending inside a character");
     }
 }

@@ -9,12 +9,13 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 
-use partnergraph_schema::text::NodeNames;
+use partnergraph_schema::text::{NameRefs, NodeNames};
 use partnergraph_schema::{EdgeId, EdgeLink, EdgeType, IatiRole, NodeId, PartialDate, Role};
 use redb::{ReadTransaction, ReadableTable};
 
-use crate::store::codec::{Decode, LinkView, names_prefix};
+use crate::store::codec::{Decode, LinkView, name_refs, names_prefix};
 use crate::store::embedded::expand::type_index;
+use crate::store::embedded::terms::Terms;
 use crate::store::embedded::{EDGES, NODES, backend_error};
 use crate::store::{Direction, EdgeFilter, RankedEdge, RankedLink, RankedTopology, StoreError};
 
@@ -33,18 +34,18 @@ impl SortedStrings {
         Ok(())
     }
 
-    fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.ends.len()
     }
 
-    fn get(&self, rank: u32) -> &str {
+    pub(super) fn get(&self, rank: u32) -> &str {
         let rank = rank as usize;
         let start = if rank == 0 { 0 } else { self.ends[rank - 1] as usize };
         &self.bytes[start..self.ends[rank] as usize]
     }
 
     /// `Ok(rank)` when present, else `Err(rank it would have)`.
-    fn position(&self, text: &str) -> Result<u32, u32> {
+    pub(super) fn position(&self, text: &str) -> Result<u32, u32> {
         let (mut low, mut high) = (0usize, self.len());
         while low < high {
             let middle = low + (high - low) / 2;
@@ -110,6 +111,8 @@ pub(crate) struct Topology {
     pub(super) incident: Vec<u32>,
     /// Edges touching each node, a loop counted twice (as the `degree` table does).
     pub(super) degrees: Vec<u32>,
+    /// The search terms and their nodes' ranks (the `terms` table).
+    pub(super) terms: Terms,
 }
 
 pub(super) fn too_large(what: &str) -> StoreError {
@@ -167,6 +170,7 @@ impl Topology {
                 to: stored.to,
             });
         }
+        let terms = Terms::build(txn, &rank_of)?;
         drop(rank_of);
 
         // CSR: count each node's distinct incident edges, then fill in rank order (so lists come sorted).
@@ -194,7 +198,7 @@ impl Topology {
                 }
             }
         }
-        Ok(Topology { generation, nodes, names, edge_ids, slots, amounts, offsets, incident, degrees })
+        Ok(Topology { generation, nodes, names, edge_ids, slots, amounts, offsets, incident, degrees, terms })
     }
 
     /// Approximate heap bytes held.
@@ -210,6 +214,7 @@ impl Topology {
                 + self.degrees.len())
             + std::mem::size_of::<Slot>() * self.slots.len()
             + std::mem::size_of::<(u32, f64)>() * self.amounts.len()
+            + self.terms.heap_bytes()
     }
 
     fn node_rank(&self, id: &NodeId) -> Option<u32> {
@@ -348,6 +353,15 @@ impl RankedTopology for Topology {
     fn node_names(&self, rank: u32) -> Result<NodeNames, StoreError> {
         let id = self.node_str(rank).ok_or_else(|| no_rank("node", rank))?;
         NodeNames::decode(id, self.names.get(rank))
+    }
+
+    fn name_refs(&self, rank: u32) -> Result<NameRefs<'_>, StoreError> {
+        let id = self.node_str(rank).ok_or_else(|| no_rank("node", rank))?;
+        name_refs(id, self.names.get(rank))
+    }
+
+    fn find_ranks_by_term(&self, term: &str, prefix: bool, limit: usize) -> Vec<u32> {
+        self.terms.find(term, prefix, limit)
     }
 
     fn degree(&self, rank: u32) -> u64 {
