@@ -4,10 +4,11 @@
 //! The file is a cache, never the truth: its header names the store (a random id kept in `meta`) and the
 //! generation it was built from, and it is used only when both match the database's, its checksum holds
 //! and every index in it is in range. Anything else is ignored and the topology is rebuilt. It is written
-//! to a temporary file, synced, then renamed over the old one.
+//! to a temporary file, synced, then renamed over the old one, and read back as it streams from the file
+//! (a bounded buffer), so loading it holds the topology, not the file's bytes as well.
 
 use std::fs::File;
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use partnergraph_schema::{EdgeType, IatiRole, PartialDate, Role};
@@ -152,18 +153,67 @@ pub(crate) fn save(dir: &Path, store_id: u64, topology: &Topology) -> std::io::R
     Ok(())
 }
 
-/// Reads sections back, refusing anything out of bounds.
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
+/// Reads sections back as they stream from the file, summing them into the checksum and refusing anything
+/// longer than what is left, so a damaged length cannot make it allocate more than the file holds. Only
+/// the decoded topology stays in memory, never the file's bytes.
+struct Reader<R> {
+    source: R,
+    /// Bytes of the body not read yet.
+    remaining: u64,
+    checksum: Checksum,
+    /// The first read that failed, if one did.
+    error: Option<std::io::Error>,
 }
 
-impl<'a> Reader<'a> {
-    fn take(&mut self, len: usize) -> Option<&'a [u8]> {
-        let end = self.at.checked_add(len).filter(|end| *end <= self.bytes.len())?;
-        let slice = &self.bytes[self.at..end];
-        self.at = end;
-        Some(slice)
+/// Records of the fixed-size sections read per round (a bounded buffer).
+const RECORDS_PER_READ: usize = 1 << 16;
+
+impl<R: Read> Reader<R> {
+    fn take(&mut self, len: usize) -> Option<Vec<u8>> {
+        if u64::try_from(len).ok()? > self.remaining {
+            return None;
+        }
+        let mut bytes = vec![0; len];
+        if let Err(err) = self.source.read_exact(&mut bytes) {
+            self.error.get_or_insert(err);
+            return None;
+        }
+        self.remaining -= len as u64;
+        self.checksum.update(&bytes);
+        Some(bytes)
+    }
+
+    /// Reads `count` records of `size` bytes, handing each to `record`, a bounded buffer at a time.
+    fn records(&mut self, count: usize, size: usize, mut record: impl FnMut(&[u8]) -> Option<()>) -> Option<()> {
+        if u64::try_from(count.checked_mul(size)?).ok()? > self.remaining {
+            return None;
+        }
+        let mut left = count;
+        while left > 0 {
+            let round = left.min(RECORDS_PER_READ);
+            for chunk in self.take(round * size)?.chunks_exact(size) {
+                record(chunk)?;
+            }
+            left -= round;
+        }
+        Some(())
+    }
+
+    /// Reads the rest of the body into the checksum.
+    fn drain(&mut self) {
+        let mut buffer = vec![0; 1 << 20];
+        while self.remaining > 0 && self.error.is_none() {
+            let len = usize::try_from(self.remaining).unwrap_or(usize::MAX).min(buffer.len());
+            match self.source.read_exact(&mut buffer[..len]) {
+                Ok(()) => {
+                    self.checksum.update(&buffer[..len]);
+                    self.remaining -= len as u64;
+                }
+                Err(err) => {
+                    self.error = Some(err);
+                }
+            }
+        }
     }
 
     fn u64(&mut self) -> Option<u64> {
@@ -176,13 +226,17 @@ impl<'a> Reader<'a> {
 
     fn u32s(&mut self) -> Option<Vec<u32>> {
         let len = self.len()?;
-        let bytes = self.take(len.checked_mul(4)?)?;
-        Some(bytes.chunks_exact(4).map(|chunk| u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]])).collect())
+        let mut values = Vec::with_capacity(len.min(usize::try_from(self.remaining / 4).unwrap_or(0)));
+        self.records(len, 4, |chunk| {
+            values.push(u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]));
+            Some(())
+        })?;
+        Some(values)
     }
 
     fn strings(&mut self) -> Option<SortedStrings> {
         let len = self.len()?;
-        let text = std::str::from_utf8(self.take(len)?).ok().filter(|text| text.is_ascii())?.to_owned();
+        let text = String::from_utf8(self.take(len)?).ok().filter(|text| text.is_ascii())?;
         let ends = self.u32s()?;
         let in_bounds = ends.windows(2).all(|pair| pair[0] <= pair[1]) && ends.last().is_none_or(|last| *last as usize == text.len());
         in_bounds.then_some(SortedStrings { bytes: text, ends })
@@ -191,7 +245,7 @@ impl<'a> Reader<'a> {
     /// [`Reader::strings`] of any UTF-8 text (search terms), each string ending on a character boundary.
     fn text(&mut self) -> Option<SortedStrings> {
         let len = self.len()?;
-        let text = std::str::from_utf8(self.take(len)?).ok()?.to_owned();
+        let text = String::from_utf8(self.take(len)?).ok()?;
         let ends = self.u32s()?;
         let in_bounds = ends.windows(2).all(|pair| pair[0] <= pair[1])
             && ends.last().is_none_or(|last| *last as usize == text.len())
@@ -201,7 +255,7 @@ impl<'a> Reader<'a> {
 
     fn blobs(&mut self) -> Option<Blobs> {
         let len = self.len()?;
-        let bytes = self.take(len)?.to_vec();
+        let bytes = self.take(len)?;
         let ends = self.u32s()?;
         let in_bounds = ends.windows(2).all(|pair| pair[0] <= pair[1]) && ends.last().is_none_or(|last| *last as usize == bytes.len());
         in_bounds.then_some(Blobs { bytes, ends })
@@ -245,38 +299,57 @@ pub(crate) enum Rejected {
     Inconsistent,
 }
 
+/// The topology in `bytes`, a whole snapshot file.
+#[cfg(test)]
 fn decode(bytes: &[u8], store_id: u64, generation: u64) -> Result<Topology, Rejected> {
-    let (body, trailer) = bytes.len().checked_sub(8).and_then(|len| bytes.split_at_checked(len)).ok_or(Rejected::Damaged)?;
-    let mut checksum = Checksum::default();
-    checksum.update(body);
+    decode_from(bytes, bytes.len() as u64, store_id, generation)
+}
+
+/// The topology in the snapshot file `source` of `len` bytes. The checksum is checked first: a file whose
+/// sum does not hold is `Damaged` whatever else is wrong with it, so the body is read to its end even when
+/// its header already refuses it.
+fn decode_from(mut source: impl Read, len: u64, store_id: u64, generation: u64) -> Result<Topology, Rejected> {
+    let body = len.checked_sub(8).ok_or(Rejected::Damaged)?;
+    let mut reader = Reader { source: (&mut source).take(body), remaining: body, checksum: Checksum::default(), error: None };
+    let decoded = decode_header(&mut reader, store_id, generation)
+        .and_then(|()| decode_body(&mut reader, generation).filter(|_| reader.remaining == 0).ok_or(Rejected::Inconsistent));
+    reader.drain();
+    let Reader { checksum, error, .. } = reader;
+    if let Some(err) = error {
+        return Err(if err.kind() == std::io::ErrorKind::UnexpectedEof { Rejected::Damaged } else { Rejected::Unreadable(err) });
+    }
+    let mut trailer = [0; 8];
+    source.read_exact(&mut trailer).map_err(|_| Rejected::Damaged)?;
     if trailer != checksum.finish().to_le_bytes() {
         return Err(Rejected::Damaged);
     }
-    let mut reader = Reader { bytes: body, at: 0 };
-    if reader.take(8) != Some(MAGIC.as_slice()) {
+    decoded
+}
+
+/// Checks the magic, the store and the generation.
+fn decode_header<R: Read>(reader: &mut Reader<R>, store_id: u64, generation: u64) -> Result<(), Rejected> {
+    if reader.take(8).as_deref() != Some(MAGIC.as_slice()) {
         return Err(Rejected::Format);
     }
     if reader.u64() != Some(store_id) {
         return Err(Rejected::OtherStore);
     }
     match reader.u64() {
-        Some(found) if found == generation => {}
-        Some(found) => return Err(Rejected::Stale { found, expected: generation }),
-        None => return Err(Rejected::Format),
+        Some(found) if found == generation => Ok(()),
+        Some(found) => Err(Rejected::Stale { found, expected: generation }),
+        None => Err(Rejected::Format),
     }
-    decode_body(reader, generation).ok_or(Rejected::Inconsistent)
 }
 
 /// The topology after the header, or `None` if anything is out of range.
-fn decode_body(mut reader: Reader<'_>, generation: u64) -> Option<Topology> {
-    let body = reader.bytes;
+fn decode_body<R: Read>(reader: &mut Reader<R>, generation: u64) -> Option<Topology> {
     let nodes = reader.strings()?;
     let names = reader.blobs()?;
     let edge_ids = reader.strings()?;
     let slot_count = reader.len()?;
     let node_count = nodes.ends.len();
-    let mut slots = Vec::with_capacity(slot_count);
-    for record in reader.take(slot_count.checked_mul(19)?)?.chunks_exact(19) {
+    let mut slots = Vec::with_capacity(slot_count.min(usize::try_from(reader.remaining / 19).unwrap_or(0)));
+    reader.records(slot_count, 19, |record| {
         let source = u32::from_le_bytes([record[0], record[1], record[2], record[3]]);
         let target = u32::from_le_bytes([record[4], record[5], record[6], record[7]]);
         if source as usize >= node_count || target as usize >= node_count {
@@ -291,17 +364,19 @@ fn decode_body(mut reader: Reader<'_>, generation: u64) -> Option<Topology> {
             from: decode_date(&record[11..15])?,
             to: decode_date(&record[15..19])?,
         });
-    }
+        Some(())
+    })?;
     let amount_count = reader.len()?;
-    let mut amounts = Vec::with_capacity(amount_count);
-    for record in reader.take(amount_count.checked_mul(12)?)?.chunks_exact(12) {
+    let mut amounts = Vec::with_capacity(amount_count.min(usize::try_from(reader.remaining / 12).unwrap_or(0)));
+    reader.records(amount_count, 12, |record| {
         let rank = u32::from_le_bytes([record[0], record[1], record[2], record[3]]);
         let amount = f64::from_le_bytes(record[4..12].try_into().ok()?);
         if rank as usize >= slot_count {
             return None;
         }
         amounts.push((rank, amount));
-    }
+        Some(())
+    })?;
     let offsets = reader.u32s()?;
     let incident = reader.u32s()?;
     let degrees = reader.u32s()?;
@@ -314,21 +389,20 @@ fn decode_body(mut reader: Reader<'_>, generation: u64) -> Option<Topology> {
         && offsets.windows(2).all(|pair| pair[0] <= pair[1])
         && offsets.last().is_some_and(|last| *last as usize == incident.len())
         && incident.iter().all(|edge| (*edge as usize) < slot_count)
-        && degrees.len() == node_count
-        && reader.at == body.len();
+        && degrees.len() == node_count;
     consistent.then_some(Topology { generation, nodes, names, edge_ids, slots, amounts, offsets, incident, degrees, terms })
 }
 
 /// The snapshot in `dir` if it was written for this store at this generation and reads back intact;
 /// `Ok(None)` if there is none, and why it was rejected otherwise.
 pub(crate) fn load(dir: &Path, store_id: u64, generation: u64) -> Result<Option<Topology>, Rejected> {
-    let mut bytes = Vec::new();
-    match File::open(path(dir)) {
-        Ok(mut file) => file.read_to_end(&mut bytes).map_err(Rejected::Unreadable)?,
+    let file = match File::open(path(dir)) {
+        Ok(file) => file,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(err) => return Err(Rejected::Unreadable(err)),
     };
-    decode(&bytes, store_id, generation).map(Some)
+    let len = file.metadata().map_err(Rejected::Unreadable)?.len();
+    decode_from(BufReader::with_capacity(1 << 20, file), len, store_id, generation).map(Some)
 }
 
 /// Where the snapshot of the store in `dir` lives.
