@@ -53,13 +53,19 @@ impl SortedIds {
 /// The positions `0..count` sorted by `id_of` (the ids' bytes); `None` if an id repeats.
 fn sorted_unique<'s>(count: usize, id_of: impl Fn(u32) -> &'s [u8]) -> Option<Vec<u32>> {
     let count = u32::try_from(count).ok()?;
-    // The first eight bytes as a number decide most comparisons without reading the strings.
-    let mut keyed: Vec<(u64, u32)> = (0..count).map(|index| (prefix(id_of(index)), index)).collect();
-    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| id_of(a.1).cmp(id_of(b.1))));
-    if keyed.windows(2).any(|pair| pair[0].0 == pair[1].0 && id_of(pair[0].1) == id_of(pair[1].1)) {
+    // The first eight bytes as a number decide many comparisons without reading the strings; the ids'
+    // bytes are looked up once here, not at every comparison (ids of one kind share their first bytes).
+    let mut keyed: Vec<(u64, &[u8], u32)> = (0..count)
+        .map(|index| {
+            let id = id_of(index);
+            (prefix(id), id, index)
+        })
+        .collect();
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+    if keyed.windows(2).any(|pair| pair[0].1 == pair[1].1) {
         return None;
     }
-    Some(keyed.into_iter().map(|(_, index)| index).collect())
+    Some(keyed.into_iter().map(|(_, _, index)| index).collect())
 }
 
 /// The first eight bytes of `id`, big-endian, zero-padded: ordering by it, then by the whole id, is the
