@@ -77,19 +77,23 @@ pub fn expand(node: &NodeRecord) -> Vec<Claim> {
 /// of one `.xml` file (`<identifier> / <element>`), as the IATI import wrote its records before claims
 /// existed; then that file, as a mention.
 fn legacy_origin(node: &NodeRecord) -> (String, Precedence) {
-    let Some(first) = node.sources.first() else { return (String::new(), Precedence::Curated) };
+    let Some(file) = cited_file(&node.sources) else { return (String::new(), Precedence::Curated) };
+    let own = node.sources.iter().all(|source| {
+        source.quote.as_deref().is_some_and(|quote| quote.ends_with("/ iati-activity") || quote.ends_with("/ iati-organisation"))
+    });
+    (file.to_owned(), if own { Precedence::OwnRecord } else { Precedence::Mention })
+}
+
+/// The one `.xml` file every one of `sources` cites an element of (`<identifier> / <element>`), as the IATI
+/// import writes its sources; `None` for any other sources, or none.
+pub(crate) fn cited_file(sources: &[Source]) -> Option<&str> {
+    let first = sources.first()?;
     let iati = |source: &Source| {
         source.document == first.document
             && source.document.to_ascii_lowercase().ends_with(".xml")
             && source.quote.as_deref().is_some_and(|quote| quote.contains(" / "))
     };
-    if !node.sources.iter().all(iati) {
-        return (String::new(), Precedence::Curated);
-    }
-    let own = node.sources.iter().all(|source| {
-        source.quote.as_deref().is_some_and(|quote| quote.ends_with("/ iati-activity") || quote.ends_with("/ iati-organisation"))
-    });
-    (first.document.clone(), if own { Precedence::OwnRecord } else { Precedence::Mention })
+    sources.iter().all(iati).then_some(first.document.as_str())
 }
 
 /// The node several claims (each with its record, in arrival order) make.
@@ -141,14 +145,20 @@ fn compose(claims: Vec<Claim>) -> NodeRecord {
     node.sectors = union(&records, |record| &record.sectors);
     node.support = union(&records, |record| &record.support);
     node.languages = union(&records, |record| &record.languages);
-    node.sources = Vec::new();
-    for source in records.iter().flat_map(|record| &record.sources) {
-        if !node.sources.contains(source) {
-            node.sources.push(source.clone());
-        }
-    }
+    node.sources = every_source(records.iter().map(|record| &record.sources));
     node.claims = claims;
     node
+}
+
+/// Every source of `lists`, once each, in the order met.
+pub(crate) fn every_source<'a>(lists: impl Iterator<Item = &'a Vec<Source>>) -> Vec<Source> {
+    let mut sources: Vec<Source> = Vec::new();
+    for source in lists.flatten() {
+        if !sources.contains(source) {
+            sources.push(source.clone());
+        }
+    }
+    sources
 }
 
 /// Every value of a list field that some record gives, sorted, once each.

@@ -8,19 +8,16 @@
 //! one file at most (its id names its activity). That keeps the millions of edges an IATI import writes as
 //! small as they were.
 
-use super::{Alternative, Fields, disagreements, rank, text};
-use crate::wire::{Claim, EdgeRecord, Precedence, Source};
+use super::{Alternative, Fields, cited_file, disagreements, every_source, rank, text};
+use crate::wire::{Claim, EdgeRecord, Precedence};
 
 /// The origin of an edge without claims: the IATI file its every source cites an element of
 /// (`<identifier> / <element>` in one `.xml` file), as that file's own record, or else the curated record.
 pub fn origin_of(edge: &EdgeRecord) -> (String, Precedence) {
-    let Some(first) = edge.sources.first() else { return (String::new(), Precedence::Curated) };
-    let from_file = edge.sources.iter().all(|source| {
-        source.document == first.document
-            && source.document.to_ascii_lowercase().ends_with(".xml")
-            && source.quote.as_deref().is_some_and(|quote| quote.contains(" / "))
-    });
-    if from_file { (first.document.clone(), Precedence::OwnRecord) } else { (String::new(), Precedence::Curated) }
+    match cited_file(&edge.sources) {
+        Some(file) => (file.to_owned(), Precedence::OwnRecord),
+        None => (String::new(), Precedence::Curated),
+    }
 }
 
 /// `incoming` added to `existing`: the edge to store. `origin` is who states `incoming`; `None` reads it from
@@ -79,13 +76,7 @@ fn compose(claims: Vec<Claim<EdgeRecord>>) -> Option<EdgeRecord> {
     edge.from = first(|r| r.from.is_some()).from;
     edge.to = first(|r| r.to.is_some()).to;
     edge.amount_usd = first(|r| r.amount_usd.is_some()).amount_usd;
-    let mut sources: Vec<Source> = Vec::new();
-    for source in claims.iter().filter_map(|claim| claim.record.as_deref()).flat_map(|record| &record.sources) {
-        if !sources.contains(source) {
-            sources.push(source.clone());
-        }
-    }
-    edge.sources = sources;
+    edge.sources = every_source(claims.iter().filter_map(|claim| claim.record.as_deref()).map(|record| &record.sources));
     edge.claims = claims;
     Some(edge)
 }

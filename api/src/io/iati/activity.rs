@@ -264,7 +264,8 @@ fn dates(activity: &Element, warnings: &mut Warnings) -> (Option<PartialDate>, O
 /// the sectors are the activity's, or if it names none, its transactions'.
 fn sdgs(activity: &Element, warnings: &mut Warnings) -> Vec<u8> {
     let tags = activity.children_named("tag").filter(|element| matches!(element.attr("vocabulary"), Some("2" | "3")));
-    let sectors = sector_elements(activity).into_iter().filter(|element| matches!(element.attr("vocabulary"), Some("7" | "8" | "9")));
+    let sectors =
+        own_or_transactions(activity, "sector").0.into_iter().filter(|element| matches!(element.attr("vocabulary"), Some("7" | "8" | "9")));
     let mut goals = Vec::new();
     for element in tags.chain(sectors) {
         let Some(code) = element.attr("code") else { continue };
@@ -278,21 +279,21 @@ fn sdgs(activity: &Element, warnings: &mut Warnings) -> Vec<u8> {
     goals
 }
 
-/// The activity's `sector` elements, or if it names none, its transactions'.
-fn sector_elements(activity: &Element) -> Vec<&Element> {
-    let own: Vec<&Element> = activity.children_named("sector").collect();
-    if own.is_empty() {
-        activity.children_named("transaction").flat_map(|transaction| transaction.children_named("sector")).collect()
-    } else {
-        own
+/// The activity's `name` elements, or if it names none, its transactions' (sectors, recipient countries
+/// and regions may be given either way); whether they came from the transactions.
+pub(super) fn own_or_transactions<'a>(activity: &'a Element, name: &'static str) -> (Vec<&'a Element>, bool) {
+    let own: Vec<&Element> = activity.children_named(name).collect();
+    if !own.is_empty() {
+        return (own, false);
     }
+    (activity.children_named("transaction").flat_map(|transaction| transaction.children_named(name)).collect(), true)
 }
 
 /// OECD DAC sectors: purpose codes (vocabulary 1, the default: five digits) and categories (vocabulary 2:
 /// three digits), sorted, once each; the activity's, or if it names none, its transactions'.
 fn dac_sectors(activity: &Element, warnings: &mut Warnings) -> Vec<String> {
     let mut sectors = Vec::new();
-    for element in sector_elements(activity) {
+    for element in own_or_transactions(activity, "sector").0 {
         let digits = match element.attr("vocabulary").unwrap_or("1") {
             "1" => 5,
             "2" => 3,
@@ -313,19 +314,10 @@ fn dac_sectors(activity: &Element, warnings: &mut Warnings) -> Vec<String> {
 /// The recipient countries, each once: from the activity, or if it names none, from its transactions.
 fn beneficiaries(activity: &Element, warnings: &mut Warnings) -> Vec<Beneficiary> {
     check_percentages(activity, warnings);
-    let own: Vec<(&Element, String)> =
-        activity.children_named("recipient-country").map(|element| (element, "recipient-country".to_owned())).collect();
-    let found = if own.is_empty() {
-        activity
-            .children_named("transaction")
-            .flat_map(|transaction| transaction.children_named("recipient-country"))
-            .map(|element| (element, "transaction/recipient-country".to_owned()))
-            .collect()
-    } else {
-        own
-    };
+    let (found, from_transactions) = own_or_transactions(activity, "recipient-country");
+    let path = if from_transactions { "transaction/recipient-country" } else { "recipient-country" };
     let mut beneficiaries: Vec<Beneficiary> = Vec::new();
-    for (element, path) in found {
+    for element in found {
         let Some(code) = element.attr("code") else { continue };
         let Some(iso3) = countries::alpha3(code) else {
             warnings.push(element.line, element.column, WarningKind::UnknownCountry(code.to_owned()));

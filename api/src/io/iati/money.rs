@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use partnergraph_schema::{ActivityStatus, Amount, AmountKind, Recipient};
 
 use crate::countries;
+use crate::io::iati::activity::own_or_transactions;
 use crate::io::iati::warning::{WarningKind, Warnings};
 use crate::io::iati::xml::Element;
 
@@ -30,7 +31,7 @@ pub fn status(activity: &Element, warnings: &mut Warnings) -> Option<ActivitySta
 /// beneficiaries' mapping warns of them).
 pub fn recipients(activity: &Element, warnings: &mut Warnings) -> Vec<Recipient> {
     let mut recipients: Vec<Recipient> = Vec::new();
-    for element in own_or_transactions(activity, "recipient-country") {
+    for element in own_or_transactions(activity, "recipient-country").0 {
         let Some(country) = element.attr("code").and_then(countries::alpha3) else { continue };
         let recipient =
             Recipient { country: Some(country.to_owned()), region: None, vocabulary: None, percentage: share(element, warnings) };
@@ -38,7 +39,7 @@ pub fn recipients(activity: &Element, warnings: &mut Warnings) -> Vec<Recipient>
             recipients.push(recipient);
         }
     }
-    for element in own_or_transactions(activity, "recipient-region") {
+    for element in own_or_transactions(activity, "recipient-region").0 {
         let Some(code) = element.attr("code").map(str::trim).filter(|code| !code.is_empty() && code.len() <= 64) else { continue };
         let vocabulary = element.attr("vocabulary").map(str::trim).filter(|vocabulary| !vocabulary.is_empty() && vocabulary.len() <= 16);
         let vocabulary = vocabulary.unwrap_or(DEFAULT_REGION_VOCABULARY).to_owned();
@@ -49,15 +50,6 @@ pub fn recipients(activity: &Element, warnings: &mut Warnings) -> Vec<Recipient>
         }
     }
     recipients
-}
-
-/// The activity's `name` elements, or if it has none, its transactions'.
-fn own_or_transactions<'a>(activity: &'a Element, name: &'static str) -> Vec<&'a Element> {
-    let own: Vec<&Element> = activity.children_named(name).collect();
-    if !own.is_empty() {
-        return own;
-    }
-    activity.children_named("transaction").flat_map(|transaction| transaction.children_named(name)).collect()
 }
 
 /// The `percentage` of `element`, if it is a number from 0 to 100 (else a warning).

@@ -1,7 +1,7 @@
 //! Tests of edges several origins state: an analyst's correction beside an IATI participation.
 
 use super::*;
-use crate::{EdgeId, EdgeType, IatiRole, NodeId, Role};
+use crate::{EdgeId, EdgeType, IatiRole, NodeId, Role, Source};
 
 const FILE: &str = "undp-activities.xml";
 
