@@ -13,7 +13,7 @@ use partnergraph_schema::text::{NameRefs, NodeNames};
 use partnergraph_schema::{EdgeId, EdgeLink, EdgeType, IatiRole, NodeId, PartialDate, Role};
 use redb::{ReadTransaction, ReadableTable};
 
-use crate::store::codec::{Decode, LinkView, name_refs, names_prefix};
+use crate::store::codec::{Decode, LinkView, name_len, name_refs, names_prefix};
 use crate::store::embedded::expand::type_index;
 use crate::store::embedded::terms::Terms;
 use crate::store::embedded::{EDGES, NODES, backend_error};
@@ -356,12 +356,26 @@ impl RankedTopology for Topology {
     }
 
     fn name_refs(&self, rank: u32) -> Result<NameRefs<'_>, StoreError> {
-        let id = self.node_str(rank).ok_or_else(|| no_rank("node", rank))?;
-        name_refs(id, self.names.get(rank))
+        // The id is read only to name the node in an error: reading it costs a cache miss per node.
+        if rank as usize >= self.nodes.len() {
+            return Err(no_rank("node", rank));
+        }
+        name_refs(|| self.nodes.get(rank), self.names.get(rank))
+    }
+
+    fn name_len(&self, rank: u32) -> Result<usize, StoreError> {
+        if rank as usize >= self.nodes.len() {
+            return Err(no_rank("node", rank));
+        }
+        name_len(|| self.nodes.get(rank), self.names.get(rank))
     }
 
     fn find_ranks_by_term(&self, term: &str, prefix: bool, limit: usize) -> Vec<u32> {
         self.terms.find(term, prefix, limit)
+    }
+
+    fn term_count(&self, term: &str) -> usize {
+        self.terms.count(term)
     }
 
     fn degree(&self, rank: u32) -> u64 {
