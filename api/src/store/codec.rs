@@ -406,9 +406,22 @@ pub(crate) fn names_prefix<'a>(key: &str, bytes: &'a [u8]) -> Result<&'a [u8], S
     Ok(&bytes[..bytes.len() - reader.bytes.len()])
 }
 
-/// A stored node's names, borrowed from its stored form (or from the prefix [`names_prefix`] keeps).
-pub(crate) fn name_refs<'a>(key: &str, bytes: &'a [u8]) -> Result<NameRefs<'a>, StoreError> {
-    read_name_refs(&mut Reader { bytes }).map(|(_, _, names)| names).map_err(|reason| corrupt(key, reason))
+/// A stored node's names, borrowed from its stored form (or from the prefix [`names_prefix`] keeps);
+/// `key` names the record in an error.
+pub(crate) fn name_refs<'a, 'k>(key: impl FnOnce() -> &'k str, bytes: &'a [u8]) -> Result<NameRefs<'a>, StoreError> {
+    read_name_refs(&mut Reader { bytes }).map(|(_, _, names)| names).map_err(|reason| corrupt(key(), reason))
+}
+
+/// The length in bytes of a stored node's name, read from the same bytes as [`name_refs`] without
+/// checking or borrowing the names.
+pub(crate) fn name_len<'k>(key: impl FnOnce() -> &'k str, bytes: &[u8]) -> Result<usize, StoreError> {
+    let mut reader = Reader { bytes };
+    read_head(&mut reader).and_then(|_| reader.len()).map_err(|reason| corrupt(key(), reason))
+}
+
+/// A node's flags and kind: the start of its stored form, before its names.
+fn read_head(reader: &mut Reader<'_>) -> Read<(Flags, NodeKind)> {
+    Ok((reader.flags(NodeFlag::Translations as u8 + 1)?, reader.code(NodeKind::ALL)?))
 }
 
 /// A node's flags, kind and names: the start of its stored form.
@@ -419,8 +432,7 @@ fn read_names(reader: &mut Reader<'_>) -> Read<(Flags, NodeKind, NodeNames)> {
 
 /// [`read_names`], borrowing the names.
 fn read_name_refs<'a>(reader: &mut Reader<'a>) -> Read<(Flags, NodeKind, NameRefs<'a>)> {
-    let flags = reader.flags(NodeFlag::Translations as u8 + 1)?;
-    let kind = reader.code(NodeKind::ALL)?;
+    let (flags, kind) = read_head(reader)?;
     let name = reader.str()?;
     let acronym = if flags.has(NodeFlag::Acronym as u8) { Some(reader.str()?) } else { None };
     let aliases = if flags.has(NodeFlag::Aliases as u8) {
