@@ -14,8 +14,9 @@
 //! full sort of every candidate's key.
 
 use partnergraph_schema::NodeKind;
-use partnergraph_schema::text::{EXACT, Ranker, WORD};
+use partnergraph_schema::text::Ranker;
 
+use super::lookup_terms;
 use super::top::Top;
 use crate::store::{RankedTopology, StoreError};
 
@@ -29,10 +30,9 @@ pub fn best_ranks(
     first: usize,
     limit: usize,
 ) -> Result<Vec<u32>, StoreError> {
-    let most_selective = query.split(' ').max_by_key(|word| word.len()).unwrap_or(query);
-    let exact_term = format!("{EXACT}{query}");
+    let [exact_term, word_term] = lookup_terms(query);
     let prefixed = topology.find_ranks_by_term(&exact_term, true, limit);
-    let words = topology.find_ranks_by_term(&format!("{WORD}{most_selective}"), true, limit);
+    let words = topology.find_ranks_by_term(&word_term, true, limit);
     let having_query = topology.term_count(&exact_term);
     // The first `exact` ranks found have `=query` itself; when that is all of them, the rest do not.
     let exact = having_query.min(prefixed.len());
@@ -44,7 +44,8 @@ pub fn best_ranks(
         (false, true) => 3,
         (false, false) => 0,
     };
-    let wanted = |rank: u32| kinds.is_empty() || kind(topology, rank).is_some_and(|kind| kinds.contains(&kind));
+    let wanted =
+        |rank: u32| kinds.is_empty() || topology.node_str(rank).and_then(NodeKind::of_id).is_some_and(|kind| kinds.contains(&kind));
     let mut ranker = Ranker::new(query);
     let mut top = Top::new(first);
     for (at, rank) in prefixed.iter().copied().enumerate() {
@@ -77,9 +78,4 @@ pub fn best_ranks(
         }
     }
     Ok(top.into_sorted().into_iter().map(|(_, _, rank)| rank).collect())
-}
-
-/// The kind of the node of rank `rank`, from its id's prefix.
-fn kind(topology: &dyn RankedTopology, rank: u32) -> Option<NodeKind> {
-    NodeKind::from_id_prefix(topology.node_str(rank)?.split_once(':')?.0)
 }

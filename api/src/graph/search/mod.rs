@@ -28,6 +28,14 @@ pub const MAX_QUERY_CHARS: usize = 200;
 /// Candidates loaded per term lookup.
 pub const CANDIDATES: usize = 2000;
 
+/// The two index terms the folded `query` looks up, each as a prefix: the whole query (exact), then the
+/// word prefix of its most selective (longest) word. Both ways of searching look up these, so they find
+/// the same candidates.
+fn lookup_terms(query: &str) -> [String; 2] {
+    let most_selective = query.split(' ').max_by_key(|word| word.len()).unwrap_or(query);
+    [format!("{EXACT}{query}"), format!("{WORD}{most_selective}")]
+}
+
 impl Graph {
     /// The best `first` matches of `text`, optionally of some kinds only.
     pub async fn search(&self, text: &str, kinds: &[NodeKind], first: i64) -> Result<Vec<NodeRecord>, GraphError> {
@@ -51,9 +59,8 @@ impl Graph {
 
     /// The `first` best candidates of `terms` for `query`, read by id.
     async fn best_by_id(&self, query: &str, kinds: &[NodeKind], first: usize) -> Result<Vec<NodeId>, GraphError> {
-        let most_selective = query.split(' ').max_by_key(|word| word.len()).unwrap_or(query);
         let mut candidates: Vec<NodeId> = Vec::new();
-        for term in [format!("{EXACT}{query}"), format!("{WORD}{most_selective}")] {
+        for term in lookup_terms(query) {
             candidates.extend(self.store().find_by_term(&term, true, CANDIDATES).await?);
         }
         candidates.retain(|id| kinds.is_empty() || kinds.contains(&id.kind()));
