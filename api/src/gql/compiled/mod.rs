@@ -81,16 +81,15 @@ impl Plan {
             }
             match graph.neighborhood_ranked(&center, &query).await.ok()? {
                 Some((topology, walked)) => {
-                    let names = if self.needs_names() {
-                        walked.nodes.iter().map(|rank| topology.node_names(*rank).ok()).collect::<Option<Vec<_>>>()?
-                    } else {
-                        Vec::new()
-                    };
+                    // Only the columns the plan writes are read: each is a cache miss per node at scale.
+                    let (names, degrees) = (self.needs_names(), self.needs_degrees());
                     let nodes = walked
                         .nodes
                         .iter()
-                        .enumerate()
-                        .map(|(at, rank)| NodeRow::new(topology.node_str(*rank)?, names.get(at), topology.degree(*rank)))
+                        .map(|rank| {
+                            let names = if names { Some(topology.name_refs(*rank).ok()?) } else { None };
+                            NodeRow::new(topology.node_str(*rank)?, names, if degrees { topology.degree(*rank) } else { 0 })
+                        })
                         .collect::<Option<Vec<_>>>()?;
                     let edges = walked.edges.iter().map(|edge| topology.link_view(edge.edge)).collect::<Option<Vec<_>>>()?;
                     write::subgraph(&mut out, &root.fields, &nodes, &edges, &[], walked.truncated);
@@ -107,7 +106,9 @@ impl Plan {
                         .nodes
                         .iter()
                         .enumerate()
-                        .map(|(at, node)| NodeRow::new(node.id.as_str(), Some(&node.names), degrees.get(at).copied().unwrap_or_default()))
+                        .map(|(at, node)| {
+                            NodeRow::new(node.id.as_str(), Some(write::refs(&node.names)), degrees.get(at).copied().unwrap_or_default())
+                        })
                         .collect::<Option<Vec<_>>>()?;
                     let edges: Vec<RankedLink<'_>> = subgraph.edges.iter().map(write::link_row).collect();
                     write::subgraph(&mut out, &root.fields, &nodes, &edges, &[], subgraph.truncated);
@@ -132,7 +133,6 @@ impl Plan {
         let ids = || subgraph.nodes.iter().map(|node| node.id.clone()).collect::<Vec<NodeId>>();
         let degrees = if self.needs_degrees() { graph.degrees(&ids()).await.ok()? } else { Vec::new() };
         let positions = if self.needs_locations() { graph.positions(&subgraph.nodes).await.ok()? } else { Vec::new() };
-        let names: Vec<_> = if self.needs_names() { subgraph.nodes.iter().map(write::names_of).collect() } else { Vec::new() };
         let edge_sources = if self.needs_edge_sources() {
             let edge_ids: Vec<_> = subgraph.edges.iter().map(|edge| edge.id.clone()).collect();
             graph.edge_sources(&edge_ids).await.ok()?
@@ -145,7 +145,8 @@ impl Plan {
             .enumerate()
             .map(|(at, node)| {
                 let position = positions.get(at).copied().flatten();
-                NodeRow::of_record(node, names.get(at), degrees.get(at).copied().unwrap_or_default(), position)
+                let names = self.needs_names().then(|| write::names_of(node));
+                NodeRow::of_record(node, names, degrees.get(at).copied().unwrap_or_default(), position)
             })
             .collect();
         let edges: Vec<RankedLink<'_>> = subgraph.edges.iter().map(write::link_row).collect();

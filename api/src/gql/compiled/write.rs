@@ -2,10 +2,10 @@
 //! topology, or from names or records read by id), in query order, each value formatted as
 //! async-graphql's response serialisation (serde_json) formats it.
 
-use async_graphql::resolver_utils::enum_value;
+use async_graphql::resolver_utils::EnumType;
 use async_graphql::{Name, ScalarType};
 use async_graphql_value::ConstValue;
-use partnergraph_schema::text::NodeNames;
+use partnergraph_schema::text::{NameRefs, NodeNames};
 use partnergraph_schema::{EdgeLink, GeoPoint, NodeRecord, Source};
 
 use crate::gql::compiled::compile::{EdgeColumn, EdgeColumns, NodeColumn, NodeEntry, SubColumn, SubgraphField};
@@ -18,7 +18,7 @@ use crate::store::RankedLink;
 pub(super) struct NodeRow<'a> {
     id: &'a str,
     kind: partnergraph_schema::NodeKind,
-    names: Option<&'a NodeNames>,
+    names: Option<NameRefs<'a>>,
     degree: u64,
     /// The whole record and its position, when the plan asks for fields only a record gives.
     record: Option<(&'a NodeRecord, Option<GeoPoint>)>,
@@ -26,20 +26,25 @@ pub(super) struct NodeRow<'a> {
 
 impl<'a> NodeRow<'a> {
     /// The row of the node `id` (`None` when the id has no kind prefix: never for a stored id).
-    pub(super) fn new(id: &'a str, names: Option<&'a NodeNames>, degree: u64) -> Option<NodeRow<'a>> {
+    pub(super) fn new(id: &'a str, names: Option<NameRefs<'a>>, degree: u64) -> Option<NodeRow<'a>> {
         let kind = partnergraph_schema::NodeKind::of_id(id)?;
         Some(NodeRow { id, kind, names, degree, record: None })
     }
 
     /// The row of a node read whole, with its names taken from `names` and its `position`.
-    pub(super) fn of_record(record: &'a NodeRecord, names: Option<&'a NodeNames>, degree: u64, position: Option<GeoPoint>) -> NodeRow<'a> {
+    pub(super) fn of_record(record: &'a NodeRecord, names: Option<NameRefs<'a>>, degree: u64, position: Option<GeoPoint>) -> NodeRow<'a> {
         NodeRow { id: record.id.as_str(), kind: record.kind, names, degree, record: Some((record, position)) }
     }
 }
 
-/// The names of a record, as the topology keeps them.
-pub(super) fn names_of(record: &NodeRecord) -> NodeNames {
-    NodeNames { name: record.name.clone(), acronym: record.acronym.clone(), aliases: record.aliases.clone() }
+/// The names of a record, borrowed.
+pub(super) fn names_of(record: &NodeRecord) -> NameRefs<'_> {
+    NameRefs { name: &record.name, acronym: record.acronym.as_deref(), aliases: record.aliases.iter().map(String::as_str).collect() }
+}
+
+/// Names read whole, borrowed.
+pub(super) fn refs(names: &NodeNames) -> NameRefs<'_> {
+    NameRefs { name: &names.name, acronym: names.acronym.as_deref(), aliases: names.aliases.iter().map(String::as_str).collect() }
 }
 
 /// An edge read by id, as the rows of a ranked walk show edges.
@@ -73,6 +78,24 @@ pub(super) fn key(out: &mut Vec<u8>, key: &Name) {
 fn text(out: &mut Vec<u8>, value: &str) {
     // Writing into a `Vec` cannot fail.
     let _ = serde_json::to_writer(&mut *out, value);
+}
+
+/// An enum value, as async-graphql's response serialisation writes it (its GraphQL name as a string),
+/// without building the `ConstValue` that `enum_value` would allocate for it.
+fn enum_text<E: EnumType>(out: &mut Vec<u8>, value: E) {
+    match E::items().iter().find(|item| item.value == value) {
+        Some(item) => text(out, item.name),
+        // Every value of a derived enum is one of its items.
+        None => json(out, &ConstValue::Null),
+    }
+}
+
+/// An optional enum value: its name, or `null`.
+fn optional_enum<E: EnumType>(out: &mut Vec<u8>, value: Option<E>) {
+    match value {
+        Some(value) => enum_text(out, value),
+        None => json(out, &ConstValue::Null),
+    }
 }
 
 /// A value as async-graphql's response serialisation writes it.
@@ -138,18 +161,18 @@ fn write_node(out: &mut Vec<u8>, entries: &[NodeEntry], node: &NodeRow<'_>) {
         match entry.column {
             NodeColumn::Typename => text(out, type_name(kind)),
             NodeColumn::Id => text(out, node.id),
-            NodeColumn::Kind => json(out, &enum_value(NodeKind::from(kind))),
-            NodeColumn::Name => match node.names {
-                Some(names) => text(out, &names.name),
+            NodeColumn::Kind => enum_text(out, NodeKind::from(kind)),
+            NodeColumn::Name => match &node.names {
+                Some(names) => text(out, names.name),
                 None => json(out, &ConstValue::Null),
             },
-            NodeColumn::Acronym => match node.names.and_then(|names| names.acronym.as_deref()) {
+            NodeColumn::Acronym => match node.names.as_ref().and_then(|names| names.acronym) {
                 Some(acronym) => text(out, acronym),
                 None => json(out, &ConstValue::Null),
             },
             NodeColumn::Aliases => {
-                let aliases = node.names.map(|names| names.aliases.as_slice()).unwrap_or_default();
-                json(out, &ConstValue::List(aliases.iter().cloned().map(ConstValue::String).collect()));
+                let aliases = node.names.as_ref().map(|names| names.aliases.as_slice()).unwrap_or_default();
+                json(out, &ConstValue::List(aliases.iter().map(|alias| ConstValue::String((*alias).to_owned())).collect()));
             }
             NodeColumn::Degree => json(out, &degree_number(node.degree).to_value()),
             NodeColumn::Description => match node.record.and_then(|(record, _)| record.description.as_deref()) {
@@ -251,7 +274,10 @@ fn write_edge(out: &mut Vec<u8>, edges: &EdgeColumns, edge: &RankedLink<'_>, sou
                 text(out, edge.id);
                 continue;
             }
-            EdgeColumn::Type => enum_value(EdgeType::from(edge.edge_type)),
+            EdgeColumn::Type => {
+                enum_text(out, EdgeType::from(edge.edge_type));
+                continue;
+            }
             EdgeColumn::Source => {
                 text(out, edge.source);
                 continue;
@@ -260,8 +286,14 @@ fn write_edge(out: &mut Vec<u8>, edges: &EdgeColumns, edge: &RankedLink<'_>, sou
                 text(out, edge.target);
                 continue;
             }
-            EdgeColumn::Role => edge.role.map_or(ConstValue::Null, |role| enum_value(Role::from(role))),
-            EdgeColumn::IatiRole => edge.iati_role.map_or(ConstValue::Null, |role| enum_value(IatiRole::from(role))),
+            EdgeColumn::Role => {
+                optional_enum(out, edge.role.map(Role::from));
+                continue;
+            }
+            EdgeColumn::IatiRole => {
+                optional_enum(out, edge.iati_role.map(IatiRole::from));
+                continue;
+            }
             EdgeColumn::From => edge.from.map_or(ConstValue::Null, |date| Date(date).to_value()),
             EdgeColumn::To => edge.to.map_or(ConstValue::Null, |date| Date(date).to_value()),
             EdgeColumn::AmountUsd => edge.amount_usd.map_or(ConstValue::Null, |amount| amount.to_value()),
