@@ -5,7 +5,8 @@
 # For each of three rounds: wrk at c=8 for 10 s (BENCH_SECONDS) on depth-2 neighbourhoods of agreements
 # and on the widget mix, against `serve --response-cache-mib 0` (every answer computed) and against a
 # server whose cache holds every answer (warmed first). Then each request of the mix alone, uncached
-# (scripts/bench/alone.py), the restart time (process start to accepting, topology loaded from its
+# (scripts/bench/alone.py, and each kind through wrk at c=1 beside `{ __typename }` and the HTTP floor of
+# api/examples/http_floor.rs), the restart time (process start to accepting, topology loaded from its
 # snapshot) and the RSS. Reuses the generated graph and store of scripts/bench.sh when present.
 # BENCH_BIN=PATH runs that binary instead of building one (to compare two builds in one session), and
 # BENCH_OUT=NAME writes target/bench/NODES/NAME instead of read.txt.
@@ -16,7 +17,7 @@ edges=${2:-500000}
 seconds=${BENCH_SECONDS:-10}
 command -v wrk >/dev/null || { echo "bench-read: needs wrk (apt-get install wrk)" >&2; exit 1; }
 bin=${BENCH_BIN:-target/release/partnergraph}
-[ -n "${BENCH_BIN:-}" ] || cargo build --release --locked -p partnergraph
+[ -n "${BENCH_BIN:-}" ] || cargo build --release --locked -p partnergraph --bin partnergraph --example http_floor
 dir=target/bench/$nodes
 mkdir -p "$dir"
 out="$dir/${BENCH_OUT:-read.txt}"
@@ -72,5 +73,34 @@ for round in 1 2 3; do
 done
 start --response-cache-mib 0
 say "each request of the mix alone, uncached, mean/median ms (700 bodies): $(python3 scripts/bench/alone.py "http://127.0.0.1:$port/graphql" "$dir/mix.bodies" depth2,depth1,card,search,triangulars,paths,map 700)"
+# The same kinds alone through a C client (wrk, one connection, so one request at a time; python's own
+# share above is about 0.15 ms), each kind's bodies in turn for BENCH_ALONE_SECONDS, and `{ __typename }`:
+# what any GraphQL answer of this server costs.
+kinds=(depth2 depth1 card search triangulars paths map)
+alone_seconds=${BENCH_ALONE_SECONDS:-5}
+tmp=$(mktemp -d)
+for at in "${!kinds[@]}"; do awk -v k="$at" '(NR - 1) % 7 == k' "$dir/mix.bodies" > "$tmp/${kinds[$at]}"; done
+for _ in $(seq 200); do echo '{"query":"{ __typename }"}'; done > "$tmp/typename"
+one() { wrk -t1 -c1 -d"${alone_seconds}s" -s scripts/bench/graphql.lua "$1" -- "$2" | sed -n 's/^RESULT .*\(p50_ms=[0-9.]*\) \(p90_ms=[0-9.]*\).*/\1 \2/p'; }
+line=""
+for kind in "${kinds[@]}" typename; do line="$line $kind [$(one "http://127.0.0.1:$port/graphql" "$tmp/$kind")]"; done
+say "each kind alone, uncached, wrk c=1:$line"
 say "RSS after: $(($(awk '/VmRSS/{print $2}' /proc/$pid/status) / 1024)) MiB"
 stop
+# The floor of any answer over HTTP on this machine (api/examples/http_floor.rs): axum alone, and with the
+# hand-off to a blocking pool that serve makes for every uncached request.
+floor=${BENCH_FLOOR:-target/release/examples/http_floor}
+if [ -x "$floor" ]; then
+  line=""
+  for hop in "" --hop; do
+    "$floor" "127.0.0.1:$port" $hop > /dev/null &
+    pid=$!
+    until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do sleep 0.01; done
+    line="$line ${hop:-direct} [$(one "http://127.0.0.1:$port/graphql" "$tmp/typename")]"
+    stop
+  done
+  say "HTTP floor (http_floor), wrk c=1:$line"
+else
+  say "HTTP floor: $floor not built (cargo build --release -p partnergraph --example http_floor)"
+fi
+rm -rf "$tmp"
