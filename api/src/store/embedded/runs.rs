@@ -3,7 +3,7 @@
 //!
 //! A heap that pops one edge per step costs a few comparisons and a sift per edge; around a hub a level
 //! takes 10,000. Here a bound is bisected instead (counting, by binary search in each run, the edges
-//! below it), the edges below it are taken from each run at once, then sorted and deduplicated: the
+//! below it), the edges below it are taken from each run at once, then merged (a stable sort of the sorted pieces) and deduplicated: the
 //! same edges in the same order as the merge, for a few hundred comparisons plus one sort.
 
 /// The first `limit` distinct edges of `runs` (each sorted, ascending), ascending: what merging the runs
@@ -34,7 +34,8 @@ pub(super) fn first_distinct(runs: &[&[u32]], limit: usize) -> Vec<u32> {
             found.extend_from_slice(&run[..taken]);
             *run = &run[taken..];
         }
-        found[start..].sort_unstable();
+        // The batch is one sorted piece per run: the stable sort finds the pieces and merges them.
+        found[start..].sort();
         let mut kept = start;
         for at in start..found.len() {
             if at == start || found[at] != found[kept - 1] {
