@@ -1,7 +1,7 @@
-//! Sets and numberings of the keys a walk meets, without hashing when the keys are ranks.
+//! Sets of the keys a walk meets, without hashing when the keys are ranks.
 //!
-//! A rank is its own index into an array ([`Key::index`]), so marking it or giving it a number is one
-//! array write; an id has no index and goes through a hash map instead. The arrays are scratch that outlives
+//! A rank is its own index into an array ([`Key::index`]), so marking it is one array write; an id has
+//! no index and goes through a hash set instead. The arrays are scratch that outlives
 //! the request: each is taken from a small pool, only the entries a request set are cleared when it is
 //! dropped, and it goes back to the pool, so a request pays for the keys it meets and never for the size
 //! of the graph (nor for fresh pages from the allocator). The answer does not depend on which way a key
@@ -10,7 +10,7 @@
 use std::hash::Hash;
 use std::sync::Mutex;
 
-use partnergraph_schema::hash::{IdMap, IdSet};
+use partnergraph_schema::hash::IdSet;
 use partnergraph_schema::{EdgeId, NodeId};
 
 /// A key a walk meets: a node or edge id, or a rank.
@@ -40,7 +40,6 @@ impl<K: Key> Key for &K {
 /// Arrays kept between requests: at most this many of each kind wait in a pool.
 const POOLED: usize = 8;
 
-static NUMBER_ARRAYS: Mutex<Vec<Vec<u32>>> = Mutex::new(Vec::new());
 static MARK_ARRAYS: Mutex<Vec<Vec<u64>>> = Mutex::new(Vec::new());
 
 fn take<T>(pool: &Mutex<Vec<Vec<T>>>) -> Vec<T> {
@@ -52,56 +51,6 @@ fn give_back<T>(pool: &Mutex<Vec<Vec<T>>>, array: Vec<T>) {
         && pool.len() < POOLED
     {
         pool.push(array);
-    }
-}
-
-/// The number given to each key met, in the order they were first given one.
-pub(crate) struct Numbering<K: Key> {
-    /// By index: the key's number, `u32::MAX` where it has none (every entry outside `touched`).
-    by_index: Vec<u32>,
-    touched: Vec<usize>,
-    by_key: IdMap<K, u32>,
-}
-
-impl<K: Key> Default for Numbering<K> {
-    fn default() -> Numbering<K> {
-        Numbering { by_index: take(&NUMBER_ARRAYS), touched: Vec::new(), by_key: IdMap::default() }
-    }
-}
-
-impl<K: Key> Numbering<K> {
-    /// The number of `key`, if it has one.
-    pub(crate) fn get(&self, key: &K) -> Option<u32> {
-        match key.index() {
-            Some(index) => self.by_index.get(index).copied().filter(|number| *number != u32::MAX),
-            None => self.by_key.get(key).copied(),
-        }
-    }
-
-    /// The number of `key`, giving it `next()` when it has none (`u32::MAX` is not a number).
-    pub(crate) fn get_or_insert_with(&mut self, key: K, next: impl FnOnce() -> u32) -> u32 {
-        match key.index() {
-            Some(index) => {
-                if index >= self.by_index.len() {
-                    self.by_index.resize(index + 1, u32::MAX);
-                }
-                if self.by_index[index] == u32::MAX {
-                    self.by_index[index] = next();
-                    self.touched.push(index);
-                }
-                self.by_index[index]
-            }
-            None => *self.by_key.entry(key).or_insert_with(next),
-        }
-    }
-}
-
-impl<K: Key> Drop for Numbering<K> {
-    fn drop(&mut self) {
-        for index in self.touched.drain(..) {
-            self.by_index[index] = u32::MAX;
-        }
-        give_back(&NUMBER_ARRAYS, std::mem::take(&mut self.by_index));
     }
 }
 
@@ -162,32 +111,13 @@ impl<K: Key> Drop for Marks<K> {
 mod tests {
     use super::*;
 
-    /// Ranks and ids give the same numbering and the same set, and nothing set by one use is seen by
-    /// the next (the arrays go back to the pool cleared).
+    /// Ranks and ids give the same set, and nothing set by one use is seen by the next (the arrays go
+    /// back to the pool cleared).
     #[test]
-    fn ranks_and_ids_number_alike_and_nothing_leaks_between_uses() {
+    fn ranks_and_ids_mark_alike_and_nothing_leaks_between_uses() {
         for round in 0..3u32 {
             let keys: Vec<u32> = vec![7, 3, 7, 1000 + round, 3, 64, 0];
             let ids: Vec<NodeId> = keys.iter().map(|key| NodeId::parse(format!("agency:n{key}")).expect("id")).collect();
-            let mut by_rank: Numbering<u32> = Numbering::default();
-            let mut by_id: Numbering<NodeId> = Numbering::default();
-            let mut next = (0u32, 0u32);
-            for (rank, id) in keys.iter().zip(&ids) {
-                let a = by_rank.get_or_insert_with(*rank, || {
-                    next.0 += 1;
-                    next.0 - 1
-                });
-                let b = by_id.get_or_insert_with(id.clone(), || {
-                    next.1 += 1;
-                    next.1 - 1
-                });
-                assert_eq!(a, b);
-            }
-            assert_eq!(next, (5, 5), "five distinct keys");
-            assert_eq!(by_rank.get(&5), None);
-            assert_eq!(by_rank.get(&(1000 + round)), Some(2), "the third distinct key");
-            assert_eq!(by_rank.get(&(999 + round)), None, "a key of an earlier round is not numbered");
-
             let mut marks: Marks<u32> = Marks::default();
             let mut set: Marks<NodeId> = Marks::default();
             for (rank, id) in keys.iter().zip(&ids) {

@@ -4,13 +4,14 @@
 //! the target (h = maxHops), one expansion per level, each ball capped at [`BALL_BUDGET`] nodes and edges
 //! per level (the first edges by id: around hubs, paths through the rest are not seen). Every path of at
 //! most h hops lies inside the union of the two (uncapped) balls, so the paths are then enumerated in
-//! memory (`enumerate.rs`).
+//! memory (`enumerate.rs`) within the corridor of nodes that can lie on one (`corridor.rs`).
 //!
 //! The balls are read by rank when the store offers its structure that way ([`RankedTopology`]: no id
 //! is copied, hashed or compared as text until the few paths found are turned back into ids), and by id
 //! through `expand_page` otherwise. Both readers return the same edges in the same order, and the
 //! enumeration is one generic function, so the answer does not depend on the reader.
 
+mod corridor;
 mod enumerate;
 
 use std::collections::BTreeSet;

@@ -20,6 +20,7 @@ mod curation;
 mod expand;
 mod index;
 mod migrate;
+mod runs;
 mod snapshot;
 mod terms;
 mod topology;

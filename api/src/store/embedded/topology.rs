@@ -16,6 +16,7 @@ use redb::{ReadTransaction, ReadableTable};
 
 use crate::store::codec::{Decode, LinkView, name_len, name_refs, names_prefix};
 use crate::store::embedded::expand::type_index;
+use crate::store::embedded::runs::first_distinct;
 use crate::store::embedded::terms::Terms;
 use crate::store::embedded::{EDGES, NODES, backend_error};
 use crate::store::{Direction, EdgeFilter, RankedEdge, RankedLink, RankedTopology, StoreError};
@@ -272,8 +273,11 @@ impl Topology {
             self.push_runs(self.incident_of(*node), types, lower, &mut lists);
         }
         lists.retain(|run| !run.is_empty());
-        // Every edge of the runs has a wanted type: without dates or a direction to check, each passes.
-        let admits_all = filter.direction == Direction::Both && filter.as_of.is_none();
+        // Every edge of the runs has a wanted type: without dates or a direction to check, each passes,
+        // and the first `limit` are taken from the runs at once.
+        if filter.direction == Direction::Both && filter.as_of.is_none() {
+            return first_distinct(&lists, limit);
+        }
         // Min-heap of (each run's next edge, run); the runs are advanced as they are consumed.
         let mut heap: BinaryHeap<Reverse<(u32, u32)>> = lists.iter().enumerate().map(|(at, run)| Reverse((run[0], at as u32))).collect();
         let mut last = None;
@@ -289,12 +293,10 @@ impl Topology {
                 continue;
             }
             last = Some(edge);
-            if admits_all || {
-                let slot = &self.slots[edge as usize];
-                let follows = filter.direction == Direction::Both
-                    || filter.follows(frontier.binary_search(&slot.source).is_ok(), frontier.binary_search(&slot.target).is_ok());
-                follows && filter.admits(slot.edge_type, slot.from, slot.to)
-            } {
+            let slot = &self.slots[edge as usize];
+            let follows = filter.direction == Direction::Both
+                || filter.follows(frontier.binary_search(&slot.source).is_ok(), frontier.binary_search(&slot.target).is_ok());
+            if follows && filter.admits(slot.edge_type, slot.from, slot.to) {
                 found.push(edge);
                 if found.len() >= limit {
                     break;
