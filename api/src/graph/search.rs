@@ -6,12 +6,12 @@
 //!
 //! When the store offers its state by rank ([`RankedTopology`]), the terms are looked up and the names
 //! ranked there, borrowed, with no id made until the few shown; otherwise by id through the store's
-//! `find_by_term` and `node_names`. Both find the same candidates in the same order (ranks follow ids)
+//! `find_names_by_term` (a Bolt store reads the names from its term index, not the records). Both find the same candidates in the same order (ranks follow ids)
 //! and rank them with the same function, so the answer does not depend on the way.
 
 use std::sync::Arc;
 
-use partnergraph_schema::text::{EXACT, Ranker, WORD, fold};
+use partnergraph_schema::text::{EXACT, NodeNames, Ranker, WORD, fold};
 use partnergraph_schema::{NodeId, NodeKind, NodeRecord};
 
 use crate::graph::reader::{ByRank, Reader};
@@ -47,28 +47,26 @@ impl Graph {
 
     /// The `first` best candidates of `terms` for `query`, read by id.
     async fn best_by_id(&self, terms: &[String; 2], query: &str, kinds: &[NodeKind], first: usize) -> Result<Vec<NodeId>, GraphError> {
-        let mut candidates: Vec<NodeId> = Vec::new();
+        let mut candidates: Vec<(NodeId, NodeNames)> = Vec::new();
         for term in terms {
-            candidates.extend(self.store().find_by_term(term, true, CANDIDATES).await?);
+            candidates.extend(self.store().find_names_by_term(term, true, CANDIDATES).await?);
         }
-        candidates.retain(|id| kinds.is_empty() || kinds.contains(&id.kind()));
-        candidates.sort_unstable();
-        candidates.dedup();
-        let names = self.store().node_names(&candidates).await?;
+        candidates.retain(|(id, _)| kinds.is_empty() || kinds.contains(&id.kind()));
+        candidates.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        candidates.dedup_by(|a, b| a.0 == b.0);
         let mut ranker = Ranker::new(query);
         // (score, name length, position): positions follow the candidates, which are in id order, so
         // sorting these small keys ranks by score, then shorter names, then id.
-        let mut ranked: Vec<(u8, usize, usize)> = names
+        let mut ranked: Vec<(u8, usize, usize)> = candidates
             .iter()
             .enumerate()
-            .filter_map(|(position, names)| {
-                let names = names.as_ref()?;
+            .filter_map(|(position, (_, names))| {
                 let score = ranker.rank(&names.name, names.acronym.as_deref(), names.aliases.iter().map(String::as_str))?;
                 Some((score, names.name.len(), position))
             })
             .collect();
         ranked.sort_unstable();
-        Ok(ranked.into_iter().take(first).map(|(_, _, position)| candidates[position].clone()).collect())
+        Ok(ranked.into_iter().take(first).map(|(_, _, position)| candidates[position].0.clone()).collect())
     }
 }
 

@@ -19,9 +19,11 @@
 //! write that collided with another there runs again (`BoltStore::transact`). The process keeps no
 //! graph state of its own, so any number of `serve` processes can share one database.
 
+mod adjacency;
 mod curation;
 mod cypher;
 mod layout;
+mod upgrade3;
 mod write;
 
 use std::collections::HashMap;
@@ -31,6 +33,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use futures_util::future::BoxFuture;
 use neo4rs::{BoltType, ConfigBuilder, Graph as Driver, Query, Row, Txn, query};
+use partnergraph_schema::text::NodeNames;
 use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate};
 use serde::de::DeserializeOwned;
 
@@ -48,7 +51,7 @@ const FETCH_SIZE: usize = 500;
 const WRITE_ATTEMPTS: u32 = 20;
 /// The largest `LIMIT` sent: ArcadeDB reads `LIMIT` as a 32-bit number, and sizes its sort by it (a
 /// `LIMIT` of 2^31 - 1 after `ORDER BY` fails with `IllegalArgumentException`; 2^30 works).
-const MAX_LIMIT: usize = 1 << 30;
+pub(crate) const MAX_LIMIT: usize = 1 << 30;
 /// Most index terms asked for in one search query.
 const TERM_PAGE: usize = 5_000;
 
@@ -175,7 +178,7 @@ impl BoltStore {
             for edge_type in EdgeType::ALL {
                 self.driver.run(query(&cypher::edge_id_index(*edge_type))).await.map_err(driver_error)?;
             }
-            for text in cypher::TERM_SCHEMA.iter().chain(&cypher::CURATION_SCHEMA) {
+            for text in cypher::TERM_SCHEMA.iter().chain(&adjacency::SCHEMA).chain(&cypher::CURATION_SCHEMA) {
                 self.driver.run(query(text)).await.map_err(driver_error)?;
             }
             Ok(())
@@ -258,11 +261,11 @@ impl BoltStore {
             .collect()
     }
 
-    /// The nodes of the index terms whose key starts with `prefix`, each once at its first term, in key
-    /// order, at most `limit`: pages of [`cypher::FIND_TERMS`] (or, when `sorted`, of the server-sorted
+    /// The nodes of the index terms whose key starts with `prefix`, with their names, each once at its
+    /// first term, in key order, at most `limit`: pages of [`cypher::FIND_TERMS`] (or, when `sorted`, of the server-sorted
     /// [`cypher::FIND_TERMS_SORTED`]) until `limit` nodes are found or the terms run out. `None` when the
     /// server answered a page out of key order (then ask again with `sorted`).
-    async fn terms_in_order(&self, prefix: &str, limit: usize, sorted: bool) -> Result<Option<Vec<NodeId>>, StoreError> {
+    async fn terms_in_order(&self, prefix: &str, limit: usize, sorted: bool) -> Result<Option<Vec<(NodeId, NodeNames)>>, StoreError> {
         let page = i64::try_from(limit.clamp(1, TERM_PAGE)).unwrap_or(i64::MAX);
         let (mut ids, mut seen) = (Vec::new(), std::collections::HashSet::new());
         let mut cursor: Option<String> = None;
@@ -281,7 +284,9 @@ impl BoltStore {
                 let id: String = column(row, "id")?;
                 let id = NodeId::parse(id.clone()).map_err(|err| StoreError::Corrupt { key: id, reason: err.to_string() })?;
                 if seen.insert(id.clone()) {
-                    ids.push(id);
+                    let names =
+                        NodeNames { name: column(row, "name")?, acronym: column(row, "acronym")?, aliases: column(row, "aliases")? };
+                    ids.push((id, names));
                     if ids.len() == limit {
                         return Ok(Some(ids));
                     }
@@ -341,6 +346,11 @@ impl GraphRead for BoltStore {
         if frontier.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
+        let after_text = after.map(EdgeId::as_str);
+        if let Some(links) = self.adjacent_page(frontier, filter, after_text, limit).await? {
+            return Ok(links);
+        }
+        tracing::warn!("bolt: the adjacency index answered out of key order, sorting the relationships on the server instead");
         let types: Vec<String> = filter.types.iter().map(|edge_type| edge_type.as_str().to_owned()).collect();
         let day = |day: fn(PartialDate) -> partnergraph_schema::date::Day| {
             BoltType::from(filter.as_of.map(|as_of| write::day_number(day(as_of))))
@@ -371,6 +381,10 @@ impl GraphRead for BoltStore {
     }
 
     async fn find_by_term(&self, term: &str, prefix: bool, limit: usize) -> Result<Vec<NodeId>, StoreError> {
+        Ok(self.find_names_by_term(term, prefix, limit).await?.into_iter().map(|(id, _)| id).collect())
+    }
+
+    async fn find_names_by_term(&self, term: &str, prefix: bool, limit: usize) -> Result<Vec<(NodeId, NodeNames)>, StoreError> {
         // No stored term holds a control character (`cypher::TERM_SCHEMA`), so one with a NUL finds none.
         if limit == 0 || term.contains('\u{0}') {
             return Ok(Vec::new());

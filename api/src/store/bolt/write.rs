@@ -23,7 +23,7 @@ use partnergraph_schema::{EdgeRecord, EdgeType, NodeKind, NodeRecord};
 
 use crate::store::audit::{Audit, Condition, Subject};
 use crate::store::bolt::curation::{self, Before, edge_key, node_key};
-use crate::store::bolt::{EDGE_ID_CHUNK, Rows, column, cypher, driver_error, strings};
+use crate::store::bolt::{EDGE_ID_CHUNK, Rows, adjacency, column, cypher, driver_error, strings};
 use crate::store::{Batch, StoreError, WriteSummary};
 
 /// Rows per `UNWIND` statement.
@@ -141,6 +141,15 @@ async fn delete_edges(txn: &mut Txn, edges: &[(EdgeType, String)]) -> Result<(),
         for chunk in ids.chunks(EDGE_ID_CHUNK) {
             txn.run(query(&text).param("ids", chunk.to_vec())).await.map_err(driver_error)?;
         }
+        delete_adjacency(txn, &ids).await?;
+    }
+    Ok(())
+}
+
+/// Deletes the adjacency entries (`adjacency.rs`) of the edges `ids`.
+async fn delete_adjacency(txn: &mut Txn, ids: &[String]) -> Result<(), StoreError> {
+    for chunk in ids.chunks(CHUNK) {
+        txn.run(query(adjacency::DELETE).param("ids", chunk.to_vec())).await.map_err(driver_error)?;
     }
     Ok(())
 }
@@ -176,11 +185,22 @@ pub(crate) fn term_key(term: &str, id: &str) -> String {
     format!("{term}\u{0}{id}")
 }
 
-/// The rows of `cypher::CREATE_TERMS` for the index terms `terms` of the node `id`.
-pub(crate) fn term_rows(id: &str, terms: &[String]) -> Vec<Params> {
-    terms
+/// The rows of `cypher::CREATE_TERMS` for the index terms of `node`, each with the node's names (what
+/// search ranks by: layout 3), so a search reads no record for the candidates it does not show.
+pub(crate) fn term_rows(node: &NodeRecord) -> Vec<Params> {
+    let id = node.id.as_str();
+    let aliases = (!node.aliases.is_empty()).then(|| node.aliases.clone());
+    index_terms(node)
         .iter()
-        .map(|term| HashMap::from([("key".to_owned(), BoltType::from(term_key(term, id))), ("id".to_owned(), BoltType::from(id))]))
+        .map(|term| {
+            HashMap::from([
+                ("key".to_owned(), BoltType::from(term_key(term, id))),
+                ("id".to_owned(), BoltType::from(id)),
+                ("name".to_owned(), BoltType::from(node.name.as_str())),
+                ("acronym".to_owned(), BoltType::from(node.acronym.clone())),
+                ("aliases".to_owned(), BoltType::from(aliases.clone())),
+            ])
+        })
         .collect()
 }
 
@@ -249,6 +269,8 @@ pub async fn write_batch(txn: &mut Txn, batch: &Batch) -> Result<WriteSummary, S
             txn.run(query(cypher::DETACH_DELETE_NODES).param("ids", chunk.to_vec())).await.map_err(driver_error)?;
             txn.run(query(cypher::DELETE_TERMS).param("ids", chunk.to_vec())).await.map_err(driver_error)?;
         }
+        let detached: BTreeSet<String> = incident.iter().map(|edge| edge.id.clone()).collect();
+        delete_adjacency(txn, &detached.into_iter().collect::<Vec<_>>()).await?;
     }
     curation::bury(txn, &buried).await?;
 
@@ -326,7 +348,7 @@ async fn write_nodes(txn: &mut Txn, nodes: &[NodeRecord], summary: &mut WriteSum
         match stored.get(id) {
             None => {
                 created.entry(node.kind).or_default().push(node_row(node, now.json.clone(), now.version));
-                new_terms.extend(term_rows(id, &index_terms(node)));
+                new_terms.extend(term_rows(node));
             }
             Some((_, old)) if old == now => {}
             Some((kind, _)) if kind != node.kind.as_str() => {
@@ -338,13 +360,16 @@ async fn write_nodes(txn: &mut Txn, nodes: &[NodeRecord], summary: &mut WriteSum
             }
             Some((_, old)) => {
                 updated.push(node_row(node, now.json.clone(), now.version));
-                let terms = index_terms(node);
-                let old_terms = serde_json::from_str::<NodeRecord>(&old.json).map(|old| index_terms(&old));
-                if old_terms.as_ref().is_ok_and(|old_terms| *old_terms == terms) {
+                // The terms carry the names too: rewritten when either changed.
+                let same = serde_json::from_str::<NodeRecord>(&old.json).is_ok_and(|old| {
+                    (&old.name, &old.acronym, &old.aliases) == (&node.name, &node.acronym, &node.aliases)
+                        && index_terms(&old) == index_terms(node)
+                });
+                if same {
                     continue;
                 }
                 stale_terms.push(id.to_owned());
-                new_terms.extend(term_rows(id, &terms));
+                new_terms.extend(term_rows(node));
             }
         }
     }
@@ -401,10 +426,13 @@ async fn write_edges(txn: &mut Txn, batch: &Batch, held: &[EdgeType], summary: &
     }
 
     let mut rows_by_type: BTreeMap<EdgeType, Vec<Params>> = BTreeMap::new();
+    let mut adjacent = Vec::new();
     for (id, edge) in final_edges {
         let Some(now) = current.get(id) else { continue };
         rows_by_type.entry(edge.edge_type).or_default().push(edge_row(edge, now.json.clone(), now.version));
+        adjacent.extend(adjacency::rows(edge)?);
     }
+    run_chunks(txn, adjacency::CREATE, &adjacent).await?;
     for (edge_type, rows) in rows_by_type {
         let text = cypher::create_edges(edge_type);
         for chunk in rows.chunks(CHUNK) {
