@@ -1,10 +1,14 @@
 //! The Bolt store: the graph in Neo4j (or any Bolt server that speaks Cypher), through `neo4rs`.
 //!
-//! Layout (version 2, `layout.rs`): every node is `(:Node:<Kind> {id, kind, name, json})`, with a unique
+//! Layout (version 3, `layout.rs`): every node is `(:Node:<Kind> {id, kind, name, json})`, with a unique
 //! constraint on `Node.id`; every edge is a relationship of its own type (`HOSTED_BY`, …) with `{id, json}`
 //! and an index on `id` per type, and typed properties that statements filter on (`type`, `fromDay` and
-//! `toDay` as `yyyymmdd` numbers, `role`, `iatiRole`); each search term of a node is a `(:Term {key, id})`, `key` being the
-//! term, a NUL and the node's id, with a range index on `key` that serves search in (term, id) order. `json` holds the exact wire record, so this backend answers byte for byte as the
+//! `toDay` as `yyyymmdd` numbers, `role`, `iatiRole`); each search term of a node is a
+//! `(:Term {key, id, name, acronym, aliases})`, `key` being the term, a NUL and the node's id, with a range
+//! index on `key` that serves search in (term, id) order and the node's names beside, so search ranks its
+//! candidates without reading their records; each end of an edge is an `(:Adj {key, …})` (`adjacency.rs`),
+//! `key` being the node's id, a NUL and the edge's id, whose range index serves a node's edges in id
+//! order a page at a time. `json` holds the exact wire record, so this backend answers byte for byte as the
 //! embedded one; the other properties serve filters in Cypher and people who query the database directly.
 //! Curation (`curation.rs`) adds a `version` property to both and keeps tombstones, the audit trail and
 //! API tokens as nodes of other labels, never `Node`, so the graph's reads and counts never meet them.
