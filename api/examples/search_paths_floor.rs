@@ -2,7 +2,7 @@
 //! It holds the store's in-memory topology (built or loaded as `serve` does) and, for each `search` and
 //! `paths` body of a bodies file (`scripts/bench/bodies.py`'s mix), does that answer's work over the ranked
 //! structure and writes the answer's JSON into a buffer: for search, the two term lookups, the candidates'
-//! names ranked (`schema::text::Ranker`) and the first ten written with their kinds; for paths, the two
+//! names ranked (`graph::search::best_ranks`, as the service ranks them) and the first ten written with their kinds; for paths, the two
 //! capped balls read level by level as the service reads them, their union numbered in a dense array, the
 //! distances to the target, and the simple paths of each length in node-id order written as ids. No HTTP,
 //! no GraphQL, no snapshot per request, no records read, no limits checked, one thread.
@@ -15,8 +15,9 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use partnergraph::graph::search::{CANDIDATES, best_ranks};
 use partnergraph::store::{EdgeFilter, EmbeddedStore, GraphRead, IndexMode, RankedTopology};
-use partnergraph_schema::text::{EXACT, Ranker, WORD, fold};
+use partnergraph_schema::text::fold;
 use partnergraph_schema::{NodeId, NodeKind};
 
 /// What a body asks.
@@ -46,23 +47,9 @@ fn ask(body: &str, topology: &dyn RankedTopology) -> Option<Ask> {
 }
 
 fn search(topology: &dyn RankedTopology, text: &str, first: usize, out: &mut Vec<u8>) -> Result<(), Box<dyn std::error::Error>> {
-    let query = fold(text);
-    let most_selective = query.split(' ').max_by_key(|word| word.len()).unwrap_or(query.as_str());
-    let mut candidates = topology.find_ranks_by_term(&format!("{EXACT}{query}"), true, 2000);
-    candidates.extend(topology.find_ranks_by_term(&format!("{WORD}{most_selective}"), true, 2000));
-    candidates.sort_unstable();
-    candidates.dedup();
-    let mut ranker = Ranker::new(&query);
-    let mut ranked = Vec::with_capacity(candidates.len());
-    for rank in candidates {
-        let names = topology.name_refs(rank)?;
-        if let Some(score) = ranker.rank(names.name, names.acronym, names.aliases.iter().copied()) {
-            ranked.push((score, names.name.len(), rank));
-        }
-    }
-    ranked.sort_unstable();
+    let ranked = best_ranks(topology, &fold(text), &[], first, CANDIDATES)?;
     out.extend_from_slice(b"{\"data\":{\"search\":[");
-    for (at, (_, _, rank)) in ranked.iter().take(first).enumerate() {
+    for (at, rank) in ranked.iter().enumerate() {
         let id = topology.node_str(*rank).ok_or("rank")?;
         let kind = id.split_once(':').and_then(|(prefix, _)| NodeKind::from_id_prefix(prefix)).ok_or("kind")?;
         out.extend_from_slice(if at == 0 { b"{\"id\":" } else { b",{\"id\":" });

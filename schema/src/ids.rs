@@ -77,9 +77,8 @@ impl NodeId {
 
     /// The node kind named by the prefix.
     pub fn kind(&self) -> NodeKind {
-        let prefix = self.0.split_once(':').map_or("", |(prefix, _)| prefix);
         // The constructor checked the prefix, so the fallback is unreachable.
-        NodeKind::from_id_prefix(prefix).unwrap_or(NodeKind::Agency)
+        NodeKind::of_id(&self.0).unwrap_or(NodeKind::Agency)
     }
 
     /// The part after `kind:`.

@@ -104,6 +104,11 @@ impl NodeKind {
     pub fn from_id_prefix(prefix: &str) -> Option<NodeKind> {
         NodeKind::ALL.iter().copied().find(|kind| kind.id_prefix() == prefix)
     }
+
+    /// The kind of the node id `id` (`kind:slug`), from its prefix; `None` without a known prefix.
+    pub fn of_id(id: &str) -> Option<NodeKind> {
+        NodeKind::from_id_prefix(id.split_once(':')?.0)
+    }
 }
 
 vocabulary! {

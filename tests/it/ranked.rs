@@ -4,8 +4,10 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use partnergraph::graph::search::best_ranks;
 use partnergraph::graph::{Graph, PathQuery};
-use partnergraph::store::{Batch, EdgeFilter, GraphStore};
+use partnergraph::store::{Batch, EdgeFilter, GraphStore, RankedTopology};
+use partnergraph_schema::text::{EXACT, Ranker, WORD};
 use partnergraph_schema::{EdgeId, EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate, Source};
 
 /// A pseudo-random source of small numbers (xorshift), so every run builds the same graph.
@@ -258,4 +260,56 @@ async fn search_is_the_same_by_rank_or_by_id() {
         }
     }
     assert!(found > 200, "the searches found nodes ({found})");
+}
+
+/// Every candidate of the two term lookups ranked by folding its names and sorted: what search by rank
+/// answered before it skipped the folding its lookups prove unneeded.
+fn every_candidate_ranked(ranked: &dyn RankedTopology, query: &str, kinds: &[NodeKind], first: usize, limit: usize) -> Vec<u32> {
+    let most_selective = query.split(' ').max_by_key(|word| word.len()).unwrap_or(query);
+    let mut candidates = ranked.find_ranks_by_term(&format!("{EXACT}{query}"), true, limit);
+    candidates.extend(ranked.find_ranks_by_term(&format!("{WORD}{most_selective}"), true, limit));
+    candidates.retain(|rank| kinds.is_empty() || kinds.contains(&ranked.node_id(*rank).expect("id").kind()));
+    candidates.sort_unstable();
+    candidates.dedup();
+    let mut ranker = Ranker::new(query);
+    let mut keys: Vec<(u8, usize, u32)> = candidates
+        .into_iter()
+        .filter_map(|rank| {
+            let names = ranked.name_refs(rank).expect("names");
+            Some((ranker.rank(names.name, names.acronym, names.aliases.iter().copied())?, names.name.len(), rank))
+        })
+        .collect();
+    keys.sort_unstable();
+    keys.into_iter().take(first).map(|(_, _, rank)| rank).collect()
+}
+
+/// Search by rank folds only the names whose score its lookups do not prove, and keeps the best in a
+/// bounded heap, yet answers what ranking every candidate answers: whatever limit cuts the lookups (inside
+/// the query's own exact term, among longer names starting with it, or not at all), for any kinds and
+/// `first`.
+#[tokio::test]
+async fn search_by_rank_skips_folding_without_changing_the_answer() {
+    let (_dir, store) = partnergraph_tests::empty_store();
+    store.apply(named_graph()).await.expect("load the named graph");
+    let ranked = store.ranked().await.expect("ranked").expect("ranks");
+    let (mut found, mut cut_in_exact, mut cut_after_exact) = (0, 0, 0);
+    for text in ["bank of", "ministry", "fund lo", "agency ka", "ba", "cote", "societe banque", "b", "bm", "min 3", "of", "bank", "kasai 2"]
+    {
+        let having_query = ranked.term_count(&format!("{EXACT}{text}"));
+        for limit in [1, 2, 3, 5, 8, 13, 21, 40, 100, 2000] {
+            let prefixed = ranked.find_ranks_by_term(&format!("{EXACT}{text}"), true, limit).len();
+            cut_in_exact += usize::from(having_query > limit);
+            cut_after_exact += usize::from(having_query > 0 && having_query < limit && prefixed == limit);
+            for (kinds, first) in
+                [(vec![], 10), (vec![], 1), (vec![], 3), (vec![NodeKind::Agency], 3), (vec![NodeKind::Agreement, NodeKind::City], 100)]
+            {
+                let expected = every_candidate_ranked(ranked.as_ref(), text, &kinds, first, limit);
+                let actual = best_ranks(ranked.as_ref(), text, &kinds, first, limit).expect("best ranks");
+                assert_eq!(actual, expected, "{text:?} limit {limit} {kinds:?} first {first}");
+                found += expected.len();
+            }
+        }
+    }
+    assert!(found > 1000, "the searches found nodes ({found})");
+    assert!(cut_in_exact > 0 && cut_after_exact > 0, "limits cut inside ({cut_in_exact}) and after ({cut_after_exact}) the exact term");
 }

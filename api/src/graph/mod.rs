@@ -14,7 +14,7 @@ mod neighborhood;
 mod partners;
 mod paths;
 pub(crate) mod reader;
-mod search;
+pub mod search;
 pub mod statistics;
 pub(crate) mod triangulars;
 

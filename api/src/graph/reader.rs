@@ -156,8 +156,7 @@ impl Reader for ByRank {
     }
 
     fn kind(&self, node: &u32) -> Option<NodeKind> {
-        let id = self.0.node_str(*node)?;
-        NodeKind::from_id_prefix(id.split_once(':')?.0)
+        NodeKind::of_id(self.0.node_str(*node)?)
     }
 
     fn node_id(&self, node: &u32) -> Result<NodeId, GraphError> {

@@ -15,7 +15,7 @@
 //! Decoding checks everything it reads (bounds, UTF-8, codes, dates, ids, no trailing bytes) and reports
 //! a damaged record as [`StoreError::Corrupt`]; it never panics.
 
-use partnergraph_schema::text::{NameRefs, NodeNames};
+use partnergraph_schema::text::NodeNames;
 use partnergraph_schema::{
     ActivityStatus, AgencyType, AgreementType, Claim, EdgeId, EdgeLink, EdgeRecord, EdgeType, EventType, GeoPoint, IatiRole, Identifier,
     NetworkType, NodeId, NodeKind, NodeRecord, PartialDate, Precedence, Role, Source, Support,
@@ -24,6 +24,7 @@ use partnergraph_schema::{
 use crate::store::StoreError;
 
 mod money;
+mod names;
 mod reader;
 #[cfg(test)]
 mod tests;
@@ -31,7 +32,10 @@ mod varint;
 
 use reader::{Read, Reader};
 
+pub(crate) use names::{name_len, name_refs, names_prefix};
 pub(crate) use varint::{put_varint, read_varint};
+
+use names::read_names;
 
 /// The optional fields of a node, as bits of its presence flags.
 #[derive(Clone, Copy)]
@@ -389,46 +393,6 @@ impl Decode for NodeRecord {
         let id = NodeId::parse(key).map_err(|_| corrupt(key, "invalid node id"))?;
         read_node(id, &mut Reader { bytes }).map_err(|reason| corrupt(key, reason))
     }
-}
-
-/// Reads only a stored node's names, which come first: the rest of the record is neither read nor checked.
-impl Decode for NodeNames {
-    fn decode(key: &str, bytes: &[u8]) -> Result<NodeNames, StoreError> {
-        read_names(&mut Reader { bytes }).map(|(_, _, names)| names).map_err(|reason| corrupt(key, reason))
-    }
-}
-
-/// The start of a node's stored form that holds its flags, kind and names: what [`NodeNames`] decodes
-/// from (the in-memory topology keeps it for every node).
-pub(crate) fn names_prefix<'a>(key: &str, bytes: &'a [u8]) -> Result<&'a [u8], StoreError> {
-    let mut reader = Reader { bytes };
-    read_names(&mut reader).map_err(|reason| corrupt(key, reason))?;
-    Ok(&bytes[..bytes.len() - reader.bytes.len()])
-}
-
-/// A stored node's names, borrowed from its stored form (or from the prefix [`names_prefix`] keeps).
-pub(crate) fn name_refs<'a>(key: &str, bytes: &'a [u8]) -> Result<NameRefs<'a>, StoreError> {
-    read_name_refs(&mut Reader { bytes }).map(|(_, _, names)| names).map_err(|reason| corrupt(key, reason))
-}
-
-/// A node's flags, kind and names: the start of its stored form.
-fn read_names(reader: &mut Reader<'_>) -> Read<(Flags, NodeKind, NodeNames)> {
-    let (flags, kind, names) = read_name_refs(reader)?;
-    Ok((flags, kind, names.to_owned()))
-}
-
-/// [`read_names`], borrowing the names.
-fn read_name_refs<'a>(reader: &mut Reader<'a>) -> Read<(Flags, NodeKind, NameRefs<'a>)> {
-    let flags = reader.flags(NodeFlag::Translations as u8 + 1)?;
-    let kind = reader.code(NodeKind::ALL)?;
-    let name = reader.str()?;
-    let acronym = if flags.has(NodeFlag::Acronym as u8) { Some(reader.str()?) } else { None };
-    let aliases = if flags.has(NodeFlag::Aliases as u8) {
-        (0..reader.len()?).map(|_| reader.str()).collect::<Read<Vec<&str>>>()?
-    } else {
-        Vec::new()
-    };
-    Ok((flags, kind, NameRefs { name, acronym, aliases }))
 }
 
 fn read_node(id: NodeId, reader: &mut Reader<'_>) -> Read<NodeRecord> {

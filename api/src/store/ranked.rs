@@ -73,10 +73,18 @@ pub trait RankedTopology: Send + Sync {
     /// [`RankedTopology::node_names`], borrowed from the state.
     fn name_refs(&self, rank: u32) -> Result<NameRefs<'_>, StoreError>;
 
+    /// The length in bytes of the name of the node of rank `rank` (what search orders by after the
+    /// score), without reading the rest of its names.
+    fn name_len(&self, rank: u32) -> Result<usize, StoreError>;
+
     /// [`GraphRead::find_by_term`](crate::store::GraphRead::find_by_term) by rank: the ranks of the nodes
     /// having the index term `term` (or one starting with it when `prefix`), in (term, rank) order, each
     /// node once (at its first matching term), at most `limit`.
     fn find_ranks_by_term(&self, term: &str, prefix: bool, limit: usize) -> Vec<u32>;
+
+    /// The number of nodes having the index term `term` itself (not one it starts): with a prefix lookup of
+    /// `term`, which lists those nodes first, it tells which of the ranks found have `term` itself.
+    fn term_count(&self, term: &str) -> usize;
 
     /// The number of edges touching the node of rank `rank`.
     fn degree(&self, rank: u32) -> u64;

@@ -27,7 +27,7 @@ pub(super) struct NodeRow<'a> {
 impl<'a> NodeRow<'a> {
     /// The row of the node `id` (`None` when the id has no kind prefix: never for a stored id).
     pub(super) fn new(id: &'a str, names: Option<&'a NodeNames>, degree: u64) -> Option<NodeRow<'a>> {
-        let kind = partnergraph_schema::NodeKind::from_id_prefix(id.split_once(':')?.0)?;
+        let kind = partnergraph_schema::NodeKind::of_id(id)?;
         Some(NodeRow { id, kind, names, degree, record: None })
     }
 

@@ -163,6 +163,9 @@ struct Reader<R> {
     checksum: Checksum,
     /// The first read that failed, if one did.
     error: Option<std::io::Error>,
+    /// The bounded buffer fixed-size records are read into, reused from section to section so its pages
+    /// are faulted in once.
+    buffer: Vec<u8>,
 }
 
 /// Records of the fixed-size sections read per round (a bounded buffer).
@@ -170,17 +173,23 @@ const RECORDS_PER_READ: usize = 1 << 16;
 
 impl<R: Read> Reader<R> {
     fn take(&mut self, len: usize) -> Option<Vec<u8>> {
-        if u64::try_from(len).ok()? > self.remaining {
+        let mut bytes = vec![0; len];
+        self.fill(&mut bytes)?;
+        Some(bytes)
+    }
+
+    /// Reads exactly `out.len()` bytes of the body into `out`, summing them into the checksum.
+    fn fill(&mut self, out: &mut [u8]) -> Option<()> {
+        if u64::try_from(out.len()).ok()? > self.remaining {
             return None;
         }
-        let mut bytes = vec![0; len];
-        if let Err(err) = self.source.read_exact(&mut bytes) {
+        if let Err(err) = self.source.read_exact(out) {
             self.error.get_or_insert(err);
             return None;
         }
-        self.remaining -= len as u64;
-        self.checksum.update(&bytes);
-        Some(bytes)
+        self.remaining -= out.len() as u64;
+        self.checksum.update(out);
+        Some(())
     }
 
     /// Reads `count` records of `size` bytes, handing each to `record`, a bounded buffer at a time.
@@ -188,15 +197,22 @@ impl<R: Read> Reader<R> {
         if u64::try_from(count.checked_mul(size)?).ok()? > self.remaining {
             return None;
         }
+        let mut buffer = std::mem::take(&mut self.buffer);
+        buffer.resize(count.min(RECORDS_PER_READ) * size, 0);
         let mut left = count;
-        while left > 0 {
+        let done = loop {
+            if left == 0 {
+                break Some(());
+            }
             let round = left.min(RECORDS_PER_READ);
-            for chunk in self.take(round * size)?.chunks_exact(size) {
-                record(chunk)?;
+            let bytes = &mut buffer[..round * size];
+            if self.fill(bytes).is_none() || bytes.chunks_exact(size).try_for_each(&mut record).is_none() {
+                break None;
             }
             left -= round;
-        }
-        Some(())
+        };
+        self.buffer = buffer;
+        done
     }
 
     /// Reads the rest of the body into the checksum.
@@ -310,7 +326,8 @@ fn decode(bytes: &[u8], store_id: u64, generation: u64) -> Result<Topology, Reje
 /// its header already refuses it.
 fn decode_from(mut source: impl Read, len: u64, store_id: u64, generation: u64) -> Result<Topology, Rejected> {
     let body = len.checked_sub(8).ok_or(Rejected::Damaged)?;
-    let mut reader = Reader { source: (&mut source).take(body), remaining: body, checksum: Checksum::default(), error: None };
+    let mut reader =
+        Reader { source: (&mut source).take(body), remaining: body, checksum: Checksum::default(), error: None, buffer: Vec::new() };
     let decoded = decode_header(&mut reader, store_id, generation)
         .and_then(|()| decode_body(&mut reader, generation).filter(|_| reader.remaining == 0).ok_or(Rejected::Inconsistent));
     reader.drain();
@@ -463,6 +480,25 @@ mod tests {
         assert_eq!(back.terms.find("w", true, 10), [0, 1]);
         assert!(matches!(decode(&bytes, 42, 8), Err(Rejected::Stale { found: 7, expected: 8 })), "another generation");
         assert!(matches!(decode(&bytes, 41, 7), Err(Rejected::OtherStore)), "another store");
+    }
+
+    #[test]
+    fn sections_longer_than_one_buffer_read_back_whole_and_a_short_one_is_refused() {
+        let values: Vec<u32> = (0..(RECORDS_PER_READ as u32) * 2 + 3).map(|value| value.wrapping_mul(2_654_435_761)).collect();
+        let mut bytes = (values.len() as u64).to_le_bytes().to_vec();
+        values.iter().for_each(|value| bytes.extend_from_slice(&value.to_le_bytes()));
+        let reader = |bytes: &[u8]| Reader {
+            source: std::io::Cursor::new(bytes.to_vec()),
+            remaining: bytes.len() as u64,
+            checksum: Checksum::default(),
+            error: None,
+            buffer: Vec::new(),
+        };
+        let mut whole = reader(&bytes);
+        assert_eq!(whole.u32s().as_deref(), Some(values.as_slice()));
+        assert_eq!(whole.remaining, 0);
+        let mut short = reader(&bytes[..bytes.len() - 1]);
+        assert_eq!(short.u32s(), None, "one byte missing in the last round");
     }
 
     #[test]

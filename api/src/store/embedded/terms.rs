@@ -64,6 +64,11 @@ impl Terms {
         &self.postings[start..self.ends[term] as usize]
     }
 
+    /// The number of nodes having `term` itself.
+    pub(super) fn count(&self, term: &str) -> usize {
+        self.terms.position(term).map_or(0, |at| self.postings_of(at as usize).len())
+    }
+
     /// The ranks of the nodes having `term`, or a term starting with it when `prefix`: in (term, rank)
     /// order, each node once (at its first matching term), at most `limit`.
     pub(super) fn find(&self, term: &str, prefix: bool, limit: usize) -> Vec<u32> {

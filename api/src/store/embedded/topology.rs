@@ -7,13 +7,14 @@
 //! updated in place.
 
 use std::cmp::Reverse;
+use std::collections::binary_heap::PeekMut;
 use std::collections::{BinaryHeap, HashMap};
 
 use partnergraph_schema::text::{NameRefs, NodeNames};
 use partnergraph_schema::{EdgeId, EdgeLink, EdgeType, IatiRole, NodeId, PartialDate, Role};
 use redb::{ReadTransaction, ReadableTable};
 
-use crate::store::codec::{Decode, LinkView, name_refs, names_prefix};
+use crate::store::codec::{Decode, LinkView, name_len, name_refs, names_prefix};
 use crate::store::embedded::expand::type_index;
 use crate::store::embedded::terms::Terms;
 use crate::store::embedded::{EDGES, NODES, backend_error};
@@ -80,6 +81,10 @@ impl Blobs {
         &self.bytes[start..self.ends[rank] as usize]
     }
 }
+
+/// Incident lists at most this long are cut into their types' runs in one pass rather than by binary
+/// searches per type (16 searches cost more slot reads than such a list has edges).
+const SCANNED_LIST: usize = 32;
 
 /// What a walk reads of an edge.
 #[derive(Clone, Copy)]
@@ -263,34 +268,33 @@ impl Topology {
         frontier.dedup();
         let types: &[EdgeType] = if filter.types.is_empty() { EdgeType::ALL } else { &filter.types };
         let mut lists: Vec<&[u32]> = Vec::new();
-        // Where a run (edges of one type, by rank) reaches `lower`.
-        let from_lower = |run: &[u32]| run.partition_point(|edge| *edge < lower);
-        let type_of = |edge: &u32| type_index(self.slots[*edge as usize].edge_type);
         for node in frontier.iter().filter(|node| (**node as usize) < self.degrees.len()) {
-            let list = self.incident_of(*node);
-            for edge_type in types {
-                let order = type_index(*edge_type);
-                let typed = &list[list.partition_point(|edge| type_of(edge) < order)..];
-                let run = &typed[..typed.partition_point(|edge| type_of(edge) == order)];
-                lists.push(&run[from_lower(run)..]);
-            }
+            self.push_runs(self.incident_of(*node), types, lower, &mut lists);
         }
         lists.retain(|run| !run.is_empty());
-        let mut heap: BinaryHeap<Reverse<(u32, usize, usize)>> =
-            lists.iter().enumerate().map(|(list, edges)| Reverse((edges[0], list, 0))).collect();
+        // Every edge of the runs has a wanted type: without dates or a direction to check, each passes.
+        let admits_all = filter.direction == Direction::Both && filter.as_of.is_none();
+        // Min-heap of (each run's next edge, run); the runs are advanced as they are consumed.
+        let mut heap: BinaryHeap<Reverse<(u32, u32)>> = lists.iter().enumerate().map(|(at, run)| Reverse((run[0], at as u32))).collect();
         let mut last = None;
-        while let Some(Reverse((edge, list, at))) = heap.pop() {
-            if let Some(next) = lists[list].get(at + 1) {
-                heap.push(Reverse((*next, list, at + 1)));
+        while let Some(mut least) = heap.peek_mut() {
+            let Reverse((edge, list)) = *least;
+            let run = &mut lists[list as usize];
+            *run = &run[1..];
+            match run.first() {
+                Some(next) => *least = Reverse((*next, list)),
+                None => drop(PeekMut::pop(least)),
             }
             if last == Some(edge) {
                 continue;
             }
             last = Some(edge);
-            let slot = &self.slots[edge as usize];
-            let follows = filter.direction == Direction::Both
-                || filter.follows(frontier.binary_search(&slot.source).is_ok(), frontier.binary_search(&slot.target).is_ok());
-            if follows && filter.admits(slot.edge_type, slot.from, slot.to) {
+            if admits_all || {
+                let slot = &self.slots[edge as usize];
+                let follows = filter.direction == Direction::Both
+                    || filter.follows(frontier.binary_search(&slot.source).is_ok(), frontier.binary_search(&slot.target).is_ok());
+                follows && filter.admits(slot.edge_type, slot.from, slot.to)
+            } {
                 found.push(edge);
                 if found.len() >= limit {
                     break;
@@ -298,6 +302,31 @@ impl Topology {
             }
         }
         found
+    }
+
+    /// Appends to `runs` the runs of `list` (a node's incident edges, by type then rank) of the types
+    /// `types`, each from rank `lower` on. A short list is cut in one pass, reading each edge's type once;
+    /// a long one (a hub's) by two binary searches per type.
+    fn push_runs<'a>(&self, list: &'a [u32], types: &[EdgeType], lower: u32, runs: &mut Vec<&'a [u32]>) {
+        let type_of = |edge: &u32| self.slots[*edge as usize].edge_type;
+        let from_lower = |run: &'a [u32]| &run[run.partition_point(|edge| *edge < lower)..];
+        if list.len() <= SCANNED_LIST {
+            let mut rest = list;
+            while let Some(first) = rest.first() {
+                let edge_type = type_of(first);
+                let (run, after) = rest.split_at(rest.iter().take_while(|edge| type_of(edge) == edge_type).count());
+                if types.contains(&edge_type) {
+                    runs.push(from_lower(run));
+                }
+                rest = after;
+            }
+            return;
+        }
+        for edge_type in types {
+            let order = type_index(*edge_type);
+            let typed = &list[list.partition_point(|edge| type_index(type_of(edge)) < order)..];
+            runs.push(from_lower(&typed[..typed.partition_point(|edge| type_index(type_of(edge)) == order)]));
+        }
     }
 
     fn link(&self, edge: u32) -> Result<EdgeLink, StoreError> {
@@ -356,12 +385,26 @@ impl RankedTopology for Topology {
     }
 
     fn name_refs(&self, rank: u32) -> Result<NameRefs<'_>, StoreError> {
-        let id = self.node_str(rank).ok_or_else(|| no_rank("node", rank))?;
-        name_refs(id, self.names.get(rank))
+        // The id is read only to name the node in an error: reading it costs a cache miss per node.
+        if rank as usize >= self.nodes.len() {
+            return Err(no_rank("node", rank));
+        }
+        name_refs(|| self.nodes.get(rank), self.names.get(rank))
+    }
+
+    fn name_len(&self, rank: u32) -> Result<usize, StoreError> {
+        if rank as usize >= self.nodes.len() {
+            return Err(no_rank("node", rank));
+        }
+        name_len(|| self.nodes.get(rank), self.names.get(rank))
     }
 
     fn find_ranks_by_term(&self, term: &str, prefix: bool, limit: usize) -> Vec<u32> {
         self.terms.find(term, prefix, limit)
+    }
+
+    fn term_count(&self, term: &str) -> usize {
+        self.terms.count(term)
     }
 
     fn degree(&self, rank: u32) -> u64 {
