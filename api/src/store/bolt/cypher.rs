@@ -152,11 +152,19 @@ pub fn delete_edges(edge_type: EdgeType) -> String {
 pub const STORED_NODES: &str =
     "UNWIND $ids AS wanted MATCH (n:Node {id: wanted}) RETURN n.id AS id, n.kind AS kind, n.json AS json, coalesce(n.version, 1) AS v";
 
-/// `$ids` → `(id, json, v)` of the stored edges of one type, with their versions (absent: 1), through the
-/// index on `r.id` (see [`delete_edges`] for why not `UNWIND`). The `IN` filter is linear in `$ids`, so
-/// keep the list short.
-pub fn stored_edges(edge_type: EdgeType) -> String {
-    format!("MATCH ()-[r:{}]->() WHERE r.id IN $ids RETURN r.id AS id, r.json AS json, coalesce(r.version, 1) AS v", edge_type.as_str())
+/// `$ids` → `(type, id, json, v)` of the stored edges of `types`, with their versions (absent: 1): one
+/// branch per type in a `UNION ALL`, each through the index on `r.id` of its type (see [`delete_edges`] for
+/// why not `UNWIND`), so a lookup is one round trip whatever the number of types. The `IN` filter is
+/// linear in `$ids`, so keep the list short.
+pub fn stored_edges(types: &[EdgeType]) -> String {
+    types
+        .iter()
+        .map(|edge_type| {
+            let name = edge_type.as_str();
+            format!("MATCH ()-[r:{name}]->() WHERE r.id IN $ids RETURN '{name}' AS type, r.id AS id, r.json AS json, coalesce(r.version, 1) AS v")
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ")
 }
 
 /// Number of relationships of one type, as `c` (ArcadeDB answers from its totals, without a scan).

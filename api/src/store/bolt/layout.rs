@@ -23,10 +23,11 @@
 use futures_util::future::BoxFuture;
 use std::collections::HashMap;
 
-use neo4rs::{BoltType, Txn, query};
+use neo4rs::{BoltType, Txn};
 use partnergraph_schema::{EdgeRecord, EdgeType, NodeRecord};
 
 use crate::store::StoreError;
+use crate::store::bolt::statement::{self, query};
 use crate::store::bolt::write::{run_chunks, term_rows, typed_edge};
 use crate::store::bolt::{BoltConfig, BoltStore, Write, column, cypher, decode, driver_error};
 
@@ -66,9 +67,9 @@ impl Write for Upgrade {
                 terms.extend(term_rows(&decode::<NodeRecord>(id, json)?));
             }
             // No `Term` of these nodes exists (each batch commits whole); deleting first keeps a rerun exact.
-            txn.run(query(cypher::DELETE_TERMS).param("ids", ids.clone())).await.map_err(driver_error)?;
+            statement::run(txn, query(cypher::DELETE_TERMS).param("ids", ids.clone())).await?;
             run_chunks(txn, cypher::CREATE_TERMS, &terms).await?;
-            txn.run(query(cypher::DROP_LAYOUT_1_TERMS).param("ids", ids)).await.map_err(driver_error)?;
+            statement::run(txn, query(cypher::DROP_LAYOUT_1_TERMS).param("ids", ids)).await?;
             Ok(())
         })
     }
@@ -92,7 +93,7 @@ impl Write for TypeEdges {
             }
             let ids: Vec<String> = self.edges.iter().map(|(id, _)| id.clone()).collect();
             let text = query(&cypher::type_layout_1_edges(self.edge_type)).param("ids", ids).param("rows", rows);
-            txn.run(text).await.map_err(driver_error)
+            statement::run(txn, text).await
         })
     }
 }
@@ -114,7 +115,8 @@ impl BoltStore {
     /// Runs `text` with `$version` (`cypher::SET_LAYOUT_VERSION` or `cypher::FIRST_LAYOUT_VERSION`).
     async fn record_layout(&self, text: &str, version: u64) -> Result<(), StoreError> {
         let version = BoltType::from(i64::try_from(version).unwrap_or(i64::MAX));
-        self.within(self.timeout, async { self.driver.run(query(text).param("version", version)).await.map_err(driver_error) }).await
+        self.within(self.timeout, async { self.driver.run(neo4rs::query(text).param("version", version)).await.map_err(driver_error) })
+            .await
     }
 
     /// Accepts a database of this build's layout, records it on an empty one, refuses any other.

@@ -6,9 +6,10 @@
 //! `toDay` as `yyyymmdd` numbers, `role`, `iatiRole`); each search term of a node is a
 //! `(:Term {key, id, name, acronym, aliases})`, `key` being the term, a NUL and the node's id, with a range
 //! index on `key` that serves search in (term, id) order and the node's names beside, so search ranks its
-//! candidates without reading their records; each end of an edge is an `(:Adj {key, …})` (`adjacency.rs`),
-//! `key` being the node's id, a NUL and the edge's id, whose range index serves a node's edges in id
-//! order a page at a time. `json` holds the exact wire record, so this backend answers byte for byte as the
+//! candidates without reading their records; each edge has an `(:Adj {outKey, inKey, …})` (`adjacency.rs`),
+//! each key being one end's id, a NUL and the edge's id, whose range indexes serve a node's edges in id
+//! order a page at a time, with the few scalar fields a walk reads. Every statement is timed at debug
+//! level (`statement.rs`). `json` holds the exact wire record, so this backend answers byte for byte as the
 //! embedded one; the other properties serve filters in Cypher and people who query the database directly.
 //! Curation (`curation.rs`) adds a `version` property to both and keeps tombstones, the audit trail and
 //! API tokens as nodes of other labels, never `Node`, so the graph's reads and counts never meet them.
@@ -27,6 +28,7 @@ mod adjacency;
 mod curation;
 mod cypher;
 mod layout;
+mod statement;
 mod upgrade3;
 mod write;
 
@@ -36,11 +38,12 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use futures_util::future::BoxFuture;
-use neo4rs::{BoltType, ConfigBuilder, Graph as Driver, Query, Row, Txn, query};
+use neo4rs::{BoltType, ConfigBuilder, Graph as Driver, Row, Txn};
 use partnergraph_schema::text::NodeNames;
 use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate};
 use serde::de::DeserializeOwned;
 
+use crate::store::bolt::statement::{Statement, query};
 use crate::store::{Batch, Change, EdgeFilter, GraphRead, GraphStore, StoreError, StoreStats, Subject, TokenRecord, WriteSummary};
 
 pub use layout::MigrateSummary;
@@ -127,23 +130,18 @@ fn strings<T: AsRef<str>>(items: &[T]) -> Vec<String> {
 /// transaction, so a lookup is written once for both.
 pub(crate) trait Rows {
     /// The rows `query` answers.
-    async fn rows(&mut self, query: Query) -> Result<Vec<Row>, StoreError>;
+    async fn rows(&mut self, statement: Statement) -> Result<Vec<Row>, StoreError>;
 }
 
 impl Rows for &BoltStore {
-    async fn rows(&mut self, query: Query) -> Result<Vec<Row>, StoreError> {
-        BoltStore::rows(self, query).await
+    async fn rows(&mut self, statement: Statement) -> Result<Vec<Row>, StoreError> {
+        BoltStore::rows(self, statement).await
     }
 }
 
 impl Rows for Txn {
-    async fn rows(&mut self, query: Query) -> Result<Vec<Row>, StoreError> {
-        let mut stream = self.execute(query).await.map_err(driver_error)?;
-        let mut rows = Vec::new();
-        while let Some(row) = stream.next(self.handle()).await.map_err(driver_error)? {
-            rows.push(row);
-        }
-        Ok(rows)
+    async fn rows(&mut self, statement: Statement) -> Result<Vec<Row>, StoreError> {
+        statement::txn_rows(self, statement).await
     }
 }
 
@@ -177,13 +175,13 @@ impl BoltStore {
     async fn ensure_schema(&self) -> Result<(), StoreError> {
         self.within(self.timeout * 4, async {
             for text in [cypher::NODE_ID_CONSTRAINT, cypher::LAYOUT_CONSTRAINT] {
-                self.driver.run(query(text)).await.map_err(driver_error)?;
+                self.driver.run(neo4rs::query(text)).await.map_err(driver_error)?;
             }
             for edge_type in EdgeType::ALL {
-                self.driver.run(query(&cypher::edge_id_index(*edge_type))).await.map_err(driver_error)?;
+                self.driver.run(neo4rs::query(&cypher::edge_id_index(*edge_type))).await.map_err(driver_error)?;
             }
             for text in cypher::TERM_SCHEMA.iter().chain(&adjacency::SCHEMA).chain(&cypher::CURATION_SCHEMA) {
-                self.driver.run(query(text)).await.map_err(driver_error)?;
+                self.driver.run(neo4rs::query(text)).await.map_err(driver_error)?;
             }
             Ok(())
         })
@@ -224,10 +222,12 @@ impl BoltStore {
         }
     }
 
-    /// Runs a read query and collects its rows, under the read timeout.
-    async fn rows(&self, query: Query) -> Result<Vec<Row>, StoreError> {
+    /// Runs a read statement and collects its rows, under the read timeout.
+    async fn rows(&self, statement: Statement) -> Result<Vec<Row>, StoreError> {
         crate::metrics::metrics().store_read(BACKEND);
         self.within(self.timeout, async {
+            let Statement { query, label } = statement;
+            let started = std::time::Instant::now();
             let mut rows = Vec::new();
             match &self.snapshot {
                 None => {
@@ -248,14 +248,15 @@ impl BoltStore {
                     }
                 }
             }
+            statement::log(&label, started, rows.len());
             Ok(rows)
         })
         .await
     }
 
     /// `(id, json)` rows decoded into records.
-    async fn records<T: DeserializeOwned>(&self, query: Query) -> Result<Vec<T>, StoreError> {
-        let rows = self.rows(query).await?;
+    async fn records<T: DeserializeOwned>(&self, statement: Statement) -> Result<Vec<T>, StoreError> {
+        let rows = self.rows(statement).await?;
         rows.iter()
             .map(|row| {
                 let id: String = column(row, "id")?;
@@ -330,12 +331,12 @@ impl GraphRead for BoltStore {
             return Ok(Vec::new());
         }
         let mut by_id: HashMap<EdgeId, EdgeRecord> = HashMap::new();
-        // `stored_edges` is answered from the index on `r.id`; its `IN` list is kept short.
+        // `stored_edges` is answered from the indexes on `r.id`, all types in one statement; its `IN` list
+        // is kept short.
+        let text = cypher::stored_edges(EdgeType::ALL);
         for chunk in ids.chunks(EDGE_ID_CHUNK) {
-            for edge_type in EdgeType::ALL {
-                let found: Vec<EdgeRecord> = self.records(query(&cypher::stored_edges(*edge_type)).param("ids", strings(chunk))).await?;
-                by_id.extend(found.into_iter().map(|edge| (edge.id.clone(), edge)));
-            }
+            let found: Vec<EdgeRecord> = self.records(query(&text).param("ids", strings(chunk))).await?;
+            by_id.extend(found.into_iter().map(|edge| (edge.id.clone(), edge)));
         }
         Ok(ids.iter().map(|id| by_id.get(id).cloned()).collect())
     }

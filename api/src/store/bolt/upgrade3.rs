@@ -10,12 +10,13 @@
 //! type. The version is recorded (and the progress dropped) by the caller once all are done.
 
 use futures_util::future::BoxFuture;
-use neo4rs::{Txn, query};
+use neo4rs::Txn;
 use partnergraph_schema::{EdgeRecord, EdgeType, NodeRecord};
 
 use crate::store::StoreError;
+use crate::store::bolt::statement::{self, query};
 use crate::store::bolt::write::{run_chunks, term_rows};
-use crate::store::bolt::{BoltStore, Write, adjacency, column, cypher, decode, driver_error};
+use crate::store::bolt::{BoltStore, Write, adjacency, column, cypher, decode};
 
 /// Nodes per transaction.
 const NODE_BATCH: usize = 2_000;
@@ -57,17 +58,20 @@ impl Write for Batch {
                 for (id, json) in &self.records {
                     rows.extend(term_rows(&decode::<NodeRecord>(id, json)?));
                 }
-                txn.run(query(cypher::DELETE_TERMS).param("ids", ids.clone())).await.map_err(driver_error)?;
+                statement::run(txn, query(cypher::DELETE_TERMS).param("ids", ids.clone())).await?;
                 run_chunks(txn, cypher::CREATE_TERMS, &rows).await?;
             } else {
+                let mut keys = Vec::new();
                 for (id, json) in &self.records {
-                    rows.extend(adjacency::rows(&decode::<EdgeRecord>(id, json)?)?);
+                    let edge = decode::<EdgeRecord>(id, json)?;
+                    keys.push(adjacency::out_key(&edge));
+                    rows.push(adjacency::row(&edge)?);
                 }
-                txn.run(query(adjacency::DELETE).param("ids", ids.clone())).await.map_err(driver_error)?;
+                statement::run(txn, query(adjacency::DELETE).param("keys", keys)).await?;
                 run_chunks(txn, adjacency::CREATE, &rows).await?;
             }
             let last = ids.last().cloned().unwrap_or_default();
-            txn.run(query(SET_PROGRESS).param("phase", self.phase.as_str()).param("after", last)).await.map_err(driver_error)
+            statement::run(txn, query(SET_PROGRESS).param("phase", self.phase.as_str()).param("after", last)).await
         })
     }
 }
