@@ -225,6 +225,21 @@ pub async fn writes_are_idempotent_upserts(store: Arc<dyn GraphStore>) {
     assert_eq!((stats.nodes, stats.edges), (7, 6));
 }
 
+/// A rename that keeps every index term (the names fold to the same text) still changes the names a term
+/// lookup gives: a store that keeps names beside its terms (Bolt's `Term`s) must rewrite them.
+pub async fn renaming_without_new_terms_changes_the_names_found(store: Arc<dyn GraphStore>) {
+    loaded(&store).await;
+    let before = fixture().nodes.into_iter().find(|node| node.id.as_str() == "agency:unossc").expect("in the fixture");
+    let mut renamed = before.clone();
+    renamed.name = "UNITED NATIONS OFFICE FOR SOUTH-SOUTH COOPERATION".into();
+    assert_eq!(partnergraph_schema::text::index_terms(&renamed), partnergraph_schema::text::index_terms(&before), "the same terms");
+    let summary = store.apply(Batch { nodes: vec![renamed.clone()], ..Batch::default() }).await.expect("rename");
+    assert_eq!(summary.nodes_updated, 1);
+    let term = format!("{EXACT}{}", fold(&before.name));
+    let found = store.find_names_by_term(&term, false, 10).await.expect("names by term");
+    assert_eq!(found, [(id("agency:unossc"), NodeNames::from(renamed))]);
+}
+
 pub async fn deleting_a_node_deletes_its_edges(store: Arc<dyn GraphStore>) {
     loaded(&store).await;
     let summary =
@@ -399,6 +414,7 @@ macro_rules! conformance_suite {
             case!(finds_nodes_by_folded_terms);
             case!(scans_nodes_and_edges_in_id_order_with_cursors);
             case!(writes_are_idempotent_upserts);
+            case!(renaming_without_new_terms_changes_the_names_found);
             case!(deleting_a_node_deletes_its_edges);
             case!(moving_an_edge_updates_adjacency);
             case!(handles_large_batches_and_frontiers);

@@ -225,6 +225,15 @@ pub trait GraphRead: Send + Sync + Debug {
     /// term), at most `limit`. Stops after `limit`, so a common prefix costs `limit`, not its matches.
     async fn find_by_term(&self, term: &str, prefix: bool, limit: usize) -> Result<Vec<NodeId>, StoreError>;
 
+    /// [`GraphRead::find_by_term`] with each node's names (what search ranks by), for a store that keeps
+    /// the names beside its terms and so answers both at once; the default reads them with
+    /// [`GraphRead::node_names`] (a node gone in between is left out).
+    async fn find_names_by_term(&self, term: &str, prefix: bool, limit: usize) -> Result<Vec<(NodeId, NodeNames)>, StoreError> {
+        let ids = self.find_by_term(term, prefix, limit).await?;
+        let names = self.node_names(&ids).await?;
+        Ok(ids.into_iter().zip(names).filter_map(|(id, names)| Some((id, names?))).collect())
+    }
+
     /// Nodes in id order, of one kind or all, strictly after `after`; at most `limit`.
     async fn scan_nodes(&self, kind: Option<NodeKind>, after: Option<&NodeId>, limit: usize) -> Result<Vec<NodeRecord>, StoreError>;
 

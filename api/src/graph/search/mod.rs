@@ -7,15 +7,15 @@
 //! When the store offers its state by rank ([`RankedTopology`](crate::store::RankedTopology)), the terms
 //! are looked up and the names ranked there, borrowed, with no id made until the few shown, and only the
 //! names whose score the lookups do not prove are folded (`by_rank.rs`); otherwise by id through the
-//! store's `find_by_term` and `node_names`, every candidate folded. Both find the same candidates (ranks
-//! follow ids) and keep the best `first` by the same key in a bounded heap (`top.rs`), so the answer does
-//! not depend on the way.
+//! store's `find_names_by_term` (a Bolt store reads the names from its term index, not the records),
+//! every candidate folded. Both find the same candidates (ranks follow ids) and keep the best `first` by
+//! the same key in a bounded heap (`top.rs`), so the answer does not depend on the way.
 
 mod by_rank;
 mod top;
 
 pub use by_rank::best_ranks;
-use partnergraph_schema::text::{EXACT, Ranker, WORD, fold};
+use partnergraph_schema::text::{EXACT, NodeNames, Ranker, WORD, fold};
 use partnergraph_schema::{NodeId, NodeKind, NodeRecord};
 use top::Top;
 
@@ -59,24 +59,22 @@ impl Graph {
 
     /// The `first` best candidates of `terms` for `query`, read by id.
     async fn best_by_id(&self, query: &str, kinds: &[NodeKind], first: usize) -> Result<Vec<NodeId>, GraphError> {
-        let mut candidates: Vec<NodeId> = Vec::new();
+        let mut candidates: Vec<(NodeId, NodeNames)> = Vec::new();
         for term in lookup_terms(query) {
-            candidates.extend(self.store().find_by_term(&term, true, CANDIDATES).await?);
+            candidates.extend(self.store().find_names_by_term(&term, true, CANDIDATES).await?);
         }
-        candidates.retain(|id| kinds.is_empty() || kinds.contains(&id.kind()));
-        candidates.sort_unstable();
-        candidates.dedup();
-        let names = self.store().node_names(&candidates).await?;
+        candidates.retain(|(id, _)| kinds.is_empty() || kinds.contains(&id.kind()));
+        candidates.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        candidates.dedup_by(|a, b| a.0 == b.0);
         let mut ranker = Ranker::new(query);
         // (score, name length, position): positions follow the candidates, which are in id order, so the
         // smallest of these keys rank by score, then shorter names, then id.
         let mut top = Top::new(first);
-        for (position, names) in names.iter().enumerate() {
-            let Some(names) = names else { continue };
+        for (position, (_, names)) in candidates.iter().enumerate() {
             if let Some(score) = ranker.rank(&names.name, names.acronym.as_deref(), names.aliases.iter().map(String::as_str)) {
                 top.offer((score, names.name.len(), position));
             }
         }
-        Ok(top.into_sorted().into_iter().map(|(_, _, position)| candidates[position].clone()).collect())
+        Ok(top.into_sorted().into_iter().map(|(_, _, position)| candidates[position].0.clone()).collect())
     }
 }

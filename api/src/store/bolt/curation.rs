@@ -16,13 +16,14 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use futures_util::future::BoxFuture;
-use neo4rs::{BoltType, Txn, query};
+use neo4rs::{BoltType, Txn};
 use partnergraph_schema::wire::Record;
 use partnergraph_schema::{EdgeId, EdgeType, NodeRecord};
 
 use crate::store::audit::{Audit, Change, Condition, Subject, SubjectKind, TokenRecord, now};
+use crate::store::bolt::statement::{self, query};
 use crate::store::bolt::write::{Incident, Stored, count, encode, run_chunks, stored_edges, stored_nodes};
-use crate::store::bolt::{EDGE_ID_CHUNK, Rows, Write, column, cypher, decode, driver_error, strings};
+use crate::store::bolt::{EDGE_ID_CHUNK, Rows, Write, column, cypher, decode, strings};
 use crate::store::{Batch, StoreError, WriteSummary};
 
 /// The key of a node's tombstone and changes.
@@ -344,5 +345,5 @@ async fn save_token(txn: &mut Txn, token: &TokenRecord, create: bool) -> Result<
     }
     let text = if create { cypher::CREATE_TOKEN } else { cypher::UPDATE_TOKEN };
     // Another writer creating the same name fails at commit, and this runs again (`BoltStore::transact`).
-    txn.run(query(text).param("name", name).param("json", encode(token)?)).await.map_err(driver_error)
+    statement::run(txn, query(text).param("name", name).param("json", encode(token)?)).await
 }

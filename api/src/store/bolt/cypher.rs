@@ -12,8 +12,10 @@ pub const NODE_ID_CONSTRAINT: &str = "CREATE CONSTRAINT node_id IF NOT EXISTS FO
 pub const LAYOUT_CONSTRAINT: &str = "CREATE CONSTRAINT layout_name IF NOT EXISTS FOR (l:Layout) REQUIRE l.name IS UNIQUE";
 /// The layout's version, as `v` (no row: none recorded).
 pub const LAYOUT_VERSION: &str = "MATCH (l:Layout {name: 'partnergraph'}) RETURN l.version AS v";
-/// Records the layout version `$version`.
-pub const SET_LAYOUT_VERSION: &str = "MERGE (l:Layout {name: 'partnergraph'}) SET l.version = $version";
+/// Records the layout version `$version`, dropping an upgrade's progress (`upgrade3.rs`).
+pub const SET_LAYOUT_VERSION: &str = "MERGE (l:Layout {name: 'partnergraph'}) SET l.version = $version REMOVE l.upgrade, l.after";
+/// Records the layout version `$version` unless one is recorded (an upgrade's progress stays).
+pub const FIRST_LAYOUT_VERSION: &str = "MERGE (l:Layout {name: 'partnergraph'}) ON CREATE SET l.version = $version";
 /// The id of some node, as `id` (no row: the graph is empty).
 pub const ANY_NODE: &str = "MATCH (n:Node) RETURN n.id AS id LIMIT 1";
 /// Layout 1 → 2: `$after`, `$limit` → `(id, json)` of nodes still holding the `terms` list of layout 1,
@@ -84,26 +86,30 @@ pub fn expand(direction: Direction) -> String {
 /// `$ids` → `(id, d)`: the number of relationships touching each node that exists.
 pub const DEGREES: &str = "UNWIND $ids AS wanted MATCH (n:Node {id: wanted}) RETURN n.id AS id, COUNT { (n)--() } AS d";
 
-/// The search index: one `(:Term {key, id})` per index term of a node, `key` being the term, a NUL and
-/// the node's id (terms and ids hold no control characters), so key order is (term, id) order; `id`
-/// finds a node's terms when it changes or goes.
+/// The search index: one `(:Term {key, id, name, acronym, aliases})` per index term of a node, `key`
+/// being the term, a NUL and the node's id (terms and ids hold no control characters), so key order is
+/// (term, id) order; `id` finds a node's terms when it changes or goes; the names are what search ranks
+/// by (layout 3), so the scan that finds the candidates also gives their names.
 pub const TERM_SCHEMA: [&str; 2] =
     ["CREATE INDEX term_key IF NOT EXISTS FOR (t:Term) ON (t.key)", "CREATE INDEX term_node IF NOT EXISTS FOR (t:Term) ON (t.id)"];
 
-/// `$prefix`, `$limit` → `(key, id)` of the first terms whose key starts with `$prefix`. ArcadeDB answers
+/// `$prefix`, `$limit` → `(key, id, name, acronym, aliases)` of the first terms whose key starts with `$prefix`. ArcadeDB answers
 /// it with a range scan of `term_key` in key order and stops at the limit (`PROFILE`: `NodeIndexRangeScan
 /// … [served in physical order]`); with `ORDER BY` it sorts every match first (44,000 matches: 690 ms
 /// against 28 ms), so the order is the index's, checked by the caller, which falls back to
 /// [`FIND_TERMS_SORTED`] if a server answers otherwise.
-pub const FIND_TERMS: &str = "MATCH (t:Term) WHERE t.key STARTS WITH $prefix RETURN t.key AS key, t.id AS id LIMIT $limit";
+pub const FIND_TERMS: &str = "MATCH (t:Term) WHERE t.key STARTS WITH $prefix RETURN t.key AS key, t.id AS id, \
+     t.name AS name, t.acronym AS acronym, coalesce(t.aliases, []) AS aliases LIMIT $limit";
 /// [`FIND_TERMS`] after the key `$after`.
-pub const FIND_TERMS_AFTER: &str =
-    "MATCH (t:Term) WHERE t.key STARTS WITH $prefix AND t.key > $after RETURN t.key AS key, t.id AS id LIMIT $limit";
+pub const FIND_TERMS_AFTER: &str = "MATCH (t:Term) WHERE t.key STARTS WITH $prefix AND t.key > $after RETURN t.key AS key, t.id AS id, \
+     t.name AS name, t.acronym AS acronym, coalesce(t.aliases, []) AS aliases LIMIT $limit";
 /// [`FIND_TERMS_AFTER`] sorted by the server (`$after` may be null): the portable fallback.
 pub const FIND_TERMS_SORTED: &str = "MATCH (t:Term) WHERE t.key STARTS WITH $prefix AND ($after IS NULL OR t.key > $after) \
-     RETURN t.key AS key, t.id AS id ORDER BY t.key LIMIT $limit";
-/// Creates `$rows` (`key`, `id`) as index terms.
-pub const CREATE_TERMS: &str = "UNWIND $rows AS row CREATE (:Term {key: row.key, id: row.id})";
+     RETURN t.key AS key, t.id AS id, t.name AS name, t.acronym AS acronym, coalesce(t.aliases, []) AS aliases \
+     ORDER BY t.key LIMIT $limit";
+/// Creates `$rows` (`key`, `id`, `name`, `acronym`, `aliases`) as index terms (nulls are not stored).
+pub const CREATE_TERMS: &str =
+    "UNWIND $rows AS row CREATE (:Term {key: row.key, id: row.id, name: row.name, acronym: row.acronym, aliases: row.aliases})";
 /// Deletes the index terms of the nodes `$ids`.
 pub const DELETE_TERMS: &str = "UNWIND $ids AS wanted MATCH (t:Term {id: wanted}) DELETE t";
 
@@ -146,11 +152,19 @@ pub fn delete_edges(edge_type: EdgeType) -> String {
 pub const STORED_NODES: &str =
     "UNWIND $ids AS wanted MATCH (n:Node {id: wanted}) RETURN n.id AS id, n.kind AS kind, n.json AS json, coalesce(n.version, 1) AS v";
 
-/// `$ids` → `(id, json, v)` of the stored edges of one type, with their versions (absent: 1), through the
-/// index on `r.id` (see [`delete_edges`] for why not `UNWIND`). The `IN` filter is linear in `$ids`, so
-/// keep the list short.
-pub fn stored_edges(edge_type: EdgeType) -> String {
-    format!("MATCH ()-[r:{}]->() WHERE r.id IN $ids RETURN r.id AS id, r.json AS json, coalesce(r.version, 1) AS v", edge_type.as_str())
+/// `$ids` → `(type, id, json, v)` of the stored edges of `types`, with their versions (absent: 1): one
+/// branch per type in a `UNION ALL`, each through the index on `r.id` of its type (see [`delete_edges`] for
+/// why not `UNWIND`), so a lookup is one round trip whatever the number of types. The `IN` filter is
+/// linear in `$ids`, so keep the list short.
+pub fn stored_edges(types: &[EdgeType]) -> String {
+    types
+        .iter()
+        .map(|edge_type| {
+            let name = edge_type.as_str();
+            format!("MATCH ()-[r:{name}]->() WHERE r.id IN $ids RETURN '{name}' AS type, r.id AS id, r.json AS json, coalesce(r.version, 1) AS v")
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ")
 }
 
 /// Number of relationships of one type, as `c` (ArcadeDB answers from its totals, without a scan).

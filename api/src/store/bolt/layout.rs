@@ -6,29 +6,33 @@
 //! as a list property `terms` that no index serves, and whose edges held only `{id, json, version}`.
 //! Layout 2 keeps the terms as `(:Term {key, id})` nodes with a range index (`cypher::TERM_SCHEMA`), and
 //! gives every edge typed properties that statements filter on (`type`, `fromDay`, `toDay`, `role`,
-//! `iatiRole`: `write::typed_edge`). [`BoltStore::connect`] records the version on an empty database
-//! and refuses any other ([`StoreError::OldLayout`] names the command that upgrades it).
+//! `iatiRole`: `write::typed_edge`). Layout 3 gives each `Term` its node's names (what search ranks by)
+//! and lists every edge under each of its ends in `(:Adj)` entries (`adjacency.rs`), so that search reads
+//! no record it does not show and a hub's edges come a page at a time. [`BoltStore::connect`] records the
+//! version on an empty database and refuses any other ([`StoreError::OldLayout`] names the command that
+//! upgrades it).
 //!
-//! The upgrade walks the layout-1 nodes in id order, a batch per transaction: each batch writes the
+//! The upgrade from layout 1 records layout 1 in the `Layout` record, then walks the layout-1 nodes in id order, a batch per transaction: each batch writes the
 //! nodes' `Term`s (computed from their records, as the write path computes them) and drops their `terms`
 //! list, so a node is either upgraded or not, and a run that stops (killed, server gone) is resumed by
 //! running the command again: it finds the nodes that still hold `terms`. Edges go the same way, type by
-//! type in id order, found by their missing `type`. The version is recorded last.
-//! Servers of older builds must be stopped meanwhile: they would write layout 1.
+//! type in id order, found by their missing `type`. Then layout 2 → 3 (`upgrade3.rs`), which records its
+//! progress in the `Layout` record. The version is recorded last. Servers of older builds must be
+//! stopped meanwhile: they would write an older layout.
 
 use futures_util::future::BoxFuture;
 use std::collections::HashMap;
 
-use neo4rs::{BoltType, Txn, query};
-use partnergraph_schema::text::index_terms;
+use neo4rs::{BoltType, Txn};
 use partnergraph_schema::{EdgeRecord, EdgeType, NodeRecord};
 
 use crate::store::StoreError;
+use crate::store::bolt::statement::{self, query};
 use crate::store::bolt::write::{run_chunks, term_rows, typed_edge};
 use crate::store::bolt::{BoltConfig, BoltStore, Write, column, cypher, decode, driver_error};
 
 /// The layout this build reads and writes.
-pub(crate) const LAYOUT: u64 = 2;
+pub(crate) const LAYOUT: u64 = 3;
 /// Nodes upgraded per transaction.
 const BATCH: usize = 2_000;
 /// Edges upgraded per transaction (`r.id IN $ids` is linear in the list: `EDGE_ID_CHUNK`).
@@ -41,9 +45,9 @@ pub struct MigrateSummary {
     pub from: u64,
     /// The layout now recorded.
     pub to: u64,
-    /// Nodes upgraded by this run.
+    /// Nodes this run wrote in the current layout (their `Term`s with names).
     pub nodes: u64,
-    /// Edges upgraded by this run.
+    /// Edges this run wrote in the current layout (their adjacency entries).
     pub edges: u64,
 }
 
@@ -60,13 +64,12 @@ impl Write for Upgrade {
             let ids: Vec<String> = self.nodes.iter().map(|(id, _)| id.clone()).collect();
             let mut terms = Vec::new();
             for (id, json) in &self.nodes {
-                let node: NodeRecord = decode(id, json)?;
-                terms.extend(term_rows(id, &index_terms(&node)));
+                terms.extend(term_rows(&decode::<NodeRecord>(id, json)?));
             }
             // No `Term` of these nodes exists (each batch commits whole); deleting first keeps a rerun exact.
-            txn.run(query(cypher::DELETE_TERMS).param("ids", ids.clone())).await.map_err(driver_error)?;
+            statement::run(txn, query(cypher::DELETE_TERMS).param("ids", ids.clone())).await?;
             run_chunks(txn, cypher::CREATE_TERMS, &terms).await?;
-            txn.run(query(cypher::DROP_LAYOUT_1_TERMS).param("ids", ids)).await.map_err(driver_error)?;
+            statement::run(txn, query(cypher::DROP_LAYOUT_1_TERMS).param("ids", ids)).await?;
             Ok(())
         })
     }
@@ -90,7 +93,7 @@ impl Write for TypeEdges {
             }
             let ids: Vec<String> = self.edges.iter().map(|(id, _)| id.clone()).collect();
             let text = query(&cypher::type_layout_1_edges(self.edge_type)).param("ids", ids).param("rows", rows);
-            txn.run(text).await.map_err(driver_error)
+            statement::run(txn, text).await
         })
     }
 }
@@ -109,18 +112,17 @@ impl BoltStore {
         Ok((!self.rows(query(cypher::ANY_NODE)).await?.is_empty()).then_some(1))
     }
 
-    async fn record_layout(&self) -> Result<(), StoreError> {
-        let version = BoltType::from(i64::try_from(LAYOUT).unwrap_or(i64::MAX));
-        self.within(self.timeout, async {
-            self.driver.run(query(cypher::SET_LAYOUT_VERSION).param("version", version)).await.map_err(driver_error)
-        })
-        .await
+    /// Runs `text` with `$version` (`cypher::SET_LAYOUT_VERSION` or `cypher::FIRST_LAYOUT_VERSION`).
+    async fn record_layout(&self, text: &str, version: u64) -> Result<(), StoreError> {
+        let version = BoltType::from(i64::try_from(version).unwrap_or(i64::MAX));
+        self.within(self.timeout, async { self.driver.run(neo4rs::query(text).param("version", version)).await.map_err(driver_error) })
+            .await
     }
 
     /// Accepts a database of this build's layout, records it on an empty one, refuses any other.
     pub(crate) async fn check_layout(&self) -> Result<(), StoreError> {
         match self.found_layout().await? {
-            None => self.record_layout().await,
+            None => self.record_layout(cypher::SET_LAYOUT_VERSION, LAYOUT).await,
             Some(LAYOUT) => Ok(()),
             Some(found) if found < LAYOUT => Err(StoreError::OldLayout { found, expected: LAYOUT }),
             Some(found) => Err(StoreError::NewerLayout { found, expected: LAYOUT }),
@@ -138,12 +140,21 @@ impl BoltStore {
         };
         let mut summary = MigrateSummary { from, to: LAYOUT, nodes: 0, edges: 0 };
         if from < LAYOUT {
-            summary.nodes = store.terms_to_nodes().await?;
-            for edge_type in EdgeType::ALL {
-                summary.edges += store.type_edges(*edge_type).await?;
-            }
+            // Recorded first (a layout-1 database has no record): the upgrade to 3 keeps its progress there.
+            store.record_layout(cypher::FIRST_LAYOUT_VERSION, from).await?;
         }
-        store.record_layout().await?;
+        if from < 2 {
+            let nodes = store.terms_to_nodes().await?;
+            let mut edges = 0;
+            for edge_type in EdgeType::ALL {
+                edges += store.type_edges(*edge_type).await?;
+            }
+            tracing::info!(nodes, edges, "bolt migrate: at layout 2");
+        }
+        if from < LAYOUT {
+            (summary.nodes, summary.edges) = store.upgrade_to_3().await?;
+        }
+        store.record_layout(cypher::SET_LAYOUT_VERSION, LAYOUT).await?;
         Ok(summary)
     }
 

@@ -1,10 +1,15 @@
 //! The Bolt store: the graph in Neo4j (or any Bolt server that speaks Cypher), through `neo4rs`.
 //!
-//! Layout (version 2, `layout.rs`): every node is `(:Node:<Kind> {id, kind, name, json})`, with a unique
+//! Layout (version 3, `layout.rs`): every node is `(:Node:<Kind> {id, kind, name, json})`, with a unique
 //! constraint on `Node.id`; every edge is a relationship of its own type (`HOSTED_BY`, …) with `{id, json}`
 //! and an index on `id` per type, and typed properties that statements filter on (`type`, `fromDay` and
-//! `toDay` as `yyyymmdd` numbers, `role`, `iatiRole`); each search term of a node is a `(:Term {key, id})`, `key` being the
-//! term, a NUL and the node's id, with a range index on `key` that serves search in (term, id) order. `json` holds the exact wire record, so this backend answers byte for byte as the
+//! `toDay` as `yyyymmdd` numbers, `role`, `iatiRole`); each search term of a node is a
+//! `(:Term {key, id, name, acronym, aliases})`, `key` being the term, a NUL and the node's id, with a range
+//! index on `key` that serves search in (term, id) order and the node's names beside, so search ranks its
+//! candidates without reading their records; each edge has an `(:Adj {outKey, inKey, …})` (`adjacency.rs`),
+//! each key being one end's id, a NUL and the edge's id, whose range indexes serve a node's edges in id
+//! order a page at a time, with the few scalar fields a walk reads. Every statement is timed at debug
+//! level (`statement.rs`). `json` holds the exact wire record, so this backend answers byte for byte as the
 //! embedded one; the other properties serve filters in Cypher and people who query the database directly.
 //! Curation (`curation.rs`) adds a `version` property to both and keeps tombstones, the audit trail and
 //! API tokens as nodes of other labels, never `Node`, so the graph's reads and counts never meet them.
@@ -19,9 +24,12 @@
 //! write that collided with another there runs again (`BoltStore::transact`). The process keeps no
 //! graph state of its own, so any number of `serve` processes can share one database.
 
+mod adjacency;
 mod curation;
 mod cypher;
 mod layout;
+mod statement;
+mod upgrade3;
 mod write;
 
 use std::collections::HashMap;
@@ -30,10 +38,12 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use futures_util::future::BoxFuture;
-use neo4rs::{BoltType, ConfigBuilder, Graph as Driver, Query, Row, Txn, query};
+use neo4rs::{BoltType, ConfigBuilder, Graph as Driver, Row, Txn};
+use partnergraph_schema::text::NodeNames;
 use partnergraph_schema::{EdgeId, EdgeLink, EdgeRecord, EdgeType, NodeId, NodeKind, NodeRecord, PartialDate};
 use serde::de::DeserializeOwned;
 
+use crate::store::bolt::statement::{Statement, query};
 use crate::store::{Batch, Change, EdgeFilter, GraphRead, GraphStore, StoreError, StoreStats, Subject, TokenRecord, WriteSummary};
 
 pub use layout::MigrateSummary;
@@ -48,7 +58,7 @@ const FETCH_SIZE: usize = 500;
 const WRITE_ATTEMPTS: u32 = 20;
 /// The largest `LIMIT` sent: ArcadeDB reads `LIMIT` as a 32-bit number, and sizes its sort by it (a
 /// `LIMIT` of 2^31 - 1 after `ORDER BY` fails with `IllegalArgumentException`; 2^30 works).
-const MAX_LIMIT: usize = 1 << 30;
+pub(crate) const MAX_LIMIT: usize = 1 << 30;
 /// Most index terms asked for in one search query.
 const TERM_PAGE: usize = 5_000;
 
@@ -120,23 +130,18 @@ fn strings<T: AsRef<str>>(items: &[T]) -> Vec<String> {
 /// transaction, so a lookup is written once for both.
 pub(crate) trait Rows {
     /// The rows `query` answers.
-    async fn rows(&mut self, query: Query) -> Result<Vec<Row>, StoreError>;
+    async fn rows(&mut self, statement: Statement) -> Result<Vec<Row>, StoreError>;
 }
 
 impl Rows for &BoltStore {
-    async fn rows(&mut self, query: Query) -> Result<Vec<Row>, StoreError> {
-        BoltStore::rows(self, query).await
+    async fn rows(&mut self, statement: Statement) -> Result<Vec<Row>, StoreError> {
+        BoltStore::rows(self, statement).await
     }
 }
 
 impl Rows for Txn {
-    async fn rows(&mut self, query: Query) -> Result<Vec<Row>, StoreError> {
-        let mut stream = self.execute(query).await.map_err(driver_error)?;
-        let mut rows = Vec::new();
-        while let Some(row) = stream.next(self.handle()).await.map_err(driver_error)? {
-            rows.push(row);
-        }
-        Ok(rows)
+    async fn rows(&mut self, statement: Statement) -> Result<Vec<Row>, StoreError> {
+        statement::txn_rows(self, statement).await
     }
 }
 
@@ -170,13 +175,13 @@ impl BoltStore {
     async fn ensure_schema(&self) -> Result<(), StoreError> {
         self.within(self.timeout * 4, async {
             for text in [cypher::NODE_ID_CONSTRAINT, cypher::LAYOUT_CONSTRAINT] {
-                self.driver.run(query(text)).await.map_err(driver_error)?;
+                self.driver.run(neo4rs::query(text)).await.map_err(driver_error)?;
             }
             for edge_type in EdgeType::ALL {
-                self.driver.run(query(&cypher::edge_id_index(*edge_type))).await.map_err(driver_error)?;
+                self.driver.run(neo4rs::query(&cypher::edge_id_index(*edge_type))).await.map_err(driver_error)?;
             }
-            for text in cypher::TERM_SCHEMA.iter().chain(&cypher::CURATION_SCHEMA) {
-                self.driver.run(query(text)).await.map_err(driver_error)?;
+            for text in cypher::TERM_SCHEMA.iter().chain(&adjacency::SCHEMA).chain(&cypher::CURATION_SCHEMA) {
+                self.driver.run(neo4rs::query(text)).await.map_err(driver_error)?;
             }
             Ok(())
         })
@@ -217,10 +222,12 @@ impl BoltStore {
         }
     }
 
-    /// Runs a read query and collects its rows, under the read timeout.
-    async fn rows(&self, query: Query) -> Result<Vec<Row>, StoreError> {
+    /// Runs a read statement and collects its rows, under the read timeout.
+    async fn rows(&self, statement: Statement) -> Result<Vec<Row>, StoreError> {
         crate::metrics::metrics().store_read(BACKEND);
         self.within(self.timeout, async {
+            let Statement { query, label } = statement;
+            let started = std::time::Instant::now();
             let mut rows = Vec::new();
             match &self.snapshot {
                 None => {
@@ -241,14 +248,15 @@ impl BoltStore {
                     }
                 }
             }
+            statement::log(&label, started, rows.len());
             Ok(rows)
         })
         .await
     }
 
     /// `(id, json)` rows decoded into records.
-    async fn records<T: DeserializeOwned>(&self, query: Query) -> Result<Vec<T>, StoreError> {
-        let rows = self.rows(query).await?;
+    async fn records<T: DeserializeOwned>(&self, statement: Statement) -> Result<Vec<T>, StoreError> {
+        let rows = self.rows(statement).await?;
         rows.iter()
             .map(|row| {
                 let id: String = column(row, "id")?;
@@ -258,11 +266,11 @@ impl BoltStore {
             .collect()
     }
 
-    /// The nodes of the index terms whose key starts with `prefix`, each once at its first term, in key
-    /// order, at most `limit`: pages of [`cypher::FIND_TERMS`] (or, when `sorted`, of the server-sorted
+    /// The nodes of the index terms whose key starts with `prefix`, with their names, each once at its
+    /// first term, in key order, at most `limit`: pages of [`cypher::FIND_TERMS`] (or, when `sorted`, of the server-sorted
     /// [`cypher::FIND_TERMS_SORTED`]) until `limit` nodes are found or the terms run out. `None` when the
     /// server answered a page out of key order (then ask again with `sorted`).
-    async fn terms_in_order(&self, prefix: &str, limit: usize, sorted: bool) -> Result<Option<Vec<NodeId>>, StoreError> {
+    async fn terms_in_order(&self, prefix: &str, limit: usize, sorted: bool) -> Result<Option<Vec<(NodeId, NodeNames)>>, StoreError> {
         let page = i64::try_from(limit.clamp(1, TERM_PAGE)).unwrap_or(i64::MAX);
         let (mut ids, mut seen) = (Vec::new(), std::collections::HashSet::new());
         let mut cursor: Option<String> = None;
@@ -281,7 +289,9 @@ impl BoltStore {
                 let id: String = column(row, "id")?;
                 let id = NodeId::parse(id.clone()).map_err(|err| StoreError::Corrupt { key: id, reason: err.to_string() })?;
                 if seen.insert(id.clone()) {
-                    ids.push(id);
+                    let names =
+                        NodeNames { name: column(row, "name")?, acronym: column(row, "acronym")?, aliases: column(row, "aliases")? };
+                    ids.push((id, names));
                     if ids.len() == limit {
                         return Ok(Some(ids));
                     }
@@ -321,12 +331,12 @@ impl GraphRead for BoltStore {
             return Ok(Vec::new());
         }
         let mut by_id: HashMap<EdgeId, EdgeRecord> = HashMap::new();
-        // `stored_edges` is answered from the index on `r.id`; its `IN` list is kept short.
+        // `stored_edges` is answered from the indexes on `r.id`, all types in one statement; its `IN` list
+        // is kept short.
+        let text = cypher::stored_edges(EdgeType::ALL);
         for chunk in ids.chunks(EDGE_ID_CHUNK) {
-            for edge_type in EdgeType::ALL {
-                let found: Vec<EdgeRecord> = self.records(query(&cypher::stored_edges(*edge_type)).param("ids", strings(chunk))).await?;
-                by_id.extend(found.into_iter().map(|edge| (edge.id.clone(), edge)));
-            }
+            let found: Vec<EdgeRecord> = self.records(query(&text).param("ids", strings(chunk))).await?;
+            by_id.extend(found.into_iter().map(|edge| (edge.id.clone(), edge)));
         }
         Ok(ids.iter().map(|id| by_id.get(id).cloned()).collect())
     }
@@ -341,6 +351,11 @@ impl GraphRead for BoltStore {
         if frontier.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
+        let after_text = after.map(EdgeId::as_str);
+        if let Some(links) = self.adjacent_page(frontier, filter, after_text, limit).await? {
+            return Ok(links);
+        }
+        tracing::warn!("bolt: the adjacency index answered out of key order, sorting the relationships on the server instead");
         let types: Vec<String> = filter.types.iter().map(|edge_type| edge_type.as_str().to_owned()).collect();
         let day = |day: fn(PartialDate) -> partnergraph_schema::date::Day| {
             BoltType::from(filter.as_of.map(|as_of| write::day_number(day(as_of))))
@@ -371,6 +386,10 @@ impl GraphRead for BoltStore {
     }
 
     async fn find_by_term(&self, term: &str, prefix: bool, limit: usize) -> Result<Vec<NodeId>, StoreError> {
+        Ok(self.find_names_by_term(term, prefix, limit).await?.into_iter().map(|(id, _)| id).collect())
+    }
+
+    async fn find_names_by_term(&self, term: &str, prefix: bool, limit: usize) -> Result<Vec<(NodeId, NodeNames)>, StoreError> {
         // No stored term holds a control character (`cypher::TERM_SCHEMA`), so one with a NUL finds none.
         if limit == 0 || term.contains('\u{0}') {
             return Ok(Vec::new());

@@ -16,14 +16,15 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use neo4rs::{BoltType, Row, Txn, query};
+use neo4rs::{BoltType, Row, Txn};
 use partnergraph_schema::date::Day;
 use partnergraph_schema::text::index_terms;
 use partnergraph_schema::{EdgeRecord, EdgeType, NodeKind, NodeRecord};
 
 use crate::store::audit::{Audit, Condition, Subject};
 use crate::store::bolt::curation::{self, Before, edge_key, node_key};
-use crate::store::bolt::{EDGE_ID_CHUNK, Rows, column, cypher, driver_error, strings};
+use crate::store::bolt::statement::{self, query};
+use crate::store::bolt::{EDGE_ID_CHUNK, Rows, adjacency, column, cypher, decode, strings};
 use crate::store::{Batch, StoreError, WriteSummary};
 
 /// Rows per `UNWIND` statement.
@@ -102,18 +103,22 @@ pub(crate) async fn stored_edges(
     types: &[EdgeType],
 ) -> Result<HashMap<String, (EdgeType, Stored)>, StoreError> {
     let mut found = HashMap::new();
-    if ids.is_empty() {
+    if ids.is_empty() || types.is_empty() {
         return Ok(found);
     }
-    for edge_type in types {
-        let text = cypher::stored_edges(*edge_type);
-        for chunk in ids.chunks(EDGE_ID_CHUNK) {
-            for row in reader.rows(query(&text).param("ids", chunk.to_vec())).await? {
-                found.insert(column::<String>(&row, "id")?, (*edge_type, Stored::of(&row)?));
-            }
+    let text = cypher::stored_edges(types);
+    for chunk in ids.chunks(EDGE_ID_CHUNK) {
+        for row in reader.rows(query(&text).param("ids", chunk.to_vec())).await? {
+            found.insert(column::<String>(&row, "id")?, (edge_type_of(&row)?, Stored::of(&row)?));
         }
     }
     Ok(found)
+}
+
+/// The relationship type in a row's `type` column.
+fn edge_type_of(row: &Row) -> Result<EdgeType, StoreError> {
+    let name: String = column(row, "type")?;
+    name.parse().map_err(|_| StoreError::Backend { backend: "bolt", reason: format!("unknown relationship type {name}") })
 }
 
 /// The edges touching the nodes `ids`, as stored (an edge once per end among `ids`).
@@ -121,33 +126,47 @@ async fn incident_edges(txn: &mut Txn, ids: &[String]) -> Result<Vec<Incident>, 
     let mut found = Vec::new();
     for chunk in ids.chunks(CHUNK) {
         for row in txn.rows(query(cypher::INCIDENT_EDGES).param("ids", chunk.to_vec())).await? {
-            let type_name: String = column(&row, "type")?;
-            let edge_type = type_name
-                .parse()
-                .map_err(|_| StoreError::Backend { backend: "bolt", reason: format!("unknown relationship type {type_name}") })?;
-            found.push(Incident { node: column(&row, "node")?, edge_type, id: column(&row, "id")?, stored: Stored::of(&row)? });
+            found.push(Incident {
+                node: column(&row, "node")?,
+                edge_type: edge_type_of(&row)?,
+                id: column(&row, "id")?,
+                stored: Stored::of(&row)?,
+            });
         }
     }
     Ok(found)
 }
 
-async fn delete_edges(txn: &mut Txn, edges: &[(EdgeType, String)]) -> Result<(), StoreError> {
+/// Deletes the stored edges `edges` (type, id, record as stored) with their adjacency entries.
+async fn delete_edges(txn: &mut Txn, edges: &[(EdgeType, &str, &Stored)]) -> Result<(), StoreError> {
     let mut by_type: BTreeMap<EdgeType, Vec<String>> = BTreeMap::new();
-    for (edge_type, id) in edges {
-        by_type.entry(*edge_type).or_default().push(id.clone());
+    for (edge_type, id, _) in edges {
+        by_type.entry(*edge_type).or_default().push((*id).to_owned());
     }
     for (edge_type, ids) in by_type {
         let text = cypher::delete_edges(edge_type);
         for chunk in ids.chunks(EDGE_ID_CHUNK) {
-            txn.run(query(&text).param("ids", chunk.to_vec())).await.map_err(driver_error)?;
+            statement::run(txn, query(&text).param("ids", chunk.to_vec())).await?;
         }
+    }
+    delete_adjacency(txn, edges.iter().map(|(_, id, stored)| (*id, *stored))).await
+}
+
+/// Deletes the adjacency entries (`adjacency.rs`) of the edges `(id, record as stored)`, found by their
+/// `outKey`s.
+async fn delete_adjacency<'s>(txn: &mut Txn, edges: impl Iterator<Item = (&'s str, &'s Stored)>) -> Result<(), StoreError> {
+    let keys: BTreeSet<String> =
+        edges.map(|(id, stored)| decode::<EdgeRecord>(id, &stored.json).map(|edge| adjacency::out_key(&edge))).collect::<Result<_, _>>()?;
+    let keys: Vec<String> = keys.into_iter().collect();
+    for chunk in keys.chunks(CHUNK) {
+        statement::run(txn, query(adjacency::DELETE).param("keys", chunk.to_vec())).await?;
     }
     Ok(())
 }
 
 pub(crate) async fn run_chunks(txn: &mut Txn, text: &str, rows: &[Params]) -> Result<(), StoreError> {
     for chunk in rows.chunks(CHUNK) {
-        txn.run(query(text).param("rows", chunk.to_vec())).await.map_err(driver_error)?;
+        statement::run(txn, query(text).param("rows", chunk.to_vec())).await?;
     }
     Ok(())
 }
@@ -176,11 +195,22 @@ pub(crate) fn term_key(term: &str, id: &str) -> String {
     format!("{term}\u{0}{id}")
 }
 
-/// The rows of `cypher::CREATE_TERMS` for the index terms `terms` of the node `id`.
-pub(crate) fn term_rows(id: &str, terms: &[String]) -> Vec<Params> {
-    terms
+/// The rows of `cypher::CREATE_TERMS` for the index terms of `node`, each with the node's names (what
+/// search ranks by: layout 3), so a search reads no record for the candidates it does not show.
+pub(crate) fn term_rows(node: &NodeRecord) -> Vec<Params> {
+    let id = node.id.as_str();
+    let aliases = (!node.aliases.is_empty()).then(|| node.aliases.clone());
+    index_terms(node)
         .iter()
-        .map(|term| HashMap::from([("key".to_owned(), BoltType::from(term_key(term, id))), ("id".to_owned(), BoltType::from(id))]))
+        .map(|term| {
+            HashMap::from([
+                ("key".to_owned(), BoltType::from(term_key(term, id))),
+                ("id".to_owned(), BoltType::from(id)),
+                ("name".to_owned(), BoltType::from(node.name.as_str())),
+                ("acronym".to_owned(), BoltType::from(node.acronym.clone())),
+                ("aliases".to_owned(), BoltType::from(aliases.clone())),
+            ])
+        })
         .collect()
 }
 
@@ -231,7 +261,7 @@ pub async fn write_batch(txn: &mut Txn, batch: &Batch) -> Result<WriteSummary, S
 
     let doomed_edges = stored_edges(txn, &strings(&batch.delete_edges), &held).await?;
     summary.edges_deleted += doomed_edges.len() as u64;
-    delete_edges(txn, &doomed_edges.iter().map(|(id, (edge_type, _))| (*edge_type, id.clone())).collect::<Vec<_>>()).await?;
+    delete_edges(txn, &doomed_edges.iter().map(|(id, (edge_type, stored))| (*edge_type, id.as_str(), stored)).collect::<Vec<_>>()).await?;
     curation::check_unlinked(txn, conditions).await?;
     // What each deleted record leaves for its next writer: one version more.
     let mut buried: BTreeMap<String, u64> =
@@ -246,9 +276,10 @@ pub async fn write_batch(txn: &mut Txn, batch: &Batch) -> Result<WriteSummary, S
         summary.nodes_deleted += nodes.len() as u64;
         buried.extend(nodes.iter().map(|(id, (_, stored))| (node_key(id), stored.version.saturating_add(1))));
         for chunk in doomed_nodes.chunks(CHUNK) {
-            txn.run(query(cypher::DETACH_DELETE_NODES).param("ids", chunk.to_vec())).await.map_err(driver_error)?;
-            txn.run(query(cypher::DELETE_TERMS).param("ids", chunk.to_vec())).await.map_err(driver_error)?;
+            statement::run(txn, query(cypher::DETACH_DELETE_NODES).param("ids", chunk.to_vec())).await?;
+            statement::run(txn, query(cypher::DELETE_TERMS).param("ids", chunk.to_vec())).await?;
         }
+        delete_adjacency(txn, incident.iter().map(|edge| (edge.id.as_str(), &edge.stored))).await?;
     }
     curation::bury(txn, &buried).await?;
 
@@ -326,7 +357,7 @@ async fn write_nodes(txn: &mut Txn, nodes: &[NodeRecord], summary: &mut WriteSum
         match stored.get(id) {
             None => {
                 created.entry(node.kind).or_default().push(node_row(node, now.json.clone(), now.version));
-                new_terms.extend(term_rows(id, &index_terms(node)));
+                new_terms.extend(term_rows(node));
             }
             Some((_, old)) if old == now => {}
             Some((kind, _)) if kind != node.kind.as_str() => {
@@ -338,13 +369,16 @@ async fn write_nodes(txn: &mut Txn, nodes: &[NodeRecord], summary: &mut WriteSum
             }
             Some((_, old)) => {
                 updated.push(node_row(node, now.json.clone(), now.version));
-                let terms = index_terms(node);
-                let old_terms = serde_json::from_str::<NodeRecord>(&old.json).map(|old| index_terms(&old));
-                if old_terms.as_ref().is_ok_and(|old_terms| *old_terms == terms) {
+                // The terms carry the names too: rewritten when either changed.
+                let same = serde_json::from_str::<NodeRecord>(&old.json).is_ok_and(|old| {
+                    (&old.name, &old.acronym, &old.aliases) == (&node.name, &node.acronym, &node.aliases)
+                        && index_terms(&old) == index_terms(node)
+                });
+                if same {
                     continue;
                 }
                 stale_terms.push(id.to_owned());
-                new_terms.extend(term_rows(id, &terms));
+                new_terms.extend(term_rows(node));
             }
         }
     }
@@ -353,7 +387,7 @@ async fn write_nodes(txn: &mut Txn, nodes: &[NodeRecord], summary: &mut WriteSum
     }
     run_chunks(txn, cypher::UPDATE_NODES, &updated).await?;
     for chunk in stale_terms.chunks(CHUNK) {
-        txn.run(query(cypher::DELETE_TERMS).param("ids", chunk.to_vec())).await.map_err(driver_error)?;
+        statement::run(txn, query(cypher::DELETE_TERMS).param("ids", chunk.to_vec())).await?;
     }
     run_chunks(txn, cypher::CREATE_TERMS, &new_terms).await
 }
@@ -379,8 +413,8 @@ async fn write_edges(txn: &mut Txn, batch: &Batch, held: &[EdgeType], summary: &
     // Edges whose final record and version equal the stored ones stay; the others are replaced.
     let mut final_edges: BTreeMap<&str, &EdgeRecord> = batch.edges.iter().map(|edge| (edge.id.as_str(), edge)).collect();
     final_edges.retain(|id, _| stored.get(*id).is_none_or(|(_, old)| current.get(id) != Some(old)));
-    let replaced: Vec<(EdgeType, String)> =
-        final_edges.keys().filter_map(|id| stored.get(*id).map(|(edge_type, _)| (*edge_type, (*id).to_owned()))).collect();
+    let replaced: Vec<(EdgeType, &str, &Stored)> =
+        final_edges.keys().filter_map(|id| stored.get(*id).map(|(edge_type, old)| (*edge_type, *id, old))).collect();
     delete_edges(txn, &replaced).await?;
 
     // The batch's own nodes exist by now; only the other ends need a look.
@@ -401,10 +435,13 @@ async fn write_edges(txn: &mut Txn, batch: &Batch, held: &[EdgeType], summary: &
     }
 
     let mut rows_by_type: BTreeMap<EdgeType, Vec<Params>> = BTreeMap::new();
+    let mut adjacent = Vec::new();
     for (id, edge) in final_edges {
         let Some(now) = current.get(id) else { continue };
         rows_by_type.entry(edge.edge_type).or_default().push(edge_row(edge, now.json.clone(), now.version));
+        adjacent.push(adjacency::row(edge)?);
     }
+    run_chunks(txn, adjacency::CREATE, &adjacent).await?;
     for (edge_type, rows) in rows_by_type {
         let text = cypher::create_edges(edge_type);
         for chunk in rows.chunks(CHUNK) {
