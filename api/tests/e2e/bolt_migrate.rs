@@ -36,13 +36,18 @@ async fn cypher(bolt: &BoltServer, command: &str, params: Value) {
     assert!(status.is_success(), "{command}: {status} {}", response.text().await.unwrap_or_default());
 }
 
+/// The node label older layouts gave a kind (`AGENCY` → `Agency`), besides `Node`.
+fn kind_label(kind: &str) -> String {
+    format!("{}{}", &kind[..1], kind[1..].to_lowercase())
+}
+
 /// Writes the seed dataset as builds before layout 2 did.
 async fn write_layout_1(bolt: &BoltServer) {
     cypher(bolt, "CREATE CONSTRAINT node_id IF NOT EXISTS FOR (n:Node) REQUIRE n.id IS UNIQUE", json!({})).await;
     let dataset = partnergraph_schema::seed::dataset().expect("the seed");
     for node in dataset.nodes.iter().map(|lined| &lined.record) {
         let kind = node.kind.as_str();
-        let label = format!("{}{}", &kind[..1], kind[1..].to_lowercase());
+        let label = kind_label(kind);
         let row = json!({ "id": node.id.as_str(), "kind": kind, "name": node.name, "json": serde_json::to_string(node).expect("json"),
             "terms": index_terms(node), "version": null });
         cypher(bolt, &LAYOUT_1_NODES.replace("LABEL", &label), json!({ "rows": [row] })).await;
@@ -129,7 +134,7 @@ async fn write_layout_2(bolt: &BoltServer) {
     let dataset = partnergraph_schema::seed::dataset().expect("the seed");
     for node in dataset.nodes.iter().map(|lined| &lined.record) {
         let kind = node.kind.as_str();
-        let label = format!("{}{}", &kind[..1], kind[1..].to_lowercase());
+        let label = kind_label(kind);
         let row = json!({ "id": node.id.as_str(), "kind": kind, "name": node.name, "json": serde_json::to_string(node).expect("json"),
             "version": null });
         cypher(bolt, &LAYOUT_2_NODES.replace("LABEL", &label), json!({ "rows": [row] })).await;
